@@ -1,0 +1,123 @@
+// Records v1 Events ("what happened") for kubectl describe and kubectl get events. Repeats
+// of the same event on the same object are folded into one with a growing count, as
+// Kubernetes does, and events older than the TTL are removed by gc().
+
+import { randomBytes } from "node:crypto";
+import type { KubeEvent, KubeObject, ObjectReference } from "../../shared/api-types.js";
+import type { Clock } from "../../shared/clock.js";
+import { rfc3339 } from "../../shared/clock.js";
+import { resourceForKind } from "../../shared/resources.js";
+import type { Store, StoreWriter } from "../store/store.js";
+
+export interface EventSource {
+  component: string;
+  host?: string;
+}
+
+/** How long a repeat is folded into the earlier event instead of making a new one. */
+const FOLD_WINDOW_MS = 10 * 60_000;
+
+export class EventRecorder {
+  private readonly folded = new Map<string, { name: string; namespace: string; at: number }>();
+
+  constructor(
+    private readonly deps: { store: Store; clock: Clock; ttlMs: number },
+  ) {}
+
+  /** A reference to an object, as an Event's involvedObject. */
+  static referenceTo(object: KubeObject, kind = object.kind, apiVersion = object.apiVersion): ObjectReference {
+    const ref: ObjectReference = { kind, name: object.metadata.name, uid: object.metadata.uid };
+    if (apiVersion) ref.apiVersion = apiVersion;
+    if (object.metadata.namespace) ref.namespace = object.metadata.namespace;
+    if (object.metadata.resourceVersion) ref.resourceVersion = object.metadata.resourceVersion;
+    return ref;
+  }
+
+  /**
+   * Records one event. Pass `tx` to write it in the caller's transaction (a reconcile pass
+   * that creates many pods records their events in the same commit).
+   */
+  record(
+    involved: ObjectReference,
+    type: "Normal" | "Warning",
+    reason: string,
+    message: string,
+    source: EventSource,
+    tx?: StoreWriter,
+  ): void {
+    const write = (w: StoreWriter): void => this.write(w, involved, type, reason, message, source);
+    if (tx) write(tx);
+    else this.deps.store.transaction(write);
+  }
+
+  private write(
+    w: StoreWriter,
+    involved: ObjectReference,
+    type: "Normal" | "Warning",
+    reason: string,
+    message: string,
+    source: EventSource,
+  ): void {
+    const now = this.deps.clock.now();
+    const ts = rfc3339(now);
+    // Cluster-scoped objects (nodes) have their events in "default", as in Kubernetes.
+    const namespace = involved.namespace ?? "default";
+    const key = [involved.kind, namespace, involved.name, involved.uid, type, reason, message, source.component].join("\u0000");
+    const seen = this.folded.get(key);
+    if (seen && now - seen.at < FOLD_WINDOW_MS) {
+      const existing = w.get<KubeEvent>("events", seen.namespace, seen.name);
+      if (existing) {
+        const next = structuredClone(existing) as KubeEvent;
+        next.count = (existing.count ?? 1) + 1;
+        next.lastTimestamp = ts;
+        delete next.metadata.resourceVersion;
+        w.update("events", next);
+        seen.at = now;
+        return;
+      }
+    }
+    const name = `${involved.name ?? "unknown"}.${randomBytes(8).toString("hex")}`;
+    const event: KubeEvent = {
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name, namespace },
+      involvedObject: involved,
+      reason,
+      message,
+      source: source.host ? { component: source.component, host: source.host } : { component: source.component },
+      firstTimestamp: ts,
+      lastTimestamp: ts,
+      eventTime: null,
+      count: 1,
+      type,
+      reportingComponent: source.component,
+      reportingInstance: source.host ?? "",
+    };
+    w.create("events", event);
+    this.folded.set(key, { name, namespace, at: now });
+  }
+
+  /** Removes events whose last occurrence is older than the TTL; returns how many. */
+  gc(): number {
+    const cutoff = this.deps.clock.now() - this.deps.ttlMs;
+    const old = this.deps.store
+      .list<KubeEvent>("events")
+      .filter((e) => Date.parse(e.lastTimestamp ?? e.metadata.creationTimestamp ?? "") < cutoff);
+    if (old.length === 0) return 0;
+    this.deps.store.transaction((tx) => {
+      for (const e of old) {
+        if (tx.get("events", e.metadata.namespace, e.metadata.name ?? "")) {
+          tx.delete("events", e.metadata.namespace, e.metadata.name ?? "");
+        }
+      }
+    });
+    for (const [key, seen] of this.folded) if (seen.at < cutoff) this.folded.delete(key);
+    return old.length;
+  }
+}
+
+/** The apiVersion/kind pair for an object's reference, from the resource table. */
+export function kindOf(resourceKind: string): { kind: string; apiVersion: string } {
+  const info = resourceForKind(resourceKind);
+  return { kind: resourceKind, apiVersion: info ? (info.group ? `${info.group}/${info.version}` : info.version) : "v1" };
+}

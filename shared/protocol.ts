@@ -1,0 +1,287 @@
+// The agent protocol: versioned JSON messages over one WebSocket per agent. Everything a
+// person or a tool touches is the Kubernetes-shaped HTTP API; this channel is only between
+// everynode's own control plane and its agents.
+//
+// Flow: the agent registers over HTTPS (POST /agent/v1/register with a join token, getting
+// a node credential), then opens wss://HOST/agent/v1/connect with that credential as a
+// bearer token and sends `hello`. The server answers `welcome`, then sends `assignments`
+// (the node's complete pod set with an increasing revision) on connect and after every
+// change. The agent heartbeats and reports pod statuses (acked by sequence number).
+
+import type { NodeAddress, NodeSystemInfo, Pod, PodStatus } from "./api-types.js";
+import { EverynodeError } from "./errors.js";
+
+export const PROTOCOL_VERSION = 1;
+
+export const AGENT_CONNECT_PATH = "/agent/v1/connect";
+export const AGENT_REGISTER_PATH = "/agent/v1/register";
+/** Public: the CA certificate, so that a joining agent can check it against its token's pin. */
+export const CA_CERT_PATH = "/agent/v1/ca.crt";
+
+/** WebSocket close codes everynode uses, with what the agent should do. */
+export const CLOSE_CODES = {
+  /** A message was malformed or of an unknown type: the agent logs and reconnects. */
+  protocolError: 4000,
+  /** The node credential is not (or no longer) valid: the agent re-registers. */
+  unauthorized: 4001,
+  /** Another connection for the same node replaced this one. */
+  superseded: 4002,
+  /** The node was deleted: the agent removes its pods, then re-registers (unless leaving). */
+  nodeDeleted: 4003,
+  /** The server is shutting down: reconnect with back-off. */
+  goingAway: 1001,
+} as const;
+
+// ------------------------------------------------------------------ registration (HTTP)
+
+/** POST /agent/v1/register, authenticated by a join token. */
+export interface RegisterRequest {
+  nodeName: string;
+  labels: Record<string, string>;
+  taints: { key: string; value?: string; effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute" }[];
+}
+
+export interface RegisterResponse {
+  nodeName: string;
+  /** The node credential (`<id>.<secret>`): the agent keeps it in its data dir. */
+  token: string;
+}
+
+// ------------------------------------------------------------------ agent → server
+
+/** Facts the agent reports about its host on every connect. */
+export interface NodeReport {
+  addresses: NodeAddress[];
+  capacity: Record<string, string>;
+  allocatable: Record<string, string>;
+  nodeInfo: NodeSystemInfo;
+}
+
+export interface HelloMessage {
+  v: 1;
+  type: "hello";
+  nodeName: string;
+  node: NodeReport;
+  /** The revision of the last assignment set the agent applied (0 after a fresh start). */
+  appliedRevision: number;
+}
+
+export interface HeartbeatMessage {
+  v: 1;
+  type: "heartbeat";
+}
+
+export interface PodStatusReport {
+  namespace: string;
+  name: string;
+  uid: string;
+  status: PodStatus;
+}
+
+export interface PodStatusMessage {
+  v: 1;
+  type: "podStatus";
+  /** Acknowledged by an `ack` with the same number. */
+  seq: number;
+  statuses: PodStatusReport[];
+}
+
+export interface LogDataMessage {
+  v: 1;
+  type: "logData";
+  requestId: string;
+  /** Log bytes, base64-encoded. */
+  data: string;
+}
+
+export interface LogEndMessage {
+  v: 1;
+  type: "logEnd";
+  requestId: string;
+  /** Set when the logs could not be read: shown to the user. */
+  error?: { code: "NotFound" | "BadRequest" | "InternalError"; message: string };
+}
+
+/** Sent by an agent that stops cleanly: its node turns NotReady at once. */
+export interface GoodbyeMessage {
+  v: 1;
+  type: "goodbye";
+  reason: string;
+}
+
+export type AgentMessage =
+  | HelloMessage
+  | HeartbeatMessage
+  | PodStatusMessage
+  | LogDataMessage
+  | LogEndMessage
+  | GoodbyeMessage;
+
+// ------------------------------------------------------------------ server → agent
+
+export interface WelcomeMessage {
+  v: 1;
+  type: "welcome";
+  nodeName: string;
+  heartbeatIntervalSeconds: number;
+}
+
+export interface AssignmentsMessage {
+  v: 1;
+  type: "assignments";
+  /** Increases with every change; the agent ignores a set older than one it applied. */
+  revision: number;
+  /** The node's complete set: what is not in it must not run. */
+  pods: Pod[];
+}
+
+export interface AckMessage {
+  v: 1;
+  type: "ack";
+  seq: number;
+}
+
+export interface LogRequestMessage {
+  v: 1;
+  type: "logRequest";
+  requestId: string;
+  namespace: string;
+  podName: string;
+  podUid: string;
+  container: string;
+  follow: boolean;
+  timestamps: boolean;
+  previous: boolean;
+  tailLines?: number;
+  sinceSeconds?: number;
+  limitBytes?: number;
+}
+
+export interface LogCancelMessage {
+  v: 1;
+  type: "logCancel";
+  requestId: string;
+}
+
+export type ServerMessage = WelcomeMessage | AssignmentsMessage | AckMessage | LogRequestMessage | LogCancelMessage;
+
+// ------------------------------------------------------------------ decoding at the edge
+
+function fail(message: string): never {
+  throw new EverynodeError("ProtocolError", message);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function str(m: Record<string, unknown>, key: string, optional = false): void {
+  if (m[key] === undefined && optional) return;
+  if (typeof m[key] !== "string") fail(`field "${key}" must be a string`);
+}
+
+function num(m: Record<string, unknown>, key: string, optional = false): void {
+  if (m[key] === undefined && optional) return;
+  if (typeof m[key] !== "number" || !Number.isFinite(m[key])) fail(`field "${key}" must be a number`);
+}
+
+function bool(m: Record<string, unknown>, key: string): void {
+  if (typeof m[key] !== "boolean") fail(`field "${key}" must be a boolean`);
+}
+
+function parseEnvelope(raw: string | Buffer, maxBytes: number): Record<string, unknown> {
+  const text = typeof raw === "string" ? raw : raw.toString("utf8");
+  if (text.length > maxBytes) fail(`message of ${text.length} bytes is larger than ${maxBytes}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    fail("message is not JSON");
+  }
+  if (!isObject(parsed)) fail("message is not a JSON object");
+  if (parsed.v !== PROTOCOL_VERSION) fail(`unsupported protocol version ${JSON.stringify(parsed.v)}`);
+  if (typeof parsed.type !== "string") fail(`field "type" must be a string`);
+  return parsed;
+}
+
+/** Validates a message from an agent; throws a ProtocolError naming what is wrong. */
+export function decodeAgentMessage(raw: string | Buffer, maxBytes = 16 * 1024 * 1024): AgentMessage {
+  const m = parseEnvelope(raw, maxBytes);
+  switch (m.type) {
+    case "hello": {
+      str(m, "nodeName");
+      num(m, "appliedRevision");
+      if (!isObject(m.node)) fail(`field "node" must be an object`);
+      if (!Array.isArray(m.node.addresses)) fail(`field "node.addresses" must be an array`);
+      if (!isObject(m.node.nodeInfo)) fail(`field "node.nodeInfo" must be an object`);
+      if (!isObject(m.node.capacity) || !isObject(m.node.allocatable)) fail(`node capacity must be objects`);
+      return m as unknown as HelloMessage;
+    }
+    case "heartbeat":
+      return m as unknown as HeartbeatMessage;
+    case "podStatus": {
+      num(m, "seq");
+      if (!Array.isArray(m.statuses)) fail(`field "statuses" must be an array`);
+      for (const s of m.statuses) {
+        if (!isObject(s)) fail("each status must be an object");
+        str(s, "namespace");
+        str(s, "name");
+        str(s, "uid");
+        if (!isObject(s.status)) fail(`field "status" must be an object`);
+      }
+      return m as unknown as PodStatusMessage;
+    }
+    case "logData":
+      str(m, "requestId");
+      str(m, "data");
+      return m as unknown as LogDataMessage;
+    case "logEnd":
+      str(m, "requestId");
+      if (m.error !== undefined && !isObject(m.error)) fail(`field "error" must be an object`);
+      return m as unknown as LogEndMessage;
+    case "goodbye":
+      str(m, "reason");
+      return m as unknown as GoodbyeMessage;
+    default:
+      return fail(`unknown message type ${JSON.stringify(m.type)}`);
+  }
+}
+
+/** Validates a message from the server; throws a ProtocolError naming what is wrong. */
+export function decodeServerMessage(raw: string | Buffer, maxBytes = 64 * 1024 * 1024): ServerMessage {
+  const m = parseEnvelope(raw, maxBytes);
+  switch (m.type) {
+    case "welcome":
+      str(m, "nodeName");
+      num(m, "heartbeatIntervalSeconds");
+      return m as unknown as WelcomeMessage;
+    case "assignments":
+      num(m, "revision");
+      if (!Array.isArray(m.pods)) fail(`field "pods" must be an array`);
+      for (const p of m.pods) {
+        if (!isObject(p) || !isObject(p.metadata) || !isObject(p.spec)) fail("each pod must have metadata and spec");
+      }
+      return m as unknown as AssignmentsMessage;
+    case "ack":
+      num(m, "seq");
+      return m as unknown as AckMessage;
+    case "logRequest":
+      str(m, "requestId");
+      str(m, "namespace");
+      str(m, "podName");
+      str(m, "podUid");
+      str(m, "container");
+      bool(m, "follow");
+      bool(m, "timestamps");
+      bool(m, "previous");
+      num(m, "tailLines", true);
+      num(m, "sinceSeconds", true);
+      num(m, "limitBytes", true);
+      return m as unknown as LogRequestMessage;
+    case "logCancel":
+      str(m, "requestId");
+      return m as unknown as LogCancelMessage;
+    default:
+      return fail(`unknown message type ${JSON.stringify(m.type)}`);
+  }
+}

@@ -1,0 +1,32 @@
+import { defineConfig } from "vitest/config";
+
+// Two projects: fast unit tests next to the code they test, and the tests in test/ that
+// run real processes, real HTTPS, real SQLite files and a real Docker daemon.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["shared/**/*.test.ts", "control-plane/**/*.test.ts", "agent/**/*.test.ts", "cli/**/*.test.ts"],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["test/**/*.test.ts"],
+          globalSetup: ["test/setup/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // Real daemons and ports: files run one after another so that 2 cores suffice.
+          fileParallelism: false,
+          env: {
+            TESTCONTAINERS_RYUK_DISABLED: "true",
+            TESTCONTAINERS_HOST_OVERRIDE: "127.0.0.1",
+          },
+        },
+      },
+    ],
+  },
+});
