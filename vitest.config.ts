@@ -8,7 +8,12 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["shared/**/*.test.ts", "control-plane/**/*.test.ts", "agent/**/*.test.ts", "cli/**/*.test.ts"],
+          include: [
+            "shared/**/*.test.ts",
+            "control-plane/**/*.test.ts",
+            "agent/**/*.test.ts",
+            "cli/**/*.test.ts",
+          ],
           testTimeout: 20_000,
         },
       },

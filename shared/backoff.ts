@@ -11,7 +11,11 @@ export interface BackoffPolicy {
 export const RECONNECT_BACKOFF: BackoffPolicy = { initialMs: 200, maxMs: 10_000, jitter: 0.5 };
 
 /** The delay before retry number `attempt` (0 for the first retry). */
-export function backoffDelay(policy: BackoffPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: BackoffPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const step = Math.min(policy.maxMs, policy.initialMs * 2 ** Math.max(0, attempt));
   const low = step * (1 - policy.jitter);
   return Math.round(low + (step - low) * random());

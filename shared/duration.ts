@@ -44,6 +44,7 @@ export function parseDuration(text: string): number {
     total += Number(m[1]) * (UNIT_MS[m[2] ?? "s"] ?? 1000);
     consumed += m[0].length;
   }
-  if (consumed !== t.length || consumed === 0) throw new Error(`invalid duration "${text}" (examples: 40s, 5m, 24h)`);
+  if (consumed !== t.length || consumed === 0)
+    throw new Error(`invalid duration "${text}" (examples: 40s, 5m, 24h)`);
   return total;
 }

@@ -115,7 +115,11 @@ export class EverynodeError extends Error {
   /** For runtime errors: worth retrying later (socket refused, 5xx), or not (bad image). */
   readonly temporary: boolean;
 
-  constructor(code: ErrorCode, message: string, options: { details?: ErrorDetails; temporary?: boolean; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { details?: ErrorDetails; temporary?: boolean; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "EverynodeError";
     this.code = code;
@@ -206,9 +210,13 @@ export const errors = {
       details: { name, group, kind: resource },
     }),
   alreadyExists: (resource: string, name: string, group = ""): EverynodeError =>
-    new EverynodeError("AlreadyExists", `${group ? `${resource}.${group}` : resource} "${name}" already exists`, {
-      details: { name, group, kind: resource },
-    }),
+    new EverynodeError(
+      "AlreadyExists",
+      `${group ? `${resource}.${group}` : resource} "${name}" already exists`,
+      {
+        details: { name, group, kind: resource },
+      },
+    ),
   conflict: (resource: string, name: string, group = ""): EverynodeError =>
     new EverynodeError(
       "Conflict",
@@ -219,14 +227,18 @@ export const errors = {
   invalid: (kind: string, group: string, name: string, fieldErrors: FieldError[]): EverynodeError => {
     const parts = fieldErrors.map((e) => `${e.field}: ${e.message}`);
     const joined = parts.length === 1 ? parts[0] : `[${parts.join(", ")}]`;
-    return new EverynodeError("Invalid", `${group ? `${kind}.${group}` : kind} "${name}" is invalid: ${joined}`, {
-      details: {
-        name,
-        group,
-        kind,
-        causes: fieldErrors.map((e) => ({ reason: e.type, message: e.message, field: e.field })),
+    return new EverynodeError(
+      "Invalid",
+      `${group ? `${kind}.${group}` : kind} "${name}" is invalid: ${joined}`,
+      {
+        details: {
+          name,
+          group,
+          kind,
+          causes: fieldErrors.map((e) => ({ reason: e.type, message: e.message, field: e.field })),
+        },
       },
-    });
+    );
   },
   badRequest: (message: string, causes?: StatusCause[]): EverynodeError =>
     new EverynodeError("BadRequest", message, causes ? { details: { causes } } : {}),
@@ -246,7 +258,9 @@ export function errorFromStatus(status: Partial<Status>, httpStatus: number): Ev
   const byReason = (Object.keys(HTTP_BY_CODE) as ErrorCode[]).find(
     (c) => HTTP_BY_CODE[c].reason === status.reason && HTTP_BY_CODE[c].status === httpStatus,
   );
-  const byStatus = (Object.keys(HTTP_BY_CODE) as ErrorCode[]).find((c) => HTTP_BY_CODE[c].status === httpStatus);
+  const byStatus = (Object.keys(HTTP_BY_CODE) as ErrorCode[]).find(
+    (c) => HTTP_BY_CODE[c].status === httpStatus,
+  );
   const code: ErrorCode = byReason ?? byStatus ?? "InternalError";
   return new EverynodeError(code, status.message ?? `the server answered ${httpStatus}`, {
     details: status.details ?? {},

@@ -21,15 +21,20 @@ function formatValue(v: unknown): string {
   return JSON.stringify(v);
 }
 
-export function createLogger(options: {
-  level?: LogLevel;
-  component?: string;
-  write?: (line: string) => void;
-  fields?: LogFields;
-} = {}): Logger {
+export function createLogger(
+  options: {
+    level?: LogLevel;
+    component?: string;
+    write?: (line: string) => void;
+    fields?: LogFields;
+  } = {},
+): Logger {
   const level = options.level ?? (process.env.EVERYNODE_LOG_LEVEL as LogLevel | undefined) ?? "info";
   const write = options.write ?? ((line: string) => process.stderr.write(line + "\n"));
-  const base: LogFields = { ...(options.component ? { component: options.component } : {}), ...options.fields };
+  const base: LogFields = {
+    ...(options.component ? { component: options.component } : {}),
+    ...options.fields,
+  };
   const make = (fields: LogFields): Logger => {
     const log = (lvl: LogLevel, msg: string, extra?: LogFields): void => {
       if (ORDER[lvl] < ORDER[level]) return;

@@ -110,12 +110,7 @@ export interface GoodbyeMessage {
 }
 
 export type AgentMessage =
-  | HelloMessage
-  | HeartbeatMessage
-  | PodStatusMessage
-  | LogDataMessage
-  | LogEndMessage
-  | GoodbyeMessage;
+  HelloMessage | HeartbeatMessage | PodStatusMessage | LogDataMessage | LogEndMessage | GoodbyeMessage;
 
 // ------------------------------------------------------------------ server → agent
 
@@ -163,7 +158,8 @@ export interface LogCancelMessage {
   requestId: string;
 }
 
-export type ServerMessage = WelcomeMessage | AssignmentsMessage | AckMessage | LogRequestMessage | LogCancelMessage;
+export type ServerMessage =
+  WelcomeMessage | AssignmentsMessage | AckMessage | LogRequestMessage | LogCancelMessage;
 
 // ------------------------------------------------------------------ decoding at the edge
 
@@ -259,7 +255,8 @@ export function decodeServerMessage(raw: string | Buffer, maxBytes = 64 * 1024 *
       num(m, "revision");
       if (!Array.isArray(m.pods)) fail(`field "pods" must be an array`);
       for (const p of m.pods) {
-        if (!isObject(p) || !isObject(p.metadata) || !isObject(p.spec)) fail("each pod must have metadata and spec");
+        if (!isObject(p) || !isObject(p.metadata) || !isObject(p.spec))
+          fail("each pod must have metadata and spec");
       }
       return m as unknown as AssignmentsMessage;
     case "ack":

@@ -20,12 +20,14 @@ const FOLD_WINDOW_MS = 10 * 60_000;
 export class EventRecorder {
   private readonly folded = new Map<string, { name: string; namespace: string; at: number }>();
 
-  constructor(
-    private readonly deps: { store: Store; clock: Clock; ttlMs: number },
-  ) {}
+  constructor(private readonly deps: { store: Store; clock: Clock; ttlMs: number }) {}
 
   /** A reference to an object, as an Event's involvedObject. */
-  static referenceTo(object: KubeObject, kind = object.kind, apiVersion = object.apiVersion): ObjectReference {
+  static referenceTo(
+    object: KubeObject,
+    kind = object.kind,
+    apiVersion = object.apiVersion,
+  ): ObjectReference {
     const ref: ObjectReference = { kind, name: object.metadata.name, uid: object.metadata.uid };
     if (apiVersion) ref.apiVersion = apiVersion;
     if (object.metadata.namespace) ref.namespace = object.metadata.namespace;
@@ -62,7 +64,16 @@ export class EventRecorder {
     const ts = rfc3339(now);
     // Cluster-scoped objects (nodes) have their events in "default", as in Kubernetes.
     const namespace = involved.namespace ?? "default";
-    const key = [involved.kind, namespace, involved.name, involved.uid, type, reason, message, source.component].join("\u0000");
+    const key = [
+      involved.kind,
+      namespace,
+      involved.name,
+      involved.uid,
+      type,
+      reason,
+      message,
+      source.component,
+    ].join("\u0000");
     const seen = this.folded.get(key);
     if (seen && now - seen.at < FOLD_WINDOW_MS) {
       const existing = w.get<KubeEvent>("events", seen.namespace, seen.name);
@@ -84,7 +95,9 @@ export class EventRecorder {
       involvedObject: involved,
       reason,
       message,
-      source: source.host ? { component: source.component, host: source.host } : { component: source.component },
+      source: source.host
+        ? { component: source.component, host: source.host }
+        : { component: source.component },
       firstTimestamp: ts,
       lastTimestamp: ts,
       eventTime: null,
@@ -119,5 +132,8 @@ export class EventRecorder {
 /** The apiVersion/kind pair for an object's reference, from the resource table. */
 export function kindOf(resourceKind: string): { kind: string; apiVersion: string } {
   const info = resourceForKind(resourceKind);
-  return { kind: resourceKind, apiVersion: info ? (info.group ? `${info.group}/${info.version}` : info.version) : "v1" };
+  return {
+    kind: resourceKind,
+    apiVersion: info ? (info.group ? `${info.group}/${info.version}` : info.version) : "v1",
+  };
 }

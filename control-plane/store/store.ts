@@ -45,8 +45,17 @@ export interface StoreWriter {
   /** Replaces a stored object. Throws NotFound (404) or Conflict (409). */
   update<T extends KubeObject>(resource: ResourceName, object: T, options?: WriteOptions): T;
   /** Removes an object and returns it as it was. Throws NotFound (404) or Conflict (409). */
-  delete(resource: ResourceName, namespace: string | undefined, name: string, options?: WriteOptions): KubeObject;
-  get<T extends KubeObject = KubeObject>(resource: ResourceName, namespace: string | undefined, name: string): T | undefined;
+  delete(
+    resource: ResourceName,
+    namespace: string | undefined,
+    name: string,
+    options?: WriteOptions,
+  ): KubeObject;
+  get<T extends KubeObject = KubeObject>(
+    resource: ResourceName,
+    namespace: string | undefined,
+    name: string,
+  ): T | undefined;
 }
 
 export interface WatchHandle {
@@ -92,7 +101,11 @@ export interface Store extends StoreWriter {
    * that revision is older than the history kept. Listeners are called synchronously after
    * each commit, in revision order, and must not write to the store synchronously.
    */
-  watch(resource: ResourceName, fromRevision: number | undefined, listener: (event: ChangeEvent) => void): WatchHandle;
+  watch(
+    resource: ResourceName,
+    fromRevision: number | undefined,
+    listener: (event: ChangeEvent) => void,
+  ): WatchHandle;
 
   /** Hears every committed batch of changes (the reconcile loop's wake-up hint). */
   onChange(listener: (events: ChangeEvent[]) => void): () => void;

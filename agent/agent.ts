@@ -1,0 +1,188 @@
+// One agent: joins (or reuses its stored credential), adopts what runs, then keeps the
+// session and the worker going. Stopping says goodbye and leaves containers running;
+// leaving removes them, deletes the node and forgets the credential.
+
+import type { Clock } from "../shared/clock.js";
+import type { Logger } from "../shared/logger.js";
+import type { NodeReport, RegisterRequest } from "../shared/protocol.js";
+import { collectNodeReport, defaultNodeIP, defaultNodeName, wellKnownLabels } from "./node-info.js";
+import type { ContainerRuntime } from "./runtime/container-runtime.js";
+import { deleteCredential, loadCredential, type NodeCredential } from "./session/credential-store.js";
+import { CredentialSource } from "./session/credentials.js";
+import { httpsRequest, statusMessage } from "./session/https-client.js";
+import { LogStreamer } from "./session/log-streamer.js";
+import { Session } from "./session/session.js";
+import { StatusReporter } from "./worker/status-reporter.js";
+import { Worker } from "./worker/worker.js";
+
+export interface AgentConfig {
+  /** https://HOST:PORT of the control plane. */
+  server: string;
+  /** Needed to join (and to join again after the node was deleted). */
+  joinToken?: string;
+  nodeName?: string;
+  labels?: Record<string, string>;
+  taints?: RegisterRequest["taints"];
+  dataDir: string;
+  /** The node's InternalIP; default: the host's first non-internal IPv4. */
+  nodeIP?: string;
+  resyncMs?: number;
+}
+
+export interface AgentDeps {
+  runtime: ContainerRuntime;
+  clock: Clock;
+  logger: Logger;
+  random?: () => number;
+}
+
+export class Agent {
+  private readonly abort = new AbortController();
+  private readonly credentials: CredentialSource;
+  private readonly hostIP: string;
+  private worker: Worker | undefined;
+  private session: Session | undefined;
+  private reporter: StatusReporter | undefined;
+  private leaving = false;
+  private engineVersion: string | undefined;
+
+  constructor(
+    private readonly config: AgentConfig,
+    private readonly deps: AgentDeps,
+  ) {
+    this.hostIP = config.nodeIP ?? defaultNodeIP();
+    this.credentials = new CredentialSource({
+      server: config.server,
+      dataDir: config.dataDir,
+      request: () => this.registerRequest(),
+      clock: deps.clock,
+      logger: deps.logger,
+      signal: this.abort.signal,
+      ...(config.joinToken ? { joinToken: config.joinToken } : {}),
+      ...(deps.random ? { random: deps.random } : {}),
+    });
+  }
+
+  /** The node name in use (known once joined). */
+  get nodeName(): string | undefined {
+    return this.credentials.current()?.nodeName;
+  }
+
+  /** The running session, for callers that wait for the connection. */
+  get currentSession(): Session | undefined {
+    return this.session;
+  }
+
+  /** The running worker (tests and the embedded agent look at it). */
+  get currentWorker(): Worker | undefined {
+    return this.worker;
+  }
+
+  /** Joins if needed, adopts running containers, and starts the session in the background. */
+  async start(): Promise<void> {
+    const credential = await this.credentials.get();
+    const worker = this.makeWorker(credential);
+    const reporter = this.reporter!;
+    const session = new Session({
+      clock: this.deps.clock,
+      logger: this.deps.logger,
+      worker,
+      reporter,
+      logs: new LogStreamer({
+        runtime: this.deps.runtime,
+        nodeName: credential.nodeName,
+        clock: this.deps.clock,
+        logger: this.deps.logger,
+        send: (m) => this.session?.send(m) ?? false,
+      }),
+      nodeReport: () => this.nodeReport(),
+      credentials: this.credentials,
+      leaving: () => this.leaving,
+      ...(this.deps.random ? { random: this.deps.random } : {}),
+    });
+    this.session = session;
+    await worker.start();
+    session.start();
+  }
+
+  /** Stops; with `leave`, also removes this node's containers, the node and the credential. */
+  async stop(opts: { leave: boolean }): Promise<void> {
+    this.leaving = opts.leave;
+    this.abort.abort();
+    this.reporter?.flush();
+    await this.session?.stop(opts.leave ? "leaving the cluster" : "agent stopping");
+    if (!opts.leave) {
+      await this.worker?.stop();
+      this.deps.logger.info("agent stopped; containers keep running");
+      return;
+    }
+    const credential = this.credentials.current() ?? (await loadCredential(this.config.dataDir));
+    const nodeName = credential?.nodeName ?? this.config.nodeName ?? defaultNodeName();
+    const worker = this.worker ?? this.makeWorker({ nodeName, server: "", caPem: "", token: "" });
+    this.deps.logger.info("leaving: removing this node's containers", { node: nodeName });
+    await worker.removeAll();
+    await worker.stop();
+    if (credential) await this.deleteNode(credential);
+    await deleteCredential(this.config.dataDir);
+    this.deps.logger.info("left the cluster", { node: nodeName });
+  }
+
+  private makeWorker(credential: NodeCredential): Worker {
+    const reporter = new StatusReporter({
+      clock: this.deps.clock,
+      send: (m) => this.session?.send(m) ?? false,
+    });
+    this.reporter = reporter;
+    this.worker = new Worker({
+      nodeName: credential.nodeName,
+      dataDir: this.config.dataDir,
+      hostIP: this.hostIP,
+      runtime: this.deps.runtime,
+      clock: this.deps.clock,
+      logger: this.deps.logger.child({ node: credential.nodeName }),
+      onStatus: (r) => reporter.report(r),
+      onForget: (uid) => reporter.forget(uid),
+      ...(this.config.resyncMs ? { resyncMs: this.config.resyncMs } : {}),
+    });
+    return this.worker;
+  }
+
+  private registerRequest(): RegisterRequest {
+    const nodeName = this.config.nodeName ?? this.credentials.current()?.nodeName ?? defaultNodeName();
+    return {
+      nodeName,
+      labels: { ...wellKnownLabels(nodeName), ...this.config.labels },
+      taints: this.config.taints ?? [],
+    };
+  }
+
+  private async nodeReport(): Promise<NodeReport> {
+    if (!this.engineVersion) {
+      try {
+        this.engineVersion = await this.deps.runtime.version();
+      } catch {
+        return collectNodeReport({ nodeIP: this.hostIP, engineVersion: "unknown" });
+      }
+    }
+    return collectNodeReport({ nodeIP: this.hostIP, engineVersion: this.engineVersion });
+  }
+
+  private async deleteNode(c: NodeCredential): Promise<void> {
+    try {
+      const res = await httpsRequest({
+        method: "DELETE",
+        url: new URL(`/api/v1/nodes/${encodeURIComponent(c.nodeName)}`, c.server).toString(),
+        ca: c.caPem,
+        bearer: c.token,
+      });
+      if (res.status >= 300 && res.status !== 404) {
+        this.deps.logger.warn("the server did not delete the node", {
+          status: res.status,
+          message: statusMessage(res),
+        });
+      }
+    } catch (e) {
+      this.deps.logger.warn("cannot delete the node on the server", { error: e });
+    }
+  }
+}

@@ -1,0 +1,142 @@
+// `everynode agent` and `everynode agent leave`: flags to an AgentConfig, the real Docker
+// runtime and clock assembled here, and SIGTERM/SIGINT turned into a clean stop.
+
+import os from "node:os";
+import path from "node:path";
+import { systemClock } from "../shared/clock.js";
+import { EverynodeError } from "../shared/errors.js";
+import { flagHelp, parseFlags, type FlagSpec } from "../shared/flags.js";
+import { createLogger, type Logger } from "../shared/logger.js";
+import type { RegisterRequest } from "../shared/protocol.js";
+import { Agent, type AgentConfig } from "./agent.js";
+import { DockerRuntime } from "./runtime/docker-runtime.js";
+
+const FLAGS: FlagSpec[] = [
+  { name: "server", type: "string", description: "the control plane, https://HOST:6443" },
+  { name: "token", type: "string", description: "the join token (EN1.<ca-hash>.<id>.<secret>)" },
+  { name: "name", type: "string", description: "the node name (default: the host name)" },
+  { name: "label", type: "list", description: "a node label k=v" },
+  { name: "taint", type: "list", description: "a node taint k=v:Effect" },
+  { name: "data-dir", type: "string", description: "where the node credential and emptyDir volumes live" },
+  {
+    name: "docker-host",
+    type: "string",
+    default: "unix:///var/run/docker.sock",
+    description: "the Docker engine",
+  },
+  {
+    name: "node-ip",
+    type: "string",
+    description: "the node's InternalIP (default: first non-internal IPv4)",
+  },
+  { name: "help", short: "h", type: "boolean", description: "show this help" },
+];
+
+/** /var/lib/everynode/agent as root, else ~/.local/share/everynode/agent. */
+export function defaultDataDir(): string {
+  return process.getuid?.() === 0
+    ? "/var/lib/everynode/agent"
+    : path.join(os.homedir(), ".local", "share", "everynode", "agent");
+}
+
+/** Parses `k=v` labels. */
+export function parseLabelFlags(list: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const eq = item.indexOf("=");
+    if (eq <= 0) throw new EverynodeError("Usage", `--label wants k=v, not "${item}"`);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Parses `k=v:Effect` (or `k:Effect`) taints. */
+export function parseTaintFlags(list: string[]): RegisterRequest["taints"] {
+  return list.map((item) => {
+    const m = /^([^=:]+)(?:=([^:]*))?:(NoSchedule|PreferNoSchedule|NoExecute)$/.exec(item);
+    if (!m)
+      throw new EverynodeError(
+        "Usage",
+        `--taint wants k=v:Effect (NoSchedule, PreferNoSchedule, NoExecute), not "${item}"`,
+      );
+    const t: RegisterRequest["taints"][number] = { key: m[1] as string, effect: m[3] as "NoSchedule" };
+    if (m[2] !== undefined) t.value = m[2];
+    return t;
+  });
+}
+
+/** Starts an agent inside another process (the server runs one for its own host). */
+export async function startEmbeddedAgent(
+  config: AgentConfig,
+  logger: Logger,
+  dockerHost?: string,
+): Promise<Agent> {
+  const agent = new Agent(config, {
+    runtime: new DockerRuntime(dockerHost ? { dockerHost } : {}),
+    clock: systemClock,
+    logger: logger.child({ component: "agent" }),
+  });
+  await agent.start();
+  return agent;
+}
+
+function waitForSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (sig: string): void => {
+      process.off("SIGTERM", onTerm);
+      process.off("SIGINT", onInt);
+      resolve(sig);
+    };
+    const onTerm = (): void => on("SIGTERM");
+    const onInt = (): void => on("SIGINT");
+    process.on("SIGTERM", onTerm);
+    process.on("SIGINT", onInt);
+  });
+}
+
+/** `everynode agent ...`: returns the process exit code. */
+export async function runAgent(args: string[]): Promise<number> {
+  const logger = createLogger({ component: "agent" });
+  const leave = args[0] === "leave";
+  try {
+    const { values } = parseFlags(leave ? args.slice(1) : args, FLAGS);
+    if (values.help) {
+      process.stdout.write(
+        `Usage: everynode agent --server https://HOST:6443 --token TOKEN [flags]\n       everynode agent leave [--data-dir DIR]\n\n${flagHelp(FLAGS)}\n`,
+      );
+      return 0;
+    }
+    const dataDir = (values["data-dir"] as string | undefined) ?? defaultDataDir();
+    const dockerHost = values["docker-host"] as string;
+    const config: AgentConfig = {
+      server: (values.server as string | undefined) ?? "",
+      dataDir,
+      labels: parseLabelFlags(values.label as string[]),
+      taints: parseTaintFlags(values.taint as string[]),
+    };
+    if (values.token) config.joinToken = values.token as string;
+    if (values.name) config.nodeName = values.name as string;
+    if (values["node-ip"]) config.nodeIP = values["node-ip"] as string;
+    const deps = { runtime: new DockerRuntime({ dockerHost }), clock: systemClock, logger };
+    if (leave) {
+      await new Agent(config, deps).stop({ leave: true });
+      return 0;
+    }
+    if (!config.server) throw new EverynodeError("Usage", "--server is required (https://HOST:6443)");
+    const agent = new Agent(config, deps);
+    const signal = waitForSignal();
+    const started = agent.start();
+    // A stop during the join makes start() reject; that is not an error then.
+    started.catch(() => {});
+    const first = await Promise.race([started.then(() => "started"), signal]);
+    if (first === "started") logger.info("agent running", { node: agent.nodeName });
+    const sig = await signal;
+    logger.info("stopping", { signal: sig });
+    await agent.stop({ leave: false });
+    return 0;
+  } catch (e) {
+    const err = e instanceof EverynodeError ? e : new EverynodeError("InternalError", (e as Error).message);
+    logger.error(err.message, { code: err.code });
+    return err.exitCode;
+  }
+}

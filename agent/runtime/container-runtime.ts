@@ -1,0 +1,124 @@
+// The agent's only seam to a container engine, in everynode's own types: the worker plans
+// and acts through this interface, the Docker implementation sits behind it, and tests can
+// swap in a fake. Every failure is an EverynodeError "RuntimeError" whose `temporary` says
+// whether a retry can help (engine unreachable, 5xx) or not (bad image, invalid config).
+
+import { EverynodeError } from "../../shared/errors.js";
+
+/** When to pull: Kubernetes' imagePullPolicy. */
+export type PullPolicy = "Always" | "IfNotPresent" | "Never";
+
+export type ContainerStateName = "created" | "running" | "exited";
+
+/** A bind mount of a host path (hostPath volumes and emptyDir folders under the data dir). */
+export interface BindMount {
+  hostPath: string;
+  containerPath: string;
+  readOnly: boolean;
+  /** hostPath.type: checked (and created for the *OrCreate kinds) before the container is made. */
+  hostPathType: string;
+}
+
+export interface PortBinding {
+  containerPort: number;
+  protocol: "tcp" | "udp" | "sctp";
+  hostPort: number;
+  hostIP: string;
+}
+
+/** Everything needed to create one container. */
+export interface ContainerCreateSpec {
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  /** `NAME=value` entries. */
+  env: string[];
+  /** Replaces the image's ENTRYPOINT when set (Kubernetes `command`). */
+  entrypoint?: string[];
+  /** Replaces the image's CMD when set (Kubernetes `args`). */
+  cmd?: string[];
+  workingDir?: string;
+  ports: PortBinding[];
+  hostNetwork: boolean;
+  binds: BindMount[];
+  nanoCpus?: number;
+  memoryBytes?: number;
+  privileged: boolean;
+  /** Run an init as PID 1 so that SIGTERM reaches any image's process. */
+  init: boolean;
+}
+
+/** What the engine reports about one container. */
+export interface ObservedContainer {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+  /** The image reference the container was created from. */
+  image: string;
+  /** The image's content id (`sha256:...`). */
+  imageId: string;
+  state: ContainerStateName;
+  exitCode: number;
+  /** Epoch ms; undefined when never started. */
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  oomKilled: boolean;
+  /** The engine's error text for a container that could not run. */
+  error?: string;
+  /** The container's IP on its (bridge) network, if any. */
+  ipAddress?: string;
+}
+
+export interface LogOptions {
+  follow: boolean;
+  tailLines?: number;
+  timestamps: boolean;
+  /** Epoch seconds. */
+  since?: number;
+}
+
+export interface RuntimeEvent {
+  containerId: string;
+  /** Engine action: create, start, die, stop, destroy, oom, ... */
+  action: string;
+  labels: Record<string, string>;
+}
+
+export interface ContainerRuntime {
+  /** Makes sure the image is present according to the policy (pulls when needed). */
+  ensureImage(ref: string, policy: PullPolicy): Promise<void>;
+  imageExists(ref: string): Promise<boolean>;
+  pull(ref: string): Promise<void>;
+  /** Creates the container (not started); returns its id. */
+  createContainer(spec: ContainerCreateSpec): Promise<string>;
+  start(id: string): Promise<void>;
+  /** SIGTERM, then SIGKILL once `graceSeconds` have passed. A stopped container is fine. */
+  stop(id: string, graceSeconds: number): Promise<void>;
+  /** Removes the container (forcefully); an absent container is fine. */
+  remove(id: string): Promise<void>;
+  /** Containers (running or not) carrying all the given labels. */
+  list(labelFilter: Record<string, string>): Promise<ObservedContainer[]>;
+  /** One container, or undefined when it does not exist. */
+  inspect(id: string): Promise<ObservedContainer | undefined>;
+  /** Streams logs to `sink` until the end (or until `signal` fires when following). */
+  logs(
+    id: string,
+    opts: LogOptions,
+    sink: (chunk: Buffer, stream?: "stdout" | "stderr") => void,
+    signal: AbortSignal,
+  ): Promise<void>;
+  /** Streams engine events for containers carrying the labels until `signal` fires. */
+  events(
+    labelFilter: Record<string, string>,
+    signal: AbortSignal,
+    onEvent: (e: RuntimeEvent) => void,
+  ): Promise<void>;
+  /** The engine's version, e.g. "20.10.24". */
+  version(): Promise<string>;
+}
+
+/** A runtime error; `temporary` says whether retrying later can help. */
+export function runtimeError(message: string, temporary: boolean, cause?: unknown): EverynodeError {
+  return new EverynodeError("RuntimeError", message, { temporary, cause });
+}

@@ -1,0 +1,277 @@
+// The ContainerRuntime on a Docker engine (API 1.41+), and the only file that talks to
+// dockerode. Engine errors are classified once, here, as temporary or permanent.
+
+import Docker from "dockerode";
+import type { ContainerCreateOptions, ContainerInspectInfo } from "dockerode";
+import {
+  runtimeError,
+  type ContainerCreateSpec,
+  type ContainerRuntime,
+  type LogOptions,
+  type ObservedContainer,
+  type PullPolicy,
+  type RuntimeEvent,
+} from "./container-runtime.js";
+import { Demuxer, JsonLines, untilEnded, type EngineEvent } from "./docker-streams.js";
+import { prepareHostPath } from "./host-paths.js";
+import { EverynodeError } from "../../shared/errors.js";
+
+interface EngineError {
+  statusCode?: number;
+  code?: string;
+  json?: { message?: string } | null;
+  message?: string;
+}
+
+/** Maps an engine or socket error to a RuntimeError with `temporary` set. */
+function classify(what: string, e: unknown): EverynodeError {
+  if (e instanceof EverynodeError) return e;
+  const err = (e ?? {}) as EngineError;
+  const detail = err.json?.message ?? err.message ?? String(e);
+  if (err.statusCode === undefined)
+    return runtimeError(`${what}: the Docker engine is unreachable (${detail})`, true, e);
+  return runtimeError(`${what}: ${detail}`, err.statusCode >= 500, e);
+}
+
+function statusOf(e: unknown): number | undefined {
+  return (e as EngineError | undefined)?.statusCode;
+}
+
+function timeOf(s: string | undefined): number | undefined {
+  if (!s || s.startsWith("0001-")) return undefined;
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+function observedOf(info: ContainerInspectInfo): ObservedContainer {
+  const st = info.State.Status;
+  const state =
+    st === "created"
+      ? "created"
+      : st === "running" || st === "paused" || st === "restarting"
+        ? "running"
+        : "exited";
+  const networks = Object.values(info.NetworkSettings?.Networks ?? {});
+  const ip = networks.find((n) => n.IPAddress)?.IPAddress;
+  const o: ObservedContainer = {
+    id: info.Id,
+    name: info.Name.replace(/^\//, ""),
+    labels: info.Config.Labels ?? {},
+    image: info.Config.Image,
+    imageId: info.Image,
+    state,
+    exitCode: info.State.ExitCode,
+    createdAt: timeOf(info.Created) ?? 0,
+    oomKilled: info.State.OOMKilled,
+  };
+  const started = timeOf(info.State.StartedAt);
+  if (started !== undefined) o.startedAt = started;
+  const finished = timeOf(info.State.FinishedAt);
+  if (finished !== undefined && state !== "running") o.finishedAt = finished;
+  if (info.State.Error) o.error = info.State.Error;
+  if (ip) o.ipAddress = ip;
+  return o;
+}
+
+function labelList(filter: Record<string, string>): string[] {
+  return Object.entries(filter).map(([k, v]) => `${k}=${v}`);
+}
+
+/** Where the engine listens: `unix:///path` or `tcp://host:port` (plain HTTP). */
+export function dockerOptions(dockerHost: string | undefined): Docker.DockerOptions {
+  const host = dockerHost ?? "unix:///var/run/docker.sock";
+  if (host.startsWith("unix://")) return { socketPath: host.slice("unix://".length) };
+  const url = new URL(host.replace(/^tcp:/, "http:"));
+  return { host: url.hostname, port: Number(url.port || 2375), protocol: "http" };
+}
+
+export class DockerRuntime implements ContainerRuntime {
+  private readonly docker: Docker;
+
+  constructor(options: { dockerHost?: string } = {}) {
+    this.docker = new Docker(dockerOptions(options.dockerHost));
+  }
+
+  async imageExists(ref: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(ref).inspect();
+      return true;
+    } catch (e) {
+      if (statusOf(e) === 404) return false;
+      throw classify(`inspect image ${ref}`, e);
+    }
+  }
+
+  async pull(ref: string): Promise<void> {
+    try {
+      const stream = await this.docker.pull(ref);
+      await new Promise<void>((resolve, reject) => {
+        this.docker.modem.followProgress(stream, (err: Error | null, out: { error?: string }[]) => {
+          const failed = err ?? out.find((o) => o.error)?.error;
+          if (failed) reject(failed instanceof Error ? failed : new Error(failed));
+          else resolve();
+        });
+      });
+    } catch (e) {
+      const err = classify(`pull image ${ref}`, e);
+      // A pull the registry refused (or could not be reached for) is what ErrImagePull reports.
+      throw runtimeError(
+        `failed to pull image "${ref}": ${err.message.replace(/^pull image \S+: /, "")}`,
+        err.temporary,
+        e,
+      );
+    }
+  }
+
+  async ensureImage(ref: string, policy: PullPolicy): Promise<void> {
+    if (policy !== "Always" && (await this.imageExists(ref))) return;
+    if (policy === "Never") {
+      throw runtimeError(`container image "${ref}" is not present with pull policy of Never`, false);
+    }
+    await this.pull(ref);
+  }
+
+  async createContainer(spec: ContainerCreateSpec): Promise<string> {
+    for (const b of spec.binds) await prepareHostPath(b.hostPath, b.hostPathType);
+    const exposed: Record<string, object> = {};
+    const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+    for (const p of spec.ports) {
+      const key = `${p.containerPort}/${p.protocol}`;
+      exposed[key] = {};
+      (bindings[key] ??= []).push({ HostIp: p.hostIP, HostPort: String(p.hostPort) });
+    }
+    const options: ContainerCreateOptions = {
+      name: spec.name,
+      Image: spec.image,
+      Labels: spec.labels,
+      Env: spec.env,
+      ExposedPorts: exposed,
+      HostConfig: {
+        Init: spec.init,
+        // No Docker restart policy: the agent restarts, with Kubernetes' back-off.
+        RestartPolicy: { Name: "no" },
+        PortBindings: bindings,
+        NetworkMode: spec.hostNetwork ? "host" : "bridge",
+        Binds: spec.binds.map((b) => `${b.hostPath}:${b.containerPath}${b.readOnly ? ":ro" : ""}`),
+        Privileged: spec.privileged,
+      },
+    };
+    if (spec.entrypoint) options.Entrypoint = spec.entrypoint;
+    if (spec.cmd) options.Cmd = spec.cmd;
+    if (spec.workingDir) options.WorkingDir = spec.workingDir;
+    if (spec.nanoCpus !== undefined && options.HostConfig) options.HostConfig.NanoCpus = spec.nanoCpus;
+    if (spec.memoryBytes !== undefined && options.HostConfig) options.HostConfig.Memory = spec.memoryBytes;
+    try {
+      const c = await this.docker.createContainer(options);
+      return c.id;
+    } catch (e) {
+      throw classify(`create container ${spec.name}`, e);
+    }
+  }
+
+  async start(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).start();
+    } catch (e) {
+      if (statusOf(e) === 304) return;
+      throw classify(`start container ${id.slice(0, 12)}`, e);
+    }
+  }
+
+  async stop(id: string, graceSeconds: number): Promise<void> {
+    try {
+      await this.docker.getContainer(id).stop({ t: Math.max(0, Math.round(graceSeconds)) });
+    } catch (e) {
+      if (statusOf(e) === 304 || statusOf(e) === 404) return;
+      throw classify(`stop container ${id.slice(0, 12)}`, e);
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).remove({ force: true, v: true });
+    } catch (e) {
+      if (statusOf(e) === 404 || statusOf(e) === 409) return;
+      throw classify(`remove container ${id.slice(0, 12)}`, e);
+    }
+  }
+
+  async inspect(id: string): Promise<ObservedContainer | undefined> {
+    try {
+      return observedOf(await this.docker.getContainer(id).inspect());
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      throw classify(`inspect container ${id.slice(0, 12)}`, e);
+    }
+  }
+
+  async list(labelFilter: Record<string, string>): Promise<ObservedContainer[]> {
+    let infos: Docker.ContainerInfo[];
+    try {
+      infos = await this.docker.listContainers({ all: true, filters: { label: labelList(labelFilter) } });
+    } catch (e) {
+      throw classify("list containers", e);
+    }
+    // The list lacks exit details (code, times, OOM): inspect each one.
+    const all = await Promise.all(infos.map((i) => this.inspect(i.Id)));
+    return all.filter((c): c is ObservedContainer => c !== undefined);
+  }
+
+  async logs(
+    id: string,
+    opts: LogOptions,
+    sink: (chunk: Buffer, stream?: "stdout" | "stderr") => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const base = {
+      stdout: true,
+      stderr: true,
+      timestamps: opts.timestamps,
+      ...(opts.tailLines !== undefined ? { tail: opts.tailLines } : {}),
+      ...(opts.since !== undefined ? { since: opts.since } : {}),
+    };
+    const demux = new Demuxer(sink);
+    const container = this.docker.getContainer(id);
+    try {
+      if (!opts.follow) {
+        demux.push(await container.logs({ ...base, follow: false }));
+        return;
+      }
+      const stream = await container.logs({ ...base, follow: true, abortSignal: signal });
+      await untilEnded(stream, signal, (c) => demux.push(c));
+    } catch (e) {
+      if (signal.aborted) return;
+      if (statusOf(e) === 404) throw new EverynodeError("NotFound", `container ${id.slice(0, 12)} not found`);
+      throw classify(`logs of container ${id.slice(0, 12)}`, e);
+    }
+  }
+
+  async events(
+    labelFilter: Record<string, string>,
+    signal: AbortSignal,
+    onEvent: (e: RuntimeEvent) => void,
+  ): Promise<void> {
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker.getEvents({
+        filters: { type: ["container"], label: labelList(labelFilter) },
+        abortSignal: signal,
+      } as Docker.GetEventsOptions);
+    } catch (e) {
+      if (signal.aborted) return;
+      throw classify("watch engine events", e);
+    }
+    const lines = new JsonLines((ev: EngineEvent) =>
+      onEvent({ containerId: ev.id ?? "", action: ev.Action ?? "", labels: ev.Actor?.Attributes ?? {} }),
+    );
+    await untilEnded(stream, signal, (c) => lines.push(c));
+  }
+
+  async version(): Promise<string> {
+    try {
+      return (await this.docker.version()).Version;
+    } catch (e) {
+      throw classify("engine version", e);
+    }
+  }
+}

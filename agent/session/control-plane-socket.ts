@@ -1,0 +1,133 @@
+// The agent's WebSocket to the control plane, and the only agent file that uses `ws`: it
+// authenticates with the node credential, trusts only the pinned CA (with normal hostname
+// checks), and hands on decoded server messages. A malformed message closes the socket
+// with the protocol-error code; nothing else happens with it.
+
+import WebSocket from "ws";
+import { EverynodeError } from "../../shared/errors.js";
+import type { Logger } from "../../shared/logger.js";
+import {
+  AGENT_CONNECT_PATH,
+  CLOSE_CODES,
+  decodeServerMessage,
+  type AgentMessage,
+  type ServerMessage,
+} from "../../shared/protocol.js";
+import { connectionError } from "./https-client.js";
+
+export interface SocketOptions {
+  /** https://HOST:PORT of the control plane. */
+  server: string;
+  /** The node credential. */
+  token: string;
+  caPem: string;
+  logger: Logger;
+  onMessage: (m: ServerMessage) => void;
+  onClose: (code: number, reason: string) => void;
+  timeoutMs?: number;
+}
+
+/** The wss:// URL of the agent endpoint of a server. */
+export function connectUrl(server: string): string {
+  const u = new URL(AGENT_CONNECT_PATH, server);
+  u.protocol = u.protocol === "http:" ? "ws:" : "wss:";
+  return u.toString();
+}
+
+export class ControlPlaneSocket {
+  private constructor(
+    private readonly ws: WebSocket,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Opens the socket; rejects with Unauthorized (401), TlsPinMismatch or Unreachable. */
+  static open(o: SocketOptions): Promise<ControlPlaneSocket> {
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const ws = new WebSocket(connectUrl(o.server), {
+        headers: { Authorization: `Bearer ${o.token}` },
+        ca: o.caPem,
+        rejectUnauthorized: true,
+        handshakeTimeout: o.timeoutMs ?? 10_000,
+        maxPayload: 64 * 1024 * 1024,
+      });
+      const fail = (e: EverynodeError): void => {
+        if (settled) return;
+        settled = true;
+        reject(e);
+      };
+      ws.on("unexpected-response", (_req, res) => {
+        const status = res.statusCode ?? 0;
+        res.resume();
+        ws.terminate();
+        if (status === 401 || status === 403) {
+          fail(new EverynodeError("Unauthorized", `the server refused the node credential (${status})`));
+        } else {
+          fail(
+            new EverynodeError("Unreachable", `the server answered ${status} instead of a WebSocket`, {
+              temporary: true,
+            }),
+          );
+        }
+      });
+      ws.on("error", (e) => {
+        if (!settled) fail(connectionError(o.server, e));
+        else o.logger.debug("socket error", { error: e });
+      });
+      ws.on("open", () => {
+        settled = true;
+        const socket = new ControlPlaneSocket(ws, o.logger);
+        ws.on("message", (data: WebSocket.RawData) => socket.receive(data, o.onMessage));
+        ws.on("close", (code, reason) => o.onClose(code, reason.toString("utf8")));
+        resolve(socket);
+      });
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** Sends a message; false when the socket is not open. */
+  send(m: AgentMessage): boolean {
+    if (!this.isOpen) return false;
+    this.ws.send(JSON.stringify(m));
+    return true;
+  }
+
+  /** Closes the socket; the close handler runs once the server answers (or at once). */
+  close(code = 1000, reason = ""): void {
+    if (this.ws.readyState === WebSocket.CLOSED) return;
+    this.ws.close(code, reason);
+  }
+
+  /** Waits until the socket is closed (after close() or the server's close). */
+  closed(timeoutMs = 2000): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.ws.terminate();
+        resolve();
+      }, timeoutMs);
+      this.ws.once("close", () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  private receive(data: WebSocket.RawData, onMessage: (m: ServerMessage) => void): void {
+    const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    let message: ServerMessage;
+    try {
+      message = decodeServerMessage(raw);
+    } catch (e) {
+      this.logger.warn("closing the connection: the server sent a malformed message", {
+        error: (e as Error).message,
+      });
+      this.close(CLOSE_CODES.protocolError, "malformed message");
+      return;
+    }
+    onMessage(message);
+  }
+}

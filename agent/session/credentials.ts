@@ -1,0 +1,78 @@
+// Where the session gets its node credential: the one in memory, else the one stored in
+// the data dir, else a fresh join with the join token. Re-registering (the credential was
+// refused, or the node was deleted) throws the old one away and joins again.
+
+import type { Clock } from "../../shared/clock.js";
+import { EverynodeError } from "../../shared/errors.js";
+import type { Logger } from "../../shared/logger.js";
+import type { RegisterRequest } from "../../shared/protocol.js";
+import { deleteCredential, loadCredential, type NodeCredential } from "./credential-store.js";
+import { joinWithRetry } from "./join.js";
+
+export interface CredentialSourceOptions {
+  server: string;
+  joinToken?: string;
+  dataDir: string;
+  request: () => RegisterRequest;
+  clock: Clock;
+  logger: Logger;
+  random?: () => number;
+  signal: AbortSignal;
+}
+
+export class CredentialSource {
+  private cached: NodeCredential | undefined;
+
+  constructor(private readonly o: CredentialSourceOptions) {}
+
+  /** The credential to connect with, joining first when there is none. */
+  async get(): Promise<NodeCredential> {
+    if (this.cached) return this.cached;
+    const stored = await loadCredential(this.o.dataDir);
+    if (stored) {
+      if (stored.server !== this.o.server && this.o.server) {
+        this.o.logger.warn("the stored node credential is for another server; using it", {
+          stored: stored.server,
+          given: this.o.server,
+        });
+      }
+      this.cached = stored;
+      return stored;
+    }
+    if (!this.o.joinToken) {
+      throw new EverynodeError(
+        "BadToken",
+        `not joined yet (no ${this.o.dataDir}/node-credential.json): give --token`,
+      );
+    }
+    this.cached = await joinWithRetry({
+      server: this.o.server,
+      joinToken: this.o.joinToken,
+      request: this.o.request(),
+      dataDir: this.o.dataDir,
+      clock: this.o.clock,
+      logger: this.o.logger,
+      signal: this.o.signal,
+      ...(this.o.random ? { random: this.o.random } : {}),
+    });
+    return this.cached;
+  }
+
+  /** Forgets the credential (memory and disk) and joins again with the join token. */
+  async rejoin(): Promise<NodeCredential> {
+    this.cached = undefined;
+    if (!this.o.joinToken) {
+      throw new EverynodeError(
+        "BadToken",
+        "the node credential is no longer valid and no join token was given (--token)",
+      );
+    }
+    await deleteCredential(this.o.dataDir);
+    return this.get();
+  }
+
+  /** The credential in use, if any (for leaving). */
+  current(): NodeCredential | undefined {
+    return this.cached;
+  }
+}

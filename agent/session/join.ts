@@ -1,0 +1,130 @@
+// Joining a cluster: fetch the server's CA without trusting it, check it against the join
+// token's pin, then register over a connection verified by that CA and keep the node
+// credential. A pin mismatch is an error people see, and nothing secret is sent.
+
+import { backoffDelay, RECONNECT_BACKOFF } from "../../shared/backoff.js";
+import type { Clock } from "../../shared/clock.js";
+import { EverynodeError } from "../../shared/errors.js";
+import { bearerOf, caHashOf, parseJoinToken, type JoinToken } from "../../shared/join-token.js";
+import type { Logger } from "../../shared/logger.js";
+import {
+  AGENT_REGISTER_PATH,
+  CA_CERT_PATH,
+  type RegisterRequest,
+  type RegisterResponse,
+} from "../../shared/protocol.js";
+import { saveCredential, type NodeCredential } from "./credential-store.js";
+import { httpsRequest, statusMessage } from "./https-client.js";
+
+/** Fetches the server's CA certificate and checks it against the token's pin. */
+export async function fetchPinnedCa(server: string, token: JoinToken): Promise<string> {
+  const res = await httpsRequest({
+    method: "GET",
+    url: new URL(CA_CERT_PATH, server).toString(),
+    insecure: true,
+  });
+  if (res.status !== 200) {
+    throw new EverynodeError("Unreachable", `${server} answered ${res.status} for its CA certificate`, {
+      temporary: true,
+    });
+  }
+  let hash: string;
+  try {
+    hash = caHashOf(res.body);
+  } catch {
+    throw new EverynodeError("TlsPinMismatch", `${server} did not send a valid CA certificate`);
+  }
+  if (hash !== token.caHash) {
+    throw new EverynodeError(
+      "TlsPinMismatch",
+      `the CA certificate of ${server} has hash ${hash}, but the join token pins ${token.caHash}: ` +
+        `this is not the server the token was made for (or the token is out of date)`,
+    );
+  }
+  return res.body;
+}
+
+/** Registers the node over the pinned CA; returns the server's answer. */
+export async function register(
+  server: string,
+  caPem: string,
+  token: JoinToken,
+  request: RegisterRequest,
+): Promise<RegisterResponse> {
+  const res = await httpsRequest({
+    method: "POST",
+    url: new URL(AGENT_REGISTER_PATH, server).toString(),
+    ca: caPem,
+    bearer: bearerOf(token),
+    body: request,
+  });
+  if (res.status === 401 || res.status === 403) {
+    throw new EverynodeError("BadToken", `the server refused the join token: ${statusMessage(res)}`);
+  }
+  if (res.status === 409 || res.status === 422 || res.status === 400) {
+    throw new EverynodeError(
+      res.status === 409 ? "Conflict" : "Invalid",
+      `registration refused: ${statusMessage(res)}`,
+    );
+  }
+  if (res.status < 200 || res.status >= 300) {
+    throw new EverynodeError("Unreachable", `registration failed with ${res.status}: ${statusMessage(res)}`, {
+      temporary: true,
+    });
+  }
+  const parsed = JSON.parse(res.body) as Partial<RegisterResponse>;
+  if (typeof parsed.nodeName !== "string" || typeof parsed.token !== "string") {
+    throw new EverynodeError("ProtocolError", "the registration answer lacks nodeName or token");
+  }
+  return { nodeName: parsed.nodeName, token: parsed.token };
+}
+
+export interface JoinOptions {
+  server: string;
+  joinToken: string;
+  request: RegisterRequest;
+  dataDir: string;
+}
+
+/** One join attempt: pin check, registration, credential stored (mode 0600). */
+export async function joinOnce(o: JoinOptions): Promise<NodeCredential> {
+  const token = parseJoinToken(o.joinToken);
+  const caPem = await fetchPinnedCa(o.server, token);
+  const answer = await register(o.server, caPem, token, o.request);
+  const credential: NodeCredential = {
+    server: o.server,
+    caPem,
+    nodeName: answer.nodeName,
+    token: answer.token,
+  };
+  await saveCredential(o.dataDir, credential);
+  return credential;
+}
+
+/**
+ * Joins, retrying with back-off and a log line per failure, until it works or `signal`
+ * fires. A token that cannot be parsed is not retried.
+ */
+export async function joinWithRetry(
+  o: JoinOptions & { clock: Clock; logger: Logger; random?: () => number; signal: AbortSignal },
+): Promise<NodeCredential> {
+  parseJoinToken(o.joinToken);
+  for (let attempt = 0; ; attempt++) {
+    o.logger.info("joining", { server: o.server, node: o.request.nodeName });
+    try {
+      const c = await joinOnce(o);
+      o.logger.info(`joined as node ${c.nodeName}`, { server: o.server });
+      return c;
+    } catch (e) {
+      const delay = backoffDelay(RECONNECT_BACKOFF, attempt, o.random);
+      const code = e instanceof EverynodeError ? e.code : "Error";
+      o.logger.warn(
+        `join failed; retrying in ${(delay / 1000).toFixed(1)}s because ${(e as Error).message}`,
+        {
+          code,
+        },
+      );
+      await o.clock.sleep(delay, o.signal);
+    }
+  }
+}

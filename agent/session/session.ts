@@ -1,0 +1,200 @@
+// The agent's life with the control plane: connect, hello, welcome, assignments to the
+// worker, heartbeats, statuses and log streams; on any loss, reconnect with jittered
+// back-off and say why. The worker keeps running what it runs while disconnected.
+
+import { backoffDelay, RECONNECT_BACKOFF } from "../../shared/backoff.js";
+import type { Clock } from "../../shared/clock.js";
+import { EverynodeError } from "../../shared/errors.js";
+import type { Logger } from "../../shared/logger.js";
+import {
+  CLOSE_CODES,
+  type AgentMessage,
+  type NodeReport,
+  type ServerMessage,
+} from "../../shared/protocol.js";
+import type { Pod } from "../../shared/api-types.js";
+import type { StatusReporter } from "../worker/status-reporter.js";
+import type { NodeCredential } from "./credential-store.js";
+import { ControlPlaneSocket } from "./control-plane-socket.js";
+import type { LogStreamer } from "./log-streamer.js";
+
+/** What the session needs of the worker. */
+export interface DesiredSink {
+  readonly appliedRevision: number;
+  setDesired(revision: number, pods: Pod[]): boolean;
+  removeAll(): Promise<void>;
+}
+
+export interface SessionOptions {
+  clock: Clock;
+  logger: Logger;
+  random?: () => number;
+  worker: DesiredSink;
+  reporter: StatusReporter;
+  logs: LogStreamer;
+  nodeReport: () => Promise<NodeReport>;
+  credentials: { get(): Promise<NodeCredential>; rejoin(): Promise<NodeCredential> };
+  /** True while the agent is leaving the cluster: a deleted node is not re-registered. */
+  leaving?: () => boolean;
+}
+
+const CLOSE_REASONS: Record<number, string> = {
+  [CLOSE_CODES.protocolError]: "of a protocol error",
+  [CLOSE_CODES.unauthorized]: "the server no longer accepts the node credential",
+  [CLOSE_CODES.superseded]: "another connection for this node replaced this one",
+  [CLOSE_CODES.nodeDeleted]: "the node was deleted",
+  [CLOSE_CODES.goingAway]: "the server is shutting down",
+};
+
+export class Session {
+  private socket: ControlPlaneSocket | undefined;
+  private readonly abort = new AbortController();
+  private loop: Promise<void> | undefined;
+  private welcomed = false;
+  private stopHeartbeat: (() => void) | undefined;
+  /** Resolves each time a welcome arrives (for callers that wait for a connection). */
+  private onWelcome: (() => void)[] = [];
+
+  constructor(private readonly o: SessionOptions) {}
+
+  /** Whether a connection is open and welcomed. */
+  get connected(): boolean {
+    return this.welcomed && this.socket?.isOpen === true;
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Resolves once the session is connected and welcomed. */
+  whenConnected(): Promise<void> {
+    if (this.connected) return Promise.resolve();
+    return new Promise((r) => this.onWelcome.push(r));
+  }
+
+  /** Sends a message on the live connection; false when there is none. */
+  send(m: AgentMessage): boolean {
+    return this.socket?.send(m) ?? false;
+  }
+
+  /** Says goodbye (the node turns NotReady at once) and stops reconnecting. */
+  async stop(reason: string): Promise<void> {
+    this.abort.abort();
+    this.stopHeartbeat?.();
+    this.o.logs.cancelAll();
+    const s = this.socket;
+    if (s?.isOpen) {
+      s.send({ v: 1, type: "goodbye", reason });
+      s.close(1000, reason);
+      await s.closed();
+    }
+    await this.loop?.catch(() => {});
+  }
+
+  private get stopped(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  private async run(): Promise<void> {
+    let attempt = 0;
+    while (!this.stopped) {
+      let why: string;
+      let rejoin = false;
+      try {
+        const credential = await this.o.credentials.get();
+        const closed = await this.connectOnce(credential);
+        if (this.welcomed) attempt = 0;
+        this.welcomed = false;
+        this.stopHeartbeat?.();
+        if (this.stopped) return;
+        why = closed.reason
+          ? `the connection closed (${closed.code}: ${closed.reason})`
+          : `the connection closed (${closed.code})`;
+        if (CLOSE_REASONS[closed.code]) why = `the connection closed because ${CLOSE_REASONS[closed.code]}`;
+        if (closed.code === CLOSE_CODES.unauthorized) rejoin = true;
+        if (closed.code === CLOSE_CODES.nodeDeleted) {
+          this.o.logger.warn("the node was deleted: removing its containers");
+          await this.o.worker.removeAll();
+          if (this.o.leaving?.()) return;
+          rejoin = true;
+        }
+      } catch (e) {
+        if (this.stopped) return;
+        if (e instanceof EverynodeError && e.code === "Unauthorized") {
+          rejoin = true;
+          why = "the server refused the node credential";
+        } else {
+          why = e instanceof Error ? e.message : String(e);
+        }
+      }
+      if (rejoin) {
+        this.o.logger.warn("joining again", { because: why });
+        try {
+          await this.o.credentials.rejoin();
+        } catch (e) {
+          why = (e as Error).message;
+        }
+      }
+      if (this.stopped) return;
+      const delay = backoffDelay(RECONNECT_BACKOFF, attempt++, this.o.random);
+      this.o.logger.warn(`reconnecting in ${(delay / 1000).toFixed(1)}s because ${why}`);
+      await this.o.clock.sleep(delay, this.abort.signal).catch(() => {});
+    }
+  }
+
+  /** One connection's life; resolves with its close code. */
+  private async connectOnce(credential: NodeCredential): Promise<{ code: number; reason: string }> {
+    let closedResolve!: (v: { code: number; reason: string }) => void;
+    const closed = new Promise<{ code: number; reason: string }>((r) => (closedResolve = r));
+    const socket = await ControlPlaneSocket.open({
+      server: credential.server,
+      token: credential.token,
+      caPem: credential.caPem,
+      logger: this.o.logger,
+      onMessage: (m) => this.handle(m),
+      onClose: (code, reason) => closedResolve({ code, reason }),
+    });
+    this.socket = socket;
+    if (this.stopped) {
+      socket.close(1000, "agent stopping");
+      return closed;
+    }
+    this.o.logger.info("connected", { server: credential.server, node: credential.nodeName });
+    socket.send({
+      v: 1,
+      type: "hello",
+      nodeName: credential.nodeName,
+      node: await this.o.nodeReport(),
+      appliedRevision: this.o.worker.appliedRevision,
+    });
+    return closed;
+  }
+
+  private handle(m: ServerMessage): void {
+    switch (m.type) {
+      case "welcome": {
+        this.welcomed = true;
+        this.stopHeartbeat?.();
+        const ms = Math.max(1, m.heartbeatIntervalSeconds) * 1000;
+        this.stopHeartbeat = this.o.clock.every(ms, () => this.send({ v: 1, type: "heartbeat" }));
+        this.o.reporter.resendAll();
+        for (const r of this.onWelcome.splice(0)) r();
+        break;
+      }
+      case "assignments":
+        if (this.o.worker.setDesired(m.revision, m.pods)) {
+          this.o.logger.info(`assignments revision ${m.revision} (${m.pods.length} pods)`);
+        }
+        break;
+      case "ack":
+        this.o.reporter.ack(m.seq);
+        break;
+      case "logRequest":
+        this.o.logs.start(m);
+        break;
+      case "logCancel":
+        this.o.logs.cancel(m.requestId);
+        break;
+    }
+  }
+}

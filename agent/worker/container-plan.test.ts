@@ -1,0 +1,281 @@
+import { describe, expect, it } from "vitest";
+import type { Pod } from "../../shared/api-types.js";
+import type { ObservedContainer } from "../runtime/container-runtime.js";
+import { buildLabels, containerSpecHash } from "../runtime/labels.js";
+import {
+  crashDelayMs,
+  planContainers,
+  pullDelayMs,
+  pullPolicyOf,
+  type ContainerAction,
+  type RestartState,
+} from "./container-plan.js";
+
+const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);
+const S = 1000;
+
+function pod(uid: string, over: Partial<Pod["spec"]> = {}, meta: Partial<Pod["metadata"]> = {}): Pod {
+  return {
+    metadata: {
+      name: `web-${uid}`,
+      namespace: "default",
+      uid,
+      labels: { "controller-revision-hash": "r1" },
+      ...meta,
+    },
+    spec: { nodeName: "n1", containers: [{ name: "web", image: "everynode/web:test" }], ...over },
+  };
+}
+
+function obs(
+  id: string,
+  p: Pod,
+  o: {
+    state?: ObservedContainer["state"];
+    count?: number;
+    node?: string;
+    startedAt?: number;
+    finishedAt?: number;
+    exitCode?: number;
+  } = {},
+): ObservedContainer {
+  const c = p.spec.containers[0]!;
+  const count = o.count ?? 0;
+  const running = (o.state ?? "running") === "running";
+  const out: ObservedContainer = {
+    id,
+    name: id,
+    labels: buildLabels(p, c, o.node ?? "n1", count, containerSpecHash(p, c)),
+    image: c.image ?? "",
+    imageId: "sha256:aaa",
+    state: o.state ?? "running",
+    exitCode: o.exitCode ?? (running ? 0 : 1),
+    createdAt: NOW - 60 * S + count,
+    oomKilled: false,
+  };
+  if (o.state !== "created") out.startedAt = o.startedAt ?? NOW - 30 * S;
+  if (!running && o.state !== "created") out.finishedAt = o.finishedAt ?? NOW - 1 * S;
+  return out;
+}
+
+function state(over: Partial<RestartState> = {}): RestartState {
+  return { nodeName: "n1", crash: {}, pull: {}, ...over };
+}
+
+function short(a: ContainerAction): string {
+  switch (a.type) {
+    case "pull":
+      return `pull ${a.container} ${a.image} ${a.policy}`;
+    case "create":
+      return `create ${a.container} #${a.restartCount}`;
+    case "restart":
+      return `restart ${a.container} #${a.restartCount} step${a.step}`;
+    case "start":
+      return `start ${a.containerId}`;
+    case "remove":
+      return `remove ${a.containerId} ${a.reason} grace${a.graceSeconds}`;
+    case "wait":
+      return `wait ${a.container} ${a.reason} ${a.delayMs / 1000}s until+${(a.until - NOW) / 1000}s`;
+  }
+}
+
+const A = pod("a");
+const Aimage2 = pod("a", { containers: [{ name: "web", image: "everynode/web:v2" }] });
+const Agrace5 = pod("a", { terminationGracePeriodSeconds: 5 });
+const Aterminating = pod(
+  "a",
+  {},
+  { deletionTimestamp: "2026-12-01T12:00:00Z", deletionGracePeriodSeconds: 7 },
+);
+const unmanaged: ObservedContainer = { ...obs("u1", A), labels: { other: "x" } };
+
+describe("planContainers", () => {
+  it.each<{
+    name: string;
+    desired: Pod[] | undefined;
+    observed: ObservedContainer[];
+    st?: RestartState;
+    want: string[];
+  }>([
+    {
+      name: "no set yet: a running container is adopted, untouched",
+      desired: undefined,
+      observed: [obs("c1", A)],
+      want: [],
+    },
+    {
+      name: "no set yet: even an unknown pod's container stays",
+      desired: undefined,
+      observed: [obs("c9", pod("zz"))],
+      want: [],
+    },
+    {
+      name: "new pod: pull then create attempt 0",
+      desired: [A],
+      observed: [],
+      want: ["pull web everynode/web:test IfNotPresent", "create web #0"],
+    },
+    { name: "running and unchanged: nothing", desired: [A], observed: [obs("c1", A)], want: [] },
+    {
+      name: "pod left the set: stop and remove with its grace",
+      desired: [],
+      observed: [obs("c1", Agrace5)],
+      want: ["remove c1 orphan grace5"],
+    },
+    {
+      name: "another node's container is ignored",
+      desired: [],
+      observed: [obs("c1", A, { node: "n2" })],
+      want: [],
+    },
+    { name: "an unmanaged container is ignored", desired: [], observed: [unmanaged], want: [] },
+    {
+      name: "changed spec: replace, restart count grows",
+      desired: [Aimage2],
+      observed: [obs("c1", A, { count: 2 })],
+      want: ["remove c1 spec-changed grace30", "pull web everynode/web:v2 IfNotPresent", "create web #3"],
+    },
+    {
+      name: "two running attempts: keep the newest",
+      desired: [A],
+      observed: [obs("c1", A, { count: 0 }), obs("c2", A, { count: 1 })],
+      want: ["remove c1 duplicate grace30"],
+    },
+    {
+      name: "older dead attempts beyond the previous one are pruned",
+      desired: [A],
+      observed: [
+        obs("c0", A, { count: 0, state: "exited" }),
+        obs("c1", A, { count: 1, state: "exited" }),
+        obs("c2", A, { count: 2 }),
+      ],
+      want: ["remove c0 old-attempt grace30"],
+    },
+    {
+      name: "first crash: restart at once",
+      desired: [A],
+      observed: [obs("c1", A, { state: "exited" })],
+      want: ["restart web #1 step1"],
+    },
+    {
+      name: "first crash reported with a finish time ahead of our clock: still at once",
+      desired: [A],
+      observed: [obs("c1", A, { state: "exited", finishedAt: NOW + 3 * S })],
+      want: ["restart web #1 step1"],
+    },
+    {
+      name: "second crash, 5 s ago: back off 10 s",
+      desired: [A],
+      observed: [obs("c1", A, { state: "exited", count: 1, finishedAt: NOW - 5 * S })],
+      st: state({ crash: { "a/web": { step: 1 } } }),
+      want: ["wait web CrashLoopBackOff 10s until+5s"],
+    },
+    {
+      name: "second crash, 10 s ago: restart",
+      desired: [A],
+      observed: [obs("c1", A, { state: "exited", count: 1, finishedAt: NOW - 10 * S })],
+      st: state({ crash: { "a/web": { step: 1 } } }),
+      want: ["restart web #2 step2"],
+    },
+    {
+      name: "third crash: back off 20 s",
+      desired: [A],
+      observed: [obs("c2", A, { state: "exited", count: 2, finishedAt: NOW - 19 * S })],
+      st: state({ crash: { "a/web": { step: 2 } } }),
+      want: ["wait web CrashLoopBackOff 20s until+1s"],
+    },
+    {
+      name: "fourth crash: back off 40 s",
+      desired: [A],
+      observed: [obs("c3", A, { state: "exited", count: 3, finishedAt: NOW })],
+      st: state({ crash: { "a/web": { step: 3 } } }),
+      want: ["wait web CrashLoopBackOff 40s until+40s"],
+    },
+    {
+      name: "long streak: capped at 300 s",
+      desired: [A],
+      observed: [obs("c9", A, { state: "exited", count: 9, finishedAt: NOW })],
+      st: state({ crash: { "a/web": { step: 9 } } }),
+      want: ["wait web CrashLoopBackOff 300s until+300s"],
+    },
+    {
+      name: "ran 10 minutes before crashing: back-off reset, restart at once",
+      desired: [A],
+      observed: [obs("c5", A, { state: "exited", count: 5, startedAt: NOW - 601 * S, finishedAt: NOW - S })],
+      st: state({ crash: { "a/web": { step: 5 } } }),
+      want: ["restart web #6 step1"],
+    },
+    {
+      name: "created, never started: start it",
+      desired: [A],
+      observed: [obs("c1", A, { state: "created" })],
+      want: ["start c1"],
+    },
+    {
+      name: "failed pull 5 s ago: image pull back-off",
+      desired: [A],
+      observed: [],
+      st: state({ pull: { "a/web": { step: 1, failedAt: NOW - 5 * S, message: "no" } } }),
+      want: ["wait web ImagePullBackOff 10s until+5s"],
+    },
+    {
+      name: "second failed pull: 20 s, then pull again",
+      desired: [A],
+      observed: [],
+      st: state({ pull: { "a/web": { step: 2, failedAt: NOW - 20 * S, message: "no" } } }),
+      want: ["pull web everynode/web:test IfNotPresent", "create web #0"],
+    },
+    {
+      name: "terminating pod: stopped with the deletion's grace",
+      desired: [Aterminating],
+      observed: [obs("c1", A)],
+      want: ["remove c1 terminating grace7"],
+    },
+  ])("$name", ({ desired, observed, st, want }) => {
+    expect(planContainers(desired, observed, st ?? state(), NOW).map(short)).toEqual(want);
+  });
+
+  it("is idempotent: the same inputs give the same plan", () => {
+    const observed = [obs("c1", A, { state: "exited", count: 1, finishedAt: NOW - 3 * S })];
+    const st = state({ crash: { "a/web": { step: 1 } } });
+    expect(planContainers([A], observed, st, NOW)).toEqual(planContainers([A], observed, st, NOW));
+  });
+});
+
+describe("back-off schedules", () => {
+  it.each([
+    [0, 0],
+    [1, 10],
+    [2, 20],
+    [3, 40],
+    [4, 80],
+    [5, 160],
+    [6, 300],
+    [12, 300],
+  ])("crash restart step %i waits %i s", (step, seconds) => {
+    expect(crashDelayMs(step)).toBe(seconds * S);
+  });
+
+  it.each([
+    [1, 10],
+    [2, 20],
+    [3, 40],
+    [6, 300],
+  ])("after %i failed pulls the next waits %i s", (failures, seconds) => {
+    expect(pullDelayMs(failures)).toBe(seconds * S);
+  });
+});
+
+describe("pullPolicyOf", () => {
+  it.each([
+    ["nginx", undefined, "Always"],
+    ["nginx:latest", undefined, "Always"],
+    ["nginx:1.27", undefined, "IfNotPresent"],
+    ["localhost:5000/app", undefined, "Always"],
+    ["localhost:5000/app:2", undefined, "IfNotPresent"],
+    ["app@sha256:abcd", undefined, "IfNotPresent"],
+    ["nginx", "Never", "Never"],
+  ] as const)("%s with %s → %s", (image, policy, want) => {
+    expect(pullPolicyOf(image, policy)).toBe(want);
+  });
+});

@@ -1,0 +1,246 @@
+// The agent's pure decider: given the node's desired pods, the containers Docker reports and
+// the back-off bookkeeping, what should happen next. Level-triggered and idempotent: running
+// it again on the same inputs yields the same actions, so the worker can run it after any
+// hint (a new set, a Docker event, a timer).
+
+import type { Pod } from "../../shared/api-types.js";
+import type { PullPolicy, ObservedContainer } from "../runtime/container-runtime.js";
+import { containerSpecHash, parseLabels, type ContainerIdentity } from "../runtime/labels.js";
+
+/** Crash-loop and image-pull back-off: 10 s doubling to 300 s. */
+export const BACKOFF_INITIAL_MS = 10_000;
+export const BACKOFF_MAX_MS = 300_000;
+/** A container that ran this long without a problem starts a fresh back-off sequence. */
+export const BACKOFF_RESET_MS = 600_000;
+
+/** Restarts made in the current crash streak of one container. */
+export interface CrashEntry {
+  step: number;
+}
+
+/** Failed pulls in a row for one container, and when the last one failed. */
+export interface PullEntry {
+  step: number;
+  failedAt: number;
+  message: string;
+}
+
+/** The back-off bookkeeping the worker keeps between passes, and the node it serves. */
+export interface RestartState {
+  nodeName: string;
+  /** Keyed by containerKey(podUid, container). */
+  crash: Record<string, CrashEntry>;
+  pull: Record<string, PullEntry>;
+}
+
+export type RemoveReason = "orphan" | "spec-changed" | "duplicate" | "old-attempt" | "terminating";
+
+export type ContainerAction =
+  | { type: "pull"; podUid: string; container: string; image: string; policy: PullPolicy }
+  /** Create attempt `restartCount` and start it: a new container, or one whose spec changed. */
+  | { type: "create"; podUid: string; container: string; restartCount: number }
+  /** Create the next attempt after a crash, once its back-off has passed. */
+  | { type: "restart"; podUid: string; container: string; restartCount: number; step: number }
+  /** Start a container that was created but never started. */
+  | { type: "start"; podUid: string; container: string; containerId: string }
+  | { type: "remove"; podUid: string; containerId: string; graceSeconds: number; reason: RemoveReason }
+  | {
+      type: "wait";
+      podUid: string;
+      container: string;
+      reason: "CrashLoopBackOff" | "ImagePullBackOff";
+      until: number;
+      delayMs: number;
+    };
+
+/** The back-off bookkeeping key of one container of a pod. */
+export function containerKey(podUid: string, container: string): string {
+  return `${podUid}/${container}`;
+}
+
+/** The wait before restart number `step` of a crash streak: at once, then 10 s, 20 s, ... 300 s. */
+export function crashDelayMs(step: number): number {
+  if (step <= 0) return 0;
+  return Math.min(BACKOFF_MAX_MS, BACKOFF_INITIAL_MS * 2 ** (step - 1));
+}
+
+/** The wait after `failures` failed pulls in a row: 10 s, 20 s, ... 300 s. */
+export function pullDelayMs(failures: number): number {
+  if (failures <= 0) return 0;
+  return Math.min(BACKOFF_MAX_MS, BACKOFF_INITIAL_MS * 2 ** (failures - 1));
+}
+
+/** Kubernetes' default: Always for `latest` or no tag, IfNotPresent otherwise. */
+export function pullPolicyOf(image: string, policy: PullPolicy | undefined): PullPolicy {
+  if (policy) return policy;
+  if (image.includes("@")) return "IfNotPresent";
+  const lastPart = image.slice(image.lastIndexOf("/") + 1);
+  const tag = lastPart.includes(":") ? lastPart.slice(lastPart.indexOf(":") + 1) : "";
+  return tag === "" || tag === "latest" ? "Always" : "IfNotPresent";
+}
+
+interface Owned {
+  c: ObservedContainer;
+  id: ContainerIdentity;
+}
+
+const newestFirst = (a: Owned, b: Owned): number =>
+  b.id.restartCount - a.id.restartCount || b.c.createdAt - a.c.createdAt;
+
+/** An exited container, or one the engine created but could not run. */
+function hasDied(c: ObservedContainer): boolean {
+  return c.state === "exited" || (c.state === "created" && c.error !== undefined && c.error !== "");
+}
+
+function planContainer(
+  pod: Pod,
+  uid: string,
+  spec: Pod["spec"]["containers"][number],
+  mine: Owned[],
+  state: RestartState,
+  now: number,
+): ContainerAction[] {
+  const actions: ContainerAction[] = [];
+  const key = containerKey(uid, spec.name);
+  const hash = containerSpecHash(pod, spec);
+  const remove = (o: Owned, reason: RemoveReason): void => {
+    actions.push({
+      type: "remove",
+      podUid: uid,
+      containerId: o.c.id,
+      graceSeconds: o.id.graceSeconds,
+      reason,
+    });
+  };
+  const current = mine.filter((o) => o.id.specHash === hash).sort(newestFirst);
+  for (const o of mine) if (o.id.specHash !== hash) remove(o, "spec-changed");
+  const nextCount = mine.reduce((m, o) => Math.max(m, o.id.restartCount + 1), 0);
+
+  const running = current.filter((o) => o.c.state === "running");
+  const kept = running[0] ?? current[0];
+  if (kept) {
+    for (const o of running.slice(1)) remove(o, "duplicate");
+    // Keep one dead attempt besides the live one: its exit is `lastState` and `--previous` logs.
+    const dead = current.filter((o) => o !== kept && o.c.state !== "running");
+    for (const o of dead.slice(1)) remove(o, "old-attempt");
+  }
+  if (kept?.c.state === "running") return actions;
+
+  if (!kept) {
+    const failed = state.pull[key];
+    if (failed) {
+      const delayMs = pullDelayMs(failed.step);
+      if (now < failed.failedAt + delayMs) {
+        actions.push({
+          type: "wait",
+          podUid: uid,
+          container: spec.name,
+          reason: "ImagePullBackOff",
+          until: failed.failedAt + delayMs,
+          delayMs,
+        });
+        return actions;
+      }
+    }
+    const image = spec.image ?? "";
+    actions.push({
+      type: "pull",
+      podUid: uid,
+      container: spec.name,
+      image,
+      policy: pullPolicyOf(image, spec.imagePullPolicy),
+    });
+    actions.push({ type: "create", podUid: uid, container: spec.name, restartCount: nextCount });
+    return actions;
+  }
+
+  if (!hasDied(kept.c)) {
+    actions.push({ type: "start", podUid: uid, container: spec.name, containerId: kept.c.id });
+    return actions;
+  }
+
+  const ranLong =
+    kept.c.startedAt !== undefined &&
+    kept.c.finishedAt !== undefined &&
+    kept.c.finishedAt - kept.c.startedAt >= BACKOFF_RESET_MS;
+  const step = ranLong ? 0 : (state.crash[key]?.step ?? 0);
+  const delayMs = crashDelayMs(step);
+  const readyAt = (kept.c.finishedAt ?? now) + delayMs;
+  // No delay means at once, even if the engine's clock runs ahead of ours.
+  if (delayMs === 0 || now >= readyAt) {
+    actions.push({
+      type: "restart",
+      podUid: uid,
+      container: spec.name,
+      restartCount: nextCount,
+      step: step + 1,
+    });
+  } else {
+    actions.push({
+      type: "wait",
+      podUid: uid,
+      container: spec.name,
+      reason: "CrashLoopBackOff",
+      until: readyAt,
+      delayMs,
+    });
+  }
+  return actions;
+}
+
+/**
+ * The actions that move this node's containers toward `desired`. `desired` undefined means
+ * no set has arrived since the agent started: running containers are adopted as they are
+ * and nothing is touched. Containers of other nodes and unmanaged ones are never touched.
+ */
+export function planContainers(
+  desired: Pod[] | undefined,
+  observed: ObservedContainer[],
+  state: RestartState,
+  now: number,
+): ContainerAction[] {
+  if (desired === undefined) return [];
+  const owned: Owned[] = [];
+  for (const c of observed) {
+    const id = parseLabels(c.labels);
+    if (id && id.node === state.nodeName) owned.push({ c, id });
+  }
+  const actions: ContainerAction[] = [];
+  const claimed = new Set<string>();
+  for (const pod of desired) {
+    const uid = pod.metadata.uid;
+    if (!uid) continue;
+    const ofPod = owned.filter((o) => o.id.podUid === uid);
+    if (pod.metadata.deletionTimestamp) {
+      // A terminating pod: stop what runs, as gently as the deletion asked.
+      const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds;
+      for (const o of ofPod) {
+        claimed.add(o.c.id);
+        actions.push({
+          type: "remove",
+          podUid: uid,
+          containerId: o.c.id,
+          graceSeconds: grace ?? o.id.graceSeconds,
+          reason: "terminating",
+        });
+      }
+      continue;
+    }
+    for (const spec of pod.spec.containers) {
+      const mine = ofPod.filter((o) => o.id.container === spec.name);
+      for (const o of mine) claimed.add(o.c.id);
+      actions.push(...planContainer(pod, uid, spec, mine, state, now));
+    }
+  }
+  for (const o of owned) {
+    if (claimed.has(o.c.id)) continue;
+    actions.push({
+      type: "remove",
+      podUid: o.id.podUid,
+      containerId: o.c.id,
+      graceSeconds: o.id.graceSeconds,
+      reason: "orphan",
+    });
+  }
+  return actions;
+}

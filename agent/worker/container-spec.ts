@@ -1,0 +1,114 @@
+// Turns one container of a pod into the runtime's ContainerCreateSpec: name, labels,
+// environment, command/args, ports, mounts and limits. Pure, so the mapping is testable
+// without Docker.
+
+import path from "node:path";
+import type { Container, Pod } from "../../shared/api-types.js";
+import {
+  runtimeError,
+  type BindMount,
+  type ContainerCreateSpec,
+  type PortBinding,
+} from "../runtime/container-runtime.js";
+import { buildLabels, containerName, containerSpecHash } from "../runtime/labels.js";
+import { resolveProcess, type PodFacts } from "./env.js";
+
+export interface SpecContext extends PodFacts {
+  /** The agent's data dir: emptyDir volumes live under it. */
+  dataDir: string;
+  restartCount: number;
+}
+
+// Until shared/quantity.ts exists: the two Kubernetes quantity forms limits use.
+const BINARY: Record<string, number> = {
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+const DECIMAL: Record<string, number> = { m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+
+function quantityValue(q: string | number): number {
+  if (typeof q === "number") return q;
+  const m = /^([+-]?\d+(?:\.\d+)?|[+-]?\.\d+)(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E))?$/.exec(
+    q.trim(),
+  );
+  if (!m) throw runtimeError(`invalid quantity "${q}"`, false);
+  const base = Number(m[1]);
+  if (m[2]) return base * 10 ** Number(m[2].slice(1));
+  const suffix = m[3] ?? "";
+  return base * (BINARY[suffix] ?? DECIMAL[suffix] ?? 1);
+}
+
+/** The directory backing an emptyDir volume of a pod. */
+export function emptyDirPath(dataDir: string, podUid: string, volume: string): string {
+  return path.join(dataDir, "pods", podUid, "volumes", volume);
+}
+
+function binds(pod: Pod, container: Container, dataDir: string): BindMount[] {
+  const out: BindMount[] = [];
+  for (const mount of container.volumeMounts ?? []) {
+    const volume = (pod.spec.volumes ?? []).find((v) => v.name === mount.name);
+    if (!volume) throw runtimeError(`volumeMount "${mount.name}" names no volume of the pod`, false);
+    let hostPath: string;
+    let hostPathType: string;
+    if (volume.hostPath) {
+      hostPath = volume.hostPath.path;
+      hostPathType = volume.hostPath.type ?? "";
+    } else if (volume.emptyDir || Object.keys(volume).every((k) => k === "name")) {
+      hostPath = emptyDirPath(dataDir, pod.metadata.uid ?? "", volume.name);
+      hostPathType = "DirectoryOrCreate";
+    } else {
+      const kind = Object.keys(volume).find((k) => k !== "name") ?? "unknown";
+      throw runtimeError(
+        `volume "${volume.name}": everynode supports hostPath and emptyDir, not ${kind}`,
+        false,
+      );
+    }
+    if (mount.subPath) {
+      hostPath = path.join(hostPath, mount.subPath);
+      if (hostPathType === "DirectoryOrCreate" || hostPathType === "") hostPathType = "DirectoryOrCreate";
+    }
+    out.push({ hostPath, containerPath: mount.mountPath, readOnly: mount.readOnly === true, hostPathType });
+  }
+  return out;
+}
+
+function ports(pod: Pod, container: Container): PortBinding[] {
+  if (pod.spec.hostNetwork === true) return [];
+  return (container.ports ?? [])
+    .filter((p) => p.hostPort !== undefined && p.hostPort > 0)
+    .map((p) => ({
+      containerPort: p.containerPort,
+      protocol: (p.protocol ?? "TCP").toLowerCase() as PortBinding["protocol"],
+      hostPort: p.hostPort as number,
+      hostIP: p.hostIP || "0.0.0.0",
+    }));
+}
+
+/** The create spec of attempt `ctx.restartCount` of `container` in `pod`. */
+export function buildCreateSpec(pod: Pod, container: Container, ctx: SpecContext): ContainerCreateSpec {
+  if (!container.image) throw runtimeError(`container "${container.name}" has no image`, false);
+  const proc = resolveProcess(pod, container, ctx);
+  const spec: ContainerCreateSpec = {
+    name: containerName(pod, container, ctx.restartCount),
+    image: container.image,
+    labels: buildLabels(pod, container, ctx.nodeName, ctx.restartCount, containerSpecHash(pod, container)),
+    env: proc.env,
+    ports: ports(pod, container),
+    hostNetwork: pod.spec.hostNetwork === true,
+    binds: binds(pod, container, ctx.dataDir),
+    privileged: container.securityContext?.privileged === true,
+    init: true,
+  };
+  if (proc.command) spec.entrypoint = proc.command;
+  if (proc.args) spec.cmd = proc.args;
+  if (container.workingDir) spec.workingDir = container.workingDir;
+  const cpu = container.resources?.limits?.cpu;
+  if (cpu !== undefined) spec.nanoCpus = Math.round(quantityValue(cpu) * 1e9);
+  const memory = container.resources?.limits?.memory;
+  if (memory !== undefined) spec.memoryBytes = Math.ceil(quantityValue(memory));
+  return spec;
+}

@@ -1,0 +1,94 @@
+// A container's environment as the kubelet builds it: literal values, the downward API's
+// fieldRef values, and $(VAR) expansion in values, command and args. Pure.
+
+import type { Container, Pod } from "../../shared/api-types.js";
+
+export interface PodFacts {
+  nodeName: string;
+  hostIP: string;
+  podIP: string;
+}
+
+/** The value of a downward API field path, or undefined for one everynode does not know. */
+export function fieldRefValue(pod: Pod, fieldPath: string, facts: PodFacts): string | undefined {
+  const m = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(fieldPath);
+  if (m) {
+    const map = m[1] === "labels" ? pod.metadata.labels : pod.metadata.annotations;
+    return map?.[m[2] as string] ?? "";
+  }
+  switch (fieldPath) {
+    case "metadata.name":
+      return pod.metadata.name ?? "";
+    case "metadata.namespace":
+      return pod.metadata.namespace ?? "default";
+    case "metadata.uid":
+      return pod.metadata.uid ?? "";
+    case "spec.nodeName":
+      return pod.spec.nodeName ?? facts.nodeName;
+    case "spec.serviceAccountName":
+      return typeof pod.spec.serviceAccountName === "string" ? pod.spec.serviceAccountName : "default";
+    case "status.hostIP":
+      return facts.hostIP;
+    case "status.podIP":
+      return facts.podIP;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Expands $(NAME) from `vars`; `$$` stands for a literal `$`, and a reference to an
+ * unknown name is left as written (Kubernetes' rules).
+ */
+export function expandVars(text: string, vars: Map<string, string>): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch !== "$" || i + 1 >= text.length) {
+      out += ch;
+      continue;
+    }
+    const next = text[i + 1];
+    if (next === "$") {
+      out += "$";
+      i++;
+    } else if (next === "(") {
+      const close = text.indexOf(")", i + 2);
+      if (close === -1) {
+        out += text.slice(i);
+        break;
+      }
+      const name = text.slice(i + 2, close);
+      const value = vars.get(name);
+      out += value ?? text.slice(i, close + 1);
+      i = close;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+export interface ResolvedProcess {
+  /** NAME=value, in the spec's order. */
+  env: string[];
+  command?: string[];
+  args?: string[];
+}
+
+/** The container's env, command and args with fieldRefs resolved and $(VAR) expanded. */
+export function resolveProcess(pod: Pod, container: Container, facts: PodFacts): ResolvedProcess {
+  const vars = new Map<string, string>();
+  const env: string[] = [];
+  for (const e of container.env ?? []) {
+    let value: string;
+    if (e.valueFrom?.fieldRef) value = fieldRefValue(pod, e.valueFrom.fieldRef.fieldPath, facts) ?? "";
+    else value = expandVars(e.value ?? "", vars);
+    vars.set(e.name, value);
+    env.push(`${e.name}=${value}`);
+  }
+  const out: ResolvedProcess = { env };
+  if (container.command) out.command = container.command.map((c) => expandVars(c, vars));
+  if (container.args) out.args = container.args.map((a) => expandVars(a, vars));
+  return out;
+}

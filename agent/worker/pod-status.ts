@@ -1,0 +1,189 @@
+// The pure mapping from what Docker reports (plus the worker's pull errors and back-off
+// waits) to a Kubernetes PodStatus, worded as the kubelet words it so that `kubectl get
+// pods` and `kubectl describe` read the same.
+
+import type {
+  ContainerState,
+  ContainerStatus,
+  Pod,
+  PodCondition,
+  PodStatus,
+} from "../../shared/api-types.js";
+import { rfc3339 } from "../../shared/clock.js";
+import type { ObservedContainer } from "../runtime/container-runtime.js";
+import { parseLabels } from "../runtime/labels.js";
+import { containerKey } from "./container-plan.js";
+
+/** Why a container could not be created: a failed pull, or a config the engine refused. */
+export interface PullErrorFact {
+  reason: "ErrImagePull" | "ErrImageNeverPull" | "CreateContainerError" | "CreateContainerConfigError";
+  message: string;
+}
+
+export interface BackoffFact {
+  reason: "CrashLoopBackOff" | "ImagePullBackOff";
+  delayMs: number;
+}
+
+/** What the worker knows besides the containers, keyed by containerKey(podUid, name). */
+export interface StatusFacts {
+  hostIP: string;
+  pullErrors: Record<string, PullErrorFact>;
+  backoffs: Record<string, BackoffFact>;
+  now: number;
+  /** The status reported before: keeps startTime and transition times stable. */
+  previous?: PodStatus;
+}
+
+/** Go's duration format, as the kubelet prints back-off delays: 40s, 1m20s, 5m0s. */
+export function goDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${s % 60}s`;
+  return `${Math.floor(m / 60)}h${m % 60}m${s % 60}s`;
+}
+
+function terminatedOf(c: ObservedContainer): ContainerState {
+  const cannotRun = c.state === "created";
+  const reason = cannotRun
+    ? "ContainerCannotRun"
+    : c.oomKilled
+      ? "OOMKilled"
+      : c.exitCode === 0
+        ? "Completed"
+        : "Error";
+  const t: NonNullable<ContainerState["terminated"]> = {
+    exitCode: c.exitCode,
+    reason,
+    containerID: `docker://${c.id}`,
+  };
+  if (cannotRun && c.error) t.message = c.error;
+  if (c.startedAt !== undefined) t.startedAt = rfc3339(c.startedAt);
+  if (c.finishedAt !== undefined) t.finishedAt = rfc3339(c.finishedAt);
+  return { terminated: t };
+}
+
+function isDead(c: ObservedContainer): boolean {
+  return c.state === "exited" || (c.state === "created" && !!c.error);
+}
+
+function containerStatus(
+  pod: Pod,
+  spec: Pod["spec"]["containers"][number],
+  attempts: { c: ObservedContainer; count: number }[],
+  facts: StatusFacts,
+): ContainerStatus {
+  const uid = pod.metadata.uid ?? "";
+  const key = containerKey(uid, spec.name);
+  const sorted = [...attempts].sort((a, b) => b.count - a.count || b.c.createdAt - a.c.createdAt);
+  const current = sorted.find((a) => a.c.state === "running") ?? sorted[0];
+  const previous = sorted.find((a) => a !== current && isDead(a.c));
+  const image = spec.image ?? "";
+  const status: ContainerStatus = {
+    name: spec.name,
+    state: {},
+    lastState: previous ? terminatedOf(previous.c) : {},
+    ready: false,
+    started: false,
+    restartCount: current?.count ?? 0,
+    image,
+    imageID: current?.c.imageId ? `docker://${current.c.imageId}` : "",
+  };
+  if (current) status.containerID = `docker://${current.c.id}`;
+  const backoff = facts.backoffs[key];
+  const pullError = facts.pullErrors[key];
+  if (backoff?.reason === "CrashLoopBackOff" && current) {
+    const podRef = `${pod.metadata.name ?? ""}_${pod.metadata.namespace ?? "default"}(${uid})`;
+    status.state = {
+      waiting: {
+        reason: "CrashLoopBackOff",
+        message: `back-off ${goDuration(backoff.delayMs)} restarting failed container=${spec.name} pod=${podRef}`,
+      },
+    };
+    status.lastState = terminatedOf(current.c);
+  } else if (backoff?.reason === "ImagePullBackOff") {
+    status.state = { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${image}"` } };
+  } else if (pullError && !current) {
+    status.state = { waiting: { reason: pullError.reason, message: pullError.message } };
+  } else if (current?.c.state === "running") {
+    status.state = {
+      running: current.c.startedAt !== undefined ? { startedAt: rfc3339(current.c.startedAt) } : {},
+    };
+    status.ready = true;
+    status.started = true;
+  } else if (current && isDead(current.c)) {
+    status.state = terminatedOf(current.c);
+  } else {
+    status.state = { waiting: { reason: "ContainerCreating" } };
+  }
+  return status;
+}
+
+function condition(
+  type: string,
+  ok: boolean,
+  facts: StatusFacts,
+  reason?: string,
+  message?: string,
+): PodCondition {
+  const status = ok ? "True" : "False";
+  const before = facts.previous?.conditions?.find((c) => c.type === type);
+  const c: PodCondition = {
+    type,
+    status,
+    lastProbeTime: null,
+    lastTransitionTime:
+      before?.status === status && before.lastTransitionTime ? before.lastTransitionTime : rfc3339(facts.now),
+  };
+  if (!ok && reason) c.reason = reason;
+  if (!ok && message) c.message = message;
+  return c;
+}
+
+/** The status of one pod from its observed containers and the worker's facts. */
+export function podStatusFor(pod: Pod, observed: ObservedContainer[], facts: StatusFacts): PodStatus {
+  const uid = pod.metadata.uid ?? "";
+  const byName = new Map<string, { c: ObservedContainer; count: number }[]>();
+  for (const c of observed) {
+    const id = parseLabels(c.labels);
+    if (!id || id.podUid !== uid) continue;
+    const list = byName.get(id.container) ?? [];
+    list.push({ c, count: id.restartCount });
+    byName.set(id.container, list);
+  }
+  const statuses = pod.spec.containers.map((spec) =>
+    containerStatus(pod, spec, byName.get(spec.name) ?? [], facts),
+  );
+  const everStarted = pod.spec.containers.every((spec) =>
+    (byName.get(spec.name) ?? []).some((a) => a.c.startedAt !== undefined),
+  );
+  const unready = statuses.filter((s) => !s.ready).map((s) => s.name);
+  const allReady = unready.length === 0;
+  const notReadyMsg = `containers with unready status: [${unready.join(" ")}]`;
+
+  let podIP = facts.hostIP;
+  if (pod.spec.hostNetwork !== true) {
+    const withIp = observed.find(
+      (c) => parseLabels(c.labels)?.podUid === uid && c.state === "running" && c.ipAddress,
+    );
+    if (withIp?.ipAddress) podIP = withIp.ipAddress;
+  }
+  const status: PodStatus = {
+    phase: everStarted ? "Running" : "Pending",
+    conditions: [
+      condition("PodReadyToStartContainers", true, facts),
+      condition("Initialized", true, facts),
+      condition("Ready", allReady, facts, "ContainersNotReady", notReadyMsg),
+      condition("ContainersReady", allReady, facts, "ContainersNotReady", notReadyMsg),
+      condition("PodScheduled", true, facts),
+    ],
+    hostIP: facts.hostIP,
+    hostIPs: [{ ip: facts.hostIP }],
+    podIP,
+    podIPs: [{ ip: podIP }],
+    startTime: facts.previous?.startTime ?? pod.status?.startTime ?? rfc3339(facts.now),
+    containerStatuses: statuses,
+  };
+  return status;
+}

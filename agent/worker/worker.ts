@@ -1,0 +1,256 @@
+// The node's reconcile loop: holds the latest desired pod set, and on every hint (a new set,
+// a Docker event, a timer, a back-off ending) lists this node's containers, plans, and hands
+// each pod's actions to the executor: one operation at a time per pod, a few pods at once.
+// Until the first set arrives it only adopts what runs; nothing is removed.
+
+import type { Pod, PodStatus } from "../../shared/api-types.js";
+import type { Clock } from "../../shared/clock.js";
+import type { Logger } from "../../shared/logger.js";
+import type { PodStatusReport } from "../../shared/protocol.js";
+import type { ContainerRuntime, ObservedContainer } from "../runtime/container-runtime.js";
+import { nodeFilter } from "../runtime/labels.js";
+import { containerKey, planContainers, type ContainerAction, type RestartState } from "./container-plan.js";
+import { runPodActions, type ExecutorContext } from "./executor.js";
+import { podStatusFor, type BackoffFact, type PullErrorFact } from "./pod-status.js";
+
+export interface WorkerOptions {
+  nodeName: string;
+  dataDir: string;
+  hostIP: string;
+  runtime: ContainerRuntime;
+  clock: Clock;
+  logger: Logger;
+  /** Called with a pod's status whenever it changed. */
+  onStatus: (report: PodStatusReport) => void;
+  /** Called when a pod left the set: its status need not be delivered any more. */
+  onForget?: (uid: string) => void;
+  resyncMs?: number;
+  concurrency?: number;
+}
+
+export class Worker {
+  private desired: Pod[] | undefined;
+  private revision = 0;
+  private readonly state: RestartState;
+  private readonly pullErrors: Record<string, PullErrorFact> = {};
+  private readonly freshPullFailures = new Set<string>();
+  private readonly busy = new Set<string>();
+  private readonly ops = new Set<Promise<void>>();
+  private readonly lastStatus = new Map<string, { json: string; status: PodStatus }>();
+  private readonly queue: (() => void)[] = [];
+  private running = 0;
+  private pass: Promise<void> | undefined;
+  private dirty = false;
+  private stopped = false;
+  private readonly abort = new AbortController();
+  private cancelTimer: (() => void) | undefined;
+  private wakeAt = Infinity;
+
+  constructor(private readonly o: WorkerOptions) {
+    this.state = { nodeName: o.nodeName, crash: {}, pull: {} };
+  }
+
+  /** The revision of the last set applied (0 before any). */
+  get appliedRevision(): number {
+    return this.revision;
+  }
+
+  /** Whether a set has arrived since start (before that, nothing is removed). */
+  get hasDesired(): boolean {
+    return this.desired !== undefined;
+  }
+
+  /** Adopts what runs, then follows engine events and a periodic resync. */
+  async start(): Promise<void> {
+    this.cancelTimer = this.o.clock.every(this.o.resyncMs ?? 5000, () => this.trigger());
+    void this.watchEvents();
+    await this.reconcileNow();
+  }
+
+  /** Stops reconciling; containers keep running as they are. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    this.cancelTimer?.();
+    await this.pass;
+    await Promise.allSettled([...this.ops]);
+  }
+
+  /** Takes a new complete set; returns false (and ignores it) when older than the applied one. */
+  setDesired(revision: number, pods: Pod[]): boolean {
+    if (revision < this.revision) {
+      this.o.logger.info("ignoring an older assignment set", { revision, applied: this.revision });
+      return false;
+    }
+    this.revision = revision;
+    this.desired = pods.filter((p) => p.spec?.nodeName === undefined || p.spec.nodeName === this.o.nodeName);
+    for (const uid of [...this.lastStatus.keys()]) {
+      if (!this.desired.some((p) => p.metadata.uid === uid)) {
+        this.lastStatus.delete(uid);
+        this.o.onForget?.(uid);
+      }
+    }
+    this.trigger();
+    return true;
+  }
+
+  /** Forgets the set and removes every container of this node (node deleted, or leaving). */
+  async removeAll(): Promise<void> {
+    this.desired = [];
+    this.revision = 0;
+    await this.settle();
+  }
+
+  /** Requests a pass; passes never overlap, a request during one runs another after it. */
+  trigger(): void {
+    if (this.stopped) return;
+    if (this.pass) {
+      this.dirty = true;
+      return;
+    }
+    this.pass = (async () => {
+      do {
+        this.dirty = false;
+        await this.runPass();
+      } while (this.dirty && !this.stopped);
+    })().finally(() => {
+      this.pass = undefined;
+    });
+  }
+
+  /** Runs a pass now and waits for it (not for the operations it started). */
+  async reconcileNow(): Promise<void> {
+    this.trigger();
+    await this.pass;
+  }
+
+  /** Waits until no pass and no container operation is in flight. */
+  async settle(): Promise<void> {
+    this.trigger();
+    for (;;) {
+      if (this.pass) await this.pass;
+      else if (this.ops.size > 0) await Promise.allSettled([...this.ops]);
+      else return;
+    }
+  }
+
+  private async watchEvents(): Promise<void> {
+    while (!this.abort.signal.aborted) {
+      try {
+        await this.o.runtime.events(nodeFilter(this.o.nodeName), this.abort.signal, () => this.trigger());
+      } catch (e) {
+        this.o.logger.warn("engine events unavailable; relying on the periodic pass", { error: e });
+      }
+      await this.o.clock.sleep(2000, this.abort.signal).catch(() => {});
+    }
+  }
+
+  private async runPass(): Promise<void> {
+    let observed: ObservedContainer[];
+    try {
+      observed = await this.o.runtime.list(nodeFilter(this.o.nodeName));
+    } catch (e) {
+      this.o.logger.warn("cannot list containers; containers are left as they are", { error: e });
+      return;
+    }
+    const now = this.o.clock.now();
+    const actions = planContainers(this.desired, observed, this.state, now);
+    const backoffs: Record<string, BackoffFact> = {};
+    const byPod = new Map<string, ContainerAction[]>();
+    let nextWake = Infinity;
+    for (const a of actions) {
+      if (a.type === "wait") {
+        const key = containerKey(a.podUid, a.container);
+        if (!(a.reason === "ImagePullBackOff" && this.freshPullFailures.has(key))) {
+          backoffs[key] = { reason: a.reason, delayMs: a.delayMs };
+        }
+        nextWake = Math.min(nextWake, a.until);
+        continue;
+      }
+      const list = byPod.get(a.podUid) ?? [];
+      list.push(a);
+      byPod.set(a.podUid, list);
+    }
+    this.freshPullFailures.clear();
+    this.scheduleWake(nextWake, now);
+    for (const [uid, list] of byPod) {
+      if (this.busy.has(uid)) continue; // its current operation's end triggers a new pass
+      this.launch(uid, list);
+    }
+    this.reportStatuses(observed, backoffs, now);
+  }
+
+  private scheduleWake(at: number, now: number): void {
+    if (at === Infinity || at >= this.wakeAt) return;
+    this.wakeAt = at;
+    void this.o.clock
+      .sleep(Math.max(0, at - now), this.abort.signal)
+      .then(() => {
+        if (this.wakeAt === at) this.wakeAt = Infinity;
+        this.trigger();
+      })
+      .catch(() => {});
+  }
+
+  private launch(uid: string, actions: ContainerAction[]): void {
+    this.busy.add(uid);
+    const ctx: ExecutorContext = {
+      runtime: this.o.runtime,
+      clock: this.o.clock,
+      logger: this.o.logger,
+      nodeName: this.o.nodeName,
+      dataDir: this.o.dataDir,
+      hostIP: this.o.hostIP,
+      state: this.state,
+      pullErrors: this.pullErrors,
+      freshPullFailures: this.freshPullFailures,
+      pod: (u) => this.desired?.find((p) => p.metadata.uid === u),
+    };
+    const op = this.limited(() => runPodActions(actions, ctx)).finally(() => {
+      this.busy.delete(uid);
+      this.ops.delete(op);
+      this.trigger();
+    });
+    this.ops.add(op);
+  }
+
+  /** A small global cap on concurrent pod operations. */
+  private async limited(fn: () => Promise<void>): Promise<void> {
+    if (this.running >= (this.o.concurrency ?? 4)) await new Promise<void>((r) => this.queue.push(r));
+    this.running++;
+    try {
+      await fn();
+    } finally {
+      this.running--;
+      this.queue.shift()?.();
+    }
+  }
+
+  private reportStatuses(
+    observed: ObservedContainer[],
+    backoffs: Record<string, BackoffFact>,
+    now: number,
+  ): void {
+    for (const pod of this.desired ?? []) {
+      const uid = pod.metadata.uid;
+      if (!uid) continue;
+      const before = this.lastStatus.get(uid);
+      const status = podStatusFor(pod, observed, {
+        hostIP: this.o.hostIP,
+        pullErrors: this.pullErrors,
+        backoffs,
+        now,
+        ...(before ? { previous: before.status } : {}),
+      });
+      const json = JSON.stringify(status);
+      if (before?.json === json) continue;
+      this.lastStatus.set(uid, { json, status });
+      this.o.onStatus({
+        namespace: pod.metadata.namespace ?? "default",
+        name: pod.metadata.name ?? "",
+        uid,
+        status,
+      });
+    }
+  }
+}

@@ -1,0 +1,24 @@
+// Runs everynode's benchmarks and writes their numbers to bench/results/ (not committed).
+// `npm run bench`; timing goals live here, never in the tests.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { runReconcileBench } from "./reconcile-bench.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const outDir = path.join(root, "bench/results");
+mkdirSync(outDir, { recursive: true });
+
+const nodes = Number(process.env.BENCH_NODES ?? 10_000);
+const result = runReconcileBench(nodes, 5);
+const file = path.join(outDir, "reconcile.json");
+writeFileSync(file, JSON.stringify(result, null, 2) + "\n");
+process.stdout.write(
+  `reconcile: ${result.nodes} nodes, ${result.daemonSets} DaemonSets, ${result.pods} pods\n` +
+    `  first pass (creates every pod): ${result.firstPassMs} ms\n` +
+    `  steady pass: median ${result.steadyPassMedianMs} ms (${result.steadyPassMs.join(", ")}); goal ${result.goalMs} ms, ratio ${result.steadyGoalRatio}\n` +
+    `  pass after one node label change: ${result.labelChangePassMs} ms\n` +
+    `  reopen of the store: ${result.reopenMs} ms\n` +
+    `written to ${path.relative(root, file)}\n`,
+);

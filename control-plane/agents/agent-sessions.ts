@@ -1,0 +1,160 @@
+// What an agent's messages mean, per connection: hello (the node's facts, then welcome and
+// the full set), heartbeats, pod statuses, logs and goodbye. One live session per node: a
+// new connection supersedes the old one; a deleted node loses its session and credential.
+
+import type { Node } from "../../shared/api-types.js";
+import type { Clock } from "../../shared/clock.js";
+import { EverynodeError } from "../../shared/errors.js";
+import type { Logger } from "../../shared/logger.js";
+import type { AgentMessage, HelloMessage } from "../../shared/protocol.js";
+import { CLOSE_CODES, PROTOCOL_VERSION } from "../../shared/protocol.js";
+import type { TokenService } from "../auth/tokens.js";
+import type { NodeLiveness } from "../nodes/node-liveness.js";
+import type { Store, WatchHandle } from "../store/store.js";
+import type { ConnectionHandler } from "./agent-socket-server.js";
+import type { Dispatcher } from "./dispatcher.js";
+import type { LogRelay } from "./log-relay.js";
+import { nodeWithReport } from "./node-report.js";
+import type { AgentConnection, SessionRegistry } from "./session-registry.js";
+import type { StatusIngest } from "./status-ingest.js";
+
+export interface AgentSessionsDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  tokens: Pick<TokenService, "revokeNode">;
+  liveness: NodeLiveness;
+  registry: SessionRegistry;
+  dispatcher: Dispatcher;
+  ingest: StatusIngest;
+  logs: LogRelay;
+  heartbeatIntervalSeconds: number;
+}
+
+/** The per-node session logic; the socket server calls onConnection for each agent socket. */
+export class AgentSessions {
+  private watch: WatchHandle | undefined;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: AgentSessionsDeps) {
+    this.log = deps.logger.child({ component: "agent-sessions" });
+  }
+
+  /** Starts watching nodes, to end the session of a deleted one. */
+  start(): void {
+    this.watch = this.deps.store.watch("nodes", undefined, (event) => {
+      const name = event.object.metadata.name;
+      // Store listeners must not write synchronously: revoke right after the commit.
+      if (event.type === "DELETED" && name) queueMicrotask(() => this.nodeDeleted(name));
+    });
+  }
+
+  close(): void {
+    this.watch?.cancel();
+  }
+
+  /** A new authenticated socket for a node: it becomes the node's session. */
+  onConnection(connection: AgentConnection): ConnectionHandler {
+    const { registry } = this.deps;
+    const log = this.log.child({ node: connection.nodeName });
+    const previous = registry.open(connection);
+    if (previous) {
+      log.info("agent reconnected, closing its older connection");
+      previous.close(CLOSE_CODES.superseded, "superseded by a newer connection");
+    }
+    let greeted = false;
+    return {
+      message: (message) => {
+        if (!registry.isCurrent(connection)) return; // superseded: its words no longer count
+        if (!greeted && message.type !== "hello") {
+          throw new EverynodeError("ProtocolError", `expected hello first, got ${message.type}`);
+        }
+        if (message.type === "hello") greeted = this.hello(connection, message, log) || greeted;
+        else this.handle(connection, message, log);
+      },
+      closed: (code, reason) => {
+        const wasCurrent = registry.remove(connection);
+        this.deps.dispatcher.connectionClosed(connection);
+        this.deps.logs.connectionClosed(connection);
+        // A socket that dropped without goodbye changes nothing: the grace period decides.
+        if (wasCurrent) log.info("agent disconnected", { code, reason: reason || undefined });
+      },
+    };
+  }
+
+  /** Handles hello; false when the session was refused. */
+  private hello(connection: AgentConnection, message: HelloMessage, log: Logger): boolean {
+    const { nodeName } = connection;
+    if (message.nodeName !== nodeName) {
+      log.warn("agent said hello for another node, refusing it", { claimed: message.nodeName });
+      connection.close(CLOSE_CODES.unauthorized, `this credential belongs to node ${nodeName}`);
+      return false;
+    }
+    const found = this.deps.store.transaction((tx) => {
+      const node = tx.get<Node>("nodes", undefined, nodeName);
+      if (!node) return false;
+      const next = nodeWithReport(node, message.node);
+      if (next) tx.update("nodes", next);
+      return true;
+    });
+    if (!found) {
+      // The node was deleted while this credential lived on: the agent must register again.
+      log.warn("agent connected for a node that no longer exists");
+      this.deps.tokens.revokeNode(nodeName);
+      connection.close(CLOSE_CODES.nodeDeleted, "the node was deleted");
+      return false;
+    }
+    this.deps.liveness.heartbeat(nodeName);
+    this.deps.registry.markReady(connection);
+    connection
+      .send({
+        v: PROTOCOL_VERSION,
+        type: "welcome",
+        nodeName,
+        heartbeatIntervalSeconds: this.deps.heartbeatIntervalSeconds,
+      })
+      .catch(() => {});
+    this.deps.dispatcher.nodeConnected(connection);
+    log.info("agent connected", { appliedRevision: message.appliedRevision });
+    return true;
+  }
+
+  private handle(connection: AgentConnection, message: AgentMessage, log: Logger): void {
+    const { nodeName } = connection;
+    switch (message.type) {
+      case "heartbeat":
+        this.deps.liveness.heartbeat(nodeName);
+        return;
+      case "podStatus":
+        this.deps.ingest.accept(nodeName, message, () => {
+          connection.send({ v: PROTOCOL_VERSION, type: "ack", seq: message.seq }).catch(() => {});
+        });
+        return;
+      case "logData":
+        this.deps.logs.onData(connection, message);
+        return;
+      case "logEnd":
+        this.deps.logs.onEnd(connection, message);
+        return;
+      case "goodbye":
+        log.info("agent said goodbye", { reason: message.reason });
+        this.deps.liveness.markNotReady(
+          nodeName,
+          "AgentStopped",
+          `everynode agent stopped: ${message.reason}`,
+        );
+        return;
+      case "hello":
+        return;
+    }
+  }
+
+  private nodeDeleted(nodeName: string): void {
+    this.deps.tokens.revokeNode(nodeName);
+    const connection = this.deps.registry.get(nodeName);
+    if (connection) {
+      this.log.info("node deleted, closing its agent's session", { node: nodeName });
+      connection.close(CLOSE_CODES.nodeDeleted, "the node was deleted");
+    }
+  }
+}

@@ -1,0 +1,180 @@
+// The control plane's only WebSocket code: upgrades on AGENT_CONNECT_PATH authenticated by
+// a node credential, pings to find dead sockets, and decoding at the edge. What a message
+// means is the session logic's business (agent-sessions.ts).
+
+import type { IncomingMessage, Server as HttpServer } from "node:http";
+import type { Server as HttpsServer } from "node:https";
+import type { Duplex } from "node:stream";
+import { WebSocket, WebSocketServer } from "ws";
+import type { RawData } from "ws";
+import type { Clock } from "../../shared/clock.js";
+import { isEverynodeError } from "../../shared/errors.js";
+import type { Logger } from "../../shared/logger.js";
+import type { AgentMessage, ServerMessage } from "../../shared/protocol.js";
+import { AGENT_CONNECT_PATH, CLOSE_CODES, decodeAgentMessage } from "../../shared/protocol.js";
+import type { Authenticator } from "../auth/principal.js";
+import type { AgentConnection } from "./session-registry.js";
+
+/** What the session logic does with one connection's messages. */
+export interface ConnectionHandler {
+  message(message: AgentMessage): void;
+  closed(code: number, reason: string): void;
+}
+
+export interface AgentSocketServerDeps {
+  authenticator: Authenticator;
+  clock: Clock;
+  logger: Logger;
+  /** Called once per authenticated connection. */
+  onConnection(connection: AgentConnection): ConnectionHandler;
+  /** Largest message accepted from an agent. */
+  maxPayloadBytes?: number;
+  /** How often sockets are pinged; a socket that missed the previous pong is dropped. */
+  pingIntervalMs?: number;
+}
+
+export interface AgentSocketServer {
+  /** Closes every agent socket with 1001 (going away) and stops accepting new ones. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_PAYLOAD = 16 * 1024 * 1024;
+
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  const body = JSON.stringify({
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message: text,
+    reason: "Unauthorized",
+    code: status,
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+function asBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+/** Wraps a ws socket as an AgentConnection. */
+function connectionOf(ws: WebSocket, nodeName: string, credentialId: string): AgentConnection {
+  return {
+    nodeName,
+    credentialId,
+    send: (message: ServerMessage) =>
+      new Promise<void>((resolve, reject) => {
+        if (ws.readyState !== WebSocket.OPEN) {
+          reject(new Error("the agent socket is closed"));
+          return;
+        }
+        ws.send(JSON.stringify(message), (err) => (err ? reject(err) : resolve()));
+      }),
+    close: (code, reason) => {
+      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason);
+    },
+  };
+}
+
+/** Serves agent WebSockets on `server`; other upgrade paths are refused. */
+export function attachAgentSocketServer(
+  server: HttpServer | HttpsServer,
+  deps: AgentSocketServerDeps,
+): AgentSocketServer {
+  const maxPayload = deps.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD;
+  const wss = new WebSocketServer({ noServer: true, maxPayload });
+  const alive = new WeakMap<WebSocket, boolean>();
+  const log = deps.logger.child({ component: "agent-socket" });
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const pathname = new URL(req.url ?? "/", "http://x").pathname;
+    if (pathname !== AGENT_CONNECT_PATH) {
+      socket.destroy();
+      return;
+    }
+    const header = req.headers.authorization;
+    const token = header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
+    const principal = deps.authenticator.authenticate(token);
+    if (principal?.kind !== "node") {
+      log.warn("agent connection refused: not a node credential", { remote: req.socket.remoteAddress });
+      rejectUpgrade(socket, 401, "Unauthorized");
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, principal.nodeName, principal.credentialId));
+  };
+
+  const accept = (ws: WebSocket, nodeName: string, credentialId: string): void => {
+    const nodeLog = log.child({ node: nodeName });
+    alive.set(ws, true);
+    ws.on("pong", () => alive.set(ws, true));
+    const handler = deps.onConnection(connectionOf(ws, nodeName, credentialId));
+    ws.on("message", (data) => {
+      // After we closed it (bad message, superseded), nothing more it says counts.
+      if (ws.readyState !== WebSocket.OPEN) return;
+      let message: AgentMessage;
+      try {
+        message = decodeAgentMessage(asBuffer(data), maxPayload);
+      } catch (e) {
+        nodeLog.warn("bad message from agent, closing its socket", { err: e });
+        ws.close(CLOSE_CODES.protocolError, "protocol error");
+        return;
+      }
+      try {
+        handler.message(message);
+      } catch (e) {
+        if (isEverynodeError(e) && e.code === "ProtocolError") {
+          nodeLog.warn("bad message from agent, closing its socket", { err: e });
+          ws.close(CLOSE_CODES.protocolError, "protocol error");
+        } else {
+          nodeLog.error("handling an agent message failed", { type: message.type, err: e });
+        }
+      }
+    });
+    ws.on("error", (err) => nodeLog.warn("agent socket error", { err }));
+    ws.on("close", (code, reason) => handler.closed(code, reason.toString("utf8")));
+  };
+
+  const stopPing = deps.clock.every(deps.pingIntervalMs ?? 30_000, () => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  });
+
+  server.on("upgrade", onUpgrade);
+
+  return {
+    close: async () => {
+      stopPing();
+      server.off("upgrade", onUpgrade);
+      const timeout = new AbortController();
+      const closing = [...wss.clients].map(
+        (ws) =>
+          new Promise<void>((resolve) => {
+            if (ws.readyState === WebSocket.CLOSED) return resolve();
+            ws.once("close", () => resolve());
+            ws.close(CLOSE_CODES.goingAway, "server shutting down");
+            // A peer that never answers the close handshake must not hold up the shutdown.
+            deps.clock.sleep(2_000, timeout.signal).then(
+              () => {
+                ws.terminate();
+                resolve();
+              },
+              () => {},
+            );
+          }),
+      );
+      await Promise.all(closing);
+      timeout.abort();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,94 @@
+// The control plane's side of the agents, assembled: the WebSocket server, the sessions,
+// the dispatcher, the status ingest and the log relay. Registration is a separate Express
+// router (registration-router.ts) because it is mounted in the API's app.
+
+import type { Server as HttpsServer } from "node:https";
+import type { Clock } from "../../shared/clock.js";
+import type { Logger } from "../../shared/logger.js";
+import type { TokenService } from "../auth/tokens.js";
+import type { EventRecorder } from "../events/event-recorder.js";
+import type { NodeLiveness } from "../nodes/node-liveness.js";
+import type { Store } from "../store/store.js";
+import { AgentSessions } from "./agent-sessions.js";
+import { attachAgentSocketServer } from "./agent-socket-server.js";
+import { Dispatcher } from "./dispatcher.js";
+import { LogRelay } from "./log-relay.js";
+import type { PodLogStreamer } from "./pod-log-streamer.js";
+import { SessionRegistry } from "./session-registry.js";
+import { StatusIngest } from "./status-ingest.js";
+
+export { createAgentRouter } from "./registration-router.js";
+
+export interface AgentEndpointsDeps {
+  server: HttpsServer;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  tokens: TokenService;
+  liveness: NodeLiveness;
+  events: EventRecorder;
+  /** What agents are told in welcome; 10 by default. */
+  heartbeatIntervalSeconds?: number;
+  /** Dispatcher debounce (50 ms) and status flush interval (100 ms), for tests and benchmarks. */
+  dispatchDebounceMs?: number;
+  statusFlushMs?: number;
+}
+
+export interface AgentEndpoints {
+  /** For the API's pods/log endpoint. */
+  logs: PodLogStreamer;
+  /** Closes every agent socket (1001), then flushes pending statuses. */
+  close(): Promise<void>;
+}
+
+/** Starts serving agents on `server`'s upgrades to AGENT_CONNECT_PATH. */
+export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
+  const logger = deps.logger.child({ component: "agents" });
+  const registry = new SessionRegistry();
+  const dispatcher = new Dispatcher({
+    store: deps.store,
+    clock: deps.clock,
+    logger,
+    registry,
+    events: deps.events,
+    ...(deps.dispatchDebounceMs !== undefined ? { debounceMs: deps.dispatchDebounceMs } : {}),
+  });
+  const ingest = new StatusIngest({
+    store: deps.store,
+    clock: deps.clock,
+    logger,
+    events: deps.events,
+    ...(deps.statusFlushMs !== undefined ? { flushIntervalMs: deps.statusFlushMs } : {}),
+  });
+  const logs = new LogRelay({ registry, logger });
+  const sessions = new AgentSessions({
+    store: deps.store,
+    clock: deps.clock,
+    logger,
+    tokens: deps.tokens,
+    liveness: deps.liveness,
+    registry,
+    dispatcher,
+    ingest,
+    logs,
+    heartbeatIntervalSeconds: deps.heartbeatIntervalSeconds ?? 10,
+  });
+  dispatcher.start();
+  sessions.start();
+  const socket = attachAgentSocketServer(deps.server, {
+    authenticator: deps.tokens,
+    clock: deps.clock,
+    logger,
+    onConnection: (connection) => sessions.onConnection(connection),
+  });
+
+  return {
+    logs,
+    close: async () => {
+      await socket.close();
+      sessions.close();
+      dispatcher.close();
+      ingest.close();
+    },
+  };
+}

@@ -1,0 +1,140 @@
+// What registering an agent does to its Node, as pure functions: validating the request,
+// and the Node to create or the existing Node with the request's labels merged in.
+
+import { isDeepStrictEqual } from "node:util";
+import type { Node, Taint } from "../../shared/api-types.js";
+import { rfc3339 } from "../../shared/clock.js";
+import type { FieldError } from "../../shared/errors.js";
+import { errors, fieldError } from "../../shared/errors.js";
+import type { RegisterRequest } from "../../shared/protocol.js";
+
+const DNS_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+const DNS_SUBDOMAIN_RE = new RegExp(`^${DNS_LABEL}(\\.${DNS_LABEL})*$`);
+const NAME_PART_RE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
+
+/** Why a name is not a DNS-1123 subdomain, or undefined when it is one. */
+export function dnsSubdomainProblem(name: string): string | undefined {
+  if (name.length > 253) return "must be no more than 253 characters";
+  if (!DNS_SUBDOMAIN_RE.test(name)) {
+    return "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+  }
+  return undefined;
+}
+
+/** Why a label key or taint key (`[prefix/]name`) is not valid, or undefined. */
+export function qualifiedNameProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf("/");
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined && (prefix === "" || dnsSubdomainProblem(prefix)))
+    return "prefix part must be a DNS-1123 subdomain";
+  if (name.length === 0 || name.length > 63)
+    return "name part must be non-empty and no more than 63 characters";
+  if (!NAME_PART_RE.test(name)) {
+    return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+  }
+  return undefined;
+}
+
+/** Why a label value is not valid, or undefined. */
+export function labelValueProblem(value: string): string | undefined {
+  if (value.length > 63) return "must be no more than 63 characters";
+  if (value !== "" && !NAME_PART_RE.test(value)) {
+    return "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+  }
+  return undefined;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Validates a register body: 400 when it is not an object, 422 naming each wrong field. */
+export function validateRegisterRequest(body: unknown): RegisterRequest {
+  if (!isObject(body)) throw errors.badRequest("the register request body must be a JSON object");
+  const problems: FieldError[] = [];
+  const nodeName = body.nodeName;
+  if (typeof nodeName !== "string" || nodeName === "") problems.push(fieldError.required("nodeName"));
+  else {
+    const p = dnsSubdomainProblem(nodeName);
+    if (p) problems.push(fieldError.invalid("nodeName", nodeName, p));
+  }
+  const labels: Record<string, string> = {};
+  if (body.labels !== undefined && !isObject(body.labels))
+    problems.push(fieldError.invalid("labels", body.labels, "must be an object"));
+  for (const [k, v] of Object.entries(isObject(body.labels) ? body.labels : {})) {
+    const kp = qualifiedNameProblem(k);
+    if (kp) problems.push(fieldError.invalid(`labels`, k, kp));
+    if (typeof v !== "string") problems.push(fieldError.invalid(`labels[${k}]`, v, "must be a string"));
+    else {
+      const vp = labelValueProblem(v);
+      if (vp) problems.push(fieldError.invalid(`labels[${k}]`, v, vp));
+      else if (!kp) labels[k] = v;
+    }
+  }
+  const taints: RegisterRequest["taints"] = [];
+  if (body.taints !== undefined && !Array.isArray(body.taints))
+    problems.push(fieldError.invalid("taints", body.taints, "must be an array"));
+  (Array.isArray(body.taints) ? (body.taints as unknown[]) : []).forEach((t, i) => {
+    const at = `taints[${i}]`;
+    if (!isObject(t)) return problems.push(fieldError.invalid(at, t, "must be an object"));
+    const before = problems.length;
+    if (typeof t.key !== "string" || t.key === "") problems.push(fieldError.required(`${at}.key`));
+    else {
+      const kp = qualifiedNameProblem(t.key);
+      if (kp) problems.push(fieldError.invalid(`${at}.key`, t.key, kp));
+    }
+    if (t.value !== undefined && (typeof t.value !== "string" || labelValueProblem(t.value))) {
+      problems.push(
+        fieldError.invalid(`${at}.value`, t.value, labelValueProblem(String(t.value)) ?? "must be a string"),
+      );
+    }
+    if (typeof t.effect !== "string" || !EFFECTS.includes(t.effect))
+      problems.push(fieldError.notSupported(`${at}.effect`, t.effect, EFFECTS));
+    if (problems.length === before) {
+      const taint = { key: t.key as string, effect: t.effect as Taint["effect"] };
+      taints.push(typeof t.value === "string" && t.value !== "" ? { ...taint, value: t.value } : taint);
+    }
+  });
+  if (problems.length > 0)
+    throw errors.invalid("Node", "", typeof nodeName === "string" ? nodeName : "", problems);
+  return { nodeName: nodeName as string, labels, taints };
+}
+
+/** The Node a first registration creates: the agent's labels and taints, Ready unknown until it connects. */
+export function newNodeFor(req: RegisterRequest, now: number): Node {
+  const ts = rfc3339(now);
+  const spec: Node["spec"] = req.taints.length > 0 ? { taints: req.taints.map((t) => ({ ...t })) } : {};
+  return {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: { name: req.nodeName, labels: { ...req.labels } },
+    spec,
+    status: {
+      conditions: [
+        {
+          type: "Ready",
+          status: "Unknown",
+          lastHeartbeatTime: ts,
+          lastTransitionTime: ts,
+          reason: "NodeStatusNeverUpdated",
+          message: "Kubelet never posted node status.",
+        },
+      ],
+      daemonEndpoints: { kubeletEndpoint: { Port: 0 } },
+    },
+  };
+}
+
+/**
+ * An existing Node re-registered: the request's labels are merged in and its taints kept
+ * (as a kubelet re-registering does). Undefined when nothing changes.
+ */
+export function reRegisteredNode(existing: Node, req: RegisterRequest): Node | undefined {
+  const labels = { ...(existing.metadata.labels ?? {}), ...req.labels };
+  if (isDeepStrictEqual(labels, existing.metadata.labels ?? {})) return undefined;
+  const next = structuredClone(existing) as Node;
+  next.metadata.labels = labels;
+  return next;
+}

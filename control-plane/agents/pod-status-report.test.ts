@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import type { ContainerStatus, Pod, PodStatus } from "../../shared/api-types.js";
+import { mergeReportedStatus, podStatusEvents } from "./pod-status-report.js";
+
+const pod: Pod = {
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name: "nginx-abc", namespace: "default", uid: "u1" },
+  spec: { nodeName: "n1", containers: [{ name: "nginx", image: "nginx:1.25" }] },
+};
+
+function cs(state: ContainerStatus["state"], restartCount = 0, containerID = "docker://1"): ContainerStatus {
+  return {
+    name: "nginx",
+    state,
+    lastState: {},
+    ready: !!state.running,
+    restartCount,
+    image: "nginx:1.25",
+    imageID: "",
+    containerID,
+  };
+}
+
+function status(...containers: ContainerStatus[]): PodStatus {
+  return { phase: "Running", containerStatuses: containers };
+}
+
+describe("mergeReportedStatus", () => {
+  it("keeps the PodScheduled condition the control plane set", () => {
+    const current: PodStatus = {
+      conditions: [{ type: "PodScheduled", status: "True", lastTransitionTime: "t0" }],
+    };
+    const reported: PodStatus = { phase: "Running", conditions: [{ type: "Ready", status: "True" }] };
+    expect(mergeReportedStatus(current, reported).conditions).toEqual([
+      { type: "Ready", status: "True" },
+      { type: "PodScheduled", status: "True", lastTransitionTime: "t0" },
+    ]);
+  });
+
+  it("takes the report as it is when no PodScheduled was set", () => {
+    const reported: PodStatus = { phase: "Pending" };
+    expect(mergeReportedStatus(undefined, reported)).toEqual(reported);
+  });
+});
+
+const running = cs({ running: { startedAt: "t1" } });
+const crash = cs({ waiting: { reason: "CrashLoopBackOff", message: "back-off 10s" } }, 1);
+const pull = cs({ waiting: { reason: "ErrImagePull", message: "not found" } }, 0, "");
+
+describe("podStatusEvents", () => {
+  it.each([
+    ["first start", undefined, status(running), ["Pulled", "Created", "Started"]],
+    ["still running", status(running), status(running), []],
+    [
+      "restarted",
+      status(running),
+      status(cs({ running: {} }, 1, "docker://2")),
+      ["Pulled", "Created", "Started"],
+    ],
+    ["crash loop begins", status(running), status(crash), ["BackOff"]],
+    ["crash loop unchanged", status(crash), status(crash), []],
+    ["crash loop after another restart", status(crash), status(cs(crash.state, 2)), ["BackOff"]],
+    ["image pull fails", undefined, status(pull), ["Failed"]],
+    ["image pull still failing", status(pull), status(pull), []],
+  ])("%s → %j", (_what, before, after, reasons) => {
+    expect(podStatusEvents(pod, before, after).map((e) => e.reason)).toEqual(reasons);
+  });
+
+  it("words the events as the kubelet does", () => {
+    const events = podStatusEvents(pod, status(running), status(crash));
+    expect(events).toEqual([
+      {
+        type: "Warning",
+        reason: "BackOff",
+        message: "Back-off restarting failed container nginx in pod nginx-abc_default(u1)",
+        fieldPath: "spec.containers{nginx}",
+      },
+    ]);
+    expect(podStatusEvents(pod, undefined, status(running))[2]?.message).toBe("Started container nginx");
+    expect(podStatusEvents(pod, undefined, status(pull))[0]).toMatchObject({
+      type: "Warning",
+      message: 'Failed to pull image "nginx:1.25": not found',
+    });
+  });
+});

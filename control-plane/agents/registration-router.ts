@@ -1,0 +1,107 @@
+// The agent's HTTPS endpoints that come before the API's authentication: the public CA
+// certificate (checked against the join token's pin) and registration with a join token.
+
+import express from "express";
+import type { NextFunction, Request, Response, Router } from "express";
+import type { Node } from "../../shared/api-types.js";
+import type { Clock } from "../../shared/clock.js";
+import { EverynodeError, errors, isEverynodeError } from "../../shared/errors.js";
+import type { Logger } from "../../shared/logger.js";
+import type { RegisterResponse } from "../../shared/protocol.js";
+import { AGENT_REGISTER_PATH, CA_CERT_PATH } from "../../shared/protocol.js";
+import type { Pki } from "../auth/pki.js";
+import type { TokenService } from "../auth/tokens.js";
+import type { EventRecorder } from "../events/event-recorder.js";
+import type { Store } from "../store/store.js";
+import { newNodeFor, reRegisteredNode, validateRegisterRequest } from "./node-registration.js";
+
+export interface AgentRouterDeps {
+  tokens: TokenService;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  pki: Pki;
+  events: EventRecorder;
+}
+
+function sendError(res: Response, err: unknown, logger: Logger): void {
+  const e = isEverynodeError(err) ? err : errors.internal((err as Error).message ?? String(err), err);
+  if (!isEverynodeError(err)) logger.error("agent registration failed", { err: e });
+  res.status(e.httpStatus).json(e.toStatus());
+}
+
+function bearerOf(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return m?.[1];
+}
+
+/** Registers (or re-registers) a node in one transaction; returns whether it was new. */
+function registerNode(deps: AgentRouterDeps, body: unknown): { node: Node; created: boolean } {
+  const req = validateRegisterRequest(body);
+  return deps.store.transaction((tx) => {
+    const existing = tx.get<Node>("nodes", undefined, req.nodeName);
+    if (!existing) return { node: tx.create("nodes", newNodeFor(req, deps.clock.now())), created: true };
+    const merged = reRegisteredNode(existing, req);
+    return { node: merged ? tx.update("nodes", merged) : existing, created: false };
+  });
+}
+
+/** GET CA_CERT_PATH (public) and POST AGENT_REGISTER_PATH (join token); mount before the API's auth. */
+export function createAgentRouter(deps: AgentRouterDeps): Router {
+  const router = express.Router();
+  const log = deps.logger.child({ component: "agent-registration" });
+
+  router.get(CA_CERT_PATH, (_req, res) => {
+    res.type("text/plain").send(deps.pki.caCertPem);
+  });
+
+  router.post(
+    AGENT_REGISTER_PATH,
+    (req: Request, res: Response, next: NextFunction) => {
+      // Authenticate before reading the body: an unknown caller gets nothing parsed.
+      const principal = deps.tokens.authenticate(bearerOf(req));
+      if (principal?.kind !== "join") {
+        sendError(res, errors.unauthorized("a valid join token is required to register a node"), log);
+        return;
+      }
+      res.locals.joinTokenId = principal.tokenId;
+      next();
+    },
+    express.json({ limit: "1mb", type: () => true }),
+    (req: Request, res: Response) => {
+      try {
+        const { node, created } = registerNode(deps, req.body);
+        const nodeName = node.metadata.name ?? "";
+        const token = deps.tokens.issueNodeCredential(nodeName);
+        if (created) {
+          deps.events.record(
+            { kind: "Node", apiVersion: "v1", name: nodeName, uid: node.metadata.uid ?? nodeName },
+            "Normal",
+            "RegisteredNode",
+            `Node ${nodeName} event: Registered Node ${nodeName} in Controller`,
+            { component: "node-controller" },
+          );
+        }
+        log.info("node registered", { node: nodeName, created, joinToken: res.locals.joinTokenId });
+        const body: RegisterResponse = { nodeName, token };
+        res.status(200).json(body);
+      } catch (e) {
+        sendError(res, e, log);
+      }
+    },
+  );
+
+  // Body parse errors of the register route (malformed JSON, too large) as a Status.
+  router.use(AGENT_REGISTER_PATH, (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const status = (err as { status?: number }).status;
+    const e =
+      status === 413
+        ? new EverynodeError("RequestEntityTooLarge", "the register request is too large")
+        : errors.badRequest(`the register request body is not valid JSON: ${(err as Error).message}`);
+    sendError(res, e, log);
+  });
+
+  return router;
+}

@@ -1,0 +1,195 @@
+import { describe, expect, it } from "vitest";
+import type { Pod } from "../../shared/api-types.js";
+import type { Principal } from "../auth/principal.js";
+import {
+  forbidden,
+  isAllowed,
+  mayReadNonResource,
+  selectsNode,
+  type RequestAttributes,
+} from "./authorization.js";
+
+const admin: Principal = { kind: "admin", name: "admin" };
+const nodeA: Principal = { kind: "node", nodeName: "a", credentialId: "c" };
+const join: Principal = { kind: "join", tokenId: "t" };
+const podOn = (node: string): Pod => ({
+  metadata: { name: "p", namespace: "default" },
+  spec: { nodeName: node, containers: [] },
+});
+
+type Case = [string, Principal, RequestAttributes, boolean];
+const ns = { namespace: "default" };
+
+describe("isAllowed", () => {
+  it.each<Case>([
+    [
+      "admin deletes a DaemonSet",
+      admin,
+      { verb: "delete", resource: "daemonsets", group: "apps", name: "x", ...ns },
+      true,
+    ],
+    ["node lists nodes", nodeA, { verb: "list", resource: "nodes", group: "" }, true],
+    ["node watches nodes", nodeA, { verb: "watch", resource: "nodes", group: "" }, true],
+    ["node gets its own node", nodeA, { verb: "get", resource: "nodes", group: "", name: "a" }, true],
+    ["node gets another node", nodeA, { verb: "get", resource: "nodes", group: "", name: "b" }, false],
+    ["node patches its own node", nodeA, { verb: "patch", resource: "nodes", group: "", name: "a" }, true],
+    [
+      "node patches its own status",
+      nodeA,
+      { verb: "patch", resource: "nodes", group: "", name: "a", subresource: "status" },
+      true,
+    ],
+    [
+      "node puts another node's status",
+      nodeA,
+      { verb: "update", resource: "nodes", group: "", name: "b", subresource: "status" },
+      false,
+    ],
+    ["node deletes its own node", nodeA, { verb: "delete", resource: "nodes", group: "", name: "a" }, true],
+    ["node deletes another node", nodeA, { verb: "delete", resource: "nodes", group: "", name: "b" }, false],
+    ["node creates a node", nodeA, { verb: "create", resource: "nodes", group: "" }, false],
+    [
+      "node lists its pods",
+      nodeA,
+      { verb: "list", resource: "pods", group: "", fieldSelector: "spec.nodeName=a" },
+      true,
+    ],
+    [
+      "node watches its pods, other terms first",
+      nodeA,
+      { verb: "watch", resource: "pods", group: "", fieldSelector: "status.phase!=Failed,spec.nodeName==a" },
+      true,
+    ],
+    ["node lists all pods", nodeA, { verb: "list", resource: "pods", group: "" }, false],
+    [
+      "node lists another node's pods",
+      nodeA,
+      { verb: "list", resource: "pods", group: "", fieldSelector: "spec.nodeName=b" },
+      false,
+    ],
+    [
+      "node lists pods with != its name",
+      nodeA,
+      { verb: "list", resource: "pods", group: "", fieldSelector: "spec.nodeName!=a" },
+      false,
+    ],
+    [
+      "node gets its pod",
+      nodeA,
+      { verb: "get", resource: "pods", group: "", name: "p", ...ns, object: podOn("a") },
+      true,
+    ],
+    [
+      "node gets another node's pod",
+      nodeA,
+      { verb: "get", resource: "pods", group: "", name: "p", ...ns, object: podOn("b") },
+      false,
+    ],
+    [
+      "node patches its pod's status",
+      nodeA,
+      {
+        verb: "patch",
+        resource: "pods",
+        group: "",
+        name: "p",
+        ...ns,
+        subresource: "status",
+        object: podOn("a"),
+      },
+      true,
+    ],
+    [
+      "node puts another pod's status",
+      nodeA,
+      {
+        verb: "update",
+        resource: "pods",
+        group: "",
+        name: "p",
+        ...ns,
+        subresource: "status",
+        object: podOn("b"),
+      },
+      false,
+    ],
+    [
+      "node patches its pod (not status)",
+      nodeA,
+      { verb: "patch", resource: "pods", group: "", name: "p", ...ns, object: podOn("a") },
+      false,
+    ],
+    [
+      "node deletes its pod",
+      nodeA,
+      { verb: "delete", resource: "pods", group: "", name: "p", ...ns, object: podOn("a") },
+      false,
+    ],
+    [
+      "node reads its pod's logs",
+      nodeA,
+      { verb: "get", resource: "pods", group: "", name: "p", ...ns, subresource: "log", object: podOn("a") },
+      false,
+    ],
+    ["node creates an event", nodeA, { verb: "create", resource: "events", group: "", ...ns }, true],
+    ["node lists events", nodeA, { verb: "list", resource: "events", group: "", ...ns }, false],
+    ["node lists DaemonSets", nodeA, { verb: "list", resource: "daemonsets", group: "apps" }, false],
+    [
+      "node reads namespaces",
+      nodeA,
+      { verb: "get", resource: "namespaces", group: "", name: "default" },
+      false,
+    ],
+    ["join lists nodes", join, { verb: "list", resource: "nodes", group: "" }, false],
+    ["join creates a node", join, { verb: "create", resource: "nodes", group: "" }, false],
+  ])("%s", (_name, principal, attributes, expected) => {
+    expect(isAllowed(principal, attributes)).toBe(expected);
+  });
+});
+
+describe("selectsNode", () => {
+  it.each<[string | undefined, boolean]>([
+    ["spec.nodeName=a", true],
+    ["spec.nodeName==a", true],
+    [" spec.nodeName = a ", true],
+    ["spec.nodeName=ab", false],
+    ["spec.nodeName=", false],
+    [undefined, false],
+  ])("%s", (selector, expected) => {
+    expect(selectsNode(selector, "a")).toBe(expected);
+  });
+});
+
+describe("forbidden", () => {
+  it("words the message as Kubernetes does", () => {
+    const e = forbidden(nodeA, { verb: "get", resource: "nodes", group: "", name: "x" });
+    expect(e.httpStatus).toBe(403);
+    expect(e.message).toBe(
+      'nodes "x" is forbidden: User "system:node:a" cannot get resource "nodes" in API group "" at the cluster scope',
+    );
+  });
+
+  it("names the subresource, group and namespace", () => {
+    const e = forbidden(nodeA, {
+      verb: "patch",
+      resource: "daemonsets",
+      group: "apps",
+      name: "d",
+      namespace: "ns1",
+      subresource: "status",
+    });
+    expect(e.message).toBe(
+      'daemonsets.apps "d" is forbidden: User "system:node:a" cannot patch resource "daemonsets/status" in API group "apps" in the namespace "ns1"',
+    );
+  });
+});
+
+describe("mayReadNonResource", () => {
+  it.each<[Principal, boolean]>([
+    [admin, true],
+    [nodeA, true],
+    [join, false],
+  ])("%j", (p, expected) => {
+    expect(mayReadNonResource(p)).toBe(expected);
+  });
+});

@@ -1,0 +1,94 @@
+// Who may do what: a pure decider over the principal and the request's attributes.
+// admin: everything. node N: read nodes, write only its own Node (and its status), read and
+// report status for the pods bound to N only, record events. join: nothing here (its one
+// use is the registration router, mounted before authentication).
+
+import type { KubeObject, Pod } from "../../shared/api-types.js";
+import { errors, type EverynodeError } from "../../shared/errors.js";
+import type { ResourceName } from "../../shared/resources.js";
+import type { Principal } from "../auth/principal.js";
+
+export type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection";
+
+/** What a resource request does, as the decider sees it. */
+export interface RequestAttributes {
+  verb: Verb;
+  resource: ResourceName;
+  group: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+  /** The raw fieldSelector of a list or watch. */
+  fieldSelector?: string;
+  /** The stored object of an item request, when it exists (pods: where it is bound). */
+  object?: KubeObject;
+}
+
+/** The user name Kubernetes would show for a principal. */
+export function userName(p: Principal): string {
+  if (p.kind === "admin") return p.name;
+  if (p.kind === "node") return `system:node:${p.nodeName}`;
+  return `system:bootstrap:${p.tokenId}`;
+}
+
+/** True when the field selector pins `spec.nodeName` to exactly `node` (any term order). */
+export function selectsNode(fieldSelector: string | undefined, node: string): boolean {
+  if (!fieldSelector) return false;
+  return fieldSelector.split(",").some((term) => {
+    const m = /^\s*spec\.nodeName\s*(==|=)\s*(.*?)\s*$/.exec(term);
+    return m !== null && m[2] === node;
+  });
+}
+
+function boundTo(object: KubeObject | undefined, node: string): boolean {
+  // A missing pod is allowed through so that the agent gets the 404 that tells it the pod is gone.
+  return object === undefined || (object as Pod).spec?.nodeName === node;
+}
+
+function nodeMay(node: string, a: RequestAttributes): boolean {
+  const sub = a.subresource;
+  switch (a.resource) {
+    case "nodes":
+      if ((a.verb === "list" || a.verb === "watch") && sub === undefined) return true;
+      if (a.name !== node) return false;
+      if (sub === undefined) return ["get", "update", "patch", "delete"].includes(a.verb);
+      return sub === "status" && ["get", "update", "patch"].includes(a.verb);
+    case "pods":
+      if (a.verb === "list" || a.verb === "watch")
+        return sub === undefined && selectsNode(a.fieldSelector, node);
+      if (sub === undefined) return a.verb === "get" && boundTo(a.object, node);
+      return sub === "status" && ["get", "update", "patch"].includes(a.verb) && boundTo(a.object, node);
+    case "events":
+      return a.verb === "create";
+    default:
+      return false;
+  }
+}
+
+/** Whether the principal may make the request. */
+export function isAllowed(p: Principal, a: RequestAttributes): boolean {
+  if (p.kind === "admin") return true;
+  if (p.kind === "node") return nodeMay(p.nodeName, a);
+  return false;
+}
+
+/** Discovery, OpenAPI and other non-resource paths: any agent or admin, never a join token. */
+export function mayReadNonResource(p: Principal): boolean {
+  return p.kind !== "join";
+}
+
+/** The 403 Kubernetes would answer, worded as it words it. */
+export function forbidden(p: Principal, a: RequestAttributes): EverynodeError {
+  const qualified = a.group ? `${a.resource}.${a.group}` : a.resource;
+  const subject = a.name ? `${qualified} "${a.name}"` : qualified;
+  const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+  const scope = a.namespace ? `in the namespace "${a.namespace}"` : "at the cluster scope";
+  return errors.forbidden(
+    `${subject} is forbidden: User "${userName(p)}" cannot ${a.verb} resource "${resource}" in API group "${a.group}" ${scope}`,
+  );
+}
+
+/** The 403 for a non-resource path. */
+export function forbiddenPath(p: Principal, verb: string, path: string): EverynodeError {
+  return errors.forbidden(`forbidden: User "${userName(p)}" cannot ${verb} path "${path}"`);
+}

@@ -1,0 +1,40 @@
+// What the API needs from the rest of the control plane, assembled by the composition root.
+
+import type { Router } from "express";
+import type { Clock } from "../../shared/clock.js";
+import type { Logger } from "../../shared/logger.js";
+import type { ResourceName } from "../../shared/resources.js";
+import type { PodLogStreamer } from "../agents/pod-log-streamer.js";
+import type { Authenticator } from "../auth/principal.js";
+import type { EventRecorder } from "../events/event-recorder.js";
+import type { Store } from "../store/store.js";
+import type { ResourceRule } from "./resource-rules/index.js";
+
+export interface ApiDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** Part of the control plane's wiring; the handlers record no events of their own yet. */
+  events: EventRecorder;
+  authenticator: Authenticator;
+  logs: PodLogStreamer;
+  /** Mounted before authentication (e.g. agent registration); they authenticate themselves. */
+  routers?: Router[];
+  /** Largest accepted request body; default 3 MiB. */
+  maxBodyBytes?: number;
+  /** How often a watch with allowWatchBookmarks=true gets a BOOKMARK; default 20 s. */
+  watchBookmarkIntervalMs?: number;
+  /** host:port clients reach the API at, for legacy discovery; default: the request's Host. */
+  serverAddress?: string;
+}
+
+/** What every handler works with: the deps with their defaults filled in, and the rules. */
+export interface HandlerContext {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  logs: PodLogStreamer;
+  maxBodyBytes: number;
+  watchBookmarkIntervalMs: number;
+  rules: Record<ResourceName, ResourceRule>;
+}

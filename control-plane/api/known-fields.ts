@@ -1,0 +1,197 @@
+// The fields Kubernetes' schemas know, for `fieldValidation=Strict`: any other field in a
+// client's body is reported by its dotted path, the way the apiserver's strict decoder
+// reports it. Map fields (labels, annotations, nodeSelector, resource lists) take any key.
+
+import type { ResourceName } from "../../shared/resources.js";
+import {
+  CONTAINER,
+  LABEL_SELECTOR,
+  OBJECT_META,
+  POD_SPEC,
+  type Schema,
+} from "./validation/known-fields-schema.js";
+
+const CONDITION: Schema = {
+  fields: {
+    type: "",
+    status: "",
+    lastTransitionTime: "",
+    lastHeartbeatTime: "",
+    lastProbeTime: "",
+    reason: "",
+    message: "",
+    observedGeneration: "",
+  },
+};
+
+function root(spec: Schema, status: Schema): Schema {
+  return { fields: { apiVersion: "", kind: "", metadata: OBJECT_META, spec, status } };
+}
+
+const DAEMONSET = root(
+  {
+    fields: {
+      selector: LABEL_SELECTOR,
+      template: { fields: { metadata: OBJECT_META, spec: POD_SPEC } },
+      updateStrategy: {
+        fields: { type: "", rollingUpdate: { fields: { maxUnavailable: "", maxSurge: "" } } },
+      },
+      minReadySeconds: "",
+      revisionHistoryLimit: "",
+    },
+  },
+  {
+    fields: {
+      currentNumberScheduled: "",
+      numberMisscheduled: "",
+      desiredNumberScheduled: "",
+      numberReady: "",
+      observedGeneration: "",
+      updatedNumberScheduled: "",
+      numberAvailable: "",
+      numberUnavailable: "",
+      collisionCount: "",
+      conditions: [CONDITION],
+    },
+  },
+);
+
+const NODE = root(
+  {
+    fields: {
+      podCIDR: "",
+      podCIDRs: "",
+      providerID: "",
+      unschedulable: "",
+      taints: [{ fields: { key: "", value: "", effect: "", timeAdded: "" } }],
+      configSource: "any",
+      externalID: "",
+    },
+  },
+  {
+    fields: {
+      capacity: "map",
+      allocatable: "map",
+      phase: "",
+      conditions: [CONDITION],
+      addresses: [{ fields: { type: "", address: "" } }],
+      daemonEndpoints: { fields: { kubeletEndpoint: { fields: { Port: "" } } } },
+      nodeInfo: {
+        fields: {
+          machineID: "",
+          systemUUID: "",
+          bootID: "",
+          kernelVersion: "",
+          osImage: "",
+          containerRuntimeVersion: "",
+          kubeletVersion: "",
+          kubeProxyVersion: "",
+          operatingSystem: "",
+          architecture: "",
+          swap: { fields: { capacity: "" } },
+        },
+      },
+      images: [{ fields: { names: "", sizeBytes: "" } }],
+      volumesInUse: "",
+      volumesAttached: [{ fields: { name: "", devicePath: "" } }],
+      config: "any",
+      runtimeHandlers: "any",
+      features: "any",
+      declaredFeatures: "",
+    },
+  },
+);
+
+const NAMESPACE = root({ fields: { finalizers: "" } }, { fields: { phase: "", conditions: [CONDITION] } });
+
+const STATE: Schema = {
+  fields: {
+    waiting: { fields: { reason: "", message: "" } },
+    running: { fields: { startedAt: "" } },
+    terminated: {
+      fields: {
+        exitCode: "",
+        signal: "",
+        reason: "",
+        message: "",
+        startedAt: "",
+        finishedAt: "",
+        containerID: "",
+      },
+    },
+  },
+};
+const CONTAINER_STATUS: Schema = {
+  fields: {
+    name: "",
+    state: STATE,
+    lastState: STATE,
+    ready: "",
+    restartCount: "",
+    image: "",
+    imageID: "",
+    containerID: "",
+    started: "",
+    allocatedResources: "map",
+    resources: CONTAINER.fields.resources ?? "any",
+    volumeMounts: "any",
+    user: "any",
+    allocatedResourcesStatus: "any",
+    stopSignal: "",
+  },
+};
+const POD = root(POD_SPEC, {
+  fields: {
+    phase: "",
+    conditions: [CONDITION],
+    message: "",
+    reason: "",
+    nominatedNodeName: "",
+    hostIP: "",
+    hostIPs: [{ fields: { ip: "" } }],
+    podIP: "",
+    podIPs: [{ fields: { ip: "" } }],
+    startTime: "",
+    initContainerStatuses: [CONTAINER_STATUS],
+    containerStatuses: [CONTAINER_STATUS],
+    ephemeralContainerStatuses: [CONTAINER_STATUS],
+    qosClass: "",
+    resize: "",
+    resourceClaimStatuses: "any",
+    observedGeneration: "",
+  },
+});
+
+const SCHEMAS: Partial<Record<ResourceName, Schema>> = {
+  daemonsets: DAEMONSET,
+  nodes: NODE,
+  namespaces: NAMESPACE,
+  pods: POD,
+};
+
+function walk(value: unknown, schema: Schema, path: string, out: string[]): void {
+  // Scalars, maps (any key) and free-form fields are not looked into.
+  if (typeof schema === "string") return;
+  if (Array.isArray(schema)) {
+    const item = schema[0];
+    if (!Array.isArray(value) || item === undefined) return;
+    value.forEach((v, i) => walk(v, item, `${path}[${i}]`, out));
+    return;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return;
+  for (const [key, v] of Object.entries(value)) {
+    const p = path ? `${path}.${key}` : key;
+    const sub = schema.fields[key];
+    if (sub === undefined) out.push(p);
+    else walk(v, sub, p, out);
+  }
+}
+
+/** The dotted paths of the body's fields that the type's schema does not know (none for free-form types). */
+export function unknownFields(resource: ResourceName, body: unknown): string[] {
+  const schema = SCHEMAS[resource];
+  if (!schema) return [];
+  const out: string[] = [];
+  walk(body, schema, "", out);
+  return out;
+}

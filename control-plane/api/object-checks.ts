@@ -1,0 +1,149 @@
+// Checks on a client's object before any type's rules: its kind and apiVersion against the
+// URL, its namespace and name against the URL, unknown fields per `fieldValidation`, and
+// dry runs. Each either throws the 400 Kubernetes answers or fixes what may be defaulted.
+
+import type { Response } from "express";
+import type { KubeObject } from "../../shared/api-types.js";
+import { errors } from "../../shared/errors.js";
+import { apiVersionOf } from "../../shared/resources.js";
+import type { ResourceTarget } from "./request-target.js";
+import { addWarning } from "./respond.js";
+import { asObject } from "./body.js";
+import { unknownFields } from "./known-fields.js";
+
+/** The body as an object with a metadata object. */
+export function asKubeObject(body: unknown): KubeObject {
+  const o = asObject(body);
+  if (o.metadata === undefined || o.metadata === null) o.metadata = {};
+  asObject(o.metadata, "metadata");
+  return o as KubeObject;
+}
+
+/** kind and apiVersion must be the URL's; absent ones are filled in. */
+export function checkTypeMeta(object: KubeObject, target: ResourceTarget): void {
+  const apiVersion = apiVersionOf(target.info);
+  const kind = target.info.kind;
+  if (object.kind === undefined || object.kind === "") object.kind = kind;
+  if (object.apiVersion === undefined || object.apiVersion === "") object.apiVersion = apiVersion;
+  if (object.kind !== kind || object.apiVersion !== apiVersion) {
+    throw errors.badRequest(
+      `the API version in the data (${String(object.apiVersion)}) and kind (${String(object.kind)}) do not match the URL (${apiVersion}, ${kind})`,
+    );
+  }
+}
+
+/** The object's namespace must be the URL's (filled in when absent); cluster-scoped ones have none. */
+export function checkNamespace(object: KubeObject, target: ResourceTarget): void {
+  if (!target.info.namespaced) {
+    delete object.metadata.namespace;
+    return;
+  }
+  const ns = object.metadata.namespace;
+  if (ns === undefined || ns === "") {
+    object.metadata.namespace = target.namespace;
+    return;
+  }
+  if (ns !== target.namespace) {
+    throw errors.badRequest(
+      "the namespace of the provided object does not match the namespace sent on the request",
+    );
+  }
+}
+
+/** For item URLs: the body's name must be the URL's (filled in when absent). */
+export function checkName(object: KubeObject, target: ResourceTarget): void {
+  const name = object.metadata.name;
+  if (name === undefined || name === "") {
+    object.metadata.name = target.name;
+    return;
+  }
+  if (name !== target.name) {
+    throw errors.badRequest(
+      `the name of the object (${name}) does not match the name on the URL (${String(target.name)})`,
+    );
+  }
+}
+
+/** Applies `fieldValidation`: Strict rejects unknown fields, Warn (the default) reports them. */
+export function checkUnknownFields(
+  q: URLSearchParams,
+  target: ResourceTarget,
+  body: unknown,
+  res: Response,
+): void {
+  const mode = q.get("fieldValidation") ?? "Warn";
+  if (mode !== "Strict" && mode !== "Warn" && mode !== "Ignore") {
+    throw errors.badRequest(
+      `fieldValidation must be one of "Ignore", "Warn" or "Strict", not ${JSON.stringify(mode)}`,
+    );
+  }
+  if (mode === "Ignore") return;
+  const unknown = unknownFields(target.info.resource, body);
+  if (unknown.length === 0) return;
+  if (mode === "Strict") {
+    throw errors.badRequest(
+      `strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(", ")}`,
+    );
+  }
+  for (const f of unknown) addWarning(res, `unknown field "${f}"`);
+}
+
+/** True when the request is a dry run (`dryRun=All` in the query or in DeleteOptions). */
+export function isDryRun(q: URLSearchParams, options?: Record<string, unknown>): boolean {
+  const values = q.getAll("dryRun");
+  const fromBody = options?.dryRun;
+  if (Array.isArray(fromBody)) values.push(...fromBody.map(String));
+  for (const v of values) {
+    if (v !== "All")
+      throw errors.badRequest(`unsupported dryRun value ${JSON.stringify(v)}: only "All" is supported`);
+  }
+  return values.length > 0;
+}
+
+/** Removes what only the server sets, before a create. */
+export function clearServerFields(object: KubeObject): void {
+  for (const f of [
+    "uid",
+    "resourceVersion",
+    "creationTimestamp",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "generation",
+  ]) {
+    delete object.metadata[f];
+  }
+}
+
+/**
+ * The object an update would store, before the type's rules: the main resource keeps the old
+ * status; the status subresource keeps everything of the old object but its status. Identity
+ * fields always come from the stored object; resourceVersion is the client's (the precondition).
+ */
+export function mergeForUpdate(
+  next: KubeObject,
+  old: KubeObject,
+  subresource: string | undefined,
+  hasStatus: boolean,
+): KubeObject {
+  let merged: KubeObject;
+  if (subresource === "status") {
+    merged = structuredClone(old) as KubeObject;
+    if (next.status === undefined) delete merged.status;
+    else merged.status = structuredClone(next.status);
+  } else {
+    // A patch result may share parts with the stored (frozen) object: work on a copy.
+    merged = structuredClone(next) as KubeObject;
+    if (hasStatus) {
+      if (old.status === undefined) delete merged.status;
+      else merged.status = structuredClone(old.status);
+    }
+  }
+  for (const f of ["uid", "creationTimestamp", "deletionTimestamp", "generation", "name", "namespace"]) {
+    if (old.metadata[f] === undefined) delete merged.metadata[f];
+    else merged.metadata[f] = old.metadata[f];
+  }
+  const rv = next.metadata.resourceVersion;
+  if (rv === undefined || rv === "") delete merged.metadata.resourceVersion;
+  else merged.metadata.resourceVersion = String(rv);
+  return merged;
+}

@@ -1,0 +1,84 @@
+// Paths served without a token (version and health), and the discovery and OpenAPI documents
+// served to any authenticated agent or admin. kubectl needs discovery to map kinds to URLs and
+// the OpenAPI v3 documents to send `fieldValidation=Strict` on apply.
+
+import { Router } from "express";
+import { EverynodeError } from "../../shared/errors.js";
+import { KUBERNETES_VERSION } from "../../shared/version.js";
+import { principalOf } from "./auth-middleware.js";
+import { forbiddenPath, mayReadNonResource } from "./authorization.js";
+import {
+  AGGREGATED_CONTENT_TYPE_V2,
+  AGGREGATED_CONTENT_TYPE_V2BETA1,
+  aggregatedDiscovery,
+  apiResourceList,
+  legacyApiGroupList,
+  legacyApiVersions,
+  negotiateDiscovery,
+} from "./discovery.js";
+import { openApiV3Document, openApiV3Index } from "./openapi.js";
+import { sendJson } from "./respond.js";
+
+/** The 404 for a path nothing serves. */
+export function pathNotFound(): EverynodeError {
+  return new EverynodeError("NotFound", "the server could not find the requested resource", { details: {} });
+}
+
+/** /version, /healthz, /livez, /readyz: no token needed. */
+export function publicRoutes(): Router {
+  const r = Router();
+  r.get("/version", (_req, res) => sendJson(res, 200, KUBERNETES_VERSION));
+  for (const path of ["/healthz", "/livez", "/readyz"]) {
+    r.get(path, (_req, res) => {
+      res.setHeader("Content-Type", "text/plain; charset=utf-8");
+      res.end("ok");
+    });
+  }
+  return r;
+}
+
+/** Discovery and OpenAPI, after authentication. */
+export function discoveryRoutes(serverAddress: string | undefined): Router {
+  const r = Router();
+  r.use((req, res, next) => {
+    const p = req.path;
+    if (
+      p === "/api" ||
+      p === "/apis" ||
+      p === "/api/v1" ||
+      p === "/apis/apps/v1" ||
+      p.startsWith("/openapi")
+    ) {
+      const principal = principalOf(res);
+      if (!mayReadNonResource(principal)) {
+        next(forbiddenPath(principal, "get", p));
+        return;
+      }
+    }
+    next();
+  });
+  for (const group of ["api", "apis"] as const) {
+    r.get(`/${group}`, (req, res) => {
+      const mode = negotiateDiscovery(req.headers.accept ?? "");
+      if (mode === "legacy") {
+        const address = serverAddress ?? req.headers.host ?? "127.0.0.1";
+        sendJson(res, 200, group === "api" ? legacyApiVersions(address) : legacyApiGroupList());
+        return;
+      }
+      const type = mode === "v2" ? AGGREGATED_CONTENT_TYPE_V2 : AGGREGATED_CONTENT_TYPE_V2BETA1;
+      sendJson(res, 200, aggregatedDiscovery(group, mode), type);
+    });
+  }
+  r.get("/api/v1", (_req, res) => sendJson(res, 200, apiResourceList("v1")));
+  r.get("/apis/apps/v1", (_req, res) => sendJson(res, 200, apiResourceList("apps/v1")));
+  r.get("/openapi/v3", (_req, res) => sendJson(res, 200, openApiV3Index()));
+  r.get("/openapi/v3/api/v1", (_req, res) => sendOpenApi(res, "api/v1"));
+  r.get("/openapi/v3/apis/apps/v1", (_req, res) => sendOpenApi(res, "apis/apps/v1"));
+  return r;
+}
+
+function sendOpenApi(res: Parameters<typeof sendJson>[0], path: "api/v1" | "apis/apps/v1"): void {
+  const doc = openApiV3Document(path);
+  if (!doc) throw pathNotFound();
+  sendJson(res, 200, doc);
+}

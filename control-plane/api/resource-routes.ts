@@ -1,0 +1,116 @@
+// The one handler for every resource URL: works out the verb, loads the stored object of an
+// item URL, asks the authorizer, then hands over to the verb's handler. Driven by RESOURCES,
+// so a new type needs a table row and a rule, not new routes.
+
+import type { Request, RequestHandler, Response } from "express";
+import type { KubeObject } from "../../shared/api-types.js";
+import { EverynodeError } from "../../shared/errors.js";
+import { principalOf } from "./auth-middleware.js";
+import { forbidden, isAllowed, type RequestAttributes, type Verb } from "./authorization.js";
+import { handleDelete, handleDeleteCollection, handleEviction } from "./delete-handlers.js";
+import type { HandlerContext } from "./deps.js";
+import { handleLogs } from "./logs-route.js";
+import { handleGet, handleList } from "./read-handlers.js";
+import { parseResourcePath, type ResourceTarget } from "./request-target.js";
+import { boolParam, queryOf } from "./respond.js";
+import { handleWatch } from "./watch-stream.js";
+import { handleCreate, handlePatch, handleReplace } from "./write-handlers.js";
+
+function methodNotAllowed(message: string): EverynodeError {
+  return new EverynodeError("MethodNotAllowed", message);
+}
+
+/** The Kubernetes verb of a request, or undefined when the method makes no sense on that URL. */
+export function verbOf(method: string, target: ResourceTarget, q: URLSearchParams): Verb | undefined {
+  const item = target.name !== undefined;
+  const sub = target.subresource;
+  switch (method) {
+    case "GET":
+    case "HEAD":
+      if (sub === "eviction") return undefined;
+      if (boolParam(q, "watch")) return sub === undefined ? "watch" : undefined;
+      return item ? "get" : "list";
+    case "POST":
+      if (!item) return "create";
+      return sub === "eviction" ? "create" : undefined;
+    case "PUT":
+      return item && (sub === undefined || sub === "status") ? "update" : undefined;
+    case "PATCH":
+      return item && (sub === undefined || sub === "status") ? "patch" : undefined;
+    case "DELETE":
+      if (sub !== undefined) return undefined;
+      return item ? "delete" : "deletecollection";
+    default:
+      return undefined;
+  }
+}
+
+async function dispatch(
+  ctx: HandlerContext,
+  req: Request,
+  res: Response,
+  target: ResourceTarget,
+  q: URLSearchParams,
+  verb: Verb,
+  current: KubeObject | undefined,
+): Promise<void> {
+  if (target.subresource === "log") return handleLogs(ctx, req, res, target, q);
+  if (target.subresource === "eviction") return handleEviction(ctx, req, res, target, current);
+  switch (verb) {
+    case "get":
+      return handleGet(ctx, req, res, target);
+    case "list":
+      return handleList(ctx, req, res, target, q);
+    case "watch":
+      return handleWatch(ctx, req, res, target, q);
+    case "create":
+      return handleCreate(ctx, req, res, target, q);
+    case "update":
+      return handleReplace(ctx, req, res, target, q, current);
+    case "patch":
+      return handlePatch(ctx, req, res, target, q, current);
+    case "delete":
+      return handleDelete(ctx, req, res, target, q, current);
+    case "deletecollection":
+      return handleDeleteCollection(ctx, req, res, target, q);
+  }
+}
+
+/** Express middleware for /api/v1/... and /apis/apps/v1/...; other paths go to next(). */
+export function resourceRoutes(ctx: HandlerContext): RequestHandler {
+  return async (req, res, next) => {
+    const target = parseResourcePath(req.path);
+    if (!target) {
+      next();
+      return;
+    }
+    const q = queryOf(req);
+    const verb = verbOf(req.method, target, q);
+    if (!verb) {
+      req.resume();
+      throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+    }
+    const current =
+      target.name !== undefined
+        ? ctx.store.get(target.info.resource, target.namespace, target.name)
+        : undefined;
+    const attributes: RequestAttributes = { verb, resource: target.info.resource, group: target.info.group };
+    if (target.subresource !== undefined) attributes.subresource = target.subresource;
+    if (target.namespace !== undefined) attributes.namespace = target.namespace;
+    if (target.name !== undefined) attributes.name = target.name;
+    const fieldSelector = q.get("fieldSelector");
+    if (fieldSelector !== null) attributes.fieldSelector = fieldSelector;
+    if (current) attributes.object = current;
+    const principal = principalOf(res);
+    if (!isAllowed(principal, attributes)) {
+      req.resume();
+      throw forbidden(principal, attributes);
+    }
+    const refused = ctx.rules[target.info.resource].refused?.[verb];
+    if (refused && target.subresource === undefined) {
+      req.resume();
+      throw methodNotAllowed(refused);
+    }
+    await dispatch(ctx, req, res, target, q, verb, current);
+  };
+}

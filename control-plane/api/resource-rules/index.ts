@@ -1,0 +1,24 @@
+// The rule of every resource type, assembled over the store it needs to read.
+
+import type { ResourceName } from "../../../shared/resources.js";
+import type { Store } from "../../store/store.js";
+import { daemonSetRule } from "./daemonsets.js";
+import { namespaceRule } from "./namespaces.js";
+import { nodeRule } from "./nodes.js";
+import { podRule } from "./pods.js";
+import type { ResourceRule } from "./rule.js";
+import { controllerRevisionRule, eventRule } from "./simple.js";
+
+export type { ResourceRule } from "./rule.js";
+
+/** One rule per resource type. */
+export function buildRules(store: Store): Record<ResourceName, ResourceRule> {
+  return {
+    daemonsets: daemonSetRule,
+    nodes: nodeRule((node) => store.listPodsOnNode(node)),
+    pods: podRule,
+    namespaces: namespaceRule((resource, ns) => store.list(resource, ns)),
+    events: eventRule,
+    controllerrevisions: controllerRevisionRule,
+  };
+}

@@ -1,0 +1,26 @@
+// Pods: everynode makes pods only through DaemonSets, so a POST is refused with a 405 that says
+// what to do instead; a bare pod would have no controller to place, restart or remove it.
+// Updates are validated against the old pod. A DELETE removes the pod at once (the agent
+// stops the containers gracefully, the DaemonSet controller makes a replacement) and answers
+// with the pod as it was, marked with a deletionTimestamp, as Kubernetes answers a pod delete.
+
+import type { KubeObject, Pod } from "../../../shared/api-types.js";
+import { errors } from "../../../shared/errors.js";
+import { validatePodUpdate } from "../validation/index.js";
+import { markedDeleted, type ResourceRule } from "./rule.js";
+
+/** The 405 message for POST /pods. */
+export const POD_CREATE_REFUSED = "everynode runs only DaemonSet pods: create a DaemonSet instead";
+
+export const podRule: ResourceRule = {
+  refused: { create: POD_CREATE_REFUSED },
+  prepareCreate(): KubeObject {
+    throw errors.badRequest(POD_CREATE_REFUSED);
+  },
+  prepareUpdate(next: KubeObject, old: KubeObject): KubeObject {
+    const problems = validatePodUpdate(next as Pod, old as Pod);
+    if (problems.length > 0) throw errors.invalid("Pod", "", next.metadata.name ?? "", problems);
+    return next;
+  },
+  deleteResponse: markedDeleted,
+};

@@ -1,0 +1,94 @@
+// The meta.k8s.io/v1 Table shapes kubectl asks for with `Accept: ...;as=Table`, and the
+// helpers every resource's printer shares.
+
+import type { ObjectMeta } from "../../../shared/api-types.js";
+import { humanAge } from "../../../shared/duration.js";
+
+/** One column; `priority: 1` columns show only with `-o wide`. */
+export interface TableColumnDefinition {
+  name: string;
+  type: "string" | "integer" | "number" | "boolean" | "date";
+  /** "name" on the Name column makes `get all` print `pod/...` prefixes. */
+  format: string;
+  description: string;
+  priority: number;
+}
+
+/** What a row carries of its object (kubectl reads namespace and labels from it). */
+export interface PartialObjectMetadata {
+  kind: "PartialObjectMetadata";
+  apiVersion: "meta.k8s.io/v1";
+  metadata: ObjectMeta;
+}
+
+/** A row condition, as the API server marks finished pods. */
+export interface TableRowCondition {
+  type: "Completed";
+  status: "True";
+  reason: string;
+  message: string;
+}
+
+/** One object's cells, in column order. */
+export interface TableRow {
+  cells: (string | number)[];
+  object: PartialObjectMetadata;
+  conditions?: TableRowCondition[];
+}
+
+/** A server-side printed list or object. */
+export interface Table {
+  kind: "Table";
+  apiVersion: "meta.k8s.io/v1";
+  metadata: { resourceVersion: string; continue?: string };
+  columnDefinitions: TableColumnDefinition[];
+  rows: TableRow[];
+}
+
+/** A column definition; `wide` sets priority 1. */
+export function column(
+  name: string,
+  description: string,
+  options: { type?: TableColumnDefinition["type"]; format?: string; wide?: boolean } = {},
+): TableColumnDefinition {
+  return {
+    name,
+    type: options.type ?? "string",
+    format: options.format ?? "",
+    description,
+    priority: options.wide ? 1 : 0,
+  };
+}
+
+/** The Name column every table starts with. */
+export const nameColumn = (description = "Name must be unique within a namespace."): TableColumnDefinition =>
+  column("Name", description, { format: "name" });
+
+/** The Age column: the object's creation time. */
+export const ageColumn = (): TableColumnDefinition => column("Age", "CreationTimestamp");
+
+/** kubectl's age of a timestamp, `<unknown>` when there is none. */
+export function ageSince(timestamp: string | undefined | null, now: number): string {
+  if (!timestamp) return "<unknown>";
+  const t = Date.parse(timestamp);
+  if (Number.isNaN(t)) return "<unknown>";
+  return humanAge(now - t);
+}
+
+/** `<none>` for an empty cell, as kubectl prints absent values. */
+export function orNone(value: string | undefined | null): string {
+  return value ? value : "<none>";
+}
+
+/** `k=v` pairs sorted by key, comma-joined; `<none>` when empty (kubectl's FormatLabels). */
+export function formatLabels(labels: Record<string, string> | undefined): string {
+  const entries = Object.entries(labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return entries.length === 0 ? "<none>" : entries.map(([k, v]) => `${k}=${v}`).join(",");
+}
+
+/** Computes a resource's cells for one object at time `now`. */
+export interface Printer<T> {
+  columns: TableColumnDefinition[];
+  cells(object: T, now: number): (string | number)[];
+  conditions?(object: T): TableRowCondition[] | undefined;
+}

@@ -1,0 +1,18 @@
+// The validation API the HTTP layer uses: one function per type, each returning every
+// FieldError it finds (empty means valid); the caller throws one `errors.invalid`.
+
+export { validateDaemonSet } from "./daemonset.js";
+export { validateNode, validateTaints } from "./node.js";
+export { validateNamespace } from "./namespace.js";
+export { validatePod, validatePodUpdate, POD_UPDATE_MESSAGE } from "./pod.js";
+export { validatePodSpec } from "./pod-spec.js";
+export {
+  validateObjectMeta,
+  validateObjectMetaUpdate,
+  validateLabels,
+  validateAnnotations,
+  type ObjectMetaOptions,
+} from "./metadata.js";
+export { validateLabelSelector, labelSelectorMatches } from "./label-selector.js";
+export { validateTolerations, validateNodeSelector, validateAffinity } from "./scheduling.js";
+export { isDns1123Label, isDns1123Subdomain, isQualifiedName, isLabelValue } from "./names.js";

@@ -1,0 +1,196 @@
+// POST, PUT and PATCH: the object a client sends goes through the URL checks, unknown-field
+// handling, the status/spec split, the type's rules, then one store write. Optimistic
+// concurrency is the store's: PUT passes the body's resourceVersion; PATCH applies to the
+// current object and conflicts only when the patch itself names another resourceVersion.
+
+import { randomInt } from "node:crypto";
+import type { Request, Response } from "express";
+import type { KubeObject } from "../../shared/api-types.js";
+import { EverynodeError, errors, fieldError } from "../../shared/errors.js";
+import type { StoreWriter } from "../store/store.js";
+import { asObject, decodeBody, readBody, readRawBody } from "./body.js";
+import type { HandlerContext } from "./deps.js";
+import {
+  asKubeObject,
+  checkName,
+  checkNamespace,
+  checkTypeMeta,
+  checkUnknownFields,
+  clearServerFields,
+  isDryRun,
+  mergeForUpdate,
+} from "./object-checks.js";
+import {
+  applyJsonMergePatch,
+  applyJsonPatch,
+  applyServerSideApply,
+  applyStrategicMergePatch,
+  patchTypeFromContentType,
+} from "./patch/index.js";
+import { withTypeMeta } from "./read-handlers.js";
+import type { ResourceTarget } from "./request-target.js";
+import { sendJson } from "./respond.js";
+
+// Kubernetes' generated-name alphabet: no vowels, so no words; no look-alike digits.
+const NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+/** `generateName` plus 5 random characters, the base cut so that the result fits 63. */
+export function generateName(base: string): string {
+  let suffix = "";
+  for (let i = 0; i < 5; i++) suffix += NAME_ALPHABET[randomInt(NAME_ALPHABET.length)];
+  return base.slice(0, 58) + suffix;
+}
+
+function hasStatus(target: ResourceTarget): boolean {
+  return target.info.subresources.includes("status");
+}
+
+/** Stores a new object after the create checks; shared by POST and server-side apply. */
+function createObject(
+  ctx: HandlerContext,
+  target: ResourceTarget,
+  object: KubeObject,
+  dryRun: boolean,
+): KubeObject {
+  if (!object.metadata.name && !object.metadata.generateName) {
+    throw errors.invalid(target.info.kind, target.info.group, "", [
+      fieldError.required("metadata.name", "name or generateName is required"),
+    ]);
+  }
+  clearServerFields(object);
+  // The name is made before validation, as Kubernetes does, so that it is validated too.
+  if (!object.metadata.name) object.metadata.name = generateName(String(object.metadata.generateName));
+  const prepared = ctx.rules[target.info.resource].prepareCreate(object);
+  const write = (tx: StoreWriter): KubeObject => {
+    if (target.info.namespaced && !tx.get("namespaces", undefined, target.namespace ?? "")) {
+      throw errors.notFound("namespaces", target.namespace ?? "");
+    }
+    return dryRun ? prepared : tx.create(target.info.resource, prepared);
+  };
+  return ctx.store.transaction(write);
+}
+
+/** POST to a collection. */
+export async function handleCreate(
+  ctx: HandlerContext,
+  req: Request,
+  res: Response,
+  target: ResourceTarget,
+  q: URLSearchParams,
+): Promise<void> {
+  const body = await readBody(req, ctx.maxBodyBytes);
+  const object = asKubeObject(body);
+  checkTypeMeta(object, target);
+  checkNamespace(object, target);
+  checkUnknownFields(q, target, object, res);
+  const stored = createObject(ctx, target, object, isDryRun(q));
+  sendJson(res, 201, withTypeMeta(stored, target));
+}
+
+/** Runs the type's update rules and writes; `expected` is the precondition, if any. */
+function updateObject(
+  ctx: HandlerContext,
+  target: ResourceTarget,
+  next: KubeObject,
+  old: KubeObject,
+  dryRun: boolean,
+): KubeObject {
+  const merged = mergeForUpdate(next, old, target.subresource, hasStatus(target));
+  const expected = merged.metadata.resourceVersion;
+  const prepared = ctx.rules[target.info.resource].prepareUpdate(merged, old, target.subresource);
+  if (dryRun) {
+    if (expected !== undefined && expected !== old.metadata.resourceVersion) {
+      throw errors.conflict(target.info.resource, target.name ?? "", target.info.group);
+    }
+    return prepared;
+  }
+  return ctx.store.update(
+    target.info.resource,
+    prepared,
+    expected !== undefined ? { expectedResourceVersion: expected } : {},
+  );
+}
+
+/** PUT of an object or of its status. A missing object is a 404 (no create on update). */
+export async function handleReplace(
+  ctx: HandlerContext,
+  req: Request,
+  res: Response,
+  target: ResourceTarget,
+  q: URLSearchParams,
+  old: KubeObject | undefined,
+): Promise<void> {
+  const body = await readBody(req, ctx.maxBodyBytes);
+  const object = asKubeObject(body);
+  checkTypeMeta(object, target);
+  checkNamespace(object, target);
+  checkName(object, target);
+  checkUnknownFields(q, target, object, res);
+  if (!old) throw errors.notFound(target.info.resource, target.name ?? "", target.info.group);
+  const stored = updateObject(ctx, target, object, old, isDryRun(q));
+  sendJson(res, 200, withTypeMeta(stored, target));
+}
+
+function patched(type: string, current: KubeObject, patch: unknown, target: ResourceTarget): KubeObject {
+  const resource = target.info.resource;
+  switch (type) {
+    case "json":
+      if (!Array.isArray(patch)) throw errors.badRequest("a JSON patch must be a list of operations");
+      return applyJsonPatch(current, patch) as KubeObject;
+    case "merge":
+      return applyJsonMergePatch(current, asObject(patch, "a merge patch")) as KubeObject;
+    case "strategic":
+      return applyStrategicMergePatch(
+        current,
+        asObject(patch, "a strategic merge patch"),
+        resource,
+      ) as KubeObject;
+    default:
+      return applyServerSideApply(current, asKubeObject(patch), resource);
+  }
+}
+
+/** PATCH of an object or of its status, in the four patch types. */
+export async function handlePatch(
+  ctx: HandlerContext,
+  req: Request,
+  res: Response,
+  target: ResourceTarget,
+  q: URLSearchParams,
+  current: KubeObject | undefined,
+): Promise<void> {
+  const contentType = req.headers["content-type"];
+  const type = patchTypeFromContentType(contentType ?? "");
+  if (!type) {
+    req.resume();
+    throw new EverynodeError(
+      "UnsupportedMediaType",
+      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+    );
+  }
+  const patch = decodeBody(await readRawBody(req, ctx.maxBodyBytes), contentType);
+  if (patch === undefined) throw errors.badRequest("the patch is empty");
+  const dryRun = isDryRun(q);
+  if (!current) {
+    // Server-side apply creates what does not exist yet; other patches need an object.
+    if (type !== "apply" || target.subresource) {
+      throw errors.notFound(target.info.resource, target.name ?? "", target.info.group);
+    }
+    const created = applyServerSideApply(undefined, asKubeObject(patch), target.info.resource);
+    checkTypeMeta(created, target);
+    checkNamespace(created, target);
+    checkName(created, target);
+    checkUnknownFields(q, target, created, res);
+    sendJson(res, 201, withTypeMeta(createObject(ctx, target, created, dryRun), target));
+    return;
+  }
+  const result = patched(type, current, patch, target);
+  if (!result || typeof result !== "object" || !result.metadata)
+    throw errors.badRequest("the patch did not produce an object");
+  checkTypeMeta(result, target);
+  checkNamespace(result, target);
+  checkName(result, target);
+  checkUnknownFields(q, target, result, res);
+  const stored = updateObject(ctx, target, result, current, dryRun);
+  sendJson(res, 200, withTypeMeta(stored, target));
+}

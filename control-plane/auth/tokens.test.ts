@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Clock } from "../../shared/clock.js";
+import { splitBearer } from "../../shared/join-token.js";
+import { openStore } from "../store/index.js";
+import type { Store } from "../store/store.js";
+import { hashSecret, TokenService } from "./tokens.js";
+
+function fakeClock(start = Date.UTC(2026, 0, 1)): Clock & { advance(ms: number): void } {
+  let now = start;
+  return {
+    now: () => now,
+    advance: (ms) => (now += ms),
+    sleep: () => new Promise(() => {}),
+    every: () => () => {},
+  };
+}
+
+describe("TokenService", () => {
+  let store: Store;
+  let clock: ReturnType<typeof fakeClock>;
+  let tokens: TokenService;
+  beforeEach(() => {
+    clock = fakeClock();
+    store = openStore({ path: ":memory:", clock });
+    tokens = new TokenService({ store, clock });
+  });
+  afterEach(() => store.close());
+
+  it("makes tokens of the form <6 chars>.<16 chars> and stores only the secret's hash", () => {
+    const { id, bearer } = tokens.createJoinToken({ description: "lab" });
+    expect(bearer).toMatch(/^[a-z0-9]{6}\.[a-z0-9]{16}$/);
+    expect(bearer.startsWith(`${id}.`)).toBe(true);
+    const cred = store.getCredential(id);
+    expect(cred).toMatchObject({
+      kind: "join",
+      description: "lab",
+      secretHash: hashSecret(splitBearer(bearer)!.secret),
+    });
+    expect(JSON.stringify(cred)).not.toContain(splitBearer(bearer)!.secret);
+    expect(tokens.authenticate(bearer)).toEqual({ kind: "join", tokenId: id });
+    expect(tokens.authenticate(`Bearer ${bearer}`)).toEqual({ kind: "join", tokenId: id });
+  });
+
+  it.each([
+    ["nothing", undefined],
+    ["an empty string", ""],
+    ["a malformed token", "not-a-token"],
+    ["an unknown id", "zzzzzz.0123456789abcdef"],
+  ])("refuses %s", (_what, bearer) => {
+    tokens.createJoinToken({});
+    expect(tokens.authenticate(bearer)).toBeUndefined();
+  });
+
+  it("refuses a known id with a wrong secret, even one differing in the last character", () => {
+    const { bearer } = tokens.createJoinToken({});
+    const last = bearer.at(-1) === "a" ? "b" : "a";
+    expect(tokens.authenticate(bearer.slice(0, -1) + last)).toBeUndefined();
+    expect(tokens.authenticate(bearer)).toBeDefined();
+  });
+
+  it("refuses a join token once it expired", () => {
+    const { bearer } = tokens.createJoinToken({ ttlMs: 60_000 });
+    clock.advance(59_999);
+    expect(tokens.authenticate(bearer)?.kind).toBe("join");
+    clock.advance(1);
+    expect(tokens.authenticate(bearer)).toBeUndefined();
+  });
+
+  it("refuses a deleted join token and lists the others", () => {
+    const a = tokens.createJoinToken({});
+    const b = tokens.createJoinToken({});
+    expect(tokens.deleteToken(a.id)).toBe(true);
+    expect(tokens.deleteToken(a.id)).toBe(false);
+    expect(tokens.authenticate(a.bearer)).toBeUndefined();
+    expect(tokens.listJoinTokens().map((c) => c.id)).toEqual([b.id]);
+  });
+
+  it("does not delete the admin token through deleteToken", () => {
+    const admin = tokens.ensureAdminToken();
+    expect(tokens.deleteToken(splitBearer(admin)!.id)).toBe(false);
+    expect(tokens.authenticate(admin)).toEqual({ kind: "admin", name: "admin" });
+  });
+
+  it("keeps one admin token across restarts", () => {
+    const first = tokens.ensureAdminToken();
+    const again = new TokenService({ store, clock }).ensureAdminToken();
+    expect(again).toBe(first);
+    expect(store.listCredentials("admin")).toHaveLength(1);
+  });
+
+  it("replaces a node's credentials when it gets a new one, and revokes them all", () => {
+    const old = tokens.issueNodeCredential("node-a");
+    const other = tokens.issueNodeCredential("node-b");
+    const fresh = tokens.issueNodeCredential("node-a");
+    expect(tokens.authenticate(old)).toBeUndefined();
+    expect(tokens.authenticate(fresh)).toEqual({
+      kind: "node",
+      nodeName: "node-a",
+      credentialId: splitBearer(fresh)!.id,
+    });
+    tokens.revokeNode("node-a");
+    expect(tokens.authenticate(fresh)).toBeUndefined();
+    expect(tokens.authenticate(other)?.kind).toBe("node");
+  });
+});

@@ -1,0 +1,117 @@
+// Bearer tokens: the admin token, join tokens (may only register) and node credentials.
+// Every token is `<id>.<secret>`; the store keeps the id and a sha256 of the secret, never
+// the secret, so a copied database does not hand out working tokens (the admin token's
+// plain text is the one exception, see ensureAdminToken).
+
+import { createHash, randomInt, timingSafeEqual } from "node:crypto";
+import type { Clock } from "../../shared/clock.js";
+import { splitBearer } from "../../shared/join-token.js";
+import type { Credential, Store } from "../store/store.js";
+import type { Authenticator, Principal } from "./principal.js";
+
+const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+/** The store setting that holds the admin token's plain text. */
+export const ADMIN_TOKEN_SETTING = "admin-token";
+
+function randomText(length: number): string {
+  let out = "";
+  for (let i = 0; i < length; i++) out += ALPHABET[randomInt(ALPHABET.length)];
+  return out;
+}
+
+/** sha256 hex of a token's secret part: what the store keeps. */
+export function hashSecret(secret: string): string {
+  return createHash("sha256").update(secret, "utf8").digest("hex");
+}
+
+/** Compares a secret with a stored hash in constant time. */
+function secretMatches(secret: string, secretHash: string): boolean {
+  const given = Buffer.from(hashSecret(secret), "hex");
+  const stored = Buffer.from(secretHash, "hex");
+  return given.length === stored.length && timingSafeEqual(given, stored);
+}
+
+/** Issues, checks and revokes everynode's bearer tokens. */
+export class TokenService implements Authenticator {
+  constructor(private readonly deps: { store: Store; clock: Clock }) {}
+
+  /**
+   * The admin token, created on the first call and the same ever after. Its plain text is
+   * kept in the store setting "admin-token" (the store file lives in the server's private
+   * data dir, as the kubeconfig does), so that a restarted server can write the kubeconfig
+   * again; its credential row holds only the hash, like every other token.
+   */
+  ensureAdminToken(): string {
+    const { store } = this.deps;
+    const saved = store.getSetting(ADMIN_TOKEN_SETTING);
+    const parts = saved ? splitBearer(saved) : undefined;
+    if (saved && parts) {
+      const cred = store.getCredential(parts.id);
+      if (cred?.kind === "admin" && secretMatches(parts.secret, cred.secretHash)) return saved;
+    }
+    const bearer = this.issue({ kind: "admin", description: "the admin token (kubeconfig)" });
+    store.putSetting(ADMIN_TOKEN_SETTING, bearer);
+    return bearer;
+  }
+
+  /** A new join token; `ttlMs` absent means it never expires. */
+  createJoinToken(opts: { ttlMs?: number; description?: string } = {}): { id: string; bearer: string } {
+    const extra: Partial<Credential> = {};
+    if (opts.ttlMs !== undefined) extra.expiresAt = this.deps.clock.now() + opts.ttlMs;
+    if (opts.description !== undefined) extra.description = opts.description;
+    const bearer = this.issue({ kind: "join", ...extra });
+    return { id: bearer.slice(0, bearer.indexOf(".")), bearer };
+  }
+
+  /** Every join token, expired ones included (so that a person sees why one fails). */
+  listJoinTokens(): Credential[] {
+    return this.deps.store.listCredentials("join");
+  }
+
+  /** Deletes a join token by id; false when there is none (admin and node credentials are not touched). */
+  deleteToken(id: string): boolean {
+    const cred = this.deps.store.getCredential(id);
+    if (cred?.kind !== "join") return false;
+    return this.deps.store.deleteCredential(id);
+  }
+
+  /** A fresh credential for a node; its previous credentials stop working. */
+  issueNodeCredential(nodeName: string): string {
+    this.deps.store.deleteNodeCredentials(nodeName);
+    return this.issue({ kind: "node", nodeName, description: `node ${nodeName}` });
+  }
+
+  /** Removes every credential of a node (it was deleted: its agent must register again). */
+  revokeNode(nodeName: string): void {
+    this.deps.store.deleteNodeCredentials(nodeName);
+  }
+
+  /** The principal of a bearer token (with or without the "Bearer " prefix), or undefined. */
+  authenticate(bearer: string | undefined): Principal | undefined {
+    if (!bearer) return undefined;
+    const parts = splitBearer(bearer.replace(/^Bearer\s+/i, "").trim());
+    if (!parts) return undefined;
+    const cred = this.deps.store.getCredential(parts.id);
+    if (!cred || !secretMatches(parts.secret, cred.secretHash)) return undefined;
+    if (cred.expiresAt !== undefined && cred.expiresAt <= this.deps.clock.now()) return undefined;
+    switch (cred.kind) {
+      case "admin":
+        return { kind: "admin", name: "admin" };
+      case "join":
+        return { kind: "join", tokenId: cred.id };
+      case "node":
+        return cred.nodeName ? { kind: "node", nodeName: cred.nodeName, credentialId: cred.id } : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  private issue(fields: Omit<Credential, "id" | "secretHash" | "createdAt">): string {
+    const { store, clock } = this.deps;
+    let id = randomText(6);
+    while (store.getCredential(id)) id = randomText(6);
+    const secret = randomText(16);
+    store.putCredential({ ...fields, id, secretHash: hashSecret(secret), createdAt: clock.now() });
+    return `${id}.${secret}`;
+  }
+}

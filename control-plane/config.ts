@@ -1,0 +1,144 @@
+// The server's command line: flags, defaults and the resolved configuration.
+
+import os from "node:os";
+import path from "node:path";
+import { parseDuration } from "../shared/duration.js";
+import { EverynodeError } from "../shared/errors.js";
+import type { FlagSpec } from "../shared/flags.js";
+import { parseFlags } from "../shared/flags.js";
+import type { LogLevel } from "../shared/logger.js";
+
+export interface ServerConfig {
+  dataDir: string;
+  listenHost: string;
+  listenPort: number;
+  tlsSans: string[];
+  /** The URL written into the kubeconfig, when users reach the API at another address (a published port). */
+  externalUrl: string | undefined;
+  runAgent: boolean;
+  nodeName: string;
+  nodeLabels: string[];
+  nodeTaints: string[];
+  nodeIp: string | undefined;
+  dockerHost: string | undefined;
+  nodeMonitorGracePeriodMs: number;
+  nodeStartupGracePeriodMs: number;
+  heartbeatIntervalSeconds: number;
+  eventTtlMs: number;
+  resyncIntervalMs: number;
+  logLevel: LogLevel;
+}
+
+export const SERVER_FLAGS: FlagSpec[] = [
+  {
+    name: "data-dir",
+    type: "string",
+    description: "where the database, certificates, tokens and kubeconfig live",
+  },
+  {
+    name: "listen",
+    type: "string",
+    default: "0.0.0.0:6443",
+    description: "HOST:PORT of the HTTPS API (port 0 picks a free one)",
+  },
+  { name: "tls-san", type: "list", description: "an extra name or IP for the serving certificate" },
+  {
+    name: "external-url",
+    type: "string",
+    description: "the API's URL as users reach it, for the kubeconfig (default https://127.0.0.1:PORT)",
+  },
+  {
+    name: "agent",
+    type: "boolean",
+    default: true,
+    description: "run an agent for this host too (--no-agent turns it off)",
+  },
+  { name: "node-name", type: "string", description: "the name of this host's node (default: the host name)" },
+  { name: "node-label", type: "list", description: "a label k=v for this host's node" },
+  { name: "node-taint", type: "list", description: "a taint k=v:Effect for this host's node" },
+  { name: "node-ip", type: "string", description: "the address this host's node reports" },
+  {
+    name: "docker-host",
+    type: "string",
+    description: "the Docker daemon of this host's agent (default: DOCKER_HOST or the local socket)",
+  },
+  {
+    name: "node-monitor-grace-period",
+    type: "string",
+    default: "40s",
+    description: "silence after which a node turns Unknown",
+  },
+  {
+    name: "node-startup-grace-period",
+    type: "string",
+    default: "60s",
+    description: "grace for a node that never reported",
+  },
+  { name: "heartbeat-interval", type: "string", default: "10s", description: "how often agents heartbeat" },
+  { name: "event-ttl", type: "string", default: "1h", description: "how long events are kept" },
+  {
+    name: "resync-interval",
+    type: "string",
+    default: "30s",
+    description: "how often the controllers recompute everything",
+  },
+  { name: "log-level", type: "string", default: "info", description: "debug, info, warn or error" },
+  { name: "help", short: "h", type: "boolean", description: "show this help" },
+];
+
+/** The per-user default data dir: /var/lib/everynode/server as root, else under ~/.local/share. */
+export function defaultServerDataDir(): string {
+  if (process.env.EVERYNODE_DATA_DIR) return process.env.EVERYNODE_DATA_DIR;
+  if (process.getuid?.() === 0) return "/var/lib/everynode/server";
+  return path.join(os.homedir(), ".local/share/everynode/server");
+}
+
+function parseListen(text: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new EverynodeError("Usage", `--listen must be HOST:PORT, got "${text}"`);
+  return { host: m[1] ?? (m[2] || "0.0.0.0"), port };
+}
+
+function duration(flag: string, value: unknown): number {
+  try {
+    return parseDuration(String(value));
+  } catch (e) {
+    throw new EverynodeError("Usage", `--${flag}: ${(e as Error).message}`);
+  }
+}
+
+export function parseServerArgs(args: string[]): { config: ServerConfig; help: boolean } {
+  const { values, positionals } = parseFlags(args, SERVER_FLAGS);
+  if (positionals.length > 0) throw new EverynodeError("Usage", `unexpected argument "${positionals[0]}"`);
+  const listen = parseListen(String(values.listen));
+  const level = String(values["log-level"]);
+  if (!["debug", "info", "warn", "error"].includes(level)) {
+    throw new EverynodeError("Usage", `--log-level must be debug, info, warn or error`);
+  }
+  const config: ServerConfig = {
+    dataDir: path.resolve(
+      typeof values["data-dir"] === "string" ? values["data-dir"] : defaultServerDataDir(),
+    ),
+    listenHost: listen.host,
+    listenPort: listen.port,
+    tlsSans: values["tls-san"] as string[],
+    externalUrl: typeof values["external-url"] === "string" ? values["external-url"] : undefined,
+    runAgent: values.agent !== false,
+    nodeName: typeof values["node-name"] === "string" ? values["node-name"] : os.hostname().toLowerCase(),
+    nodeLabels: values["node-label"] as string[],
+    nodeTaints: values["node-taint"] as string[],
+    nodeIp: typeof values["node-ip"] === "string" ? values["node-ip"] : undefined,
+    dockerHost: typeof values["docker-host"] === "string" ? values["docker-host"] : undefined,
+    nodeMonitorGracePeriodMs: duration("node-monitor-grace-period", values["node-monitor-grace-period"]),
+    nodeStartupGracePeriodMs: duration("node-startup-grace-period", values["node-startup-grace-period"]),
+    heartbeatIntervalSeconds: Math.max(
+      1,
+      Math.round(duration("heartbeat-interval", values["heartbeat-interval"]) / 1000),
+    ),
+    eventTtlMs: duration("event-ttl", values["event-ttl"]),
+    resyncIntervalMs: duration("resync-interval", values["resync-interval"]),
+    logLevel: level as LogLevel,
+  };
+  return { config, help: values.help === true };
+}

@@ -1,0 +1,162 @@
+// The DaemonSet controller's loop: level-triggered. A store change only marks it dirty; one
+// coalesced pass at a time reads the whole current state, plans it and writes the plan in
+// one transaction. A periodic resync (and a timer for back-offs and minReadySeconds)
+// guarantees progress even when no change arrives.
+
+import type { KubeObject, Node } from "../../shared/api-types.js";
+import type { Clock } from "../../shared/clock.js";
+import type { Logger } from "../../shared/logger.js";
+import type { EventRecorder } from "../events/event-recorder.js";
+import type { ChangeEvent, Store } from "../store/store.js";
+import { applyPass, daemonSetOwnerUid, passHasWrites, planPass } from "./daemonset-pass.js";
+import { FailedPodBackoff } from "./failed-pod-backoff.js";
+import { canonicalJson } from "./template-hash.js";
+
+export interface DaemonSetControllerDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  events: EventRecorder;
+  /** How often a full pass runs without any change; default 30 s. */
+  resyncIntervalMs?: number;
+}
+
+const RETRY_MIN_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
+
+/** Whether a change can alter any DaemonSet's plan (events and heartbeats cannot). */
+export function changeMatters(e: ChangeEvent): boolean {
+  switch (e.resource) {
+    case "events":
+    case "namespaces":
+      return false;
+    case "nodes": {
+      if (e.type !== "MODIFIED" || !e.previous) return true;
+      // Eligibility reads only the name, labels and taints.
+      const before = e.previous as Node;
+      const after = e.object as Node;
+      return (
+        canonicalJson(before.metadata.labels ?? {}) !== canonicalJson(after.metadata.labels ?? {}) ||
+        canonicalJson(before.spec?.taints ?? []) !== canonicalJson(after.spec?.taints ?? [])
+      );
+    }
+    case "pods":
+      return ownedByDaemonSet(e.object) || (e.previous !== undefined && ownedByDaemonSet(e.previous));
+    default:
+      return true;
+  }
+}
+
+function ownedByDaemonSet(o: KubeObject): boolean {
+  return daemonSetOwnerUid(o) !== undefined;
+}
+
+/** Keeps one pod of every DaemonSet on every node that should run it. */
+export class DaemonSetController {
+  private readonly backoff = new FailedPodBackoff();
+  private readonly log: Logger;
+  private started = false;
+  private dirty = false;
+  private immediate: NodeJS.Immediate | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private stopResync: (() => void) | undefined;
+  private wake: { at: number; abort: AbortController } | undefined;
+  private retryMs = RETRY_MIN_MS;
+  /** Whether the next pass looks for pods of deleted DaemonSets (a scan of every pod). */
+  private garbageDue = true;
+
+  constructor(private readonly deps: DaemonSetControllerDeps) {
+    this.log = deps.logger.child({ component: "daemonset-controller" });
+  }
+
+  /** Subscribes to the store, starts the resync timer and runs a first pass soon. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.unsubscribe = this.deps.store.onChange((events) => {
+      if (events.some((e) => e.resource === "daemonsets" && e.type === "DELETED")) this.garbageDue = true;
+      if (events.some(changeMatters)) this.trigger("store change");
+    });
+    this.stopResync = this.deps.clock.every(this.deps.resyncIntervalMs ?? 30_000, () => {
+      this.garbageDue = true;
+      this.trigger("resync");
+    });
+    this.garbageDue = true;
+    this.trigger("start");
+  }
+
+  /** Stops listening and cancels every timer; a pass in progress finishes first (passes are synchronous). */
+  async stop(): Promise<void> {
+    this.started = false;
+    this.unsubscribe?.();
+    this.stopResync?.();
+    this.wake?.abort.abort();
+    this.wake = undefined;
+    if (this.immediate) clearImmediate(this.immediate);
+    this.immediate = undefined;
+  }
+
+  /** Asks for a pass; many triggers before it runs make one pass. */
+  trigger(reason: string): void {
+    this.dirty = true;
+    if (!this.started || this.immediate) return;
+    this.log.debug("pass scheduled", { reason });
+    this.immediate = setImmediate(() => {
+      this.immediate = undefined;
+      if (!this.started || !this.dirty) return;
+      this.dirty = false;
+      this.safePass();
+      // Our own commit marked us dirty again: the next pass (usually a no-op) yields first.
+      if (this.dirty) this.trigger("follow-up");
+    });
+  }
+
+  /** One full pass now, garbage collection included (tests call it). Throws what the pass throws. */
+  runOnce(): void {
+    this.garbageDue = true;
+    this.pass();
+  }
+
+  private pass(): void {
+    const now = this.deps.clock.now();
+    const started = performance.now();
+    const collectGarbage = this.garbageDue;
+    this.garbageDue = false;
+    const pass = planPass(this.deps.store, now, this.backoff, collectGarbage);
+    this.backoff.gc(now);
+    if (passHasWrites(pass)) {
+      const counts = applyPass(this.deps.store, this.deps.events, pass, this.backoff, now);
+      this.log.info("pass written", { ...counts, ms: Math.round(performance.now() - started) });
+    }
+    if (pass.recheckAt !== undefined) this.wakeAt(pass.recheckAt, now);
+  }
+
+  private safePass(): void {
+    try {
+      this.pass();
+      this.retryMs = RETRY_MIN_MS;
+    } catch (e) {
+      this.garbageDue = true;
+      this.log.error("pass failed, retrying", { error: e, retryMs: this.retryMs });
+      const now = this.deps.clock.now();
+      this.wakeAt(now + this.retryMs, now);
+      this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+    }
+  }
+
+  /** One timer for the earliest moment a pass may decide differently. */
+  private wakeAt(at: number, now: number): void {
+    if (!this.started) return;
+    if (this.wake && this.wake.at <= at) return;
+    this.wake?.abort.abort();
+    const abort = new AbortController();
+    this.wake = { at, abort };
+    this.deps.clock.sleep(Math.max(0, at - now) + 1, abort.signal).then(
+      () => {
+        if (this.wake?.abort === abort) this.wake = undefined;
+        this.trigger("timer");
+      },
+      () => {},
+    );
+  }
+}

@@ -1,0 +1,211 @@
+// One pass of the DaemonSet controller: read the store, plan every DaemonSet (revisions,
+// pods, status) and the garbage of deleted DaemonSets, then write it all in one
+// transaction with its events.
+
+import type { ControllerRevision, DaemonSet, KubeObject, Node, Pod } from "../../shared/api-types.js";
+import { EventRecorder } from "../events/event-recorder.js";
+import type { Store, StoreWriter } from "../store/store.js";
+import type { FailedPodBackoff } from "./failed-pod-backoff.js";
+import { newDaemonPod } from "./pod-factory.js";
+import type { DaemonSetPlan } from "./planner.js";
+import { planDaemonSet } from "./planner.js";
+import { HASH_LABEL, podTargetNode } from "./pod-utils.js";
+import type { RevisionPlan } from "./revisions.js";
+import { planRevisions } from "./revisions.js";
+import { canonicalJson } from "./template-hash.js";
+
+const SOURCE = { component: "daemonset-controller" };
+
+interface DaemonSetWork {
+  ds: DaemonSet;
+  revisions: RevisionPlan;
+  plan: DaemonSetPlan;
+  statusChanged: boolean;
+}
+
+export interface PassPlan {
+  work: DaemonSetWork[];
+  /** Pods whose owning DaemonSet is gone (cascading deletion). */
+  orphanPods: Pod[];
+  orphanRevisions: ControllerRevision[];
+  recheckAt?: number;
+}
+
+/** The controller ownerReference uid of a DaemonSet-owned object. */
+export function daemonSetOwnerUid(object: KubeObject): string | undefined {
+  return object.metadata.ownerReferences?.find((r) => r.controller && r.kind === "DaemonSet")?.uid;
+}
+
+/**
+ * Reads the store and decides everything one pass does; writes nothing. With
+ * `collectGarbage`, also finds the pods of DaemonSets that no longer exist (a scan of
+ * every pod, so the controller asks for it only when a DaemonSet went away or on resync).
+ */
+export function planPass(
+  store: Store,
+  now: number,
+  backoff: FailedPodBackoff,
+  collectGarbage = true,
+): PassPlan {
+  const daemonSets = store.list<DaemonSet>("daemonsets");
+  const nodes = store.list<Node>("nodes");
+  const existing = new Set(daemonSets.map((d) => d.metadata.uid ?? ""));
+  const revisionsByOwner = new Map<string, ControllerRevision[]>();
+  const revisionsByName = new Map<string, ControllerRevision>();
+  const orphanRevisions: ControllerRevision[] = [];
+  for (const r of store.list<ControllerRevision>("controllerrevisions")) {
+    revisionsByName.set(`${r.metadata.namespace}/${r.metadata.name}`, r);
+    const owner = daemonSetOwnerUid(r);
+    if (owner === undefined) continue;
+    if (!existing.has(owner)) orphanRevisions.push(r);
+    else revisionsByOwner.set(owner, [...(revisionsByOwner.get(owner) ?? []), r]);
+  }
+
+  const result: PassPlan = { work: [], orphanPods: [], orphanRevisions };
+  for (const ds of daemonSets) {
+    // While a DaemonSet is being deleted the controller leaves it alone, status included.
+    if (ds.metadata.deletionTimestamp) continue;
+    const uid = ds.metadata.uid ?? "";
+    const pods = store.listPodsOwnedBy(uid);
+    const liveHashes = new Set(pods.map((p) => p.metadata.labels?.[HASH_LABEL] ?? ""));
+    const revisions = planRevisions(
+      ds,
+      revisionsByOwner.get(uid) ?? [],
+      (name) => revisionsByName.get(`${ds.metadata.namespace}/${name}`),
+      liveHashes,
+    );
+    const plan = planDaemonSet({
+      ds,
+      nodes,
+      pods,
+      hash: revisions.hash,
+      templateGeneration: revisions.revision,
+      now,
+      failedBackoff: backoff.untilByNode(uid, ds.metadata.generation),
+    });
+    if (revisions.collisionCount > 0) plan.status.collisionCount = revisions.collisionCount;
+    const statusChanged = canonicalJson(plan.status) !== canonicalJson(ds.status ?? {});
+    result.work.push({ ds, revisions, plan, statusChanged });
+    if (
+      plan.recheckAt !== undefined &&
+      (result.recheckAt === undefined || plan.recheckAt < result.recheckAt)
+    ) {
+      result.recheckAt = plan.recheckAt;
+    }
+  }
+
+  // Cascading deletion: pods controlled by a DaemonSet uid that no longer exists.
+  if (!collectGarbage) return result;
+  for (const pod of store.list<Pod>("pods")) {
+    const owner = daemonSetOwnerUid(pod);
+    if (owner !== undefined && !existing.has(owner)) result.orphanPods.push(pod);
+  }
+  return result;
+}
+
+/** Whether the pass has anything to write. */
+export function passHasWrites(pass: PassPlan): boolean {
+  return (
+    pass.orphanPods.length > 0 ||
+    pass.orphanRevisions.length > 0 ||
+    pass.work.some(
+      (w) =>
+        w.statusChanged ||
+        w.plan.create.length > 0 ||
+        w.plan.delete.length > 0 ||
+        w.revisions.create !== undefined ||
+        w.revisions.renumber !== undefined ||
+        w.revisions.delete.length > 0,
+    )
+  );
+}
+
+export interface PassCounts {
+  created: number;
+  deleted: number;
+  statuses: number;
+}
+
+/** Writes the pass in one transaction; afterwards advances the failed-pod back-off. */
+export function applyPass(
+  store: Store,
+  events: EventRecorder,
+  pass: PassPlan,
+  backoff: FailedPodBackoff,
+  now: number,
+): PassCounts {
+  const counts: PassCounts = { created: 0, deleted: 0, statuses: 0 };
+  store.transaction((tx) => {
+    for (const pod of pass.orphanPods) deletePod(tx, pod);
+    for (const r of pass.orphanRevisions) {
+      if (tx.get("controllerrevisions", r.metadata.namespace, r.metadata.name ?? "")) {
+        tx.delete("controllerrevisions", r.metadata.namespace, r.metadata.name ?? "");
+      }
+    }
+    for (const w of pass.work) {
+      const ref = EventRecorder.referenceTo(w.ds, "DaemonSet", "apps/v1");
+      if (w.revisions.create) tx.create("controllerrevisions", w.revisions.create);
+      if (w.revisions.renumber) tx.update("controllerrevisions", w.revisions.renumber);
+      for (const r of w.revisions.delete)
+        tx.delete("controllerrevisions", r.metadata.namespace, r.metadata.name ?? "");
+      for (const d of w.plan.delete) {
+        const name = d.pod.metadata.name ?? "";
+        const where = `${d.pod.metadata.namespace}/${name} on node ${podTargetNode(d.pod)}`;
+        if (d.reason === "Failed") {
+          events.record(
+            ref,
+            "Warning",
+            "FailedDaemonPod",
+            `Found failed daemon pod ${where}, will try to kill it`,
+            SOURCE,
+            tx,
+          );
+        } else if (d.reason === "Succeeded") {
+          events.record(
+            ref,
+            "Normal",
+            "SucceededDaemonPod",
+            `Found succeeded daemon pod ${where}, will try to delete it`,
+            SOURCE,
+            tx,
+          );
+        }
+        deletePod(tx, d.pod);
+        events.record(ref, "Normal", "SuccessfulDelete", `Deleted pod: ${name}`, SOURCE, tx);
+        counts.deleted++;
+      }
+      for (const c of w.plan.create) {
+        const pod = tx.create(
+          "pods",
+          newDaemonPod(w.ds, c.nodeName, w.revisions.hash, w.revisions.revision, now),
+        );
+        events.record(ref, "Normal", "SuccessfulCreate", `Created pod: ${pod.metadata.name}`, SOURCE, tx);
+        counts.created++;
+      }
+      if (w.statusChanged) {
+        const stored = tx.get<DaemonSet>("daemonsets", w.ds.metadata.namespace, w.ds.metadata.name ?? "");
+        if (stored && stored.metadata.uid === w.ds.metadata.uid) {
+          const next = structuredClone(stored);
+          next.status = w.plan.status;
+          tx.update("daemonsets", next);
+          counts.statuses++;
+        }
+      }
+    }
+  });
+  for (const w of pass.work) {
+    for (const d of w.plan.delete) {
+      if (d.reason === "Failed")
+        backoff.next(w.ds.metadata.uid ?? "", w.ds.metadata.generation, podTargetNode(d.pod) ?? "", now);
+    }
+  }
+  return counts;
+}
+
+function deletePod(tx: StoreWriter, pod: Pod): void {
+  const name = pod.metadata.name ?? "";
+  const stored = tx.get<Pod>("pods", pod.metadata.namespace, name);
+  if (stored && stored.metadata.uid === pod.metadata.uid) {
+    tx.delete("pods", pod.metadata.namespace, name, { expectedUid: pod.metadata.uid });
+  }
+}

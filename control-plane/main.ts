@@ -1,0 +1,186 @@
+// The control plane's composition root: `everynode server`. Opens the store, makes the PKI
+// and tokens on first start, wires the API, the controllers and the agent endpoints, serves
+// HTTPS, and runs an agent for this host unless told not to.
+
+import { mkdirSync } from "node:fs";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { systemClock } from "../shared/clock.js";
+import { EverynodeError, isEverynodeError } from "../shared/errors.js";
+import { flagHelp } from "../shared/flags.js";
+import { createLogger } from "../shared/logger.js";
+import type { Logger } from "../shared/logger.js";
+import { startAgentEndpoints } from "./agents/index.js";
+import type { PodLogStreamer } from "./agents/pod-log-streamer.js";
+import { createAgentRouter } from "./agents/registration-router.js";
+import { buildApiApp } from "./api/app.js";
+import { ensurePki } from "./auth/pki.js";
+import { TokenService } from "./auth/tokens.js";
+import { parseServerArgs, SERVER_FLAGS } from "./config.js";
+import type { ServerConfig } from "./config.js";
+import { DaemonSetController } from "./controller/daemonset-controller.js";
+import { EventRecorder } from "./events/event-recorder.js";
+import { NodeLifecycle } from "./nodes/node-lifecycle.js";
+import { ensureServerFiles } from "./server-files.js";
+import { openStore } from "./store/index.js";
+import { startLocalAgent } from "./local-agent.js";
+
+const USAGE = `Usage: everynode server [flags]
+
+Runs the control plane (HTTPS API, embedded SQLite store, controllers) and, unless
+--no-agent is given, an agent for this host.
+
+Flags:
+${flagHelp(SERVER_FLAGS)}
+`;
+
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts everything; resolves once the API listens (and the local agent was started). */
+export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
+  const clock = systemClock;
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  logger.info("using data dir", { dir: config.dataDir });
+
+  const store = openStore({ path: path.join(config.dataDir, "everynode.db"), clock });
+  const pki = await ensurePki(config.dataDir, { sans: config.tlsSans, clock });
+  const tokens = new TokenService({ store, clock });
+  const events = new EventRecorder({ store, clock, ttlMs: config.eventTtlMs });
+  const lifecycle = new NodeLifecycle({
+    store,
+    clock,
+    logger: logger.child({ component: "node-lifecycle" }),
+    events,
+    gracePeriodMs: config.nodeMonitorGracePeriodMs,
+    startupGracePeriodMs: config.nodeStartupGracePeriodMs,
+  });
+  const controller = new DaemonSetController({
+    store,
+    clock,
+    logger: logger.child({ component: "daemonset-controller" }),
+    events,
+    resyncIntervalMs: config.resyncIntervalMs,
+  });
+
+  // The log relay needs the HTTPS server, which needs the app: a forwarder breaks the cycle.
+  const relay: { current?: PodLogStreamer } = {};
+  const logs: PodLogStreamer = {
+    stream: (pod, options, sink, signal) => {
+      if (!relay.current) throw new EverynodeError("ServiceUnavailable", "the server is still starting");
+      return relay.current.stream(pod, options, sink, signal);
+    },
+  };
+  const agentRouter = createAgentRouter({
+    tokens,
+    store,
+    clock,
+    logger: logger.child({ component: "registration" }),
+    pki,
+    events,
+  });
+  const app = buildApiApp({
+    store,
+    clock,
+    logger: logger.child({ component: "api" }),
+    events,
+    authenticator: tokens,
+    logs,
+    routers: [agentRouter],
+  });
+  const server = https.createServer({ cert: pki.certPem, key: pki.keyPem }, app);
+  const endpoints = startAgentEndpoints({
+    server,
+    store,
+    clock,
+    logger: logger.child({ component: "agents" }),
+    tokens,
+    liveness: lifecycle,
+    events,
+    heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
+  });
+  relay.current = endpoints.logs;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.listenPort, config.listenHost, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const files = await ensureServerFiles({ config, port, pki, tokens });
+  const url = files.serverUrl;
+
+  lifecycle.start();
+  controller.start();
+  const stopEventGc = clock.every(60_000, () => events.gc());
+  logger.info("everynode server is ready", {
+    url,
+    kubeconfig: files.kubeconfigPath,
+    joinToken: files.joinTokenPath,
+  });
+
+  const agent = config.runAgent
+    ? await startLocalAgent({ config, serverUrl: files.localUrl, joinToken: files.joinToken, logger })
+    : undefined;
+
+  let stopped = false;
+  return {
+    url,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      logger.info("stopping");
+      await agent
+        ?.stop({ leave: false })
+        .catch((e: unknown) => logger.warn("agent stop failed", { error: e }));
+      stopEventGc();
+      await controller.stop();
+      lifecycle.stop();
+      await endpoints.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      store.close();
+      logger.info("stopped");
+    },
+  };
+}
+
+export async function runServer(args: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseServerArgs>;
+  try {
+    parsed = parseServerArgs(args);
+  } catch (e) {
+    process.stderr.write(`error: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const logger = createLogger({ level: parsed.config.logLevel, component: "server" });
+  let running: RunningServer;
+  try {
+    running = await startServer(parsed.config, logger);
+  } catch (e) {
+    const message = isEverynodeError(e) || e instanceof Error ? e.message : String(e);
+    logger.error("the server could not start", { error: message });
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: string): void => {
+      logger.info("signal received", { signal });
+      resolve();
+    };
+    process.once("SIGTERM", () => onSignal("SIGTERM"));
+    process.once("SIGINT", () => onSignal("SIGINT"));
+  });
+  await running.stop();
+  return 0;
+}

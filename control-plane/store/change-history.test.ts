@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import type { ResourceName } from "../../shared/resources.js";
+import { ChangeHistory } from "./change-history.js";
+import type { ChangeEvent } from "./store.js";
+
+const event = (revision: number, resource: ResourceName = "pods"): ChangeEvent => ({
+  type: "ADDED",
+  resource,
+  object: { metadata: { name: `o${revision}` } },
+  revision,
+});
+
+describe("ChangeHistory", () => {
+  it("returns the events after a revision, of one resource or all, in order", () => {
+    const h = new ChangeHistory(10, 0);
+    [event(1), event(2, "nodes"), event(3), event(4, "nodes")].forEach((e) => h.append(e));
+    expect(h.since(1).map((e) => e.revision)).toEqual([2, 3, 4]);
+    expect(h.since(0, "nodes").map((e) => e.revision)).toEqual([2, 4]);
+    expect(h.since(4)).toEqual([]);
+  });
+
+  it.each([
+    // capacity, events appended, revision asked, covered?
+    [3, 5, 1, false],
+    [3, 5, 2, true],
+    [3, 5, 5, true],
+    [10, 5, 0, true],
+    [0, 5, 4, false],
+    [0, 5, 5, true],
+  ])("capacity %i after %i events: covers(%i) is %s", (capacity, count, asked, covered) => {
+    const h = new ChangeHistory(capacity, 0);
+    for (let r = 1; r <= count; r++) h.append(event(r));
+    expect(h.covers(asked)).toBe(covered);
+    expect(h.size).toBe(Math.min(capacity, count));
+  });
+
+  it("keeps the newest events when the ring wraps around several times", () => {
+    const h = new ChangeHistory(4, 0);
+    for (let r = 1; r <= 23; r++) h.append(event(r));
+    expect(h.since(0).map((e) => e.revision)).toEqual([20, 21, 22, 23]);
+    expect(h.since(21).map((e) => e.revision)).toEqual([22, 23]);
+  });
+
+  it("after a restart knows nothing before its start revision", () => {
+    const h = new ChangeHistory(10, 42);
+    expect(h.covers(41)).toBe(false);
+    expect(h.covers(42)).toBe(true);
+    h.append(event(43));
+    expect(h.since(42).map((e) => e.revision)).toEqual([43]);
+  });
+});

@@ -1,0 +1,28 @@
+// The store's entry point: everything else imports the Store contract and openStore().
+
+import type { Clock } from "../../shared/clock.js";
+import { SqliteStore } from "./sqlite-store.js";
+import type { Store } from "./store.js";
+
+export type * from "./store.js";
+
+/** How to open the store. */
+export interface OpenStoreOptions {
+  /** The SQLite file, or ":memory:" for a store that lives only as long as the process. */
+  path: string;
+  clock: Clock;
+  /** How many recent changes watches can resume from; default 100,000. */
+  historySize?: number;
+  /** Randomness for generated names (tests pin it); default Math.random. */
+  random?: () => number;
+}
+
+/** Opens (creating or migrating as needed) the store at `options.path`. */
+export function openStore(options: OpenStoreOptions): Store {
+  return new SqliteStore({
+    path: options.path,
+    clock: options.clock,
+    historySize: options.historySize ?? 100_000,
+    random: options.random ?? Math.random,
+  });
+}
