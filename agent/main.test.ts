@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseLabelFlags, parseTaintFlags, runAgent } from "./main.js";
+import { parseLabelFlags, parseServerFlag, parseTaintFlags, runAgent } from "./main.js";
 
 describe("agent flags", () => {
   it("parses labels k=v", () => {
@@ -20,6 +20,20 @@ describe("agent flags", () => {
   });
 
   it.each([
+    ["http://127.0.0.1:6443", /only https:\/\/ is allowed .*e\.g\. https:\/\/127\.0\.0\.1:6443$/],
+    ["ws://10.0.0.1:6443", /only https:\/\/ is allowed/],
+    ["127.0.0.1:6443", /--server wants https:\/\/HOST:PORT/],
+    ["not a url", /--server wants https:\/\/HOST:PORT/],
+  ])("refuses the server %s", (text, message) => {
+    expect(() => parseServerFlag(text)).toThrow(message);
+  });
+
+  it("accepts an https server", () => {
+    expect(parseServerFlag("https://10.250.0.1:6443")).toBe("https://10.250.0.1:6443");
+  });
+
+  it.each([
+    [["--server", "http://127.0.0.1:1", "--token", "x"], 2],
     [["--bogus"], 2],
     [["--label", "oops", "--server", "https://127.0.0.1:1"], 2],
     [["--token", "x"], 2],

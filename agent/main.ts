@@ -1,6 +1,7 @@
 // `everynode agent` and `everynode agent leave`: flags to an AgentConfig, the real Docker
 // runtime and clock assembled here, and SIGTERM/SIGINT turned into a clean stop.
 
+import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { systemClock } from "../shared/clock.js";
@@ -14,6 +15,11 @@ import { DockerRuntime } from "./runtime/docker-runtime.js";
 const FLAGS: FlagSpec[] = [
   { name: "server", type: "string", description: "the control plane, https://HOST:6443" },
   { name: "token", type: "string", description: "the join token (EN1.<ca-hash>.<id>.<secret>)" },
+  {
+    name: "token-file",
+    type: "string",
+    description: "a file holding the join token (e.g. the server's join-token)",
+  },
   { name: "name", type: "string", description: "the node name (default: the host name)" },
   { name: "label", type: "list", description: "a node label k=v" },
   { name: "taint", type: "list", description: "a node taint k=v:Effect" },
@@ -65,6 +71,23 @@ export function parseTaintFlags(list: string[]): RegisterRequest["taints"] {
   });
 }
 
+/** Checks --server: the control plane speaks only HTTPS, so anything else is refused at once. */
+export function parseServerFlag(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new EverynodeError("Usage", `--server wants https://HOST:PORT, not "${text}"`);
+  }
+  if (url.protocol !== "https:") {
+    throw new EverynodeError(
+      "Usage",
+      `--server ${text}: only https:// is allowed (the control plane speaks only HTTPS), e.g. https://${url.host || "HOST:6443"}`,
+    );
+  }
+  return text;
+}
+
 /** Starts an agent inside another process (the server runs one for its own host). */
 export async function startEmbeddedAgent(
   config: AgentConfig,
@@ -78,6 +101,22 @@ export async function startEmbeddedAgent(
   });
   await agent.start();
   return agent;
+}
+
+/** Reads a join token file, waiting for it a while: a server starting next to us writes it. */
+async function readTokenFile(file: string, logger: Logger): Promise<string> {
+  for (let waited = 0; ; waited++) {
+    try {
+      const token = (await readFile(file, "utf8")).trim();
+      if (token) return token;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT")
+        throw new EverynodeError("BadToken", `cannot read --token-file ${file}: ${(e as Error).message}`);
+    }
+    if (waited >= 120) throw new EverynodeError("BadToken", `--token-file ${file} is missing or empty`);
+    if (waited % 10 === 0) logger.info("waiting for the join token file", { file });
+    await systemClock.sleep(500);
+  }
 }
 
 function waitForSignal(): Promise<string> {
@@ -115,6 +154,8 @@ export async function runAgent(args: string[]): Promise<number> {
       taints: parseTaintFlags(values.taint as string[]),
     };
     if (values.token) config.joinToken = values.token as string;
+    else if (values["token-file"])
+      config.joinToken = await readTokenFile(values["token-file"] as string, logger);
     if (values.name) config.nodeName = values.name as string;
     if (values["node-ip"]) config.nodeIP = values["node-ip"] as string;
     const deps = { runtime: new DockerRuntime({ dockerHost }), clock: systemClock, logger };
@@ -123,6 +164,7 @@ export async function runAgent(args: string[]): Promise<number> {
       return 0;
     }
     if (!config.server) throw new EverynodeError("Usage", "--server is required (https://HOST:6443)");
+    parseServerFlag(config.server);
     const agent = new Agent(config, deps);
     const signal = waitForSignal();
     const started = agent.start();

@@ -70,7 +70,7 @@ export function applyTaintChanges(
     if (same >= 0) {
       if (!overwrite)
         throw new EverynodeError(
-          "Usage",
+          "Conflict",
           `node ${nodeName} already has a taint(s) with same effect(s) and --overwrite is false`,
         );
       taints[same] = a;

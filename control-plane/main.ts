@@ -16,6 +16,7 @@ import type { PodLogStreamer } from "./agents/pod-log-streamer.js";
 import { createAgentRouter } from "./agents/registration-router.js";
 import { buildApiApp } from "./api/app.js";
 import { ensurePki } from "./auth/pki.js";
+import { createTokenRouter } from "./auth/token-routes.js";
 import { TokenService } from "./auth/tokens.js";
 import { parseServerArgs, SERVER_FLAGS } from "./config.js";
 import type { ServerConfig } from "./config.js";
@@ -89,7 +90,16 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     events,
     authenticator: tokens,
     logs,
-    routers: [agentRouter],
+    routers: [
+      agentRouter,
+      createTokenRouter({
+        tokens,
+        authenticator: tokens,
+        pki,
+        clock,
+        logger: logger.child({ component: "tokens" }),
+      }),
+    ],
   });
   const server = https.createServer({ cert: pki.certPem, key: pki.keyPem }, app);
   const endpoints = startAgentEndpoints({

@@ -30,14 +30,9 @@ export class CredentialSource {
     if (this.cached) return this.cached;
     const stored = await loadCredential(this.o.dataDir);
     if (stored) {
-      if (stored.server !== this.o.server && this.o.server) {
-        this.o.logger.warn("the stored node credential is for another server; using it", {
-          stored: stored.server,
-          given: this.o.server,
-        });
-      }
-      this.cached = stored;
-      return stored;
+      // The address given now wins (a server may move); the pinned CA still vouches for it.
+      this.cached = this.o.server ? { ...stored, server: this.o.server } : stored;
+      return this.cached;
     }
     if (!this.o.joinToken) {
       throw new EverynodeError(

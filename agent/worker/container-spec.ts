@@ -12,6 +12,7 @@ import {
 } from "../runtime/container-runtime.js";
 import { buildLabels, containerName, containerSpecHash } from "../runtime/labels.js";
 import { resolveProcess, type PodFacts } from "./env.js";
+import { cpuToNanoCpus, memoryToBytes } from "../../shared/quantity.js";
 
 export interface SpecContext extends PodFacts {
   /** The agent's data dir: emptyDir volumes live under it. */
@@ -20,28 +21,6 @@ export interface SpecContext extends PodFacts {
 }
 
 // Until shared/quantity.ts exists: the two Kubernetes quantity forms limits use.
-const BINARY: Record<string, number> = {
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-const DECIMAL: Record<string, number> = { m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
-
-function quantityValue(q: string | number): number {
-  if (typeof q === "number") return q;
-  const m = /^([+-]?\d+(?:\.\d+)?|[+-]?\.\d+)(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E))?$/.exec(
-    q.trim(),
-  );
-  if (!m) throw runtimeError(`invalid quantity "${q}"`, false);
-  const base = Number(m[1]);
-  if (m[2]) return base * 10 ** Number(m[2].slice(1));
-  const suffix = m[3] ?? "";
-  return base * (BINARY[suffix] ?? DECIMAL[suffix] ?? 1);
-}
-
 /** The directory backing an emptyDir volume of a pod. */
 export function emptyDirPath(dataDir: string, podUid: string, volume: string): string {
   return path.join(dataDir, "pods", podUid, "volumes", volume);
@@ -107,8 +86,8 @@ export function buildCreateSpec(pod: Pod, container: Container, ctx: SpecContext
   if (proc.args) spec.cmd = proc.args;
   if (container.workingDir) spec.workingDir = container.workingDir;
   const cpu = container.resources?.limits?.cpu;
-  if (cpu !== undefined) spec.nanoCpus = Math.round(quantityValue(cpu) * 1e9);
+  if (cpu !== undefined) spec.nanoCpus = cpuToNanoCpus(cpu);
   const memory = container.resources?.limits?.memory;
-  if (memory !== undefined) spec.memoryBytes = Math.ceil(quantityValue(memory));
+  if (memory !== undefined) spec.memoryBytes = memoryToBytes(memory);
   return spec;
 }

@@ -260,7 +260,7 @@ describe("nodes", () => {
     });
     const dup = await run(["taint", "nodes", "worker-1", "dedicated=cpu:NoSchedule"]);
     expect(dup).toMatchObject({
-      code: 2,
+      code: 1,
       stderr: expect.stringContaining(
         "already has a taint(s) with same effect(s) and --overwrite is false",
       ) as unknown,
@@ -346,5 +346,31 @@ describe("failures", () => {
       code: 2,
       stderr: "error: unknown flag: --bogus\nSee 'everynode get --help' for usage.\n",
     });
+  });
+});
+
+describe("label", () => {
+  it("says not labeled when the value is already there, and refuses a change without --overwrite", async () => {
+    objects.set("/api/v1/nodes/worker-3", {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name: "worker-3", labels: { disk: "ssd" } },
+      spec: {},
+    });
+    expect((await run(["label", "nodes", "worker-3", "disk=ssd"])).stdout).toBe(
+      "node/worker-3 not labeled\n",
+    );
+    expect(await run(["label", "nodes", "worker-3", "disk=hdd"])).toMatchObject({
+      code: 1,
+      stderr: "error: 'disk' already has a value (ssd), and --overwrite is false\n",
+    });
+    expect((await run(["label", "nodes", "worker-3", "disk=hdd", "--overwrite"])).stdout).toBe(
+      "node/worker-3 labeled\n",
+    );
+    expect((await run(["label", "node/worker-3", "disk-"])).stdout).toBe("node/worker-3 unlabeled\n");
+    expect(seen.filter((s) => s.method === "PATCH").map((s) => s.body)).toEqual([
+      { metadata: { labels: { disk: "hdd" } } },
+      { metadata: { labels: { disk: null } } },
+    ]);
   });
 });

@@ -12,6 +12,7 @@ import { taintCommand } from "./taint.js";
 import { annotateCommand, labelCommand } from "./label.js";
 import { cordonCommand, drainCommand, uncordonCommand } from "./cordon.js";
 import { clusterInfoCommand, kubeconfigCommand, versionCommand } from "./version.js";
+import { tokenCommand } from "./token.js";
 
 export const COMMANDS: Command[] = [
   getCommand,
@@ -31,6 +32,7 @@ export const COMMANDS: Command[] = [
   versionCommand,
   clusterInfoCommand,
   kubeconfigCommand,
+  tokenCommand,
 ];
 
 /** Finds a verb by name or alias. */

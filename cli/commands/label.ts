@@ -40,8 +40,9 @@ export function metaPatch(
   const patch: Record<string, string | null> = {};
   for (const [k, v] of Object.entries(changes.set)) {
     const old = current?.[k];
-    if (old !== undefined && old !== v && !overwrite)
-      throw new EverynodeError("Usage", `'${k}' already has a value (${old}), and --overwrite is false`);
+    if (old === v) continue;
+    if (old !== undefined && !overwrite)
+      throw new EverynodeError("Conflict", `'${k}' already has a value (${old}), and --overwrite is false`);
     patch[k] = v;
   }
   for (const k of changes.remove) {

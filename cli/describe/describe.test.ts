@@ -186,6 +186,6 @@ describe("describe helpers", () => {
         status: { phase: "Active" },
       }),
     ).toBe(
-      "Name:         default\nLabels:       kubernetes.io/metadata.name=default\nAnnotations:  <none>\nStatus:       Active\n\nNo resource quota.\n\nNo LimitRange resource.\n",
+      "Name:         default\nLabels:       kubernetes.io/metadata.name=default\nAnnotations:  <none>\nStatus:       Active\n",
     ));
 });

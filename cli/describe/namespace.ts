@@ -1,4 +1,5 @@
-// `describe namespace`: kubectl's layout (everynode has no quotas or limit ranges).
+// `describe namespace`: kubectl's layout; everynode serves no quotas or limit ranges, so, as
+// kubectl does then, those sections are left out.
 
 import type { Namespace } from "../../shared/api-types.js";
 import { DescribeWriter, writeAnnotations, writeLabels } from "./common.js";
@@ -10,7 +11,5 @@ export function describeNamespace(ns: Namespace): string {
   writeLabels(w, "Labels", ns.metadata.labels);
   writeAnnotations(w, "Annotations", ns.metadata.annotations);
   w.write(0, `Status:\t${ns.status?.phase ?? "Active"}\n`);
-  w.write(0, "\nNo resource quota.\n");
-  w.write(0, "\nNo LimitRange resource.\n");
   return w.toString();
 }

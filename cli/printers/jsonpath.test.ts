@@ -74,7 +74,12 @@ describe("custom-columns", () => {
 describe("yaml and json output", () => {
   it("sorts keys, does not indent sequences and quotes timestamps like kubectl", async () => {
     const { toYaml, toJson, asPrintable } = await import("./object-printer.js");
-    const obj = { metadata: { name: "a", creationTimestamp: "2026-12-01T12:17:57Z", managedFields: [{}] }, kind: "Pod", apiVersion: "v1", spec: { containers: [{ name: "c" }] } };
+    const obj = {
+      metadata: { name: "a", creationTimestamp: "2026-12-01T12:17:57Z", managedFields: [{}] },
+      kind: "Pod",
+      apiVersion: "v1",
+      spec: { containers: [{ name: "c" }] },
+    };
     expect(toYaml(asPrintable([obj], true))).toBe(
       'apiVersion: v1\nkind: Pod\nmetadata:\n  creationTimestamp: "2026-12-01T12:17:57Z"\n  name: a\nspec:\n  containers:\n  - name: c\n',
     );

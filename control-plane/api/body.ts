@@ -4,6 +4,7 @@
 import type { Request } from "express";
 import { parse as parseYaml } from "yaml";
 import { EverynodeError, errors } from "../../shared/errors.js";
+import { decodeProtobufBody } from "./protobuf-body.js";
 
 /** The default body limit: 3 MiB, as the Kubernetes API server allows. */
 export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -59,12 +60,15 @@ function isYaml(type: string): boolean {
 
 /**
  * Decodes a body. An empty body is undefined. JSON for `application/json` and the JSON patch
- * types (and when no type is given); YAML for the YAML types; others are 415.
+ * types (and when no type is given); YAML for the YAML types; a few protobuf kinds
+ * (protobuf-body.ts); others are 415.
  */
 export function decodeBody(raw: Buffer, contentType: string | undefined): unknown {
   const text = raw.toString("utf8");
   if (text.trim() === "") return undefined;
   const type = mediaType(contentType);
+  // kubectl 1.32+'s typed clients (create namespace) write protobuf.
+  if (type === "application/vnd.kubernetes.protobuf") return decodeProtobufBody(raw);
   if (isYaml(type)) {
     try {
       // One document only: a stream of several is not an object.

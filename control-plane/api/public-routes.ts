@@ -17,6 +17,12 @@ import {
   negotiateDiscovery,
 } from "./discovery.js";
 import { openApiV3Document, openApiV3Index } from "./openapi.js";
+import {
+  OPENAPI_V2_PROTOBUF,
+  acceptsOpenApiV2Protobuf,
+  openApiV2Document,
+  openApiV2Protobuf,
+} from "./openapi-v2.js";
 import { sendJson } from "./respond.js";
 
 /** The 404 for a path nothing serves. */
@@ -47,7 +53,8 @@ export function discoveryRoutes(serverAddress: string | undefined): Router {
       p === "/apis" ||
       p === "/api/v1" ||
       p === "/apis/apps/v1" ||
-      p.startsWith("/openapi")
+      p.startsWith("/openapi") ||
+      p === "/swagger-2.0.0.pb-v1"
     ) {
       const principal = principalOf(res);
       if (!mayReadNonResource(principal)) {
@@ -74,6 +81,18 @@ export function discoveryRoutes(serverAddress: string | undefined): Router {
   r.get("/openapi/v3", (_req, res) => sendJson(res, 200, openApiV3Index()));
   r.get("/openapi/v3/api/v1", (_req, res) => sendOpenApi(res, "api/v1"));
   r.get("/openapi/v3/apis/apps/v1", (_req, res) => sendOpenApi(res, "apis/apps/v1"));
+  // kubectl before 1.29 asks for protobuf; the legacy path only ever served protobuf.
+  r.get(["/openapi/v2", "/swagger-2.0.0.pb-v1"], (req, res) => {
+    if (req.path === "/openapi/v2" && !acceptsOpenApiV2Protobuf(req.headers.accept)) {
+      sendJson(res, 200, openApiV2Document());
+      return;
+    }
+    const body = openApiV2Protobuf();
+    res.statusCode = 200;
+    res.setHeader("Content-Type", OPENAPI_V2_PROTOBUF);
+    res.setHeader("Content-Length", body.length);
+    res.end(body);
+  });
   return r;
 }
 

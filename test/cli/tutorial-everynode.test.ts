@@ -94,8 +94,9 @@ describe("the tutorial with everynode", () => {
       "node/worker-2 tainted\n",
     );
     const dup = await everynode(["taint", "nodes", "worker-2", "dedicated=cpu:NoSchedule"]);
+    expect(dup.code).toBe(1);
     expect(dup.stderr).toBe(
-      "error: node worker-2 already has a taint(s) with same effect(s) and --overwrite is false\nSee 'everynode taint --help' for usage.\n",
+      "error: node worker-2 already has a taint(s) with same effect(s) and --overwrite is false\n",
     );
     expect((await everynode(["describe", "node", "worker-2"])).stdout).toMatch(
       /\nTaints:\s+dedicated=gpu:NoSchedule\n/,

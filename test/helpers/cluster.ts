@@ -250,6 +250,8 @@ export class Cluster extends ClusterClient {
   private serverProcess: ChildProcess | undefined;
   private readonly agents = new Map<string, ChildProcess>();
   readonly logs: string[] = [];
+  /** 0 until the first start; then the same port again, so that agents find a restarted server. */
+  private listenPort = 0;
 
   constructor(private readonly options: ClusterOptions) {
     super(mkdtempSync(path.join(os.tmpdir(), "everynode-test-")));
@@ -278,7 +280,7 @@ export class Cluster extends ClusterClient {
       "--data-dir",
       this.serverDataDir,
       "--listen",
-      "127.0.0.1:0",
+      `127.0.0.1:${this.listenPort}`,
       ...(o.serverArgs ?? []),
     ];
     if (o.noServerAgent) args.push("--no-agent");
@@ -302,6 +304,7 @@ export class Cluster extends ClusterClient {
       60_000,
     );
     this.loadKubeconfig(kubeconfigPath);
+    this.listenPort = Number(new URL(this.server).port);
     this.joinToken = readFileSync(path.join(this.serverDataDir, "join-token"), "utf8").trim();
     await waitFor("the API to answer", async () => (await this.api("GET", "/readyz")).status === 200, 30_000);
   }

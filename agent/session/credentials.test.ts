@@ -1,0 +1,47 @@
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { systemClock } from "../../shared/clock.js";
+import { silentLogger } from "../../shared/logger.js";
+import { saveCredential } from "./credential-store.js";
+import { CredentialSource } from "./credentials.js";
+
+const stored = {
+  server: "https://127.0.0.1:1111",
+  caPem: "PEM",
+  nodeName: "n1",
+  token: "abcdef.0123456789abcdef",
+};
+
+async function source(server: string, joinToken?: string): Promise<CredentialSource> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "everynode-cred-"));
+  await saveCredential(dataDir, stored);
+  return new CredentialSource({
+    server,
+    dataDir,
+    request: () => ({ nodeName: "n1", labels: {}, taints: [] }),
+    clock: systemClock,
+    logger: silentLogger,
+    signal: new AbortController().signal,
+    ...(joinToken ? { joinToken } : {}),
+  });
+}
+
+describe("CredentialSource", () => {
+  it("reuses the stored credential without joining", async () => {
+    expect(await (await source("https://127.0.0.1:1111")).get()).toEqual(stored);
+  });
+
+  it("connects to the server address given now when the server moved", async () => {
+    const c = await (await source("https://127.0.0.1:2222")).get();
+    expect(c).toEqual({ ...stored, server: "https://127.0.0.1:2222" });
+  });
+
+  it("cannot re-register without a join token, and says so", async () => {
+    await expect((await source("https://127.0.0.1:1111")).rejoin()).rejects.toMatchObject({
+      code: "BadToken",
+      message: expect.stringMatching(/no join token was given/),
+    });
+  });
+});
