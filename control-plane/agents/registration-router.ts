@@ -74,15 +74,8 @@ export function createAgentRouter(deps: AgentRouterDeps): Router {
         const { node, created } = registerNode(deps, req.body);
         const nodeName = node.metadata.name ?? "";
         const token = deps.tokens.issueNodeCredential(nodeName);
-        if (created) {
-          deps.events.record(
-            { kind: "Node", apiVersion: "v1", name: nodeName, uid: node.metadata.uid ?? nodeName },
-            "Normal",
-            "RegisteredNode",
-            `Node ${nodeName} event: Registered Node ${nodeName} in Controller`,
-            { component: "node-controller" },
-          );
-        }
+        // RegisteredNode is the node lifecycle controller's to record (once, on first sight);
+        // recording it here too made describe show "(x2 over ...)".
         log.info("node registered", { node: nodeName, created, joinToken: res.locals.joinTokenId });
         const body: RegisterResponse = { nodeName, token };
         res.status(200).json(body);

@@ -136,7 +136,7 @@ export function applyPass(
 ): PassCounts {
   const counts: PassCounts = { created: 0, deleted: 0, statuses: 0 };
   store.transaction((tx) => {
-    for (const pod of pass.orphanPods) deletePod(tx, pod);
+    for (const pod of pass.orphanPods) deletePod(tx, events, pod);
     for (const r of pass.orphanRevisions) {
       if (tx.get("controllerrevisions", r.metadata.namespace, r.metadata.name ?? "")) {
         tx.delete("controllerrevisions", r.metadata.namespace, r.metadata.name ?? "");
@@ -170,7 +170,7 @@ export function applyPass(
             tx,
           );
         }
-        deletePod(tx, d.pod);
+        deletePod(tx, events, d.pod);
         events.record(ref, "Normal", "SuccessfulDelete", `Deleted pod: ${name}`, SOURCE, tx);
         counts.deleted++;
       }
@@ -202,10 +202,27 @@ export function applyPass(
   return counts;
 }
 
-function deletePod(tx: StoreWriter, pod: Pod): void {
+/**
+ * Deletes a pod and records the node's `Killing` event for each of its containers. Pods
+ * leave the store at once (no graceful deletion), so the agent can no longer report on
+ * them; the control plane records what the kubelet would, in the same transaction.
+ */
+function deletePod(tx: StoreWriter, events: EventRecorder, pod: Pod): void {
   const name = pod.metadata.name ?? "";
   const stored = tx.get<Pod>("pods", pod.metadata.namespace, name);
-  if (stored && stored.metadata.uid === pod.metadata.uid) {
-    tx.delete("pods", pod.metadata.namespace, name, { expectedUid: pod.metadata.uid });
+  if (!stored || stored.metadata.uid !== pod.metadata.uid) return;
+  tx.delete("pods", pod.metadata.namespace, name, { expectedUid: pod.metadata.uid });
+  const node = stored.spec?.nodeName;
+  if (!node) return;
+  const ref = EventRecorder.referenceTo(stored, "Pod", "v1");
+  for (const c of stored.spec?.containers ?? []) {
+    events.record(
+      { ...ref, fieldPath: `spec.containers{${c.name}}` },
+      "Normal",
+      "Killing",
+      `Stopping container ${c.name}`,
+      { component: "kubelet", host: node },
+      tx,
+    );
   }
 }

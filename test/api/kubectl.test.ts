@@ -3,7 +3,7 @@
 // HTTPS, because kubectl never sends a bearer token over plain HTTP.
 
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -13,12 +13,10 @@ import type { Node } from "../../shared/api-types.js";
 import { call, nodeObject, seedPod, startApi, TOKENS, type ApiHarness } from "./harness.js";
 
 const run = promisify(execFile);
-// Every kubectl from 1.29 on that is installed (1.27 and 1.28 cannot apply without a protobuf
-// OpenAPI v2 document, which everynode does not serve); else the dispatcher on the PATH.
-const INSTALLED = ["1.29", "1.30", "1.31", "1.32", "1.33"]
-  .map((v) => `/usr/lib/google-cloud-sdk/bin/kubectl.${v}`)
-  .filter((p) => existsSync(p));
-const BINARIES = INSTALLED.length > 0 ? INSTALLED : ["/usr/bin/kubectl"];
+// Every kubectl this machine has, 1.27 to 1.33 (a missing one fails the test: no skipping).
+const BINARIES = ["1.27", "1.28", "1.29", "1.30", "1.31", "1.32", "1.33"].map(
+  (v) => `/usr/lib/google-cloud-sdk/bin/kubectl.${v}`,
+);
 
 const dsYaml = (image: string): string => `apiVersion: apps/v1
 kind: DaemonSet

@@ -111,7 +111,10 @@ describe.each(BINARIES)("%s", (binary) => {
       return { code: 0, out: stdout + stderr };
     } catch (e) {
       const err = e as { code?: number; stdout?: string; stderr?: string };
-      return { code: typeof err.code === "number" ? err.code : -1, out: (err.stdout ?? "") + (err.stderr ?? "") };
+      return {
+        code: typeof err.code === "number" ? err.code : -1,
+        out: (err.stdout ?? "") + (err.stderr ?? ""),
+      };
     }
   }
   /** Runs kubectl, expects success and returns what it printed. */

@@ -26,7 +26,7 @@ describe("the tutorial with the real kubectl", () => {
     await cluster?.stop();
   });
 
-  it.each([undefined, "1.29", "1.30", "1.31", "1.32", "1.33"])(
+  it.each([undefined, "1.27", "1.28", "1.29", "1.30", "1.31", "1.32", "1.33"])(
     "every step works with kubectl %s",
     async (version) => {
       await runTutorial(cluster, (args) => cluster.kubectl(args, { version }), workDir);

@@ -54,7 +54,20 @@ export class HostNetwork {
       await ip(["netns", "add", ns]);
       // Made inside the host's namespace, with its peer moved to the switch: no interface
       // ever appears in the machine's own namespace.
-      await ip(["-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", `v-${name}`, "netns", this.switchNs]);
+      await ip([
+        "-n",
+        ns,
+        "link",
+        "add",
+        "eth0",
+        "type",
+        "veth",
+        "peer",
+        "name",
+        `v-${name}`,
+        "netns",
+        this.switchNs,
+      ]);
       await ip(["-n", this.switchNs, "link", "set", `v-${name}`, "master", "br0"]);
       await ip(["-n", this.switchNs, "link", "set", `v-${name}`, "up"]);
       await ip(["-n", ns, "addr", "add", `${address}/24`, "dev", "eth0"]);

@@ -1,0 +1,62 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { KubeEvent, Node, Pod } from "../../shared/api-types.js";
+import { EventRecorder } from "../events/event-recorder.js";
+import { openStore } from "../store/index.js";
+import type { Store } from "../store/store.js";
+import { fakeClock } from "../store/test-support.js";
+import { applyPass, planPass } from "./daemonset-pass.js";
+import { FailedPodBackoff } from "./failed-pod-backoff.js";
+import { daemonSet, node } from "./test-builders.js";
+
+let store: Store;
+let events: EventRecorder;
+const clock = fakeClock();
+const backoff = new FailedPodBackoff();
+
+function pass(): void {
+  applyPass(store, events, planPass(store, clock.now(), backoff), backoff, clock.now());
+}
+const killing = (): KubeEvent[] =>
+  store.list<KubeEvent>("events", "default").filter((e) => e.reason === "Killing");
+
+beforeEach(() => {
+  store = openStore({ path: ":memory:", clock });
+  events = new EventRecorder({ store, clock, ttlMs: 3_600_000 });
+  for (const n of ["n1", "n2"]) store.create("nodes", node(n));
+  const ds = daemonSet({
+    containers: [
+      { name: "web", image: "everynode/web:test" },
+      { name: "sidecar", image: "everynode/web:test" },
+    ],
+  });
+  const { uid: _uid, ...metadata } = ds.metadata;
+  store.create("daemonsets", { ...ds, metadata });
+  pass();
+});
+afterEach(() => store.close());
+
+describe("the Killing events of deleted daemon pods", () => {
+  it("records one per container, from the node's kubelet, when the DaemonSet goes", () => {
+    expect(killing()).toEqual([]);
+    const onN1 = store.list<Pod>("pods", "default").find((p) => p.spec.nodeName === "n1")!;
+    store.delete("daemonsets", "default", "web");
+    pass();
+    expect(store.list<Pod>("pods", "default")).toEqual([]);
+    const mine = killing().filter((e) => e.involvedObject.name === onN1.metadata.name);
+    expect(
+      mine.map((e) => [e.message, e.involvedObject.fieldPath, e.source?.component, e.source?.host]).sort(),
+    ).toEqual([
+      ["Stopping container sidecar", "spec.containers{sidecar}", "kubelet", "n1"],
+      ["Stopping container web", "spec.containers{web}", "kubelet", "n1"],
+    ]);
+    expect(killing()).toHaveLength(4);
+  });
+
+  it("records them when a node stops being eligible", () => {
+    const n1 = structuredClone(store.get<Node>("nodes", undefined, "n1")!);
+    n1.spec.taints = [{ key: "gpu", effect: "NoExecute" }];
+    store.update("nodes", n1);
+    pass();
+    expect(killing().map((e) => e.source?.host)).toEqual(["n1", "n1"]);
+  });
+});
