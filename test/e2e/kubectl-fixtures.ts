@@ -83,9 +83,12 @@ export function ok(r: RunResult, what = "kubectl"): string {
   return r.stdout;
 }
 
-/** The non-empty lines of an output. */
+/** The non-empty lines of an output, without trailing blanks (kubectl pads some). */
 export function lines(output: string): string[] {
-  return output.split("\n").filter((l) => l.trim() !== "");
+  return output
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .filter((l) => l !== "");
 }
 
 /** The whitespace-separated cells of the table row whose first cell is `first`. */

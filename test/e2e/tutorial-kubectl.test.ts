@@ -1,4 +1,4 @@
-// The user's tutorial, word for word, with the real kubectl (1.29 to 1.33 and the default
+// The user's tutorial, word for word, with the real kubectl (1.27 to 1.33 and the default
 // dispatcher) against a server and two agents on the real Docker daemon.
 
 import { mkdtempSync } from "node:fs";
