@@ -36,6 +36,7 @@ export function buildApiApp(deps: ApiDeps): express.Express {
     clock: deps.clock,
     logger: deps.logger,
     logs: deps.logs,
+    events: deps.events,
     maxBodyBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     watchBookmarkIntervalMs: deps.watchBookmarkIntervalMs ?? 20_000,
     rules: buildRules(deps.store),

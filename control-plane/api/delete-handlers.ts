@@ -3,10 +3,11 @@
 // DeleteOptions' preconditions (uid, resourceVersion) are the store's write preconditions.
 
 import type { Request, Response } from "express";
-import type { KubeObject } from "../../shared/api-types.js";
+import type { KubeObject, Pod } from "../../shared/api-types.js";
 import { rfc3339 } from "../../shared/clock.js";
 import { errors } from "../../shared/errors.js";
 import { apiVersionOf } from "../../shared/resources.js";
+import { recordKilling } from "../controller/killing-events.js";
 import type { StoreWriter, WriteOptions } from "../store/store.js";
 import { asObject, readBody } from "./body.js";
 import type { HandlerContext } from "./deps.js";
@@ -50,6 +51,7 @@ function removeOne(
     options,
   );
   rule.cascadeDelete?.(tx, deleted);
+  if (target.info.resource === "pods") recordKilling(ctx.events, deleted as Pod, tx);
   return deleted;
 }
 

@@ -14,7 +14,7 @@ export interface ApiDeps {
   store: Store;
   clock: Clock;
   logger: Logger;
-  /** Part of the control plane's wiring; the handlers record no events of their own yet. */
+  /** The DELETE of a pod records its containers' Killing events. */
   events: EventRecorder;
   authenticator: Authenticator;
   logs: PodLogStreamer;
@@ -34,6 +34,7 @@ export interface HandlerContext {
   clock: Clock;
   logger: Logger;
   logs: PodLogStreamer;
+  events: EventRecorder;
   maxBodyBytes: number;
   watchBookmarkIntervalMs: number;
   rules: Record<ResourceName, ResourceRule>;

@@ -10,7 +10,8 @@ import { daemonSet, node } from "./test-builders.js";
 
 let store: Store;
 let events: EventRecorder;
-const clock = fakeClock();
+const START = Date.UTC(2026, 0, 2, 3, 4, 5);
+const clock = fakeClock(START);
 const backoff = new FailedPodBackoff();
 
 function pass(): void {
@@ -20,6 +21,7 @@ const killing = (): KubeEvent[] =>
   store.list<KubeEvent>("events", "default").filter((e) => e.reason === "Killing");
 
 beforeEach(() => {
+  clock.set(START);
   store = openStore({ path: ":memory:", clock });
   events = new EventRecorder({ store, clock, ttlMs: 3_600_000 });
   for (const n of ["n1", "n2"]) store.create("nodes", node(n));
@@ -58,5 +60,17 @@ describe("the Killing events of deleted daemon pods", () => {
     store.update("nodes", n1);
     pass();
     expect(killing().map((e) => e.source?.host)).toEqual(["n1", "n1"]);
+  });
+
+  it("are kept for the event TTL, then removed", () => {
+    store.delete("daemonsets", "default", "web");
+    pass();
+    expect(killing()).toHaveLength(4);
+    clock.set(START + 3_599_000);
+    events.gc();
+    expect(killing()).toHaveLength(4);
+    clock.set(START + 3_601_000);
+    events.gc();
+    expect(killing()).toEqual([]);
   });
 });

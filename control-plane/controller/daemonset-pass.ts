@@ -6,6 +6,7 @@ import type { ControllerRevision, DaemonSet, KubeObject, Node, Pod } from "../..
 import { EventRecorder } from "../events/event-recorder.js";
 import type { Store, StoreWriter } from "../store/store.js";
 import type { FailedPodBackoff } from "./failed-pod-backoff.js";
+import { recordKilling } from "./killing-events.js";
 import { newDaemonPod } from "./pod-factory.js";
 import type { DaemonSetPlan } from "./planner.js";
 import { planDaemonSet } from "./planner.js";
@@ -202,27 +203,11 @@ export function applyPass(
   return counts;
 }
 
-/**
- * Deletes a pod and records the node's `Killing` event for each of its containers. Pods
- * leave the store at once (no graceful deletion), so the agent can no longer report on
- * them; the control plane records what the kubelet would, in the same transaction.
- */
+/** Deletes a pod (if it is still the same one) and records its containers' Killing events. */
 function deletePod(tx: StoreWriter, events: EventRecorder, pod: Pod): void {
   const name = pod.metadata.name ?? "";
   const stored = tx.get<Pod>("pods", pod.metadata.namespace, name);
   if (!stored || stored.metadata.uid !== pod.metadata.uid) return;
   tx.delete("pods", pod.metadata.namespace, name, { expectedUid: pod.metadata.uid });
-  const node = stored.spec?.nodeName;
-  if (!node) return;
-  const ref = EventRecorder.referenceTo(stored, "Pod", "v1");
-  for (const c of stored.spec?.containers ?? []) {
-    events.record(
-      { ...ref, fieldPath: `spec.containers{${c.name}}` },
-      "Normal",
-      "Killing",
-      `Stopping container ${c.name}`,
-      { component: "kubelet", host: node },
-      tx,
-    );
-  }
+  recordKilling(events, stored, tx);
 }

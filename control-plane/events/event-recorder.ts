@@ -69,10 +69,12 @@ export class EventRecorder {
       namespace,
       involved.name,
       involved.uid,
+      involved.fieldPath,
       type,
       reason,
       message,
       source.component,
+      source.host,
     ].join("\u0000");
     const seen = this.folded.get(key);
     if (seen && now - seen.at < FOLD_WINDOW_MS) {

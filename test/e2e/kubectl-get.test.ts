@@ -1,6 +1,7 @@
 // kubectl's object commands against everynode with the real kubectl (1.32 by default, spot
 // checks with 1.29 and 1.33): apply (created, unchanged, configured, server-side), create,
-// replace, edit, annotate, delete, every get output, watches, namespaces, discovery.
+// replace, edit, annotate, delete, every get output, watches, namespaces, discovery,
+// explain.
 
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -173,6 +174,9 @@ describe("kubectl object commands", () => {
     const fresh = names.filter((n) => n?.startsWith("web-") && !names.slice(0, 2).includes(n));
     expect(fresh.length, out).toBeGreaterThan(0);
     expect(out).toMatch(new RegExp(`${fresh[0]}\\s+1/1\\s+Running`));
+    // The control plane records the kubelet's Killing for the deleted pod's container.
+    const killing = ok(await kubectl(["get", "events", "--field-selector", `involvedObject.name=${victim}`]));
+    expect(killing).toMatch(new RegExp(`Normal\\s+Killing\\s+pod/${victim}\\s+Stopping container web`));
   });
 
   it("namespaces: get, create and delete (1.32, 1.29 and 1.33)", async () => {

@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import type { KubeEvent } from "../../shared/api-types.js";
+import { openStore } from "../store/index.js";
+import { fakeClock } from "../store/test-support.js";
+import { EventRecorder } from "./event-recorder.js";
+
+function setup() {
+  const clock = fakeClock(Date.UTC(2026, 11, 1, 12, 0, 0));
+  const store = openStore({ path: ":memory:", clock });
+  const events = new EventRecorder({ store, clock, ttlMs: 3_600_000 });
+  return { clock, store, events };
+}
+
+const node = { kind: "Node", name: "worker-1", uid: "u-1", apiVersion: "v1" };
+const container = (name: string) => ({
+  kind: "Pod",
+  namespace: "default",
+  name: "nginx-abcde",
+  uid: "p-1",
+  fieldPath: `spec.containers{${name}}`,
+});
+
+describe("EventRecorder", () => {
+  it("records a node's event in the default namespace, as Kubernetes does", () => {
+    const { store, events } = setup();
+    events.record(node, "Normal", "NodeReady", "Node worker-1 status is now: NodeReady", {
+      component: "node-controller",
+    });
+    const [e] = store.list<KubeEvent>("events", "default");
+    expect(e).toMatchObject({
+      involvedObject: node,
+      reason: "NodeReady",
+      type: "Normal",
+      count: 1,
+      source: { component: "node-controller" },
+      firstTimestamp: "2026-12-01T12:00:00Z",
+    });
+  });
+
+  it("folds a repeat into one event with a growing count and a later lastTimestamp", () => {
+    const { clock, store, events } = setup();
+    const say = () =>
+      events.record(node, "Warning", "BackOff", "Back-off restarting", {
+        component: "kubelet",
+        host: "worker-1",
+      });
+    say();
+    clock.set(clock.now() + 30_000);
+    say();
+    const all = store.list<KubeEvent>("events");
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({
+      count: 2,
+      firstTimestamp: "2026-12-01T12:00:00Z",
+      lastTimestamp: "2026-12-01T12:00:30Z",
+    });
+  });
+
+  it("keeps events of different containers, hosts or messages apart", () => {
+    const { store, events } = setup();
+    events.record(container("a"), "Normal", "Pulled", "image present", {
+      component: "kubelet",
+      host: "worker-1",
+    });
+    events.record(container("b"), "Normal", "Pulled", "image present", {
+      component: "kubelet",
+      host: "worker-1",
+    });
+    events.record(container("a"), "Normal", "Pulled", "image present", {
+      component: "kubelet",
+      host: "worker-2",
+    });
+    events.record(container("a"), "Normal", "Pulled", "other message", {
+      component: "kubelet",
+      host: "worker-1",
+    });
+    expect(store.list("events")).toHaveLength(4);
+  });
+
+  it("starts a new event once the fold window has passed", () => {
+    const { clock, store, events } = setup();
+    events.record(node, "Normal", "NodeReady", "ready", { component: "node-controller" });
+    clock.set(clock.now() + 11 * 60_000);
+    events.record(node, "Normal", "NodeReady", "ready", { component: "node-controller" });
+    expect(store.list("events")).toHaveLength(2);
+  });
+
+  it("writes in the caller's transaction when given one", () => {
+    const { store, events } = setup();
+    expect(() =>
+      store.transaction((tx) => {
+        events.record(node, "Normal", "NodeReady", "ready", { component: "node-controller" }, tx);
+        throw new Error("the pass failed");
+      }),
+    ).toThrow("the pass failed");
+    expect(store.list("events")).toHaveLength(0);
+  });
+
+  it("removes events older than the TTL and keeps newer ones", () => {
+    const { clock, store, events } = setup();
+    events.record(node, "Normal", "Old", "old", { component: "c" });
+    clock.set(clock.now() + 50 * 60_000);
+    events.record(node, "Normal", "New", "new", { component: "c" });
+    clock.set(clock.now() + 20 * 60_000);
+    expect(events.gc()).toBe(1);
+    expect(store.list<KubeEvent>("events").map((e) => e.reason)).toEqual(["New"]);
+  });
+});
