@@ -61,10 +61,18 @@ describe("podStatusEvents", () => {
     ["crash loop begins", status(running), status(crash), ["BackOff"]],
     ["crash loop unchanged", status(crash), status(crash), []],
     ["crash loop after another restart", status(crash), status(cs(crash.state, 2)), ["BackOff"]],
-    ["image pull fails", undefined, status(pull), ["Failed"]],
+    ["image pull fails", undefined, status(pull), ["Pulling", "Failed"]],
     ["image pull still failing", status(pull), status(pull), []],
   ])("%s → %j", (_what, before, after, reasons) => {
     expect(podStatusEvents(pod, before, after).map((e) => e.reason)).toEqual(reasons);
+  });
+
+  it("reports the pull before the start when the policy is Always", () => {
+    const always = structuredClone(pod);
+    always.spec.containers[0]!.imagePullPolicy = "Always";
+    const events = podStatusEvents(always, undefined, status(running));
+    expect(events.map((e) => e.reason)).toEqual(["Pulling", "Pulled", "Created", "Started"]);
+    expect(events[1]?.message).toBe('Successfully pulled image "nginx:1.25"');
   });
 
   it("words the events as the kubelet does", () => {
@@ -78,7 +86,7 @@ describe("podStatusEvents", () => {
       },
     ]);
     expect(podStatusEvents(pod, undefined, status(running))[2]?.message).toBe("Started container nginx");
-    expect(podStatusEvents(pod, undefined, status(pull))[0]).toMatchObject({
+    expect(podStatusEvents(pod, undefined, status(pull))[1]).toMatchObject({
       type: "Warning",
       message: 'Failed to pull image "nginx:1.25": not found',
     });

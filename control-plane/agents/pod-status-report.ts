@@ -46,13 +46,25 @@ export function podStatusEvents(
   for (const status of next.containerStatuses ?? []) {
     const prev = before.get(status.name);
     const fieldPath = `spec.containers{${status.name}}`;
-    const image = pod.spec.containers.find((c) => c.name === status.name)?.image ?? status.image;
+    const spec = pod.spec.containers.find((c) => c.name === status.name);
+    const image = spec?.image ?? status.image;
+    // With imagePullPolicy Always the agent pulls before every start, as a kubelet does.
+    const pulls = spec?.imagePullPolicy === "Always";
+    const pulling: PodStatusEvent = {
+      type: "Normal",
+      reason: "Pulling",
+      message: `Pulling image "${image}"`,
+      fieldPath,
+    };
     if (status.state.running && !(prev?.state.running && sameInstance(prev, status))) {
+      if (pulls) out.push(pulling);
       out.push(
         {
           type: "Normal",
           reason: "Pulled",
-          message: `Container image "${image}" already present on machine`,
+          message: pulls
+            ? `Successfully pulled image "${image}"`
+            : `Container image "${image}" already present on machine`,
           fieldPath,
         },
         { type: "Normal", reason: "Created", message: `Created container ${status.name}`, fieldPath },
@@ -71,6 +83,7 @@ export function podStatusEvents(
     }
     if (waiting && IMAGE_PULL_FAILURES.has(waiting) && wasWaiting !== waiting) {
       const detail = status.state.waiting?.message;
+      if (waiting === "ErrImagePull") out.push(pulling);
       out.push({
         type: "Warning",
         reason: "Failed",

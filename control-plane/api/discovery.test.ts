@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- the checks walk untyped JSON documents */
+ 
 import { describe, expect, it } from "vitest";
 import {
   AGGREGATED_CONTENT_TYPE_V2,

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- the checks walk untyped JSON documents */
+ 
 import { describe, expect, it } from "vitest";
 import { openApiV3Document, openApiV3Index } from "./openapi.js";
 

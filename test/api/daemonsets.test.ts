@@ -13,7 +13,7 @@ afterAll(async () => {
   await h.close();
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Any = any;
 
 async function create(name: string, image = "nginx"): Promise<Any> {

@@ -10,7 +10,7 @@ const MERGE = "application/merge-patch+json";
 const JSONPATCH = "application/json-patch+json";
 const APPLY = "application/apply-patch+yaml";
 let h: ApiHarness;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Any = any;
 
 beforeAll(async () => {

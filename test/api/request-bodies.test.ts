@@ -13,7 +13,7 @@ afterAll(async () => {
   await h.close();
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Any = any;
 
 describe("requests the URL does not agree with", () => {

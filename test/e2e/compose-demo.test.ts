@@ -73,6 +73,13 @@ describe("the docker-compose demo", () => {
     await runTutorial(client, (args) => client.kubectl(args), dataDir);
   }, 300_000);
 
+  it("prints the admin kubeconfig from inside the control-plane container", async () => {
+    const printed = await compose(["exec", "-T", "control-plane", "everynode", "kubeconfig"], 60_000);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout).toContain("certificate-authority-data:");
+    expect(printed.stdout).toContain(`token: ${client.adminToken}`);
+  });
+
   it("gives each agent its own host name and address", async () => {
     const nodes = await client.nodes();
     const ips = nodes.map((n) => n.status.addresses.find((a: any) => a.type === "InternalIP")?.address);

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- the checks walk untyped JSON documents */
+ 
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../shared/api-types.js";
 import { applyServerSideApply } from "./server-side-apply.js";

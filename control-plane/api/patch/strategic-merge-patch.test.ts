@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- the checks walk patched JSON of any shape */
+ 
 import { describe, expect, it } from "vitest";
 import { EverynodeError } from "../../../shared/errors.js";
 import type { ResourceName } from "../../../shared/resources.js";

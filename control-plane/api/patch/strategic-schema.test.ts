@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- the checks walk patched JSON of any shape */
+ 
 // The per-kind merge rules, through the bodies kubectl taint, cordon and uncordon send and the
 // status updates agents make.
 import { describe, expect, it } from "vitest";
