@@ -1,4 +1,3 @@
- 
 import { describe, expect, it } from "vitest";
 import {
   AGGREGATED_CONTENT_TYPE_V2,

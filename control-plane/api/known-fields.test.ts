@@ -5,7 +5,7 @@ import { applyDaemonSetDefaults } from "./defaults.js";
 import { APISERVER_DAEMONSET, tutorialDaemonSet, validManifests } from "./validation/test-manifests.js";
 
 // Test bodies are free-form JSON that the cases edit at any depth.
- 
+
 type Loose = Record<string, any>;
 
 describe("unknownFields", () => {

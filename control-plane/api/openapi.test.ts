@@ -1,4 +1,3 @@
- 
 import { describe, expect, it } from "vitest";
 import { openApiV3Document, openApiV3Index } from "./openapi.js";
 

@@ -13,7 +13,6 @@ afterAll(async () => {
   await h.close();
 });
 
- 
 type Any = any;
 
 async function create(name: string, image = "nginx"): Promise<Any> {

@@ -123,7 +123,7 @@ export interface Reply {
   status: number;
   headers: Headers;
   text: string;
-   
+
   json: any;
 }
 

@@ -6,7 +6,7 @@ import { call, nodeObject, seedPod, startApi, tutorialDaemonSet, type ApiHarness
 const TABLE =
   "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
 let h: ApiHarness;
- 
+
 type Any = any;
 const names = (r: Any): string[] => r.json.items.map((o: Any) => o.metadata.name);
 

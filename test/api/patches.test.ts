@@ -10,7 +10,7 @@ const MERGE = "application/merge-patch+json";
 const JSONPATCH = "application/json-patch+json";
 const APPLY = "application/apply-patch+yaml";
 let h: ApiHarness;
- 
+
 type Any = any;
 
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import { call, nodeObject, seedPod, startApi, tutorialDaemonSet, type ApiHarness
 import { stream } from "./line-stream.js";
 
 let h: ApiHarness;
- 
+
 type Any = any;
 const PODS = "/api/v1/namespaces/default/pods";
 

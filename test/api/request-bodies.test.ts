@@ -13,7 +13,6 @@ afterAll(async () => {
   await h.close();
 });
 
- 
 type Any = any;
 
 describe("requests the URL does not agree with", () => {

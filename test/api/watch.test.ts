@@ -6,7 +6,7 @@ import { call, startApi, tutorialDaemonSet, type ApiHarness } from "./harness.js
 import { stream, type LineStream } from "./line-stream.js";
 
 const DS = "/apis/apps/v1/namespaces/default/daemonsets";
- 
+
 type Any = any;
 const parse = (lines: string[]): Any[] => lines.map((l) => JSON.parse(l));
 

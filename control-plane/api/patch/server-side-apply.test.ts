@@ -1,4 +1,3 @@
- 
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../shared/api-types.js";
 import { applyServerSideApply } from "./server-side-apply.js";

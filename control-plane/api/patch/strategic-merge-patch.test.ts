@@ -1,4 +1,3 @@
- 
 import { describe, expect, it } from "vitest";
 import { EverynodeError } from "../../../shared/errors.js";
 import type { ResourceName } from "../../../shared/resources.js";

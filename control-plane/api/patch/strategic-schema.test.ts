@@ -1,4 +1,3 @@
- 
 // The per-kind merge rules, through the bodies kubectl taint, cordon and uncordon send and the
 // status updates agents make.
 import { describe, expect, it } from "vitest";
