@@ -22,6 +22,7 @@ import { parseServerArgs, SERVER_FLAGS } from "./config.js";
 import type { ServerConfig } from "./config.js";
 import { DaemonSetController } from "./controller/daemonset-controller.js";
 import { EventRecorder } from "./events/event-recorder.js";
+import { createLeaseRouter } from "./nodes/lease-router.js";
 import { NodeLifecycle } from "./nodes/node-lifecycle.js";
 import { ensureServerFiles } from "./server-files.js";
 import { openStore } from "./store/index.js";
@@ -92,6 +93,12 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     logs,
     routers: [
       agentRouter,
+      createLeaseRouter({
+        store,
+        authenticator: tokens,
+        leases: lifecycle,
+        leaseDurationSeconds: Math.round(config.nodeMonitorGracePeriodMs / 1000),
+      }),
       createTokenRouter({
         tokens,
         authenticator: tokens,

@@ -34,6 +34,23 @@ export async function eventsFor(client: ApiClient, obj: KubeObject): Promise<Kub
   }
 }
 
+/** The node's Lease, or why it could not be read (printed as kubectl prints it). */
+async function leaseOf(
+  client: ApiClient,
+  node: KubeObject,
+): Promise<{ holderIdentity?: string; acquireTime?: string; renewTime?: string } | { error: string }> {
+  const name = encodeURIComponent(node.metadata.name ?? "");
+  try {
+    const lease = await client.json<KubeObject & { spec?: Record<string, string> }>(
+      "GET",
+      `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${name}`,
+    );
+    return lease.spec ?? {};
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
 async function describeOne(
   client: ApiClient,
   info: ResourceInfo,
@@ -46,7 +63,13 @@ async function describeOne(
         namespace: undefined,
         fieldSelector: `spec.nodeName=${obj.metadata.name ?? ""},status.phase!=Succeeded,status.phase!=Failed`,
       });
-      return describeNode(obj as Node, pods.items, await eventsFor(client, obj), nowMs);
+      return describeNode(
+        obj as Node,
+        pods.items,
+        await eventsFor(client, obj),
+        nowMs,
+        await leaseOf(client, obj),
+      );
     }
     case "daemonsets": {
       const ds = obj as DaemonSet;

@@ -36,6 +36,23 @@ describe("describe node", () => {
     ]);
   });
 
+  it("shows the node's lease after Unschedulable, or why it could not be read", () => {
+    const renew = "2026-12-01T12:00:05.250000Z";
+    const withLease = lines(
+      describeNode(masterNode, [nginxPod], [], NOW, { holderIdentity: "master", renewTime: renew }),
+    );
+    const at = withLease.findIndex((l) => l.startsWith("Lease:"));
+    expect(withLease[at - 1]).toMatch(/^Unschedulable:\s+false$/);
+    expect(withLease.slice(at, at + 4).map((l) => l.replace(/\s+/g, " "))).toEqual([
+      "Lease:",
+      " HolderIdentity: master",
+      " AcquireTime: <unset>",
+      " RenewTime: Tue, 01 Dec 2026 12:00:05 +0000",
+    ]);
+    const failed = lines(describeNode(masterNode, [nginxPod], [], NOW, { error: "not found" }));
+    expect(failed.find((l) => l.startsWith("Lease:"))).toMatch(/^Lease:\s+Failed to get lease: not found$/);
+  });
+
   it("aligns the header fields and shows the control-plane taint and role", () => {
     expect(lines(out).slice(0, 9)).toEqual([
       "Name:               master",

@@ -54,6 +54,7 @@ export function describeNode(
   pods: Pod[],
   events: KubeEvent[] | undefined,
   nowMs: number,
+  lease?: { holderIdentity?: string; acquireTime?: string; renewTime?: string } | { error: string },
 ): string {
   const w = new DescribeWriter();
   const md = node.metadata;
@@ -65,6 +66,13 @@ export function describeNode(
   w.write(0, `CreationTimestamp:\t${rfc1123z(md.creationTimestamp)}\n`);
   writeTaints(w, node.spec?.taints);
   w.write(0, `Unschedulable:\t${node.spec?.unschedulable === true}\n`);
+  if (lease && "error" in lease) w.write(0, `Lease:\tFailed to get lease: ${lease.error}\n`);
+  else if (lease) {
+    w.write(0, "Lease:\n");
+    w.write(1, `HolderIdentity:\t${lease.holderIdentity ?? "<unset>"}\n`);
+    w.write(1, `AcquireTime:\t${lease.acquireTime ? rfc1123z(lease.acquireTime) : "<unset>"}\n`);
+    w.write(1, `RenewTime:\t${lease.renewTime ? rfc1123z(lease.renewTime) : "<unset>"}\n`);
+  }
   const conditions = status.conditions ?? [];
   if (conditions.length > 0) {
     w.write(0, "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n");

@@ -81,6 +81,11 @@ export class NodeLifecycle implements NodeLiveness {
     this.stopTimer = this.unsubscribe = undefined;
   }
 
+  /** When the node's agent was last heard from (this process's memory), if it was. */
+  lastHeartbeat(nodeName: string): number | undefined {
+    return this.heartbeats.get(nodeName);
+  }
+
   /** The node's agent is alive: Ready=True when it was not, else a rare heartbeat write. */
   heartbeat(nodeName: string): void {
     const now = this.deps.clock.now();

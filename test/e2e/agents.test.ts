@@ -220,6 +220,15 @@ describe("agents on a real Docker daemon", () => {
     await cluster.api("DELETE", "/apis/apps/v1/namespaces/default/daemonsets/talker");
   });
 
+  it("shows each node's lease in describe node, with kubectl and with everynode", async () => {
+    for (const run of [cluster.kubectl.bind(cluster), cluster.everynode.bind(cluster)]) {
+      const out = (await run(["describe", "node", "agent-a"])).stdout;
+      expect(out).toMatch(
+        /Lease:\n\s+HolderIdentity:\s+agent-a\n\s+AcquireTime:\s+<unset>\n\s+RenewTime:\s+\w{3}, \d{2} \w{3} \d{4}/,
+      );
+    }
+  });
+
   it("lets a node credential touch only its own node and pods", async () => {
     const cred = JSON.parse(
       readFileSync(path.join(cluster.dataDir, "agents/agent-a/node-credential.json"), "utf8"),
