@@ -85,6 +85,12 @@ export interface RuntimeEvent {
   labels: Record<string, string>;
 }
 
+/** How a command run in a container ended, with its combined stdout and stderr. */
+export interface ExecResult {
+  exitCode: number;
+  output: string;
+}
+
 export interface ContainerRuntime {
   /** Makes sure the image is present according to the policy (pulls when needed). */
   ensureImage(ref: string, policy: PullPolicy): Promise<void>;
@@ -114,6 +120,11 @@ export interface ContainerRuntime {
     signal: AbortSignal,
     onEvent: (e: RuntimeEvent) => void,
   ): Promise<void>;
+  /**
+   * Runs `command` in a running container until it ends or `signal` fires (then exitCode is
+   * -1). Optional: without it, exec probes report Unknown.
+   */
+  exec?(id: string, command: string[], signal: AbortSignal): Promise<ExecResult>;
   /** The engine's version, e.g. "20.10.24". */
   version(): Promise<string>;
 }

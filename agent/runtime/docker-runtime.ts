@@ -7,6 +7,7 @@ import {
   runtimeError,
   type ContainerCreateSpec,
   type ContainerRuntime,
+  type ExecResult,
   type LogOptions,
   type ObservedContainer,
   type PullPolicy,
@@ -265,6 +266,27 @@ export class DockerRuntime implements ContainerRuntime {
       onEvent({ containerId: ev.id ?? "", action: ev.Action ?? "", labels: ev.Actor?.Attributes ?? {} }),
     );
     await untilEnded(stream, signal, (c) => lines.push(c));
+  }
+
+  async exec(id: string, command: string[], signal: AbortSignal): Promise<ExecResult> {
+    const chunks: Buffer[] = [];
+    const demux = new Demuxer((p) => chunks.push(p));
+    const output = (): string => Buffer.concat(chunks).toString("utf8");
+    try {
+      const exec = await this.docker
+        .getContainer(id)
+        .exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
+      const stream = await exec.start({ hijack: true, stdin: false });
+      await untilEnded(stream, signal, (c) => demux.push(c));
+      // The exit code can lag the stream's end by a moment.
+      for (let i = 0; i < 20 && !signal.aborted; i++) {
+        const info = await exec.inspect();
+        if (!info.Running && info.ExitCode !== null) return { exitCode: info.ExitCode, output: output() };
+      }
+      return { exitCode: -1, output: output() };
+    } catch (e) {
+      throw classify(`exec in container ${id.slice(0, 12)}`, e);
+    }
   }
 
   async version(): Promise<string> {

@@ -24,8 +24,23 @@ export interface ExecutorContext {
   pullErrors: Record<string, PullErrorFact>;
   /** Pull failures not reported yet: shown once as ErrImagePull before ImagePullBackOff. */
   freshPullFailures: Set<string>;
+  /** Why a container was killed for a failed probe, by container id: its terminated message. */
+  probeKills: Record<string, string>;
   pod(uid: string): Pod | undefined;
 }
+
+/** Stop a running container whose liveness or startup probe failed; it restarts as after a crash. */
+export interface KillAction {
+  type: "kill";
+  podUid: string;
+  container: string;
+  containerId: string;
+  graceSeconds: number;
+  message: string;
+}
+
+/** What the executor carries out: the planner's actions and the probes' kills. */
+export type PodAction = ContainerAction | KillAction;
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -106,7 +121,7 @@ async function create(
 }
 
 /** Runs one pod's actions in order; a failed pull skips that container's create. */
-export async function runPodActions(actions: ContainerAction[], ctx: ExecutorContext): Promise<void> {
+export async function runPodActions(actions: PodAction[], ctx: ExecutorContext): Promise<void> {
   const pulledFailed = new Set<string>();
   let removedOrphan: string | undefined;
   for (const a of actions) {
@@ -133,6 +148,17 @@ export async function runPodActions(actions: ContainerAction[], ctx: ExecutorCon
           if (pod && !pulledFailed.has(a.container)) await create(a, pod, ctx);
           break;
         }
+        case "kill":
+          // Recorded first, so that the exit the engine reports already carries the reason.
+          ctx.probeKills[a.containerId] = a.message;
+          await ctx.runtime.stop(a.containerId, a.graceSeconds);
+          ctx.logger.info("container failed its probe; restarting it", {
+            id: a.containerId.slice(0, 12),
+            pod: a.podUid,
+            container: a.container,
+            message: a.message,
+          });
+          break;
         case "start":
           await ctx.runtime.start(a.containerId);
           ctx.logger.info("container started", { id: a.containerId.slice(0, 12), pod: a.podUid });

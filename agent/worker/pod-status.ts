@@ -13,6 +13,7 @@ import { rfc3339 } from "../../shared/clock.js";
 import type { ObservedContainer } from "../runtime/container-runtime.js";
 import { parseLabels } from "../runtime/labels.js";
 import { containerKey } from "./container-plan.js";
+import { hasProbes, probeSpecsOf, type ProbeView } from "./probe-plan.js";
 
 /** Why a container could not be created: a failed pull, or a config the engine refused. */
 export interface PullErrorFact {
@@ -31,6 +32,10 @@ export interface StatusFacts {
   pullErrors: Record<string, PullErrorFact>;
   backoffs: Record<string, BackoffFact>;
   now: number;
+  /** What the probes say, for the container id each view was computed for. */
+  probes?: Record<string, ProbeView & { containerId: string }>;
+  /** Why containers were killed for a failed probe, by container id. */
+  probeKills?: Record<string, string>;
   /** The status reported before: keeps startTime and transition times stable. */
   previous?: PodStatus;
 }
@@ -44,7 +49,7 @@ export function goDuration(ms: number): string {
   return `${Math.floor(m / 60)}h${m % 60}m${s % 60}s`;
 }
 
-function terminatedOf(c: ObservedContainer): ContainerState {
+function terminatedOf(c: ObservedContainer, facts: StatusFacts): ContainerState {
   const cannotRun = c.state === "created";
   const reason = cannotRun
     ? "ContainerCannotRun"
@@ -59,6 +64,8 @@ function terminatedOf(c: ObservedContainer): ContainerState {
     containerID: `docker://${c.id}`,
   };
   if (cannotRun && c.error) t.message = c.error;
+  const killedFor = facts.probeKills?.[c.id];
+  if (killedFor) t.message = killedFor;
   if (c.startedAt !== undefined) t.startedAt = rfc3339(c.startedAt);
   if (c.finishedAt !== undefined) t.finishedAt = rfc3339(c.finishedAt);
   return { terminated: t };
@@ -83,7 +90,7 @@ function containerStatus(
   const status: ContainerStatus = {
     name: spec.name,
     state: {},
-    lastState: previous ? terminatedOf(previous.c) : {},
+    lastState: previous ? terminatedOf(previous.c, facts) : {},
     ready: false,
     started: false,
     restartCount: current?.count ?? 0,
@@ -101,7 +108,7 @@ function containerStatus(
         message: `back-off ${goDuration(backoff.delayMs)} restarting failed container=${spec.name} pod=${podRef}`,
       },
     };
-    status.lastState = terminatedOf(current.c);
+    status.lastState = terminatedOf(current.c, facts);
   } else if (backoff?.reason === "ImagePullBackOff") {
     status.state = { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${image}"` } };
   } else if (pullError && !current) {
@@ -110,10 +117,14 @@ function containerStatus(
     status.state = {
       running: current.c.startedAt !== undefined ? { startedAt: rfc3339(current.c.startedAt) } : {},
     };
-    status.ready = true;
-    status.started = true;
+    // Without probes a running container is started and ready; with them, the probes say.
+    const specs = probeSpecsOf(spec);
+    const view = facts.probes?.[key];
+    const probed = view?.containerId === current.c.id ? view : undefined;
+    status.started = probed ? probed.started : !specs.startup;
+    status.ready = probed ? probed.ready : !hasProbes(specs) || (!specs.startup && !specs.readiness);
   } else if (current && isDead(current.c)) {
-    status.state = terminatedOf(current.c);
+    status.state = terminatedOf(current.c, facts);
   } else {
     status.state = { waiting: { reason: "ContainerCreating" } };
   }
@@ -139,6 +150,21 @@ function condition(
   if (!ok && reason) c.reason = reason;
   if (!ok && message) c.message = message;
   return c;
+}
+
+/**
+ * `<container>: Readiness probe failed: ...` for each running container whose last readiness
+ * check failed: Kubernetes has no status field for it, and the control plane turns new lines
+ * into Unhealthy events.
+ */
+function readinessFailures(uid: string, statuses: ContainerStatus[], facts: StatusFacts): string[] {
+  const out: string[] = [];
+  for (const s of statuses) {
+    const view = facts.probes?.[containerKey(uid, s.name)];
+    if (!s.state.running || !view?.readinessMessage) continue;
+    if (s.containerID === `docker://${view.containerId}`) out.push(`${s.name}: ${view.readinessMessage}`);
+  }
+  return out;
 }
 
 /** The status of one pod from its observed containers and the worker's facts. */
@@ -185,5 +211,7 @@ export function podStatusFor(pod: Pod, observed: ObservedContainer[], facts: Sta
     startTime: facts.previous?.startTime ?? pod.status?.startTime ?? rfc3339(facts.now),
     containerStatuses: statuses,
   };
+  const failing = readinessFailures(uid, statuses, facts);
+  if (failing.length > 0) status.message = failing.join("\n");
   return status;
 }

@@ -1,6 +1,7 @@
 // The node's reconcile loop: holds the latest desired pod set, and on every hint (a new set,
-// a Docker event, a timer, a back-off ending) lists this node's containers, plans, and hands
-// each pod's actions to the executor: one operation at a time per pod, a few pods at once.
+// a Docker event, a timer, a back-off ending, a probe result) lists this node's containers,
+// plans, and hands each pod's actions to the executor (probe kills included): one operation
+// at a time per pod, a few pods at once.
 // Until the first set arrives it only adopts what runs; nothing is removed.
 
 import type { Pod, PodStatus } from "../../shared/api-types.js";
@@ -9,9 +10,10 @@ import type { Logger } from "../../shared/logger.js";
 import type { PodStatusReport } from "../../shared/protocol.js";
 import type { ContainerRuntime, ObservedContainer } from "../runtime/container-runtime.js";
 import { nodeFilter } from "../runtime/labels.js";
-import { containerKey, planContainers, type ContainerAction, type RestartState } from "./container-plan.js";
-import { runPodActions, type ExecutorContext } from "./executor.js";
+import { containerKey, planContainers, type RestartState } from "./container-plan.js";
+import { runPodActions, type ExecutorContext, type PodAction } from "./executor.js";
 import { podStatusFor, type BackoffFact, type PullErrorFact } from "./pod-status.js";
+import { ProbeManager } from "./probe-manager.js";
 
 export interface WorkerOptions {
   nodeName: string;
@@ -34,6 +36,8 @@ export class Worker {
   private readonly state: RestartState;
   private readonly pullErrors: Record<string, PullErrorFact> = {};
   private readonly freshPullFailures = new Set<string>();
+  private readonly probeKills: Record<string, string> = {};
+  private readonly probes: ProbeManager;
   private readonly busy = new Set<string>();
   private readonly ops = new Set<Promise<void>>();
   private readonly lastStatus = new Map<string, { json: string; status: PodStatus }>();
@@ -48,6 +52,13 @@ export class Worker {
 
   constructor(private readonly o: WorkerOptions) {
     this.state = { nodeName: o.nodeName, crash: {}, pull: {} };
+    this.probes = new ProbeManager({
+      runtime: o.runtime,
+      clock: o.clock,
+      logger: o.logger,
+      hostIP: o.hostIP,
+      onChange: () => this.trigger(),
+    });
   }
 
   /** The revision of the last set applied (0 before any). */
@@ -74,6 +85,12 @@ export class Worker {
     this.cancelTimer?.();
     await this.pass;
     await Promise.allSettled([...this.ops]);
+    await this.probes.stop();
+  }
+
+  /** Waits until no probe is running (tests use it between steps of a fake clock). */
+  async probesIdle(): Promise<void> {
+    await this.probes.idle();
   }
 
   /** Takes a new complete set; returns false (and ignores it) when older than the applied one. */
@@ -156,7 +173,7 @@ export class Worker {
     const now = this.o.clock.now();
     const actions = planContainers(this.desired, observed, this.state, now);
     const backoffs: Record<string, BackoffFact> = {};
-    const byPod = new Map<string, ContainerAction[]>();
+    const byPod = new Map<string, PodAction[]>();
     let nextWake = Infinity;
     for (const a of actions) {
       if (a.type === "wait") {
@@ -173,6 +190,14 @@ export class Worker {
     }
     this.freshPullFailures.clear();
     this.scheduleWake(nextWake, now);
+    this.probes.sync(this.desired, observed);
+    for (const k of this.probes.kills()) {
+      if (this.busy.has(k.podUid)) continue;
+      this.probes.markKilling(k.podUid, k.container);
+      byPod.set(k.podUid, [...(byPod.get(k.podUid) ?? []), { type: "kill", ...k }]);
+    }
+    const live = new Set(observed.map((c) => c.id));
+    for (const id of Object.keys(this.probeKills)) if (!live.has(id)) delete this.probeKills[id];
     for (const [uid, list] of byPod) {
       if (this.busy.has(uid)) continue; // its current operation's end triggers a new pass
       this.launch(uid, list);
@@ -192,7 +217,7 @@ export class Worker {
       .catch(() => {});
   }
 
-  private launch(uid: string, actions: ContainerAction[]): void {
+  private launch(uid: string, actions: PodAction[]): void {
     this.busy.add(uid);
     const ctx: ExecutorContext = {
       runtime: this.o.runtime,
@@ -204,6 +229,7 @@ export class Worker {
       state: this.state,
       pullErrors: this.pullErrors,
       freshPullFailures: this.freshPullFailures,
+      probeKills: this.probeKills,
       pod: (u) => this.desired?.find((p) => p.metadata.uid === u),
     };
     const op = this.limited(() => runPodActions(actions, ctx)).finally(() => {
@@ -231,6 +257,7 @@ export class Worker {
     backoffs: Record<string, BackoffFact>,
     now: number,
   ): void {
+    const probeViews = this.probes.views();
     for (const pod of this.desired ?? []) {
       const uid = pod.metadata.uid;
       if (!uid) continue;
@@ -240,6 +267,8 @@ export class Worker {
         pullErrors: this.pullErrors,
         backoffs,
         now,
+        probes: probeViews,
+        probeKills: this.probeKills,
         ...(before ? { previous: before.status } : {}),
       });
       const json = JSON.stringify(status);

@@ -34,6 +34,57 @@ function sameInstance(a: ContainerStatus | undefined, b: ContainerStatus): boole
   return a !== undefined && a.restartCount === b.restartCount && a.containerID === b.containerID;
 }
 
+const PROBE_KILL = /^(Liveness|Startup) probe failed: /;
+
+/** Ids of containers that ended after a failed liveness or startup probe, per container name. */
+function probeKilled(status: PodStatus | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const c of status?.containerStatuses ?? []) {
+    for (const t of [c.state.terminated, c.lastState.terminated]) {
+      if (t?.message && PROBE_KILL.test(t.message)) out.add(`${c.name}/${t.containerID ?? ""}`);
+    }
+  }
+  return out;
+}
+
+/** `<container>: Readiness probe failed: ...` lines the agent puts in the pod's message. */
+function readinessFailures(status: PodStatus | undefined): Set<string> {
+  const lines = (status?.message ?? "").split("\n");
+  return new Set(lines.filter((l) => /^[^:\s]+: Readiness probe failed: /.test(l)));
+}
+
+/** Unhealthy (and Killing) events for probe failures the agent reported that are new. */
+function probeEvents(previous: PodStatus | undefined, next: PodStatus): PodStatusEvent[] {
+  const out: PodStatusEvent[] = [];
+  const killedBefore = probeKilled(previous);
+  for (const c of next.containerStatuses ?? []) {
+    const fieldPath = `spec.containers{${c.name}}`;
+    for (const t of [c.state.terminated, c.lastState.terminated]) {
+      if (!t?.message || !PROBE_KILL.test(t.message)) continue;
+      if (killedBefore.has(`${c.name}/${t.containerID ?? ""}`)) continue;
+      killedBefore.add(`${c.name}/${t.containerID ?? ""}`);
+      const kind = t.message.startsWith("Liveness") ? "liveness" : "startup";
+      out.push(
+        { type: "Warning", reason: "Unhealthy", message: t.message, fieldPath },
+        {
+          type: "Normal",
+          reason: "Killing",
+          message: `Container ${c.name} failed ${kind} probe, will be restarted`,
+          fieldPath,
+        },
+      );
+    }
+  }
+  const readyBefore = readinessFailures(previous);
+  for (const line of readinessFailures(next)) {
+    if (readyBefore.has(line)) continue;
+    const name = line.slice(0, line.indexOf(":"));
+    const message = line.slice(name.length + 2);
+    out.push({ type: "Warning", reason: "Unhealthy", message, fieldPath: `spec.containers{${name}}` });
+  }
+  return out;
+}
+
 /** The events a status change implies, container by container. */
 export function podStatusEvents(
   pod: Pod,
@@ -95,5 +146,6 @@ export function podStatusEvents(
       });
     }
   }
+  out.push(...probeEvents(previous, next));
   return out;
 }
