@@ -4,7 +4,7 @@
 import type { Affinity, Container, DaemonSet, Pod, PodCondition, PodSpec } from "../../shared/api-types.js";
 import { rfc3339 } from "../../shared/clock.js";
 import { daemonPodTolerations } from "./eligibility.js";
-import { GENERATION_LABEL, HASH_LABEL } from "./pod-utils.js";
+import { controllerReferenceTo, GENERATION_LABEL, HASH_LABEL } from "./pod-utils.js";
 
 /** The QoS class Kubernetes derives from the containers' cpu and memory requests and limits. */
 export function qosClassOf(spec: PodSpec): "Guaranteed" | "Burstable" | "BestEffort" {
@@ -69,16 +69,7 @@ export function newDaemonPod(
         [HASH_LABEL]: hash,
         [GENERATION_LABEL]: String(templateGeneration),
       },
-      ownerReferences: [
-        {
-          apiVersion: "apps/v1",
-          kind: "DaemonSet",
-          name: ds.metadata.name ?? "",
-          uid: ds.metadata.uid ?? "",
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerReferenceTo(ds)],
     },
     spec,
     status: { phase: "Pending", conditions: [scheduled], qosClass: qosClassOf(spec) },

@@ -1,7 +1,7 @@
 // Small pure facts about daemon pods that the planner, the rollout and the status all read:
 // readiness, availability, which node a pod belongs to, and which of two pods is older.
 
-import type { Pod } from "../../shared/api-types.js";
+import type { DaemonSet, OwnerReference, Pod } from "../../shared/api-types.js";
 
 /** The label with the template hash the pod was made from. */
 export const HASH_LABEL = "controller-revision-hash";
@@ -76,4 +76,16 @@ export function compareOldestFirst(a: Pod, b: Pod): number {
   const na = a.metadata.name ?? "";
   const nb = b.metadata.name ?? "";
   return na < nb ? -1 : na > nb ? 1 : 0;
+}
+
+/** The reference that makes a DaemonSet the controller of its pods and revisions. */
+export function controllerReferenceTo(ds: DaemonSet): OwnerReference {
+  return {
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    name: ds.metadata.name ?? "",
+    uid: ds.metadata.uid ?? "",
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }

@@ -2,7 +2,7 @@
 // `undo`): which one is current, whether to create or renumber one, which to prune. Pure.
 
 import type { ControllerRevision, DaemonSet, PodTemplateSpec } from "../../shared/api-types.js";
-import { HASH_LABEL } from "./pod-utils.js";
+import { controllerReferenceTo, HASH_LABEL } from "./pod-utils.js";
 import { canonicalJson, templateHash } from "./template-hash.js";
 
 export interface RevisionPlan {
@@ -92,16 +92,7 @@ function newRevision(ds: DaemonSet, hash: string, revision: number, data: unknow
       name: `${ds.metadata.name}-${hash}`,
       namespace: ds.metadata.namespace,
       labels: { ...ds.spec.template.metadata?.labels, [HASH_LABEL]: hash },
-      ownerReferences: [
-        {
-          apiVersion: "apps/v1",
-          kind: "DaemonSet",
-          name: ds.metadata.name ?? "",
-          uid: ds.metadata.uid ?? "",
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerReferenceTo(ds)],
     },
     data: structuredClone(data),
     revision,

@@ -120,14 +120,32 @@ export class HostNetwork {
     return child;
   }
 
-  /** Stops every process started here (SIGTERM, then SIGKILL), then removes the namespaces. */
-  async destroy(): Promise<void> {
+  /** Names of every namespace made here (the switch's too), for checks that none is left. */
+  namespaces(): string[] {
+    return [this.switchNs, ...[...this.hosts.values()].map((h) => h.ns)];
+  }
+
+  /** Stops every process started here: SIGTERM, then SIGKILL after 10 s. */
+  async stopProcesses(): Promise<void> {
     const alive = (c: ChildProcess): boolean => c.exitCode === null && c.signalCode === null;
     for (const c of this.children) if (alive(c)) c.kill("SIGTERM");
     const deadline = Date.now() + 10_000;
     while (this.children.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     for (const c of this.children) if (alive(c)) c.kill("SIGKILL");
+    while (this.children.some(alive) && Date.now() < deadline + 5_000) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Removes the namespaces (a process still inside one keeps it alive, unnamed). */
+  async removeNamespaces(): Promise<void> {
     for (const { ns } of this.hosts.values()) await run("ip", ["netns", "del", ns]);
     await run("ip", ["netns", "del", this.switchNs]);
+  }
+
+  /** Stops every process started here, then removes the namespaces. */
+  async destroy(): Promise<void> {
+    await this.stopProcesses();
+    await this.removeNamespaces();
   }
 }
