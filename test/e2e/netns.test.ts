@@ -1,7 +1,8 @@
 // Agents on separate hosts: the control plane and two agents each in their own network
-// namespace, joined by a bridge, as on three machines. A host whose link is cut turns
-// Unknown with the unreachable taints and keeps its container; back on the network it turns
-// Ready again with the very same container.
+// namespace, joined by a bridge, as on three machines. Each agent host also has a Docker engine
+// of its own inside its namespace, so nothing may rely on the agents sharing one engine. A
+// host whose link is cut turns Unknown with the unreachable taints and keeps its container;
+// back on the network it turns Ready again with the very same container.
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -9,6 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVERYNODE_BIN, NODE_LABEL_KEY, run, TEST_IMAGE, waitFor } from "../helpers/cluster.js";
 import { HostNetwork, requireIp } from "../helpers/netns.js";
+import { leftoversOf, mountsUnder, NamespacedDocker } from "../helpers/netns-docker.js";
 
 const HOSTS = { "host-a": "a", "host-b": "b" } as const;
 type HostName = keyof typeof HOSTS;
@@ -26,16 +28,16 @@ const DS = {
   },
 };
 
-/** Running containers of a node, by the node label the agent puts on them. */
-async function containersOf(node: HostName): Promise<string[]> {
-  const r = await run("docker", ["ps", "-q", "--no-trunc", "--filter", `label=${NODE_LABEL_KEY}=${node}`]);
+/** Containers (all states) of a node on the machine's own engine: there should be none. */
+async function sharedContainersOf(node: HostName): Promise<string[]> {
+  const r = await run("docker", ["ps", "-aq", "--no-trunc", "--filter", `label=${NODE_LABEL_KEY}=${node}`]);
+  if (r.code !== 0) throw new Error(`docker ps failed: ${r.stderr}`);
   return r.stdout.split("\n").filter(Boolean);
 }
 
-async function removeContainers(): Promise<void> {
-  for (const node of Object.keys(HOSTS)) {
-    const r = await run("docker", ["ps", "-aq", "--filter", `label=${NODE_LABEL_KEY}=${node}`]);
-    const ids = r.stdout.split("\n").filter(Boolean);
+async function removeSharedContainers(): Promise<void> {
+  for (const node of Object.keys(HOSTS) as HostName[]) {
+    const ids = await sharedContainersOf(node).catch(() => []);
     if (ids.length) await run("docker", ["rm", "-f", ...ids]);
   }
 }
@@ -49,6 +51,42 @@ describe("agents on separate hosts (network namespaces)", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "everynode-netns-"));
   const serverDir = path.join(dir, "server");
   const kubeconfig = path.join(serverDir, "kubeconfig.yaml");
+  const engines = new Map<HostName, NamespacedDocker>();
+
+  function engine(name: HostName): NamespacedDocker {
+    const e = engines.get(name);
+    if (!e) throw new Error(`no engine for ${name}`);
+    return e;
+  }
+
+  /** Every container id the test saw, to check that none left a cgroup behind. */
+  const seen = new Set<string>();
+
+  /** Running containers of a node on its own engine, by the node label the agent sets. */
+  async function containersOf(name: HostName): Promise<string[]> {
+    const ids = await engine(name).containers({ label: `${NODE_LABEL_KEY}=${name}` });
+    for (const id of ids) seen.add(id);
+    return ids;
+  }
+
+  const leftovers = (): Promise<string[]> => leftoversOf(dir, net.namespaces(), [...seen]);
+
+  /** Stops agents and server, then the engines, then removes the namespaces and files. Once. */
+  let tornDown: Promise<void> | undefined;
+  function teardown(): Promise<void> {
+    tornDown ??= (async () => {
+      // Agents first: a live agent would recreate what the engines' cleanup removes.
+      await net.stopProcesses();
+      const stops = await Promise.allSettled([...engines.values()].map((e) => e.stop()));
+      await net.removeNamespaces();
+      await removeSharedContainers();
+      // With a mount still in place, deleting would fail half-way: leftovers() reports it.
+      if (!mountsUnder(dir).length) rmSync(dir, { recursive: true, force: true });
+      const failed = stops.filter((s): s is PromiseRejectedResult => s.status === "rejected");
+      if (failed.length) throw new Error(failed.map((f) => String(f.reason)).join("\n"));
+    })();
+    return tornDown;
+  }
 
   /** kubectl run inside the control plane's namespace (the kubeconfig points at its loopback). */
   async function kubectl(args: string[], input?: string): Promise<string> {
@@ -70,13 +108,30 @@ describe("agents on separate hosts (network namespaces)", () => {
   }
 
   function failWithLogs(e: unknown): never {
-    throw new Error(`${(e as Error).message}\n--- logs ---\n${net.logs.slice(-60).join("\n")}`);
+    const engineLogs = [...engines].map(([n, e]) => `--- ${n}'s dockerd ---\n${e.logTail(10)}`);
+    throw new Error(
+      `${(e as Error).message}\n--- logs ---\n${net.logs.slice(-60).join("\n")}\n${engineLogs.join("\n")}`,
+    );
   }
 
   beforeAll(async () => {
     await requireIp();
-    await removeContainers();
+    await removeSharedContainers();
     await net.create(["cp", "a", "b"]);
+    // No registry is reachable: the test image goes from the machine's engine to each host's.
+    const archive = path.join(dir, "image.tar");
+    const saved = await run("docker", ["save", "-o", archive, TEST_IMAGE]);
+    if (saved.code !== 0) throw new Error(`docker save ${TEST_IMAGE}: ${saved.stderr}`);
+    for (const [name, host] of Object.entries(HOSTS) as [HostName, string][]) {
+      const e = new NamespacedDocker(net.ns(host), path.join(dir, `docker-${host}`));
+      engines.set(name, e);
+    }
+    await Promise.all(
+      [...engines.values()].map(async (e) => {
+        await e.start();
+        await e.load(archive);
+      }),
+    );
     const cpAddress = net.address("cp");
     net.spawn("cp", "server", process.execPath, [
       EVERYNODE_BIN,
@@ -105,7 +160,7 @@ describe("agents on separate hosts (network namespaces)", () => {
         30_000,
       );
       const token = readFileSync(path.join(serverDir, "join-token"), "utf8").trim();
-      for (const [name, host] of Object.entries(HOSTS)) {
+      for (const [name, host] of Object.entries(HOSTS) as [HostName, string][]) {
         net.spawn(host, name, process.execPath, [
           EVERYNODE_BIN,
           "agent",
@@ -117,6 +172,8 @@ describe("agents on separate hosts (network namespaces)", () => {
           name,
           "--data-dir",
           path.join(dir, name),
+          "--docker-host",
+          engine(name).host,
         ]);
       }
     } catch (e) {
@@ -125,9 +182,9 @@ describe("agents on separate hosts (network namespaces)", () => {
   });
 
   afterAll(async () => {
-    await net.destroy();
-    await removeContainers();
-    rmSync(dir, { recursive: true, force: true });
+    await teardown();
+    const left = await leftovers();
+    if (left.length) throw new Error(`left behind:\n${left.join("\n")}`);
   });
 
   it("sees both hosts Ready, each with its own InternalIP", async () => {
@@ -163,6 +220,32 @@ describe("agents on separate hosts (network namespaces)", () => {
       },
       60_000,
     ).catch(failWithLogs);
+  });
+
+  it("runs each host's container on that host's own engine, none on the machine's", async () => {
+    for (const [name, host] of Object.entries(HOSTS) as [HostName, string][]) {
+      const [id, ...more] = await containersOf(name);
+      expect(id).toBeDefined();
+      expect(more).toEqual([]);
+      // Nothing else on this engine: in particular not the other host's container.
+      expect(await engine(name).containers({ all: true })).toEqual([id]);
+      expect(await sharedContainersOf(name)).toEqual([]);
+      expect((await run("docker", ["inspect", String(id)])).code).not.toBe(0);
+      // The engine's bridge is private to the host's namespace: its container answers there.
+      const inspect = await engine(name).docker([
+        "inspect",
+        "-f",
+        "{{.NetworkSettings.IPAddress}}",
+        String(id),
+      ]);
+      const address = inspect.stdout.trim();
+      expect(address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      const page = await net.exec(host, process.execPath, [
+        "-e",
+        `fetch("http://${address}/").then(async (r) => process.stdout.write(r.status + " " + (await r.text())))`,
+      ]);
+      expect(page.stdout).toMatch(/^200 /);
+    }
   });
 
   it("marks a cut-off host Unknown and unreachable, keeps its container, and recovers it", async () => {
@@ -217,5 +300,14 @@ describe("agents on separate hosts (network namespaces)", () => {
     expect((await containersOf("host-a")).length).toBe(1);
     const pods = JSON.parse(await kubectl(["get", "pods", "-o", "json"])).items;
     expect(pods.map((p: any) => p.spec.nodeName).sort()).toEqual(["host-a", "host-b"]);
+    expect(await sharedContainersOf("host-b")).toEqual([]);
+  });
+
+  it("leaves nothing behind, and the machine's own engine still runs containers", async () => {
+    await teardown();
+    expect(await leftovers()).toEqual([]);
+    // A second engine in the machine's namespace would have deleted docker0 and broken this.
+    const r = await run("docker", ["run", "--rm", TEST_IMAGE, "true"], { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
   });
 });

@@ -6,14 +6,24 @@
 
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+} from "node:fs";
 import path from "node:path";
 import { run, waitFor } from "./cluster.js";
 import type { RunResult } from "./cluster.js";
 
 /** Mount points at or below `dir` (from /proc/self/mountinfo), deepest first. */
 export function mountsUnder(dir: string): string[] {
-  const unescape = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+  const unescape = (s: string): string =>
+    s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
   const points = readFileSync("/proc/self/mountinfo", "utf8")
     .split("\n")
     .map((line) => unescape(line.split(" ")[4] ?? ""))
@@ -27,6 +37,29 @@ function readOr(file: string, fallback: string): string {
   } catch {
     return fallback;
   }
+}
+
+/** Cgroup directories (v1 per controller, or v2) of containers with these ids that exist. */
+export function containerCgroups(ids: string[]): string[] {
+  const root = "/sys/fs/cgroup";
+  const parents = [root, ...readdirSync(root).map((c) => path.join(root, c))];
+  return ids.flatMap((id) => parents.map((p) => path.join(p, "docker", id)).filter((d) => existsSync(d)));
+}
+
+/** What a test under `dir` left on the machine: mounts, namespaces, processes, cgroups, files. */
+export async function leftoversOf(
+  dir: string,
+  namespaces: string[],
+  containerIds: string[],
+): Promise<string[]> {
+  const left = mountsUnder(dir).map((m) => `mount ${m}`);
+  const listed = (await run("ip", ["netns", "list"])).stdout.split("\n").map((l) => l.split(" ")[0]);
+  left.push(...namespaces.filter((n) => listed.includes(n)).map((n) => `netns ${n}`));
+  const ps = (await run("ps", ["-eo", "pid,args"])).stdout.split("\n");
+  left.push(...ps.filter((l) => l.includes(dir)).map((l) => `process ${l.trim()}`));
+  left.push(...containerCgroups(containerIds).map((c) => `cgroup ${c}`));
+  if (existsSync(dir)) left.push(`directory ${dir}`);
+  return left;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -65,7 +98,8 @@ export class NamespacedDocker {
     const log = openSync(this.logFile, "a");
     // nsenter only enters the network namespace; `ip netns exec` would also remount /sys in a
     // new mount namespace and hide the cgroup hierarchies dockerd needs. nsenter execs dockerd,
-    // so the child's pid is the engine's own.
+    // so the child's pid is the engine's own. dockerd's defaults suffice here (no
+    // --iptables=false needed): its rules and its docker0 go into the namespace's own tables.
     this.child = spawn(
       "nsenter",
       [
@@ -84,19 +118,23 @@ export class NamespacedDocker {
     );
     closeSync(log);
     const child = this.child;
-    await waitFor(
+    // waitFor retries on a thrown error: an engine that died is reported as a value instead.
+    const outcome = await waitFor(
       `the engine in ${this.netnsName} to answer`,
       async () => {
-        if (child.exitCode !== null || child.signalCode !== null) {
-          throw new Error(`dockerd exited (${child.exitCode ?? child.signalCode}):\n${this.logTail()}`);
-        }
-        return (await this.docker(["version", "--format", "{{.Server.Version}}"], 5_000)).code === 0;
+        if (child.exitCode !== null || child.signalCode !== null) return "exited";
+        const r = await this.docker(["version", "--format", "{{.Server.Version}}"], 5_000);
+        return r.code === 0 ? "ready" : undefined;
       },
       timeoutMs,
       100,
     ).catch((e: unknown) => {
       throw new Error(`${(e as Error).message}\n--- dockerd log ---\n${this.logTail()}`);
     });
+    if (outcome === "exited") {
+      const how = child.exitCode ?? child.signalCode;
+      throw new Error(`dockerd in ${this.netnsName} exited (${how}):\n${this.logTail()}`);
+    }
     // Had a containerd of the machine's been listening at its default socket, dockerd would
     // have used it instead of starting its own, and the engines would share containers' state.
     if (!existsSync(path.join(this.dir, "exec", "containerd", "containerd.sock"))) {
@@ -135,6 +173,7 @@ export class NamespacedDocker {
   }
 
   private async doStop(): Promise<void> {
+    const ids = this.containerIds();
     const child = this.child;
     const alive = (): boolean => !!child && child.exitCode === null && child.signalCode === null;
     if (alive()) {
@@ -158,6 +197,14 @@ export class NamespacedDocker {
       }
       await sleep(300);
     }
+    // Killed containers never had their cgroups removed by the runtime; empty ones go here.
+    for (const cg of containerCgroups(ids)) {
+      try {
+        rmdirSync(cg);
+      } catch {
+        // Not empty or already gone: leftovers() in the test reports what stays.
+      }
+    }
     for (const point of mountsUnder(this.dir)) {
       if ((await run("umount", [point], { timeoutMs: 15_000 })).code !== 0) {
         await run("umount", ["-l", point], { timeoutMs: 15_000 });
@@ -168,13 +215,18 @@ export class NamespacedDocker {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
+  /** Ids of every container this engine ever made and has not removed. */
+  private containerIds(): string[] {
+    const containersDir = path.join(this.dir, "root", "containers");
+    return existsSync(containersDir) ? readdirSync(containersDir) : [];
+  }
+
   /**
    * Processes this engine started that are still alive: those naming `dir` on their command
    * line (dockerd, containerd, shims) and those in one of its containers' cgroups.
    */
   private leftoverPids(): number[] {
-    const containersDir = path.join(this.dir, "root", "containers");
-    const ids = existsSync(containersDir) ? readdirSync(containersDir) : [];
+    const ids = this.containerIds();
     const pids: number[] = [];
     for (const entry of readdirSync("/proc")) {
       const pid = Number(entry);
