@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { selfSignedCertificate } from "./self-signed.js";
 import type { Node } from "../../shared/api-types.js";
 import { call, nodeObject, seedPod, startApi, TOKENS, type ApiHarness } from "./harness.js";
+import { tutorialYaml } from "../helpers/tutorial.js";
 
 const run = promisify(execFile);
 // Every kubectl this machine has, 1.27 to 1.33 (a missing one fails the test: no skipping).
@@ -18,29 +19,7 @@ const BINARIES = ["1.27", "1.28", "1.29", "1.30", "1.31", "1.32", "1.33"].map(
   (v) => `/usr/lib/google-cloud-sdk/bin/kubectl.${v}`,
 );
 
-const dsYaml = (image: string): string => `apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: nginx
-spec:
-  selector:
-    matchLabels:
-      app: nginx
-  template:
-    metadata:
-      labels:
-        app: nginx
-    spec:
-      tolerations:
-      - key: "node-role.kubernetes.io/control-plane"
-        operator: "Exists"
-        effect: "NoSchedule"
-      containers:
-      - name: nginx
-        image: ${image}
-        ports:
-        - containerPort: 80
-`;
+const dsYaml = (image: string): string => tutorialYaml("toleration", image);
 
 describe.each(BINARIES)("%s", (binary) => {
   let h: ApiHarness;

@@ -3,7 +3,7 @@
 // served. Over HTTPS, because kubectl sends bearer tokens only over TLS.
 
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DaemonSet } from "../../shared/api-types.js";
 import { call, nodeObject, startApi, TOKENS, type ApiHarness } from "./harness.js";
 import { selfSignedCertificate } from "./self-signed.js";
+import { tutorialYaml as tutorialManifest } from "../helpers/tutorial.js";
+
+const tutorialYaml = (image: string): string => tutorialManifest("toleration", image);
 
 const run = promisify(execFile);
 const SDK = "/usr/lib/google-cloud-sdk/bin";
@@ -19,31 +22,7 @@ const BINARIES = [
   `${SDK}/kubectl.1.27`,
   `${SDK}/kubectl.1.28`,
   `${SDK}/kubectl.1.32`,
-].filter((p) => existsSync(p));
-
-const tutorialYaml = (image: string): string => `apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: nginx
-spec:
-  selector:
-    matchLabels:
-      app: nginx
-  template:
-    metadata:
-      labels:
-        app: nginx
-    spec:
-      tolerations:
-      - key: "node-role.kubernetes.io/control-plane"
-        operator: "Exists"
-        effect: "NoSchedule"
-      containers:
-      - name: nginx
-        image: ${image}
-        ports:
-        - containerPort: 80
-`;
+]; // a missing one fails its tests: no skipping
 
 const nodeExporterYaml = (memory: string): string => `apiVersion: apps/v1
 kind: DaemonSet

@@ -11,12 +11,16 @@ import { REPO_ROOT, TEST_IMAGE, waitFor } from "./cluster.js";
 
 export type Client = (args: string[]) => Promise<RunResult>;
 
+/** The tutorial's manifest, with `image` in place of nginx. */
+export function tutorialYaml(which: "basic" | "toleration", image = TEST_IMAGE): string {
+  const source = path.join(REPO_ROOT, "test/fixtures", which === "basic" ? "ds.yaml" : "ds-toleration.yaml");
+  return readFileSync(source, "utf8").replace(/image: nginx$/m, `image: ${image}`);
+}
+
 /** Writes the tutorial's manifest to `dir/ds.yaml` (the same path for both steps, as the tutorial edits it). */
 export function writeTutorialManifest(dir: string, which: "basic" | "toleration"): string {
-  const source = path.join(REPO_ROOT, "test/fixtures", which === "basic" ? "ds.yaml" : "ds-toleration.yaml");
-  const text = readFileSync(source, "utf8").replace(/image: nginx$/m, `image: ${TEST_IMAGE}`);
   const file = path.join(dir, "ds.yaml");
-  writeFileSync(file, text);
+  writeFileSync(file, tutorialYaml(which));
   return file;
 }
 
