@@ -232,3 +232,25 @@ export function seedPod(
     status: { phase: "Running", podIP: "10.244.0.5" },
   });
 }
+
+/** A kubeconfig for kubectl against a harness served over HTTPS with a self-signed certificate. */
+export function insecureKubeconfig(port: number, token: string = TOKENS.admin): string {
+  return [
+    "apiVersion: v1",
+    "kind: Config",
+    "clusters:",
+    "- name: everynode",
+    "  cluster:",
+    `    server: https://127.0.0.1:${port}`,
+    "    insecure-skip-tls-verify: true",
+    "users:",
+    "- name: admin",
+    "  user:",
+    `    token: ${token}`,
+    "contexts:",
+    "- name: everynode",
+    "  context: {cluster: everynode, user: admin}",
+    "current-context: everynode",
+    "",
+  ].join("\n");
+}

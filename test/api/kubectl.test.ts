@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { selfSignedCertificate } from "./self-signed.js";
 import type { Node } from "../../shared/api-types.js";
-import { call, nodeObject, seedPod, startApi, TOKENS, type ApiHarness } from "./harness.js";
+import { call, insecureKubeconfig, nodeObject, seedPod, startApi, type ApiHarness } from "./harness.js";
 import { tutorialYaml } from "../helpers/tutorial.js";
 
 const run = promisify(execFile);
@@ -44,27 +44,7 @@ describe.each(BINARIES)("%s", (binary) => {
   beforeAll(async () => {
     h = await startApi({ tls: selfSignedCertificate() });
     dir = mkdtempSync(path.join(tmpdir(), "everynode-kubectl-"));
-    writeFileSync(
-      path.join(dir, "kubeconfig"),
-      [
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters:",
-        "- name: everynode",
-        "  cluster:",
-        `    server: https://127.0.0.1:${h.port}`,
-        "    insecure-skip-tls-verify: true",
-        "users:",
-        "- name: admin",
-        "  user:",
-        `    token: ${TOKENS.admin}`,
-        "contexts:",
-        "- name: everynode",
-        "  context: {cluster: everynode, user: admin}",
-        "current-context: everynode",
-        "",
-      ].join("\n"),
-    );
+    writeFileSync(path.join(dir, "kubeconfig"), insecureKubeconfig(h.port));
     writeFileSync(path.join(dir, "ds.yaml"), dsYaml("nginx"));
     for (const [name, labels] of [
       ["controlplane", { "node-role.kubernetes.io/control-plane": "" }],

@@ -9,7 +9,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DaemonSet } from "../../shared/api-types.js";
-import { call, nodeObject, startApi, TOKENS, type ApiHarness } from "./harness.js";
+import { call, insecureKubeconfig, nodeObject, startApi, type ApiHarness } from "./harness.js";
 import { selfSignedCertificate } from "./self-signed.js";
 import { tutorialYaml as tutorialManifest } from "../helpers/tutorial.js";
 
@@ -113,27 +113,7 @@ describe.each(BINARIES)("%s", (binary) => {
   beforeAll(async () => {
     h = await startApi({ tls: selfSignedCertificate() });
     dir = mkdtempSync(path.join(tmpdir(), "everynode-kubectl-v2-"));
-    write(
-      "kubeconfig",
-      [
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters:",
-        "- name: everynode",
-        "  cluster:",
-        `    server: https://127.0.0.1:${h.port}`,
-        "    insecure-skip-tls-verify: true",
-        "users:",
-        "- name: admin",
-        "  user:",
-        `    token: ${TOKENS.admin}`,
-        "contexts:",
-        "- name: everynode",
-        "  context: {cluster: everynode, user: admin}",
-        "current-context: everynode",
-        "",
-      ].join("\n"),
-    );
+    write("kubeconfig", insecureKubeconfig(h.port));
     expect((await call(h, "POST", "/api/v1/nodes", { body: nodeObject("node01") })).status).toBe(201);
   });
   afterAll(async () => {

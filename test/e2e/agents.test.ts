@@ -6,30 +6,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Cluster } from "../helpers/cluster.js";
-import { run, startCluster, TEST_IMAGE, waitFor } from "../helpers/cluster.js";
+import { run, startCluster, waitFor } from "../helpers/cluster.js";
+import { webDaemonSet } from "../helpers/manifests.js";
 
-function daemonSet(
-  name: string,
-  container: Record<string, unknown>,
-  extra: Record<string, unknown> = {},
-): object {
-  return {
-    apiVersion: "apps/v1",
-    kind: "DaemonSet",
-    metadata: { name, namespace: "default" },
-    spec: {
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          terminationGracePeriodSeconds: 2,
-          containers: [{ name: "main", image: TEST_IMAGE, ...container }],
-          ...extra,
-        },
-      },
-    },
-  };
-}
+const daemonSet = webDaemonSet;
 
 describe("agents on a real Docker daemon", () => {
   let cluster: Cluster;

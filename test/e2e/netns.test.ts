@@ -11,22 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVERYNODE_BIN, NODE_LABEL_KEY, run, TEST_IMAGE, waitFor } from "../helpers/cluster.js";
 import { HostNetwork, requireIp } from "../helpers/netns.js";
 import { leftoversOf, mountsUnder, NamespacedDocker } from "../helpers/netns-docker.js";
+import { webDaemonSet } from "../helpers/manifests.js";
 
 const HOSTS = { "host-a": "a", "host-b": "b" } as const;
 type HostName = keyof typeof HOSTS;
 
-const DS = {
-  apiVersion: "apps/v1",
-  kind: "DaemonSet",
-  metadata: { name: "web", namespace: "default" },
-  spec: {
-    selector: { matchLabels: { app: "web" } },
-    template: {
-      metadata: { labels: { app: "web" } },
-      spec: { terminationGracePeriodSeconds: 1, containers: [{ name: "main", image: TEST_IMAGE }] },
-    },
-  },
-};
+const DS = webDaemonSet("web", {}, {}, 1);
 
 /** Containers (all states) of a node on the machine's own engine: there should be none. */
 async function sharedContainersOf(node: HostName): Promise<string[]> {

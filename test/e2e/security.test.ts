@@ -9,20 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { bearerOf, formatJoinToken, parseJoinToken } from "../../shared/join-token.js";
 import type { Cluster } from "../helpers/cluster.js";
-import { EVERYNODE_BIN, REPO_ROOT, startCluster, TEST_IMAGE, waitFor } from "../helpers/cluster.js";
+import { EVERYNODE_BIN, REPO_ROOT, startCluster, waitFor } from "../helpers/cluster.js";
+import { webDaemonSet } from "../helpers/manifests.js";
 
-const DS = {
-  apiVersion: "apps/v1",
-  kind: "DaemonSet",
-  metadata: { name: "web", namespace: "default" },
-  spec: {
-    selector: { matchLabels: { app: "web" } },
-    template: {
-      metadata: { labels: { app: "web" } },
-      spec: { terminationGracePeriodSeconds: 1, containers: [{ name: "main", image: TEST_IMAGE }] },
-    },
-  },
-};
+const DS = webDaemonSet("web", {}, {}, 1);
 const MERGE = "application/merge-patch+json";
 
 describe("the security matrix", () => {
