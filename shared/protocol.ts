@@ -39,6 +39,13 @@ export interface RegisterRequest {
   nodeName: string;
   labels: Record<string, string>;
   taints: { key: string; value?: string; effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute" }[];
+  /**
+   * The node secret: random text the agent made at its first registration and keeps in its
+   * data dir. The server keeps only its hash and re-registers an existing node only for the
+   * same secret, so a join token cannot take over a node. The server requires it (422
+   * without); it is optional here because the agent adds it only as it sends the request.
+   */
+  nodeSecret?: string;
 }
 
 export interface RegisterResponse {

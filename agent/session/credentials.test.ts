@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { systemClock } from "../../shared/clock.js";
 import { silentLogger } from "../../shared/logger.js";
-import { saveCredential } from "./credential-store.js";
+import { ensureNodeSecret, nodeSecretPath, saveCredential } from "./credential-store.js";
 import { CredentialSource } from "./credentials.js";
 
 const stored = {
@@ -43,5 +43,29 @@ describe("CredentialSource", () => {
       code: "BadToken",
       message: expect.stringMatching(/no join token was given/),
     });
+  });
+});
+
+describe("ensureNodeSecret", () => {
+  const tmp = (): Promise<string> => fs.mkdtemp(path.join(os.tmpdir(), "everynode-secret-"));
+
+  it("makes 32 random bytes (base64url), stores them 0600 and gives the same secret ever after", async () => {
+    const dir = await tmp();
+    const secret = await ensureNodeSecret(dir, (n) => Buffer.alloc(n, 7));
+    expect(secret).toBe(Buffer.alloc(32, 7).toString("base64url"));
+    expect((await fs.stat(nodeSecretPath(dir))).mode & 0o777).toBe(0o600);
+    expect(await ensureNodeSecret(dir, () => Buffer.alloc(32, 9))).toBe(secret);
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it("refuses a damaged secret file rather than replacing the machine's identity", async () => {
+    const dir = await tmp();
+    await fs.writeFile(nodeSecretPath(dir), "short\n");
+    await expect(ensureNodeSecret(dir)).rejects.toMatchObject({
+      code: "BadToken",
+      message: expect.stringMatching(/node-secret is damaged/),
+    });
+    expect(await fs.readFile(nodeSecretPath(dir), "utf8")).toBe("short\n");
+    await fs.rm(dir, { recursive: true, force: true });
   });
 });

@@ -1,13 +1,14 @@
 // Where the session gets its node credential: the one in memory, else the one stored in
 // the data dir, else a fresh join with the join token. Re-registering (the credential was
-// refused, or the node was deleted) throws the old one away and joins again.
+// refused, or the node was deleted) throws the old one away and joins again; the node
+// secret stays, so the server knows this is the same machine.
 
 import type { Clock } from "../../shared/clock.js";
 import { EverynodeError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/logger.js";
 import type { RegisterRequest } from "../../shared/protocol.js";
 import { deleteCredential, loadCredential, type NodeCredential } from "./credential-store.js";
-import { joinWithRetry } from "./join.js";
+import { joinOnce, joinWithRetry } from "./join.js";
 
 export interface CredentialSourceOptions {
   server: string;
@@ -32,6 +33,7 @@ export class CredentialSource {
     if (stored) {
       // The address given now wins (a server may move); the pinned CA still vouches for it.
       this.cached = this.o.server ? { ...stored, server: this.o.server } : stored;
+      if (stored.sentNodeSecret !== true) await this.claimNodeName(this.cached);
       return this.cached;
     }
     if (!this.o.joinToken) {
@@ -51,6 +53,38 @@ export class CredentialSource {
       ...(this.o.random ? { random: this.o.random } : {}),
     });
     return this.cached;
+  }
+
+  /**
+   * An agent upgraded from before node secrets: the server may hold no secret for its node,
+   * and would keep the first one any join-token holder brings. Registering once more now,
+   * with this machine's secret, closes that window. Without a join token, or when it fails,
+   * the stored credential goes on working and the next start tries again.
+   */
+  private async claimNodeName(stored: NodeCredential): Promise<void> {
+    if (!this.o.joinToken) {
+      this.o.logger.warn(
+        "this node's secret is not registered with the server yet; start the agent once with --token to register it",
+        { node: stored.nodeName },
+      );
+      return;
+    }
+    try {
+      this.cached = await joinOnce({
+        server: stored.server,
+        joinToken: this.o.joinToken,
+        request: { ...this.o.request(), nodeName: stored.nodeName },
+        dataDir: this.o.dataDir,
+      });
+      this.o.logger.info("registered this node's secret with the server", { node: stored.nodeName });
+    } catch (e) {
+      this.o.logger.warn(
+        `could not register this node's secret yet; trying again at the next start: ${(e as Error).message}`,
+        {
+          node: stored.nodeName,
+        },
+      );
+    }
   }
 
   /** Forgets the credential (memory and disk) and joins again with the join token. */

@@ -1,6 +1,7 @@
 // Joining a cluster: fetch the server's CA without trusting it, check it against the join
-// token's pin, then register over a connection verified by that CA and keep the node
-// credential. A pin mismatch is an error people see, and nothing secret is sent.
+// token's pin, then register over a connection verified by that CA, with the node secret
+// that proves this machine is the node, and keep the node credential. A pin mismatch is an
+// error people see, and nothing secret is sent.
 
 import { backoffDelay, RECONNECT_BACKOFF } from "../../shared/backoff.js";
 import type { Clock } from "../../shared/clock.js";
@@ -13,7 +14,7 @@ import {
   type RegisterRequest,
   type RegisterResponse,
 } from "../../shared/protocol.js";
-import { saveCredential, type NodeCredential } from "./credential-store.js";
+import { ensureNodeSecret, saveCredential, type NodeCredential } from "./credential-store.js";
 import { httpsRequest, statusMessage } from "./https-client.js";
 
 /** Fetches the server's CA certificate and checks it against the token's pin. */
@@ -58,8 +59,13 @@ export async function register(
     bearer: bearerOf(token),
     body: request,
   });
-  if (res.status === 401 || res.status === 403) {
+  if (res.status === 401) {
     throw new EverynodeError("BadToken", `the server refused the join token: ${statusMessage(res)}`);
+  }
+  if (res.status === 403) {
+    // The token is good but this machine may not be that node (another machine's node
+    // secret holds the name) or may not set those labels: the message says what to do.
+    throw new EverynodeError("Forbidden", `registration refused: ${statusMessage(res)}`);
   }
   if (res.status === 409 || res.status === 422 || res.status === 400) {
     throw new EverynodeError(
@@ -86,16 +92,18 @@ export interface JoinOptions {
   dataDir: string;
 }
 
-/** One join attempt: pin check, registration, credential stored (mode 0600). */
+/** One join attempt: pin check, registration with the node secret, credential stored (mode 0600). */
 export async function joinOnce(o: JoinOptions): Promise<NodeCredential> {
   const token = parseJoinToken(o.joinToken);
   const caPem = await fetchPinnedCa(o.server, token);
-  const answer = await register(o.server, caPem, token, o.request);
+  const nodeSecret = await ensureNodeSecret(o.dataDir);
+  const answer = await register(o.server, caPem, token, { ...o.request, nodeSecret });
   const credential: NodeCredential = {
     server: o.server,
     caPem,
     nodeName: answer.nodeName,
     token: answer.token,
+    sentNodeSecret: true,
   };
   await saveCredential(o.dataDir, credential);
   return credential;

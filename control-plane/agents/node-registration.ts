@@ -1,5 +1,6 @@
 // What registering an agent does to its Node, as pure functions: validating the request,
-// and the Node to create or the existing Node with the request's labels merged in.
+// whether the caller may register under that name (the node secret), and the Node to create
+// or the existing Node with the request's labels merged in (within NodeRestriction).
 
 import { isDeepStrictEqual } from "node:util";
 import type { Node, Taint } from "../../shared/api-types.js";
@@ -7,6 +8,14 @@ import { rfc3339 } from "../../shared/clock.js";
 import type { FieldError } from "../../shared/errors.js";
 import { errors, fieldError } from "../../shared/errors.js";
 import type { RegisterRequest } from "../../shared/protocol.js";
+import { changedLabels, forbiddenLabels } from "../api/node-restriction.js";
+import type { NodeSecretCheck } from "../auth/tokens.js";
+
+/** A register request that passed validation: it carries its node secret. */
+export type ValidRegisterRequest = RegisterRequest & { nodeSecret: string };
+
+// The agent sends 32 random bytes in base64url (43 characters); other clients may send more.
+const NODE_SECRET_RE = /^[A-Za-z0-9_-]{32,256}$/;
 
 const DNS_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
 const DNS_SUBDOMAIN_RE = new RegExp(`^${DNS_LABEL}(\\.${DNS_LABEL})*$`);
@@ -50,8 +59,30 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+function nodeSecretProblems(secret: unknown): FieldError[] {
+  if (secret === undefined || secret === "") {
+    return [
+      fieldError.required(
+        "nodeSecret",
+        "an agent proves with its node secret that it is the node it registers as; this agent is too old to send one: upgrade it",
+      ),
+    ];
+  }
+  if (typeof secret !== "string" || !NODE_SECRET_RE.test(secret)) {
+    // The value is a secret: never echoed back.
+    return [
+      fieldError.invalid(
+        "nodeSecret",
+        "(hidden)",
+        "must be 32 to 256 characters of A-Z, a-z, 0-9, '-' or '_'",
+      ),
+    ];
+  }
+  return [];
+}
+
 /** Validates a register body: 400 when it is not an object, 422 naming each wrong field. */
-export function validateRegisterRequest(body: unknown): RegisterRequest {
+export function validateRegisterRequest(body: unknown): ValidRegisterRequest {
   if (!isObject(body)) throw errors.badRequest("the register request body must be a JSON object");
   const problems: FieldError[] = [];
   const nodeName = body.nodeName;
@@ -97,9 +128,39 @@ export function validateRegisterRequest(body: unknown): RegisterRequest {
       taints.push(typeof t.value === "string" && t.value !== "" ? { ...taint, value: t.value } : taint);
     }
   });
+  problems.push(...nodeSecretProblems(body.nodeSecret));
   if (problems.length > 0)
     throw errors.invalid("Node", "", typeof nodeName === "string" ? nodeName : "", problems);
-  return { nodeName: nodeName as string, labels, taints };
+  return { nodeName: nodeName as string, labels, taints, nodeSecret: body.nodeSecret as string };
+}
+
+/**
+ * Whether a registration may go ahead, and what becomes of the stored node secret:
+ *   - no Node of that name: "create" (a secret left from a deleted node is replaced);
+ *   - the Node exists and its secret matches: "rejoin";
+ *   - the Node exists with no secret stored (it registered before everynode kept node
+ *     secrets, or an admin created it): "claim", the first secret to come is kept, as k3s
+ *     does on first sight;
+ *   - the Node exists with another secret: "refuse" (a join token does not make its holder
+ *     that node).
+ */
+export function registrationIdentity(
+  nodeExists: boolean,
+  secret: NodeSecretCheck,
+): "create" | "rejoin" | "claim" | "refuse" {
+  if (!nodeExists) return "create";
+  if (secret === "matches") return "rejoin";
+  return secret === "unset" ? "claim" : "refuse";
+}
+
+/** The 403 of a registration under a name another machine holds, and how to free the name. */
+export function takenNodeName(nodeName: string): ReturnType<typeof errors.forbidden> {
+  return errors.forbidden(
+    `node "${nodeName}" is already registered by a machine with another node secret, and a join token ` +
+      `does not make its holder that node. If this machine was reinstalled (its data dir, and the node ` +
+      `secret in it, are gone), delete the old node to let it join again: ` +
+      `everynode delete node ${nodeName} (or kubectl delete node ${nodeName})`,
+  );
 }
 
 /** The Node a first registration creates: the agent's labels and taints, Ready unknown until it connects. */
@@ -129,10 +190,21 @@ export function newNodeFor(req: RegisterRequest, now: number): Node {
 
 /**
  * An existing Node re-registered: the request's labels are merged in and its taints kept
- * (as a kubelet re-registering does). Undefined when nothing changes.
+ * (as a kubelet re-registering does). Undefined when nothing changes. The agent is that node
+ * now, so NodeRestriction holds: a label only an admin may set (node-role.kubernetes.io/...)
+ * may be repeated as it is, never added or changed (403 naming it).
  */
 export function reRegisteredNode(existing: Node, req: RegisterRequest): Node | undefined {
   const labels = { ...(existing.metadata.labels ?? {}), ...req.labels };
+  const forbidden = forbiddenLabels(changedLabels(existing.metadata.labels ?? {}, labels));
+  if (forbidden.length > 0) {
+    const name = req.nodeName;
+    throw errors.forbidden(
+      `node "${name}" may not set the labels ${forbidden.join(", ")} when it registers again: only an ` +
+        `admin may (kubectl label node ${name} ...); node-role and other kubernetes.io labels come ` +
+        `from an agent only when its node is first created`,
+    );
+  }
   if (isDeepStrictEqual(labels, existing.metadata.labels ?? {})) return undefined;
   const next = structuredClone(existing) as Node;
   next.metadata.labels = labels;

@@ -1,5 +1,6 @@
 // The agent's HTTPS endpoints that come before the API's authentication: the public CA
-// certificate (checked against the join token's pin) and registration with a join token.
+// certificate (checked against the join token's pin) and registration with a join token and
+// the agent's node secret (which alone lets an agent register again as an existing node).
 
 import express from "express";
 import type { NextFunction, Request, Response, Router } from "express";
@@ -13,7 +14,14 @@ import type { Pki } from "../auth/pki.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { EventRecorder } from "../events/event-recorder.js";
 import type { Store } from "../store/store.js";
-import { newNodeFor, reRegisteredNode, validateRegisterRequest } from "./node-registration.js";
+import {
+  newNodeFor,
+  reRegisteredNode,
+  registrationIdentity,
+  takenNodeName,
+  validateRegisterRequest,
+  type ValidRegisterRequest,
+} from "./node-registration.js";
 
 export interface AgentRouterDeps {
   tokens: TokenService;
@@ -36,15 +44,25 @@ function bearerOf(req: Request): string | undefined {
   return m?.[1];
 }
 
-/** Registers (or re-registers) a node in one transaction; returns whether it was new. */
-function registerNode(deps: AgentRouterDeps, body: unknown): { node: Node; created: boolean } {
-  const req = validateRegisterRequest(body);
-  return deps.store.transaction((tx) => {
+type Identity = ReturnType<typeof registrationIdentity>;
+
+/**
+ * Registers (or re-registers) a node: the node secret decides whether the caller may, then
+ * one transaction writes the Node, then the secret is kept. All of it runs without a pause,
+ * so no other registration of the same name falls in between.
+ */
+function registerNode(deps: AgentRouterDeps, req: ValidRegisterRequest): { node: Node; identity: Identity } {
+  const exists = deps.store.get<Node>("nodes", undefined, req.nodeName) !== undefined;
+  const identity = registrationIdentity(exists, deps.tokens.checkNodeSecret(req.nodeName, req.nodeSecret));
+  if (identity === "refuse") throw takenNodeName(req.nodeName);
+  const node = deps.store.transaction((tx) => {
     const existing = tx.get<Node>("nodes", undefined, req.nodeName);
-    if (!existing) return { node: tx.create("nodes", newNodeFor(req, deps.clock.now())), created: true };
+    if (!existing) return tx.create("nodes", newNodeFor(req, deps.clock.now()));
     const merged = reRegisteredNode(existing, req);
-    return { node: merged ? tx.update("nodes", merged) : existing, created: false };
+    return merged ? tx.update("nodes", merged) : existing;
   });
+  if (identity !== "rejoin") deps.tokens.setNodeSecret(req.nodeName, req.nodeSecret);
+  return { node, identity };
 }
 
 /** GET CA_CERT_PATH (public) and POST AGENT_REGISTER_PATH (join token); mount before the API's auth. */
@@ -70,13 +88,23 @@ export function createAgentRouter(deps: AgentRouterDeps): Router {
     },
     express.json({ limit: "1mb", type: () => true }),
     (req: Request, res: Response) => {
+      const joinToken = res.locals.joinTokenId as string;
       try {
-        const { node, created } = registerNode(deps, req.body);
-        const nodeName = node.metadata.name ?? "";
+        const request = validateRegisterRequest(req.body);
+        let registered: ReturnType<typeof registerNode>;
+        try {
+          registered = registerNode(deps, request);
+        } catch (e) {
+          // Someone with a join token tried to be a node they are not: the admin should know.
+          if (isEverynodeError(e) && e.code === "Forbidden")
+            log.warn("registration refused", { node: request.nodeName, joinToken, reason: e.message });
+          throw e;
+        }
+        const nodeName = registered.node.metadata.name ?? "";
         const token = deps.tokens.issueNodeCredential(nodeName);
         // RegisteredNode is the node lifecycle controller's to record (once, on first sight);
         // recording it here too made describe show "(x2 over ...)".
-        log.info("node registered", { node: nodeName, created, joinToken: res.locals.joinTokenId });
+        log.info("node registered", { node: nodeName, identity: registered.identity, joinToken });
         const body: RegisterResponse = { nodeName, token };
         res.status(200).json(body);
       } catch (e) {

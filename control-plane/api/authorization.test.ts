@@ -8,6 +8,7 @@ import {
   selectsNode,
   type RequestAttributes,
 } from "./authorization.js";
+import { matchesFields, parseFieldSelector, type FieldRequirement } from "./selectors/index.js";
 
 const admin: Principal = { kind: "admin", name: "admin" };
 const nodeA: Principal = { kind: "node", nodeName: "a", credentialId: "c" };
@@ -18,6 +19,10 @@ const podOn = (node: string): Pod => ({
 });
 
 type Case = [string, Principal, RequestAttributes, boolean];
+/** The requirements the list handler would filter with (the authorizer's only input). */
+const selecting = (text: string): { fieldRequirements: RequestAttributes["fieldRequirements"] } => ({
+  fieldRequirements: parseFieldSelector(text, "pods"),
+});
 const ns = { namespace: "default" };
 
 describe("isAllowed", () => {
@@ -51,26 +56,44 @@ describe("isAllowed", () => {
     [
       "node lists its pods",
       nodeA,
-      { verb: "list", resource: "pods", group: "", fieldSelector: "spec.nodeName=a" },
+      { verb: "list", resource: "pods", group: "", ...selecting("spec.nodeName=a") },
       true,
     ],
     [
       "node watches its pods, other terms first",
       nodeA,
-      { verb: "watch", resource: "pods", group: "", fieldSelector: "status.phase!=Failed,spec.nodeName==a" },
+      { verb: "watch", resource: "pods", group: "", ...selecting("status.phase!=Failed,spec.nodeName==a") },
       true,
     ],
     ["node lists all pods", nodeA, { verb: "list", resource: "pods", group: "" }, false],
     [
+      "node hides its name behind an escaped comma (one term: metadata.name != 'x,spec.nodeName=a')",
+      nodeA,
+      { verb: "list", resource: "pods", group: "", ...selecting("metadata.name!=x\\,spec.nodeName=a") },
+      false,
+    ],
+    [
+      "node watches with an escaped comma",
+      nodeA,
+      { verb: "watch", resource: "pods", group: "", ...selecting("metadata.name!=x\\,spec.nodeName=a") },
+      false,
+    ],
+    [
+      "node lists its pods with a value that merely starts with its name",
+      nodeA,
+      { verb: "list", resource: "pods", group: "", ...selecting("spec.nodeName=a\\,b") },
+      false,
+    ],
+    [
       "node lists another node's pods",
       nodeA,
-      { verb: "list", resource: "pods", group: "", fieldSelector: "spec.nodeName=b" },
+      { verb: "list", resource: "pods", group: "", ...selecting("spec.nodeName=b") },
       false,
     ],
     [
       "node lists pods with != its name",
       nodeA,
-      { verb: "list", resource: "pods", group: "", fieldSelector: "spec.nodeName!=a" },
+      { verb: "list", resource: "pods", group: "", ...selecting("spec.nodeName!=a") },
       false,
     ],
     [
@@ -151,12 +174,67 @@ describe("selectsNode", () => {
   it.each<[string | undefined, boolean]>([
     ["spec.nodeName=a", true],
     ["spec.nodeName==a", true],
-    [" spec.nodeName = a ", true],
+    ["status.phase!=Failed,spec.nodeName=a", true],
+    [" spec.nodeName=a", true],
+    // The parser keeps the value's spaces, and so would the filter: " a " is not "a".
+    ["spec.nodeName = a ", false],
     ["spec.nodeName=ab", false],
     ["spec.nodeName=", false],
+    ["spec.nodeName!=a", false],
+    ["metadata.name!=x\\,spec.nodeName=a", false],
+    ["metadata.name=a", false],
+    ["", false],
     [undefined, false],
   ])("%s", (selector, expected) => {
-    expect(selectsNode(selector, "a")).toBe(expected);
+    const reqs = selector === undefined ? undefined : parseFieldSelector(selector, "pods");
+    expect(selectsNode(reqs, "a")).toBe(expected);
+  });
+});
+
+describe("selectsNode agrees with the filter", () => {
+  // Every selector of up to four fragments: whenever the authorizer lets node "a" list with
+  // it, the filter built from the same requirements passes only pods bound to "a".
+  const FRAGMENTS = [
+    "spec.nodeName=a",
+    "metadata.name!=x",
+    "spec.nodeName",
+    "metadata.name",
+    "=",
+    "==",
+    "!=",
+    ",",
+    "\\,",
+    "\\",
+    "a",
+    "x",
+  ];
+  const pods: Pod[] = ["a", "b", "a,b", "x", ""].flatMap((node) =>
+    ["a", "x", "x,spec.nodeName=a"].map((name) => ({
+      metadata: { name, namespace: "default" },
+      spec: { nodeName: node, containers: [] },
+    })),
+  );
+  function* selectors(depth: number): Generator<string> {
+    yield "";
+    if (depth === 0) return;
+    for (const rest of selectors(depth - 1)) for (const f of FRAGMENTS) yield f + rest;
+  }
+
+  it("never lets a node see another node's pods", () => {
+    let allowed = 0;
+    for (const text of new Set(selectors(4))) {
+      let reqs: FieldRequirement[];
+      try {
+        reqs = parseFieldSelector(text, "pods");
+      } catch {
+        continue;
+      }
+      if (!selectsNode(reqs, "a")) continue;
+      allowed++;
+      const leaked = pods.filter((p) => matchesFields(reqs, p, "pods") && p.spec.nodeName !== "a");
+      expect(leaked, text).toEqual([]);
+    }
+    expect(allowed).toBeGreaterThan(50);
   });
 });
 

@@ -7,6 +7,7 @@ import type { KubeObject, Pod } from "../../shared/api-types.js";
 import { errors, type EverynodeError } from "../../shared/errors.js";
 import type { ResourceName } from "../../shared/resources.js";
 import type { Principal } from "../auth/principal.js";
+import type { FieldRequirement } from "./selectors/index.js";
 
 export type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection";
 
@@ -18,8 +19,11 @@ export interface RequestAttributes {
   subresource?: string;
   namespace?: string;
   name?: string;
-  /** The raw fieldSelector of a list or watch. */
-  fieldSelector?: string;
+  /**
+   * The parsed fieldSelector of a list or watch: the very requirements its filter applies
+   * (never a second parse of the raw text, which could read it differently).
+   */
+  fieldRequirements?: readonly FieldRequirement[];
   /** The stored object of an item request, when it exists (pods: where it is bound). */
   object?: KubeObject;
 }
@@ -31,13 +35,13 @@ export function userName(p: Principal): string {
   return `system:bootstrap:${p.tokenId}`;
 }
 
-/** True when the field selector pins `spec.nodeName` to exactly `node` (any term order). */
-export function selectsNode(fieldSelector: string | undefined, node: string): boolean {
-  if (!fieldSelector) return false;
-  return fieldSelector.split(",").some((term) => {
-    const m = /^\s*spec\.nodeName\s*(==|=)\s*(.*?)\s*$/.exec(term);
-    return m !== null && m[2] === node;
-  });
+/**
+ * True when the selector requires `spec.nodeName` to equal `node` (`=` or `==`, in any term
+ * order). Every requirement must hold for an object to be listed, so such a list or watch
+ * returns only that node's pods.
+ */
+export function selectsNode(reqs: readonly FieldRequirement[] | undefined, node: string): boolean {
+  return (reqs ?? []).some((r) => r.field === "spec.nodeName" && r.operator === "=" && r.value === node);
 }
 
 function boundTo(object: KubeObject | undefined, node: string): boolean {
@@ -55,7 +59,7 @@ function nodeMay(node: string, a: RequestAttributes): boolean {
       return sub === "status" && ["get", "update", "patch"].includes(a.verb);
     case "pods":
       if (a.verb === "list" || a.verb === "watch")
-        return sub === undefined && selectsNode(a.fieldSelector, node);
+        return sub === undefined && selectsNode(a.fieldRequirements, node);
       if (sub === undefined) return a.verb === "get" && boundTo(a.object, node);
       return sub === "status" && ["get", "update", "patch"].includes(a.verb) && boundTo(a.object, node);
     case "events":

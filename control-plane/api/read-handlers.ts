@@ -5,7 +5,7 @@ import type { KubeObject } from "../../shared/api-types.js";
 import { errors } from "../../shared/errors.js";
 import { apiVersionOf } from "../../shared/resources.js";
 import type { HandlerContext } from "./deps.js";
-import { matchesFilter, paginate, parseFilter, parseLimit, type ObjectFilter } from "./list-options.js";
+import { matchesFilter, paginate, parseLimit, type ObjectFilter } from "./list-options.js";
 import { tableVersion } from "./negotiation.js";
 import type { ResourceTarget } from "./request-target.js";
 import { sendJson } from "./respond.js";
@@ -56,15 +56,15 @@ export function selectObjects(ctx: HandlerContext, filter: ObjectFilter): KubeOb
   return ctx.store.list(filter.resource, filter.namespace).filter((o) => matchesFilter(filter, o));
 }
 
-/** GET of a collection: selectors, limit/continue, JSON list or Table. */
+/** GET of a collection: the filter the authorizer judged, limit/continue, JSON list or Table. */
 export function handleList(
   ctx: HandlerContext,
   req: Request,
   res: Response,
   target: ResourceTarget,
   q: URLSearchParams,
+  filter: ObjectFilter,
 ): void {
-  const filter = parseFilter(q, target.info.resource, { namespace: target.namespace });
   const revision = ctx.store.revision();
   const page = paginate(selectObjects(ctx, filter), revision, parseLimit(q), q.get("continue") ?? undefined);
   const table = tableVersion(req.headers.accept);

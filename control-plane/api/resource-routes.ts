@@ -1,17 +1,21 @@
 // The one handler for every resource URL: works out the verb, loads the stored object of an
-// item URL, asks the authorizer, then hands over to the verb's handler. Driven by RESOURCES,
-// so a new type needs a table row and a rule, not new routes.
+// item URL, parses a list's or watch's selectors, asks the authorizer, then hands over to
+// the verb's handler. Driven by RESOURCES, so a new type needs a table row and a rule, not
+// new routes. The authorizer judges the very filter the handler then applies: one parse.
 
 import type { Request, RequestHandler, Response } from "express";
-import type { KubeObject } from "../../shared/api-types.js";
-import { EverynodeError } from "../../shared/errors.js";
+import type { KubeObject, Node } from "../../shared/api-types.js";
+import { EverynodeError, errors } from "../../shared/errors.js";
+import type { Principal } from "../auth/principal.js";
 import { principalOf } from "./auth-middleware.js";
 import { forbidden, isAllowed, type RequestAttributes, type Verb } from "./authorization.js";
 import { handleDelete, handleDeleteCollection, handleEviction } from "./delete-handlers.js";
 import type { HandlerContext } from "./deps.js";
+import { parseFilter, type ObjectFilter } from "./list-options.js";
 import { handleLogs } from "./logs-route.js";
 import { handleGet, handleList } from "./read-handlers.js";
 import { parseResourcePath, type ResourceTarget } from "./request-target.js";
+import { restrictedToNode } from "./resource-rules/nodes.js";
 import { boolParam, queryOf } from "./respond.js";
 import { handleWatch } from "./watch-stream.js";
 import { handleCreate, handlePatch, handleReplace } from "./write-handlers.js";
@@ -53,6 +57,7 @@ async function dispatch(
   q: URLSearchParams,
   verb: Verb,
   current: KubeObject | undefined,
+  filter: ObjectFilter | undefined,
 ): Promise<void> {
   if (target.subresource === "log") return handleLogs(ctx, req, res, target, q);
   if (target.subresource === "eviction") return handleEviction(ctx, req, res, target, current);
@@ -60,9 +65,9 @@ async function dispatch(
     case "get":
       return handleGet(ctx, req, res, target);
     case "list":
-      return handleList(ctx, req, res, target, q);
+      return handleList(ctx, req, res, target, q, parsed(filter));
     case "watch":
-      return handleWatch(ctx, req, res, target, q);
+      return handleWatch(ctx, req, res, target, q, parsed(filter));
     case "create":
       return handleCreate(ctx, req, res, target, q);
     case "update":
@@ -74,6 +79,30 @@ async function dispatch(
     case "deletecollection":
       return handleDeleteCollection(ctx, req, res, target, q);
   }
+}
+
+/** The filter of a list or watch URL; the selector parsers throw 400 on bad syntax. */
+function selectorsOf(target: ResourceTarget, q: URLSearchParams): ObjectFilter {
+  const scope: { namespace?: string; name?: string } = {};
+  if (target.namespace !== undefined) scope.namespace = target.namespace;
+  if (target.name !== undefined) scope.name = target.name;
+  return parseFilter(q, target.info.resource, scope);
+}
+
+/** The filter parsed before authorization; lists and watches always have one. */
+function parsed(filter: ObjectFilter | undefined): ObjectFilter {
+  if (!filter) throw errors.internal("a list or watch reached its handler without its parsed selectors");
+  return filter;
+}
+
+/** The context a request runs in: a node's own credential gets NodeRestriction on nodes. */
+function contextFor(ctx: HandlerContext, principal: Principal): HandlerContext {
+  if (principal.kind !== "node") return ctx;
+  const nodeName = principal.nodeName;
+  const nodes = restrictedToNode(ctx.rules.nodes, nodeName, () =>
+    ctx.store.get<Node>("nodes", undefined, nodeName),
+  );
+  return { ...ctx, rules: { ...ctx.rules, nodes } };
 }
 
 /** Express middleware for /api/v1/... and /apis/apps/v1/...; other paths go to next(). */
@@ -98,19 +127,33 @@ export function resourceRoutes(ctx: HandlerContext): RequestHandler {
     if (target.subresource !== undefined) attributes.subresource = target.subresource;
     if (target.namespace !== undefined) attributes.namespace = target.namespace;
     if (target.name !== undefined) attributes.name = target.name;
-    const fieldSelector = q.get("fieldSelector");
-    if (fieldSelector !== null) attributes.fieldSelector = fieldSelector;
     if (current) attributes.object = current;
+    // A selector that does not parse is a 400, but only for a caller who may make the
+    // request at all: the authorizer sees no selector then, as Kubernetes' does.
+    let filter: ObjectFilter | undefined;
+    let badSelector: unknown;
+    if (verb === "list" || verb === "watch") {
+      try {
+        filter = selectorsOf(target, q);
+        attributes.fieldRequirements = filter.fields;
+      } catch (e) {
+        badSelector = e;
+      }
+    }
     const principal = principalOf(res);
     if (!isAllowed(principal, attributes)) {
       req.resume();
       throw forbidden(principal, attributes);
+    }
+    if (badSelector !== undefined) {
+      req.resume();
+      throw badSelector;
     }
     const refused = ctx.rules[target.info.resource].refused?.[verb];
     if (refused && target.subresource === undefined) {
       req.resume();
       throw methodNotAllowed(refused);
     }
-    await dispatch(ctx, req, res, target, q, verb, current);
+    await dispatch(contextFor(ctx, principal), req, res, target, q, verb, current, filter);
   };
 }

@@ -10,7 +10,7 @@ import { apiVersionOf } from "../../shared/resources.js";
 import type { WatchHandle } from "../store/store.js";
 import type { HandlerContext } from "./deps.js";
 import { statusFor } from "./error-handler.js";
-import { matchesFilter, parseFilter } from "./list-options.js";
+import { matchesFilter, type ObjectFilter } from "./list-options.js";
 import { tableVersion } from "./negotiation.js";
 import { renderTable, selectObjects, withTypeMeta } from "./read-handlers.js";
 import type { ResourceTarget } from "./request-target.js";
@@ -29,19 +29,19 @@ function timeoutMs(q: URLSearchParams): number | undefined {
   return n * 1000;
 }
 
-/** Serves `?watch=true` on a collection (or on one object's URL, as a name filter). */
+/**
+ * Serves `?watch=true` on a collection (or on one object's URL, as a name filter), with the
+ * filter the authorizer judged.
+ */
 export function handleWatch(
   ctx: HandlerContext,
   req: Request,
   res: Response,
   target: ResourceTarget,
   q: URLSearchParams,
+  filter: ObjectFilter,
 ): void {
   // Everything that can be a 400 is decided before the 200 goes out.
-  const scope: { namespace?: string; name?: string } = {};
-  if (target.namespace !== undefined) scope.namespace = target.namespace;
-  if (target.name !== undefined) scope.name = target.name;
-  const filter = parseFilter(q, target.info.resource, scope);
   const start = watchStartRevision(q.get("resourceVersion"));
   if (Number.isNaN(start))
     throw errors.badRequest(`invalid resourceVersion: ${JSON.stringify(q.get("resourceVersion"))}`);

@@ -3,7 +3,7 @@ import type { Clock } from "../../shared/clock.js";
 import { splitBearer } from "../../shared/join-token.js";
 import { openStore } from "../store/index.js";
 import type { Store } from "../store/store.js";
-import { hashSecret, TokenService } from "./tokens.js";
+import { hashSecret, nodeSecretId, TokenService } from "./tokens.js";
 
 function fakeClock(start = Date.UTC(2026, 0, 1)): Clock & { advance(ms: number): void } {
   let now = start;
@@ -101,5 +101,44 @@ describe("TokenService", () => {
     tokens.revokeNode("node-a");
     expect(tokens.authenticate(fresh)).toBeUndefined();
     expect(tokens.authenticate(other)?.kind).toBe("node");
+  });
+
+  describe("node secrets", () => {
+    const secret = "s".repeat(43);
+
+    it("is unset until set, then matches only the same secret", () => {
+      expect(tokens.checkNodeSecret("node-a", secret)).toBe("unset");
+      tokens.setNodeSecret("node-a", secret);
+      expect(tokens.checkNodeSecret("node-a", secret)).toBe("matches");
+      expect(tokens.checkNodeSecret("node-a", "t".repeat(43))).toBe("differs");
+      expect(tokens.checkNodeSecret("node-b", secret)).toBe("unset");
+    });
+
+    it("stores only the hash, under the node's name", () => {
+      tokens.setNodeSecret("node-a", secret);
+      expect(store.getCredential(nodeSecretId("node-a"))).toMatchObject({
+        kind: "node-secret",
+        nodeName: "node-a",
+        secretHash: hashSecret(secret),
+      });
+      expect(JSON.stringify(store.listCredentials())).not.toContain(secret);
+    });
+
+    it("survives a new credential for the node, and goes when the node is revoked", () => {
+      tokens.setNodeSecret("node-a", secret);
+      tokens.setNodeSecret("node-b", secret);
+      tokens.issueNodeCredential("node-a");
+      tokens.issueNodeCredential("node-a");
+      expect(tokens.checkNodeSecret("node-a", secret)).toBe("matches");
+      tokens.revokeNode("node-a");
+      expect(tokens.checkNodeSecret("node-a", secret)).toBe("unset");
+      expect(tokens.checkNodeSecret("node-b", secret)).toBe("matches");
+    });
+
+    it("is never a bearer token", () => {
+      tokens.setNodeSecret("abcdef", "0123456789abcdef");
+      expect(tokens.authenticate("abcdef.0123456789abcdef")).toBeUndefined();
+      expect(tokens.authenticate(`${nodeSecretId("abcdef")}.0123456789abcdef`)).toBeUndefined();
+    });
   });
 });

@@ -1,7 +1,8 @@
 // Bearer tokens: the admin token, join tokens (may only register) and node credentials.
 // Every token is `<id>.<secret>`; the store keeps the id and a sha256 of the secret, never
 // the secret, so a copied database does not hand out working tokens (the admin token's
-// plain text is the one exception, see ensureAdminToken).
+// plain text is the one exception, see ensureAdminToken). Also each node's secret (k3s's
+// "node password"): an agent proves with it that it is the node it re-registers as.
 
 import { createHash, randomInt, timingSafeEqual } from "node:crypto";
 import type { Clock } from "../../shared/clock.js";
@@ -31,7 +32,18 @@ function secretMatches(secret: string, secretHash: string): boolean {
   return given.length === stored.length && timingSafeEqual(given, stored);
 }
 
-/** Issues, checks and revokes everynode's bearer tokens. */
+/** A stored node secret against a registration's: none stored yet, the same, or another. */
+export type NodeSecretCheck = "unset" | "matches" | "differs";
+
+/**
+ * The row of a node's secret. Bearer ids are 6 characters of [a-z0-9], so no bearer token
+ * can name this row (and authenticate() turns no node-secret row into a principal).
+ */
+export function nodeSecretId(nodeName: string): string {
+  return `node-secret/${nodeName}`;
+}
+
+/** Issues, checks and revokes everynode's bearer tokens and keeps the nodes' secrets. */
 export class TokenService implements Authenticator {
   constructor(private readonly deps: { store: Store; clock: Clock }) {}
 
@@ -81,9 +93,32 @@ export class TokenService implements Authenticator {
     return this.issue({ kind: "node", nodeName, description: `node ${nodeName}` });
   }
 
-  /** Removes every credential of a node (it was deleted: its agent must register again). */
+  /**
+   * Removes every credential of a node and its node secret (it was deleted: its agent must
+   * register again, and any machine may then register under that name).
+   */
   revokeNode(nodeName: string): void {
     this.deps.store.deleteNodeCredentials(nodeName);
+    this.deps.store.deleteCredential(nodeSecretId(nodeName));
+  }
+
+  /** How a registration's node secret compares with the one stored for that node. */
+  checkNodeSecret(nodeName: string, secret: string): NodeSecretCheck {
+    const stored = this.deps.store.getCredential(nodeSecretId(nodeName));
+    if (stored?.kind !== "node-secret") return "unset";
+    return secretMatches(secret, stored.secretHash) ? "matches" : "differs";
+  }
+
+  /** Keeps (the hash of) a node's secret, replacing any earlier one. */
+  setNodeSecret(nodeName: string, secret: string): void {
+    this.deps.store.putCredential({
+      id: nodeSecretId(nodeName),
+      kind: "node-secret",
+      nodeName,
+      secretHash: hashSecret(secret),
+      description: `node secret of ${nodeName}`,
+      createdAt: this.deps.clock.now(),
+    });
   }
 
   /** The principal of a bearer token (with or without the "Bearer " prefix), or undefined. */

@@ -1,5 +1,5 @@
-// The credentials table: tokens of admins, joining agents and nodes. Only the sha256 of a
-// token's secret part is stored, never the secret.
+// The credentials table: tokens of admins, joining agents and nodes, and the nodes' secrets.
+// Only the sha256 of a secret is stored, never the secret.
 
 import type { Credential } from "./store.js";
 import { sqlWork, type SqlDatabase, type SqlStatement } from "./sql-types.js";
@@ -48,7 +48,7 @@ export class CredentialTable {
     this.listAllStmt = db.prepare("SELECT * FROM credentials ORDER BY created_at, id");
     this.listKindStmt = db.prepare("SELECT * FROM credentials WHERE kind = ? ORDER BY created_at, id");
     this.deleteStmt = db.prepare("DELETE FROM credentials WHERE id = ?");
-    this.deleteNodeStmt = db.prepare("DELETE FROM credentials WHERE node_name = ?");
+    this.deleteNodeStmt = db.prepare("DELETE FROM credentials WHERE node_name = ? AND kind = 'node'");
   }
 
   /** Adds or replaces a credential by id. */
@@ -83,7 +83,7 @@ export class CredentialTable {
     return sqlWork("delete a credential", () => this.deleteStmt.run(id)).changes > 0;
   }
 
-  /** Removes every credential of a node; returns how many there were. */
+  /** Removes a node's bearer credentials (not its node secret); returns how many there were. */
   deleteForNode(nodeName: string): number {
     return sqlWork("delete a node's credentials", () => this.deleteNodeStmt.run(nodeName)).changes;
   }

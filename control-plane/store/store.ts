@@ -65,10 +65,14 @@ export interface WatchHandle {
 export interface Credential {
   /** Public part of the token (`<id>.<secret>`); also the row's key. */
   id: string;
-  kind: "admin" | "join" | "node";
+  /**
+   * admin, join and node: bearer tokens. node-secret: a node's secret ("node password"),
+   * which proves a re-registering agent is that node; never a bearer token.
+   */
+  kind: "admin" | "join" | "node" | "node-secret";
   /** sha256 hex of the secret part; the secret itself is never stored. */
   secretHash: string;
-  /** For node credentials: the node it belongs to. */
+  /** For node credentials and node secrets: the node it belongs to. */
   nodeName?: string;
   description?: string;
   /** Milliseconds since the epoch; absent means it never expires. */
@@ -115,7 +119,7 @@ export interface Store extends StoreWriter {
   getCredential(id: string): Credential | undefined;
   listCredentials(kind?: Credential["kind"]): Credential[];
   deleteCredential(id: string): boolean;
-  /** Removes every credential of a node (when the node is deleted). */
+  /** Removes a node's bearer credentials (kind "node"; its node secret stays). */
   deleteNodeCredentials(nodeName: string): number;
 
   /** Small settings that must survive restarts (e.g. the cluster's uid). */

@@ -96,6 +96,7 @@ describe("joining", () => {
       caPem: pki.caPem,
       nodeName: "node-a",
       token: NODE_TOKEN,
+      sentNodeSecret: true,
     });
     expect(cp.last!.bearer).toBe(NODE_TOKEN);
     const hello = ofType(cp.last, "hello")[0]!;

@@ -2,6 +2,7 @@
 // store in a temporary file, the registration router and the agent socket server, plus a
 // fake agent that speaks the protocol over a real WebSocket.
 
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
@@ -158,7 +159,7 @@ export async function startHarness(): Promise<Harness> {
     register: async (nodeName, labels = {}) => {
       const res = await request("POST", "/agent/v1/register", {
         token: tokens.createJoinToken({}).bearer,
-        body: { nodeName, labels, taints: [] },
+        body: { nodeName, labels, taints: [], nodeSecret: randomBytes(32).toString("base64url") },
       });
       if (res.status !== 200) throw new Error(`register failed: ${res.status} ${res.text}`);
       return (res.json() as { token: string }).token;

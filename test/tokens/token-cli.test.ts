@@ -1,6 +1,7 @@
 // `everynode token` as a user runs it: the real bin/everynode against a real server. A
 // token it creates registers an agent; once deleted it registers nothing.
 
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,7 +24,12 @@ describe("everynode token against a real server", () => {
   });
 
   const register = (bearer: string, nodeName: string) =>
-    cluster.api("POST", AGENT_REGISTER_PATH, { nodeName, labels: {}, taints: [] }, bearer);
+    cluster.api(
+      "POST",
+      AGENT_REGISTER_PATH,
+      { nodeName, labels: {}, taints: [], nodeSecret: randomBytes(32).toString("base64url") },
+      bearer,
+    );
 
   it("creates, lists and deletes a join token; the deleted token no longer registers", async () => {
     const created = await cluster.everynode(["token", "create", "--ttl", "1h", "--description", "rack 7"]);

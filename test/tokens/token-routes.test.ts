@@ -2,6 +2,7 @@
 // TokenService and the registration router beside it: what a token made here can do, and
 // what it can no longer do once deleted or expired.
 
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
@@ -94,7 +95,12 @@ describe("the join-token API (everynode.io/v1 jointokens)", () => {
     });
 
   const register = (bearer: string, nodeName: string): Promise<Reply> =>
-    call("POST", AGENT_REGISTER_PATH, bearer, { nodeName, labels: {}, taints: [] });
+    call("POST", AGENT_REGISTER_PATH, bearer, {
+      nodeName,
+      labels: {},
+      taints: [],
+      nodeSecret: randomBytes(32).toString("base64url"),
+    });
 
   const create = async (spec: Record<string, unknown> = {}): Promise<any> => {
     const res = await call("POST", JOIN_TOKENS_PATH, admin, { spec });
