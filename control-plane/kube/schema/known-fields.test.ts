@@ -16,7 +16,7 @@ import {
   MAX_DEPTH,
   unknownFieldsOf,
 } from "./known-fields.js";
-import { disagreements, vocabularyOf } from "./known-fields-probe.js";
+import { disagreements, vocabularyOf } from "./test-field-probe.js";
 
 type Loose = Record<string, any>;
 const unknown = (resource: string, body: unknown) => {
