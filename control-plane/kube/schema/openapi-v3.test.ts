@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as today from "../../api/openapi.js";
 import { KINDS, REGISTRY } from "../kinds/index.js";
-import { KUBERNETES_DEFINITIONS } from "../openapi/definitions.js";
+import { type Definition, KUBERNETES_DEFINITIONS } from "../openapi/definitions.js";
 import { openApiV3Document, openApiV3Index, toV3Schema } from "./openapi-v3.js";
 import { buildRegistry } from "./registry.js";
 
@@ -100,7 +100,7 @@ describe("components are upstream's definitions", () => {
       { type: "object", additionalProperties: { $ref: "#/components/schemas/Q" } },
     ],
   ])("converts %j", (v2, v3) => {
-    expect(toV3Schema(v2)).toEqual(v3);
+    expect(toV3Schema(v2 as Definition)).toEqual(v3);
   });
 });
 
