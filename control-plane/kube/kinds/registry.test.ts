@@ -6,7 +6,7 @@ import { matchesFields, parseFieldSelector } from "../../api/selectors/field-sel
 import { buildTable } from "../../api/tables/build-table.js";
 import { tutorialDaemonSet } from "../../api/validation/test-manifests.js";
 import { buildRegistry } from "../schema/registry.js";
-import { KINDS, REGISTRY, type StoredResourceName } from "./index.js";
+import { KINDS, REGISTRY, STORED_RESOURCES, type StoredResourceName } from "./index.js";
 import type { KindDescription } from "./kind.js";
 import { resourceTable } from "./resource-table.js";
 import { selectableFields } from "./selectable-fields.js";
@@ -18,6 +18,8 @@ describe("the registry's resource table", () => {
     const table = resourceTable(KINDS);
     expect(table).toEqual(RESOURCES);
     expect(Object.keys(table)).toEqual(Object.keys(RESOURCES));
+    expect(STORED_RESOURCES).toEqual(RESOURCES);
+    expectTypeOf(STORED_RESOURCES).toEqualTypeOf(RESOURCES);
   });
 
   it("names the same resources as ResourceName", () => {
