@@ -86,6 +86,16 @@ describe("components are upstream's definitions", () => {
   });
 
   it.each([
+    ["io.k8s.apimachinery.pkg.util.intstr.IntOrString", [{ type: "integer" }, { type: "string" }]],
+    ["io.k8s.apimachinery.pkg.api.resource.Quantity", [{ type: "string" }, { type: "number" }]],
+  ])("writes %s as a oneOf, so kubectl explain names it", (name, oneOf) => {
+    const schema = doc("apis/apps/v1").components.schemas[name];
+    expect(schema.oneOf).toEqual(oneOf);
+    expect(schema).not.toHaveProperty("type");
+    expect(schema.description).toBe(KUBERNETES_DEFINITIONS[name]?.description);
+  });
+
+  it.each([
     [{ $ref: "#/definitions/X" }, { $ref: "#/components/schemas/X" }],
     [
       { $ref: "#/definitions/X", description: "d" },

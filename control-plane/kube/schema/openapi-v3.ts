@@ -36,6 +36,22 @@ export function toV3Schema(def: Definition): Record<string, unknown> {
   return Object.keys(out).length === 0 ? target : { allOf: [target], ...out };
 }
 
+// In v3 the API server writes these scalars as a oneOf of their JSON types (v2 has one type
+// and a format), so that kubectl explain names them: <IntOrString>, <Quantity>.
+const ONE_OF: Record<string, string[]> = {
+  "io.k8s.apimachinery.pkg.util.intstr.IntOrString": ["integer", "string"],
+  "io.k8s.apimachinery.pkg.api.resource.Quantity": ["string", "number"],
+};
+
+/** A named definition as a v3 component schema. */
+export function toV3Component(name: string, def: Definition): Record<string, unknown> {
+  const schema = toV3Schema(def);
+  const types = Object.hasOwn(ONE_OF, name) ? ONE_OF[name] : undefined;
+  if (types === undefined) return schema;
+  const { type: _type, ...rest } = schema;
+  return { ...rest, oneOf: types.map((t) => ({ type: t })) };
+}
+
 /** The kinds published in OpenAPI and discovery: today, those the generic handlers serve. */
 export const publishedKinds = (r: Registry): KindDescription[] =>
   r.kinds.filter((k) => k.servedBy === "store");
@@ -44,7 +60,10 @@ function documentOf(defs: Definitions, kinds: KindDescription[]): object {
   const paths = Object.assign({}, ...kinds.map(pathsOfKind)) as Record<string, unknown>;
   const roots = [...refsIn(paths)].map((r) => r.slice(V3_PREFIX.length));
   const schemas = Object.fromEntries(
-    reachableDefinitions(defs, roots).map((n) => [n, toV3Schema(definitionNamed(defs, n) as Definition)]),
+    reachableDefinitions(defs, roots).map((n) => [
+      n,
+      toV3Component(n, definitionNamed(defs, n) as Definition),
+    ]),
   );
   return {
     openapi: "3.0.0",
