@@ -1,0 +1,31 @@
+// apps/v1 DaemonSet: everynode's reason to be. Defaults, validation and a selector that
+// never changes after create.
+
+import type { DaemonSet } from "../../../shared/api-types.js";
+import { applyDaemonSetDefaults } from "../../api/defaults.js";
+import { daemonSetPrinter } from "../../api/tables/daemonset-printer.js";
+import { validateDaemonSet } from "../../api/validation/index.js";
+import { ALL_VERBS, defineKind, STATUS } from "./kind.js";
+
+export const daemonSetKind = defineKind({
+  group: "apps",
+  version: "v1",
+  kind: "DaemonSet",
+  listKind: "DaemonSetList",
+  resource: "daemonsets",
+  singular: "daemonset",
+  namespaced: true,
+  shortNames: ["ds"],
+  categories: ["all"],
+  verbs: ALL_VERBS,
+  subresources: [STATUS],
+  servedBy: "store",
+  definition: "io.k8s.api.apps.v1.DaemonSet",
+  immutable: ["spec.selector"],
+  fieldSelectors: {},
+  hooks: {
+    defaults: (o) => applyDaemonSetDefaults(o as DaemonSet),
+    validate: (o, old) => validateDaemonSet(o as DaemonSet, old as DaemonSet | undefined),
+    printer: daemonSetPrinter,
+  },
+});

@@ -1,0 +1,180 @@
+// shared/api-types.ts is the hand-written TypeScript view of the fields everynode's code
+// reads and writes. This test keeps it honest against the vendored definitions: every
+// property of the mapped interfaces (and of their inline object types) must exist at the
+// same place upstream, and a property typed with another mapped interface must point at
+// that interface's definition.
+
+import { readFileSync } from "node:fs";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { deref } from "../schema/overlay.js";
+import { type Definition, KUBERNETES_DEFINITIONS, META_V1 } from "./definitions.js";
+
+const CORE = "io.k8s.api.core.v1";
+const APPS = "io.k8s.api.apps.v1";
+
+/** Interface → the definition it is a view of. */
+const VIEWS: Record<string, string> = {
+  OwnerReference: `${META_V1}.OwnerReference`,
+  ObjectMeta: `${META_V1}.ObjectMeta`,
+  ListMeta: `${META_V1}.ListMeta`,
+  LabelSelectorRequirement: `${META_V1}.LabelSelectorRequirement`,
+  LabelSelector: `${META_V1}.LabelSelector`,
+  Status: `${META_V1}.Status`,
+  StatusCause: `${META_V1}.StatusCause`,
+  Taint: `${CORE}.Taint`,
+  Toleration: `${CORE}.Toleration`,
+  NodeSelectorRequirement: `${CORE}.NodeSelectorRequirement`,
+  NodeSelectorTerm: `${CORE}.NodeSelectorTerm`,
+  NodeSelector: `${CORE}.NodeSelector`,
+  Affinity: `${CORE}.Affinity`,
+  EnvVar: `${CORE}.EnvVar`,
+  ContainerPort: `${CORE}.ContainerPort`,
+  VolumeMount: `${CORE}.VolumeMount`,
+  Volume: `${CORE}.Volume`,
+  ResourceRequirements: `${CORE}.ResourceRequirements`,
+  Container: `${CORE}.Container`,
+  PodSpec: `${CORE}.PodSpec`,
+  PodTemplateSpec: `${CORE}.PodTemplateSpec`,
+  PodCondition: `${CORE}.PodCondition`,
+  ContainerState: `${CORE}.ContainerState`,
+  ContainerStatus: `${CORE}.ContainerStatus`,
+  PodStatus: `${CORE}.PodStatus`,
+  Pod: `${CORE}.Pod`,
+  NodeCondition: `${CORE}.NodeCondition`,
+  NodeAddress: `${CORE}.NodeAddress`,
+  NodeSystemInfo: `${CORE}.NodeSystemInfo`,
+  NodeSpec: `${CORE}.NodeSpec`,
+  NodeStatus: `${CORE}.NodeStatus`,
+  Node: `${CORE}.Node`,
+  Namespace: `${CORE}.Namespace`,
+  ObjectReference: `${CORE}.ObjectReference`,
+  KubeEvent: `${CORE}.Event`,
+  DaemonSetUpdateStrategy: `${APPS}.DaemonSetUpdateStrategy`,
+  DaemonSetSpec: `${APPS}.DaemonSetSpec`,
+  DaemonSetStatus: `${APPS}.DaemonSetStatus`,
+  DaemonSet: `${APPS}.DaemonSet`,
+  ControllerRevision: `${APPS}.ControllerRevision`,
+};
+
+const source = ts.createSourceFile(
+  "api-types.ts",
+  readFileSync(new URL("../../../shared/api-types.ts", import.meta.url), "utf8"),
+  ts.ScriptTarget.Latest,
+);
+const interfaces = new Map<string, ts.InterfaceDeclaration>();
+source.forEachChild((node) => {
+  if (ts.isInterfaceDeclaration(node)) interfaces.set(node.name.text, node);
+});
+
+/** The members of an interface with those of the interfaces it extends. */
+function membersOf(decl: ts.InterfaceDeclaration): ts.TypeElement[] {
+  const inherited = (decl.heritageClauses ?? []).flatMap((h) =>
+    h.types.flatMap((t) => {
+      const base = ts.isIdentifier(t.expression) ? interfaces.get(t.expression.text) : undefined;
+      return base ? membersOf(base) : [];
+    }),
+  );
+  return [...inherited, ...decl.members];
+}
+
+/** The object-ish part of a type: an interface name, an inline literal, or none. */
+function shapeOf(type: ts.TypeNode | undefined): {
+  list: boolean;
+  ref?: string;
+  literal?: ts.TypeLiteralNode;
+} {
+  if (!type) return { list: false };
+  if (ts.isArrayTypeNode(type)) return { ...shapeOf(type.elementType), list: true };
+  if (ts.isUnionTypeNode(type)) {
+    for (const t of type.types) {
+      const s = shapeOf(t);
+      if (s.ref || s.literal) return s;
+    }
+    return { list: false };
+  }
+  if (ts.isTypeLiteralNode(type)) return { list: false, literal: type };
+  if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && interfaces.has(type.typeName.text))
+    return { list: false, ref: type.typeName.text };
+  return { list: false };
+}
+
+/** Where the members disagree with the definition, as `Interface.path: problem` lines. */
+function drift(members: readonly ts.TypeElement[], def: Definition, path: string): string[] {
+  const problems: string[] = [];
+  const props = deref(KUBERNETES_DEFINITIONS, def).def.properties ?? {};
+  for (const m of members) {
+    if (!ts.isPropertySignature(m) || !m.name || !(ts.isIdentifier(m.name) || ts.isStringLiteral(m.name)))
+      continue;
+    const name = m.name.text;
+    const at = `${path}.${name}`;
+    if (!Object.hasOwn(props, name)) {
+      problems.push(`${at}: not an upstream field`);
+      continue;
+    }
+    let upstream = props[name] as Definition;
+    const shape = shapeOf(m.type);
+    if (shape.list) {
+      const resolved = deref(KUBERNETES_DEFINITIONS, upstream).def;
+      if (resolved.type !== "array" || !resolved.items) {
+        problems.push(`${at}: a list here, not upstream`);
+        continue;
+      }
+      upstream = resolved.items;
+    }
+    if (shape.ref) {
+      const expected = VIEWS[shape.ref];
+      const actual = deref(KUBERNETES_DEFINITIONS, upstream).name;
+      if (expected !== undefined && actual !== expected)
+        problems.push(`${at}: ${shape.ref} here, ${actual} upstream`);
+    } else if (shape.literal) {
+      problems.push(...drift(shape.literal.members, upstream, at));
+    }
+  }
+  return problems;
+}
+
+describe("shared/api-types.ts against the vendored definitions", () => {
+  it("has every interface the test maps, and the test maps every object interface", () => {
+    for (const name of Object.keys(VIEWS)) expect(interfaces.has(name), name).toBe(true);
+    const unmapped = [...interfaces.keys()].filter((n) => !Object.hasOwn(VIEWS, n));
+    // Generic shapes, no one kind's: any object, list, the type fields, a watch event.
+    expect(unmapped.sort()).toEqual(["KubeList", "KubeObject", "TypeMeta", "WatchEvent"]);
+  });
+
+  it.each(Object.entries(VIEWS))("%s is a view of %s", (name, definition) => {
+    const decl = interfaces.get(name) as ts.InterfaceDeclaration;
+    const def = KUBERNETES_DEFINITIONS[definition] as Definition;
+    expect(drift(membersOf(decl), def, name)).toEqual([]);
+  });
+
+  it.each([
+    [
+      "interface X { nodeName?: string; nodeNmae?: string }",
+      "PodSpec",
+      ["X.nodeNmae: not an upstream field"],
+    ],
+    [
+      "interface X { containers: { nmae: string }[] }",
+      "PodSpec",
+      ["X.containers.nmae: not an upstream field"],
+    ],
+    [
+      "interface X { containers: Toleration[] }",
+      "PodSpec",
+      [`X.containers: Toleration here, ${CORE}.Container upstream`],
+    ],
+    ["interface X { nodeName: string[] }", "PodSpec", ["X.nodeName: a list here, not upstream"]],
+    [
+      "interface X { lastState: { runing?: {} } }",
+      "ContainerStatus",
+      ["X.lastState.runing: not an upstream field"],
+    ],
+  ])("notices %s against %s", (text, definition, problems) => {
+    const fake = ts.createSourceFile("x.ts", text, ts.ScriptTarget.Latest);
+    const decl = fake.statements[0] as ts.InterfaceDeclaration;
+    expect(drift(decl.members, KUBERNETES_DEFINITIONS[`${CORE}.${definition}`] as Definition, "X")).toEqual(
+      problems,
+    );
+  });
+});

@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import * as today from "../../api/openapi.js";
+import { KINDS, REGISTRY } from "../kinds/index.js";
+import { type Definition, KUBERNETES_DEFINITIONS } from "../openapi/definitions.js";
+import { openApiV3Document, openApiV3Index, toV3Schema } from "./openapi-v3.js";
+import { buildRegistry } from "./registry.js";
+
+type Doc = {
+  openapi: string;
+  info: object;
+  paths: Record<string, Record<string, any>>;
+  components: { schemas: Record<string, any> };
+};
+const doc = (gv: string) => openApiV3Document(REGISTRY, gv) as Doc;
+const todays = (gv: string) => today.openApiV3Document(gv) as Doc;
+
+describe("the OpenAPI v3 documents against today's", () => {
+  it.each(["api/v1", "apis/apps/v1"])("%s has today's paths and operations", (gv) => {
+    const mine = structuredClone(doc(gv).paths);
+    const theirs = structuredClone(todays(gv).paths);
+    // The one difference: namespaces cannot be deleted as a collection (as discovery says).
+    if (gv === "api/v1") {
+      expect(theirs["/api/v1/namespaces"]?.["delete"]?.operationId).toBe("deleteCoreV1CollectionNamespace");
+      expect(mine["/api/v1/namespaces"]).not.toHaveProperty("delete");
+      delete theirs["/api/v1/namespaces"]?.["delete"];
+    }
+    expect(mine).toEqual(theirs);
+    expect(Object.keys(mine)).toEqual(Object.keys(theirs));
+  });
+
+  it("has today's info and index layout", () => {
+    expect(doc("api/v1").info).toEqual(todays("api/v1").info);
+    expect(doc("api/v1").openapi).toBe("3.0.0");
+    const index = openApiV3Index(REGISTRY) as { paths: Record<string, { serverRelativeURL: string }> };
+    expect(Object.keys(index.paths)).toEqual(Object.keys((today.openApiV3Index() as typeof index).paths));
+    expect(index.paths["apis/apps/v1"]?.serverRelativeURL).toMatch(
+      /^\/openapi\/v3\/apis\/apps\/v1\?hash=[0-9A-F]{128}$/,
+    );
+    expect(openApiV3Index(REGISTRY)).toEqual(index);
+  });
+
+  it("is undefined for a group version everynode does not serve", () => {
+    expect(openApiV3Document(REGISTRY, "apis/batch/v1")).toBeUndefined();
+    expect(openApiV3Document(REGISTRY, "apis/coordination.k8s.io/v1")).toBeUndefined();
+  });
+});
+
+describe("components are upstream's definitions", () => {
+  it.each(["api/v1", "apis/apps/v1"])("every $ref of %s resolves inside the document", (gv) => {
+    const d = doc(gv);
+    const refs = JSON.stringify(d).match(/"\$ref":"[^"]+"/g) ?? [];
+    expect(refs.length).toBeGreaterThan(100);
+    for (const r of refs) {
+      const name = r.slice('"$ref":"#/components/schemas/'.length, -1);
+      expect(r).toContain("#/components/schemas/");
+      expect(d.components.schemas[name], name).toBeDefined();
+    }
+  });
+
+  it("documents only the group version's kinds and what they reach", () => {
+    const core = Object.keys(doc("api/v1").components.schemas);
+    expect(core).toContain("io.k8s.api.core.v1.PodSpec");
+    expect(core.some((n) => n.startsWith("io.k8s.api.apps."))).toBe(false);
+    const apps = Object.keys(doc("apis/apps/v1").components.schemas);
+    expect(apps).toContain("io.k8s.api.core.v1.PodSpec");
+    expect(apps).not.toContain("io.k8s.api.core.v1.Node");
+  });
+
+  it("lets kubectl explain ds.spec.updateStrategy.rollingUpdate.maxSurge find upstream's text", () => {
+    const schemas = doc("apis/apps/v1").components.schemas;
+    const follow = (s: any): any => {
+      const ref = s.$ref ?? s.allOf?.[0]?.$ref;
+      return ref ? schemas[ref.slice("#/components/schemas/".length)] : s;
+    };
+    let s = schemas["io.k8s.api.apps.v1.DaemonSet"];
+    expect(s["x-kubernetes-group-version-kind"]).toEqual([
+      { group: "apps", kind: "DaemonSet", version: "v1" },
+    ]);
+    for (const f of ["spec", "updateStrategy", "rollingUpdate"]) s = follow(s.properties[f]);
+    expect(s.description).toBe(
+      KUBERNETES_DEFINITIONS["io.k8s.api.apps.v1.RollingUpdateDaemonSet"]?.description,
+    );
+    expect(s.properties.maxSurge.description).toMatch(
+      /^The maximum number of nodes with an existing available DaemonSet pod/,
+    );
+  });
+
+  it.each([
+    ["io.k8s.apimachinery.pkg.util.intstr.IntOrString", [{ type: "integer" }, { type: "string" }]],
+    ["io.k8s.apimachinery.pkg.api.resource.Quantity", [{ type: "string" }, { type: "number" }]],
+  ])("writes %s as a oneOf, so kubectl explain names it", (name, oneOf) => {
+    const schema = doc("apis/apps/v1").components.schemas[name];
+    expect(schema.oneOf).toEqual(oneOf);
+    expect(schema).not.toHaveProperty("type");
+    expect(schema.description).toBe(KUBERNETES_DEFINITIONS[name]?.description);
+  });
+
+  it.each([
+    [{ $ref: "#/definitions/X" }, { $ref: "#/components/schemas/X" }],
+    [
+      { $ref: "#/definitions/X", description: "d" },
+      { allOf: [{ $ref: "#/components/schemas/X" }], description: "d" },
+    ],
+    [
+      { type: "array", items: { $ref: "#/definitions/X" }, "x-kubernetes-list-type": "atomic" },
+      { type: "array", items: { $ref: "#/components/schemas/X" }, "x-kubernetes-list-type": "atomic" },
+    ],
+    [
+      { type: "object", additionalProperties: { $ref: "#/definitions/Q" } },
+      { type: "object", additionalProperties: { $ref: "#/components/schemas/Q" } },
+    ],
+  ])("converts %j", (v2, v3) => {
+    expect(toV3Schema(v2 as Definition)).toEqual(v3);
+  });
+});
+
+describe("kinds with routers of their own", () => {
+  it("get paths from their verbs when published: a Lease has only get", () => {
+    const leases = buildRegistry(
+      KINDS.map((k) => (k.resource === "leases" ? { ...k, servedBy: "store" as const } : k)),
+    );
+    const d = openApiV3Document(leases, "apis/coordination.k8s.io/v1") as Doc;
+    expect(Object.keys(d.paths)).toEqual([
+      "/apis/coordination.k8s.io/v1/namespaces/{namespace}/leases/{name}",
+    ]);
+    const item = d.paths["/apis/coordination.k8s.io/v1/namespaces/{namespace}/leases/{name}"] ?? {};
+    expect(Object.keys(item)).toEqual(["get", "parameters"]);
+    expect(item["get"].operationId).toBe("readCoordinationV1NamespacedLease");
+    expect(d.components.schemas).toHaveProperty(["io.k8s.api.coordination.v1.LeaseSpec"]);
+  });
+});
