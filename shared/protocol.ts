@@ -28,8 +28,53 @@ export const CLOSE_CODES = {
   superseded: 4002,
   /** The node was deleted: the agent removes its pods, then re-registers (unless leaving). */
   nodeDeleted: 4003,
+  /** The agent sent more messages than its rate allows: it reconnects after the longest back-off. */
+  tooManyMessages: 4004,
   /** The server is shutting down: reconnect with back-off. */
   goingAway: 1001,
+  /** A message was larger than the server accepts at all (sent by the WebSocket library). */
+  messageTooBig: 1009,
+} as const;
+
+/**
+ * What the server accepts from one agent. A message over its type's size, or with more
+ * entries than allowed, closes the connection with `protocolError`; an agent that sends
+ * faster than its rate closes with `tooManyMessages`. The agent keeps within these itself:
+ * its status reporter sends at most `statusesPerBatch` statuses in at most
+ * `statusBatchBytes`, and its log streamer sends chunks of at most `logChunkBytes`.
+ */
+export const AGENT_LIMITS = {
+  /** The WebSocket's largest frame: nothing larger is even read. */
+  maxMessageBytes: 4 * 1024 * 1024,
+  /** Per type, the largest message (JSON bytes). */
+  messageBytes: {
+    hello: 64 * 1024,
+    heartbeat: 1024,
+    podStatus: 4 * 1024 * 1024,
+    logData: 1024 * 1024,
+    logEnd: 16 * 1024,
+    goodbye: 4 * 1024,
+  },
+  /** Statuses in one podStatus message. */
+  podStatusEntries: 250,
+  /** What the agent's status reporter puts in one message (well within the server's limits). */
+  statusesPerBatch: 100,
+  statusBatchBytes: 1024 * 1024,
+  /** Log bytes in one logData message, before base64. */
+  logChunkBytes: 256 * 1024,
+  /** nodeName, requestId: bytes. */
+  nameBytes: 253,
+  /** logEnd error messages and goodbye reasons: bytes. */
+  textBytes: 2048,
+  /** Per connection: a token bucket of messages (a podStatus costs one more per 10 statuses)... */
+  messagesPerSecond: 200,
+  messageBurst: 1000,
+  statusesPerToken: 10,
+  /** ...and one of bytes; past it the server stops reading the socket until the bucket refills. */
+  bytesPerSecond: 8 * 1024 * 1024,
+  byteBurst: 32 * 1024 * 1024,
+  /** Refused statuses named in one ack (the rest are counted in the server's log). */
+  refusedPerAck: 20,
 } as const;
 
 // ------------------------------------------------------------------ registration (HTTP)
@@ -137,10 +182,20 @@ export interface AssignmentsMessage {
   pods: Pod[];
 }
 
+/** A status the server would not store, and why (the agent logs it; resending would not help). */
+export interface RefusedStatus {
+  namespace: string;
+  name: string;
+  uid: string;
+  reason: string;
+}
+
 export interface AckMessage {
   v: 1;
   type: "ack";
   seq: number;
+  /** Statuses of this message that failed validation (at most AGENT_LIMITS.refusedPerAck). */
+  refused?: RefusedStatus[];
 }
 
 export interface LogRequestMessage {
@@ -208,7 +263,10 @@ function parseEnvelope(raw: string | Buffer, maxBytes: number): Record<string, u
 }
 
 /** Validates a message from an agent; throws a ProtocolError naming what is wrong. */
-export function decodeAgentMessage(raw: string | Buffer, maxBytes = 16 * 1024 * 1024): AgentMessage {
+export function decodeAgentMessage(
+  raw: string | Buffer,
+  maxBytes: number = AGENT_LIMITS.maxMessageBytes,
+): AgentMessage {
   const m = parseEnvelope(raw, maxBytes);
   switch (m.type) {
     case "hello": {
@@ -268,6 +326,7 @@ export function decodeServerMessage(raw: string | Buffer, maxBytes = 64 * 1024 *
       return m as unknown as AssignmentsMessage;
     case "ack":
       num(m, "seq");
+      if (m.refused !== undefined && !Array.isArray(m.refused)) fail(`field "refused" must be an array`);
       return m as unknown as AckMessage;
     case "logRequest":
       str(m, "requestId");

@@ -1,13 +1,20 @@
 // Serves the control plane's log requests: finds the pod's container (or its previous
-// attempt), streams its logs back as base64 `logData` chunks and ends with `logEnd`;
-// a `logCancel` stops a follow.
+// attempt), streams its logs back as base64 `logData` chunks (gathered to at most
+// AGENT_LIMITS.logChunkBytes, log-chunker.ts) and ends with `logEnd`; a `logCancel` stops a
+// follow.
 
 import type { Clock } from "../../shared/clock.js";
 import { EverynodeError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/logger.js";
+import { truncateUtf8 } from "../../shared/limits.js";
 import type { AgentMessage, LogEndMessage, LogRequestMessage } from "../../shared/protocol.js";
+import { AGENT_LIMITS } from "../../shared/protocol.js";
 import type { ContainerRuntime, ObservedContainer } from "../runtime/container-runtime.js";
 import { LABELS, nodeFilter, parseLabels } from "../runtime/labels.js";
+import { LogChunker } from "./log-chunker.js";
+
+/** How long log bytes wait for more before they are sent (a follow shows lines this late at most). */
+const LOG_WINDOW_MS = 100;
 
 export interface LogStreamerOptions {
   runtime: ContainerRuntime;
@@ -47,7 +54,10 @@ export class LogStreamer {
   }
 
   private end(requestId: string, error?: LogEndMessage["error"]): void {
-    this.o.send({ v: 1, type: "logEnd", requestId, ...(error ? { error } : {}) });
+    const told = error
+      ? { error: { ...error, message: truncateUtf8(error.message, AGENT_LIMITS.textBytes) } }
+      : {};
+    this.o.send({ v: 1, type: "logEnd", requestId, ...told });
   }
 
   private async serve(req: LogRequestMessage, signal: AbortSignal): Promise<void> {
@@ -67,27 +77,38 @@ export class LogStreamer {
         return;
       }
       let left = req.limitBytes ?? Infinity;
+      const chunker = new LogChunker({
+        clock: this.o.clock,
+        chunkBytes: AGENT_LIMITS.logChunkBytes,
+        windowMs: LOG_WINDOW_MS,
+        emit: (part) =>
+          this.o.send({ v: 1, type: "logData", requestId: req.requestId, data: part.toString("base64") }),
+      });
       const limiter = new AbortController();
       signal.addEventListener("abort", () => limiter.abort(), { once: true });
-      await this.o.runtime.logs(
-        target.id,
-        {
-          follow: req.follow,
-          timestamps: req.timestamps,
-          ...(req.tailLines !== undefined ? { tailLines: req.tailLines } : {}),
-          ...(req.sinceSeconds !== undefined
-            ? { since: Math.floor(this.o.clock.now() / 1000) - req.sinceSeconds }
-            : {}),
-        },
-        (chunk) => {
-          if (left <= 0 || limiter.signal.aborted) return;
-          const part = chunk.length > left ? chunk.subarray(0, left) : chunk;
-          left -= part.length;
-          this.o.send({ v: 1, type: "logData", requestId: req.requestId, data: part.toString("base64") });
-          if (left <= 0) limiter.abort();
-        },
-        limiter.signal,
-      );
+      try {
+        await this.o.runtime.logs(
+          target.id,
+          {
+            follow: req.follow,
+            timestamps: req.timestamps,
+            ...(req.tailLines !== undefined ? { tailLines: req.tailLines } : {}),
+            ...(req.sinceSeconds !== undefined
+              ? { since: Math.floor(this.o.clock.now() / 1000) - req.sinceSeconds }
+              : {}),
+          },
+          (chunk) => {
+            if (left <= 0 || limiter.signal.aborted) return;
+            const part = chunk.length > left ? chunk.subarray(0, left) : chunk;
+            left -= part.length;
+            chunker.push(part);
+            if (left <= 0) limiter.abort();
+          },
+          limiter.signal,
+        );
+      } finally {
+        chunker.flush();
+      }
       this.end(req.requestId);
     } catch (e) {
       const notFound = e instanceof EverynodeError && e.code === "NotFound";

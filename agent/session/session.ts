@@ -40,11 +40,16 @@ export interface SessionOptions {
 
 const CLOSE_REASONS: Record<number, string> = {
   [CLOSE_CODES.protocolError]: "of a protocol error",
+  [CLOSE_CODES.tooManyMessages]: "the agent sent too many messages",
+  [CLOSE_CODES.messageTooBig]: "the agent sent a message larger than the server accepts",
   [CLOSE_CODES.unauthorized]: "the server no longer accepts the node credential",
   [CLOSE_CODES.superseded]: "another connection for this node replaced this one",
   [CLOSE_CODES.nodeDeleted]: "the node was deleted",
   [CLOSE_CODES.goingAway]: "the server is shutting down",
 };
+
+/** An attempt number whose back-off is the policy's longest. */
+const SLOWEST_ATTEMPT = Math.ceil(Math.log2(RECONNECT_BACKOFF.maxMs / RECONNECT_BACKOFF.initialMs));
 
 export class Session {
   private socket: ControlPlaneSocket | undefined;
@@ -110,8 +115,13 @@ export class Session {
         why = closed.reason
           ? `the connection closed (${closed.code}: ${closed.reason})`
           : `the connection closed (${closed.code})`;
-        if (CLOSE_REASONS[closed.code]) why = `the connection closed because ${CLOSE_REASONS[closed.code]}`;
+        const known = CLOSE_REASONS[closed.code];
+        // The server's own words say what was wrong (which field, which limit).
+        if (known)
+          why = `the connection closed because ${known}${closed.reason ? ` (${closed.reason})` : ""}`;
         if (closed.code === CLOSE_CODES.unauthorized) rejoin = true;
+        // Sending too much is not cured by coming back at once: wait the longest back-off.
+        if (closed.code === CLOSE_CODES.tooManyMessages) attempt = Math.max(attempt, SLOWEST_ATTEMPT);
         if (closed.code === CLOSE_CODES.nodeDeleted) {
           this.o.logger.warn("the node was deleted: removing its containers");
           await this.o.worker.removeAll();
@@ -187,6 +197,13 @@ export class Session {
         }
         break;
       case "ack":
+        for (const r of m.refused ?? []) {
+          // Acked all the same: sending it again would be refused again. The next change is sent.
+          this.o.logger.warn("the control plane refused a pod status", {
+            pod: `${String(r.namespace)}/${String(r.name)}`,
+            reason: String(r.reason),
+          });
+        }
         this.o.reporter.ack(m.seq);
         break;
       case "logRequest":

@@ -6,7 +6,7 @@ import type { Node } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
 import { EverynodeError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/logger.js";
-import type { AgentMessage, HelloMessage } from "../../shared/protocol.js";
+import type { AckMessage, AgentMessage, HelloMessage } from "../../shared/protocol.js";
 import { CLOSE_CODES, PROTOCOL_VERSION } from "../../shared/protocol.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { NodeLiveness } from "../nodes/node-liveness.js";
@@ -126,8 +126,10 @@ export class AgentSessions {
         this.deps.liveness.heartbeat(nodeName);
         return;
       case "podStatus":
-        this.deps.ingest.accept(nodeName, message, () => {
-          connection.send({ v: PROTOCOL_VERSION, type: "ack", seq: message.seq }).catch(() => {});
+        this.deps.ingest.accept(nodeName, message, (refused) => {
+          const ack: AckMessage = { v: PROTOCOL_VERSION, type: "ack", seq: message.seq };
+          if (refused.length > 0) ack.refused = refused;
+          connection.send(ack).catch(() => {});
         });
         return;
       case "logData":

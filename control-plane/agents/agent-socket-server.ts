@@ -1,6 +1,7 @@
 // The control plane's only WebSocket code: upgrades on AGENT_CONNECT_PATH authenticated by
-// a node credential, pings to find dead sockets, and decoding at the edge. What a message
-// means is the session logic's business (agent-sessions.ts).
+// a node credential, pings to find dead sockets, and the checks at the edge: each message's
+// size and rate (rate-limit.ts), its decoding and its validation (message-validation.ts).
+// What a message means is the session logic's business (agent-sessions.ts).
 
 import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { Server as HttpsServer } from "node:https";
@@ -11,8 +12,11 @@ import type { Clock } from "../../shared/clock.js";
 import { isEverynodeError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/logger.js";
 import type { AgentMessage, ServerMessage } from "../../shared/protocol.js";
-import { AGENT_CONNECT_PATH, CLOSE_CODES, decodeAgentMessage } from "../../shared/protocol.js";
+import { truncateUtf8 } from "../../shared/limits.js";
+import { AGENT_CONNECT_PATH, AGENT_LIMITS, CLOSE_CODES, decodeAgentMessage } from "../../shared/protocol.js";
 import type { Authenticator } from "../auth/principal.js";
+import { checkAgentMessage } from "./message-validation.js";
+import { MessageBudget, type BudgetLimits } from "./rate-limit.js";
 import type { AgentConnection } from "./session-registry.js";
 
 /** What the session logic does with one connection's messages. */
@@ -27,8 +31,10 @@ export interface AgentSocketServerDeps {
   logger: Logger;
   /** Called once per authenticated connection. */
   onConnection(connection: AgentConnection): ConnectionHandler;
-  /** Largest message accepted from an agent. */
+  /** Largest message accepted from an agent (AGENT_LIMITS.maxMessageBytes). */
   maxPayloadBytes?: number;
+  /** Per-connection rates (AGENT_LIMITS by default). */
+  limits?: Partial<BudgetLimits>;
   /** How often sockets are pinged; a socket that missed the previous pong is dropped. */
   pingIntervalMs?: number;
 }
@@ -38,7 +44,8 @@ export interface AgentSocketServer {
   close(): Promise<void>;
 }
 
-const DEFAULT_MAX_PAYLOAD = 16 * 1024 * 1024;
+/** A WebSocket close reason may carry at most 123 bytes. */
+const MAX_CLOSE_REASON = 123;
 
 function rejectUpgrade(socket: Duplex, status: number, text: string): void {
   const body = JSON.stringify({
@@ -59,6 +66,12 @@ function asBuffer(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (Array.isArray(data)) return Buffer.concat(data);
   return Buffer.from(data);
+}
+
+/** Message tokens a message costs: statuses make work per entry. */
+function messageCost(message: AgentMessage): number {
+  if (message.type !== "podStatus") return 1;
+  return 1 + Math.floor(message.statuses.length / AGENT_LIMITS.statusesPerToken);
 }
 
 /** Wraps a ws socket as an AgentConnection. */
@@ -85,7 +98,14 @@ export function attachAgentSocketServer(
   server: HttpServer | HttpsServer,
   deps: AgentSocketServerDeps,
 ): AgentSocketServer {
-  const maxPayload = deps.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD;
+  const maxPayload = deps.maxPayloadBytes ?? AGENT_LIMITS.maxMessageBytes;
+  const limits: BudgetLimits = {
+    messagesPerSecond: AGENT_LIMITS.messagesPerSecond,
+    messageBurst: AGENT_LIMITS.messageBurst,
+    bytesPerSecond: AGENT_LIMITS.bytesPerSecond,
+    byteBurst: AGENT_LIMITS.byteBurst,
+    ...deps.limits,
+  };
   const wss = new WebSocketServer({ noServer: true, maxPayload });
   const alive = new WeakMap<WebSocket, boolean>();
   const log = deps.logger.child({ component: "agent-socket" });
@@ -112,23 +132,44 @@ export function attachAgentSocketServer(
     alive.set(ws, true);
     ws.on("pong", () => alive.set(ws, true));
     const handler = deps.onConnection(connectionOf(ws, nodeName, credentialId));
+    const budget = new MessageBudget(limits, deps.clock.now());
+    const refuse = (code: number, why: string): void => {
+      nodeLog.warn("refused a message from the agent, closing its socket", {
+        reason: truncateUtf8(why, 1024),
+      });
+      ws.close(code, truncateUtf8(why, MAX_CLOSE_REASON));
+    };
     ws.on("message", (data) => {
       // After we closed it (bad message, superseded), nothing more it says counts.
       if (ws.readyState !== WebSocket.OPEN) return;
+      const raw = asBuffer(data);
+      const pauseMs = budget.bytesReceived(raw.length, deps.clock.now());
+      if (pauseMs > 0 && !ws.isPaused) {
+        // Past its byte budget the agent is slowed down (TCP pushes back), not cut off.
+        ws.pause();
+        deps.clock.sleep(pauseMs).then(
+          () => ws.resume(),
+          () => ws.resume(),
+        );
+      }
       let message: AgentMessage;
       try {
-        message = decodeAgentMessage(asBuffer(data), maxPayload);
+        message = decodeAgentMessage(raw, maxPayload);
+        checkAgentMessage(message, raw.length);
       } catch (e) {
-        nodeLog.warn("bad message from agent, closing its socket", { err: e });
-        ws.close(CLOSE_CODES.protocolError, "protocol error");
+        refuse(CLOSE_CODES.protocolError, `protocol error: ${(e as Error).message}`);
+        return;
+      }
+      const tooMany = budget.messageReceived(messageCost(message), deps.clock.now());
+      if (tooMany) {
+        refuse(CLOSE_CODES.tooManyMessages, `too many messages: ${tooMany}`);
         return;
       }
       try {
         handler.message(message);
       } catch (e) {
         if (isEverynodeError(e) && e.code === "ProtocolError") {
-          nodeLog.warn("bad message from agent, closing its socket", { err: e });
-          ws.close(CLOSE_CODES.protocolError, "protocol error");
+          refuse(CLOSE_CODES.protocolError, `protocol error: ${e.message}`);
         } else {
           nodeLog.error("handling an agent message failed", { type: message.type, err: e });
         }

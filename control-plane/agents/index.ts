@@ -14,6 +14,7 @@ import { attachAgentSocketServer } from "./agent-socket-server.js";
 import { Dispatcher } from "./dispatcher.js";
 import { LogRelay } from "./log-relay.js";
 import type { PodLogStreamer } from "./pod-log-streamer.js";
+import type { BudgetLimits } from "./rate-limit.js";
 import { SessionRegistry } from "./session-registry.js";
 import { StatusIngest } from "./status-ingest.js";
 
@@ -32,6 +33,10 @@ export interface AgentEndpointsDeps {
   /** Dispatcher debounce (50 ms) and status flush interval (100 ms), for tests and benchmarks. */
   dispatchDebounceMs?: number;
   statusFlushMs?: number;
+  /** How often dropped statuses are summed up in the log (10 s by default). */
+  statusWarningIntervalMs?: number;
+  /** Per-connection message and byte rates (AGENT_LIMITS by default). */
+  limits?: Partial<BudgetLimits>;
 }
 
 export interface AgentEndpoints {
@@ -59,6 +64,9 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     logger,
     events: deps.events,
     ...(deps.statusFlushMs !== undefined ? { flushIntervalMs: deps.statusFlushMs } : {}),
+    ...(deps.statusWarningIntervalMs !== undefined
+      ? { warningIntervalMs: deps.statusWarningIntervalMs }
+      : {}),
   });
   const logs = new LogRelay({ registry, logger });
   const sessions = new AgentSessions({
@@ -80,6 +88,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     clock: deps.clock,
     logger,
     onConnection: (connection) => sessions.onConnection(connection),
+    ...(deps.limits ? { limits: deps.limits } : {}),
   });
 
   return {

@@ -1,16 +1,22 @@
-// Pod statuses from agents: checked (the pod exists, has that uid and is bound to the
-// reporting node), coalesced latest-wins per pod, and written in one transaction every
-// ~100 ms or 500 statuses. A report is acked once the flush that holds it committed; a
-// dropped status is acked too, since sending it again would not make it valid.
+// Pod statuses from agents: validated (message-validation.ts), checked (the pod exists, has
+// that uid and is bound to the reporting node), coalesced latest-wins per pod, and written
+// in one transaction every ~100 ms or 500 statuses. Nothing is written that failed a check,
+// and one bad status does not hold back the others of its message. A report is acked once
+// the flush that holds it committed; a dropped status is acked too, since sending it again
+// would not make it valid (the ack names the invalid ones, for the agent's log). Dropped
+// statuses are logged folded, one line per node and kind per interval (warning-digest.ts).
 
 import { isDeepStrictEqual } from "node:util";
 import type { Pod } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
 import type { Logger } from "../../shared/logger.js";
-import type { PodStatusMessage, PodStatusReport } from "../../shared/protocol.js";
+import type { PodStatusMessage, PodStatusReport, RefusedStatus } from "../../shared/protocol.js";
+import { AGENT_LIMITS } from "../../shared/protocol.js";
 import { EventRecorder } from "../events/event-recorder.js";
 import type { Store, StoreWriter } from "../store/store.js";
+import { splitPodStatuses } from "./message-validation.js";
 import { mergeReportedStatus, podStatusEvents } from "./pod-status-report.js";
+import { WarningDigest } from "./warning-digest.js";
 
 export interface StatusIngestDeps {
   store: Store;
@@ -19,7 +25,12 @@ export interface StatusIngestDeps {
   events: EventRecorder;
   flushIntervalMs?: number;
   maxBatch?: number;
+  /** How often dropped statuses are summed up in the log; 10 s by default. */
+  warningIntervalMs?: number;
 }
+
+/** Called once the statuses of a message are stored; names those refused as invalid. */
+export type StatusAck = (refused: RefusedStatus[]) => void;
 
 interface Pending {
   nodeName: string;
@@ -44,27 +55,37 @@ export class StatusIngest {
   private scheduled = false;
   private readonly timers = new AbortController();
   private readonly log: Logger;
+  private readonly digest: WarningDigest;
 
   constructor(private readonly deps: StatusIngestDeps) {
     this.log = deps.logger.child({ component: "status-ingest" });
+    this.digest = new WarningDigest({
+      clock: deps.clock,
+      logger: this.log,
+      ...(deps.warningIntervalMs !== undefined ? { intervalMs: deps.warningIntervalMs } : {}),
+    });
   }
 
-  /** Takes one podStatus message from `nodeName`; `ack` is called after its flush. */
-  accept(nodeName: string, message: PodStatusMessage, ack: () => void): void {
-    for (const report of message.statuses) {
+  /** Takes one checked podStatus message from `nodeName`; `ack` is called after its flush. */
+  accept(nodeName: string, message: PodStatusMessage, ack: StatusAck): void {
+    const { valid, refused } = splitPodStatuses(message.statuses);
+    for (const r of refused) {
+      this.digest.note(nodeName, "invalid pod statuses", `${r.namespace}/${r.name} (${r.reason})`);
+    }
+    for (const report of valid) {
       const pod = this.deps.store.get<Pod>("pods", report.namespace, report.name);
       if (!belongsTo(pod, report.uid, nodeName)) {
-        this.log.warn("dropped a pod status the node may not report", {
-          node: nodeName,
-          pod: `${report.namespace}/${report.name}`,
-          uid: report.uid,
-          reason: whyNot(pod, report.uid),
-        });
+        this.digest.note(
+          nodeName,
+          "status reports for pods the node does not run",
+          `${report.namespace}/${report.name} (${whyNot(pod, report.uid)})`,
+        );
         continue;
       }
       this.pending.set(report.uid, { nodeName, report });
     }
-    this.acks.push(ack);
+    const told = refused.slice(0, AGENT_LIMITS.refusedPerAck);
+    this.acks.push(() => ack(told));
     if (this.pending.size >= (this.deps.maxBatch ?? 500)) this.flush();
     else this.schedule();
   }
@@ -92,10 +113,11 @@ export class StatusIngest {
     for (const ack of acks) ack();
   }
 
-  /** Flushes what is left and stops the timer. */
+  /** Flushes what is left and stops the timers. */
   close(): void {
     this.timers.abort();
     this.flush();
+    this.digest.close();
   }
 
   private schedule(): void {
@@ -112,17 +134,21 @@ export class StatusIngest {
     );
   }
 
-  /** Writes one status in the flush's transaction; false when it was dropped or unchanged. */
+  /**
+   * Writes one status in the flush's transaction; false when it was dropped or unchanged.
+   * Everything that may fail is worked out before the write, so a failure writes nothing.
+   */
   private apply(tx: StoreWriter, { nodeName, report }: Pending): boolean {
     try {
       const pod = tx.get<Pod>("pods", report.namespace, report.name);
       if (!belongsTo(pod, report.uid, nodeName)) return false; // gone or rebound since accept
       const status = mergeReportedStatus(pod.status, report.status);
       if (isDeepStrictEqual(status, pod.status)) return false;
+      const events = podStatusEvents(pod, pod.status, status);
       const next = structuredClone(pod) as Pod;
       next.status = status;
       tx.update("pods", next);
-      for (const e of podStatusEvents(pod, pod.status, status)) {
+      for (const e of events) {
         const ref = { ...EventRecorder.referenceTo(pod, "Pod", "v1"), fieldPath: e.fieldPath };
         this.deps.events.record(
           ref,
@@ -135,11 +161,11 @@ export class StatusIngest {
       }
       return true;
     } catch (err) {
-      this.log.warn("a pod status could not be written", {
-        node: nodeName,
-        pod: `${report.namespace}/${report.name}`,
-        err,
-      });
+      this.digest.note(
+        nodeName,
+        "pod statuses that could not be written",
+        `${report.namespace}/${report.name} (${String(err)})`,
+      );
       return false;
     }
   }

@@ -39,7 +39,7 @@ export function buildApiApp(deps: ApiDeps): express.Express {
     events: deps.events,
     maxBodyBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     watchBookmarkIntervalMs: deps.watchBookmarkIntervalMs ?? 20_000,
-    rules: buildRules(deps.store),
+    rules: buildRules(deps.store, deps.clock),
   };
   const app = express();
   app.disable("x-powered-by");

@@ -4,7 +4,7 @@
 // new routes. The authorizer judges the very filter the handler then applies: one parse.
 
 import type { Request, RequestHandler, Response } from "express";
-import type { KubeObject, Node } from "../../shared/api-types.js";
+import type { KubeObject, Node, Pod } from "../../shared/api-types.js";
 import { EverynodeError, errors } from "../../shared/errors.js";
 import type { Principal } from "../auth/principal.js";
 import { principalOf } from "./auth-middleware.js";
@@ -15,6 +15,7 @@ import { parseFilter, type ObjectFilter } from "./list-options.js";
 import { handleLogs } from "./logs-route.js";
 import { handleGet, handleList } from "./read-handlers.js";
 import { parseResourcePath, type ResourceTarget } from "./request-target.js";
+import { restrictedEvents } from "./resource-rules/events.js";
 import { restrictedToNode } from "./resource-rules/nodes.js";
 import { boolParam, queryOf } from "./respond.js";
 import { handleWatch } from "./watch-stream.js";
@@ -95,14 +96,20 @@ function parsed(filter: ObjectFilter | undefined): ObjectFilter {
   return filter;
 }
 
-/** The context a request runs in: a node's own credential gets NodeRestriction on nodes. */
+/**
+ * The context a request runs in: a node's own credential gets NodeRestriction on nodes, and
+ * may record events only about itself and its pods.
+ */
 function contextFor(ctx: HandlerContext, principal: Principal): HandlerContext {
   if (principal.kind !== "node") return ctx;
   const nodeName = principal.nodeName;
   const nodes = restrictedToNode(ctx.rules.nodes, nodeName, () =>
     ctx.store.get<Node>("nodes", undefined, nodeName),
   );
-  return { ...ctx, rules: { ...ctx.rules, nodes } };
+  const events = restrictedEvents(ctx.rules.events, nodeName, (ns, name) =>
+    ctx.store.get<Pod>("pods", ns, name),
+  );
+  return { ...ctx, rules: { ...ctx.rules, nodes, events } };
 }
 
 /** Express middleware for /api/v1/... and /apis/apps/v1/...; other paths go to next(). */

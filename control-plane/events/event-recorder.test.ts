@@ -105,4 +105,32 @@ describe("EventRecorder", () => {
     expect(events.gc()).toBe(1);
     expect(store.list<KubeEvent>("events").map((e) => e.reason)).toEqual(["New"]);
   });
+
+  it("expires an event that claims a far-future or unreadable time, by when the server stored it", () => {
+    const { clock, store, events } = setup();
+    const stored = (name: string, lastTimestamp: string): void => {
+      store.create("events", {
+        apiVersion: "v1",
+        kind: "Event",
+        metadata: { name, namespace: "default" },
+        involvedObject: { kind: "Node", name: "worker-1" },
+        lastTimestamp,
+      });
+    };
+    stored("future", "9999-12-31T23:59:59Z");
+    stored("garbage", "not-a-date");
+    clock.set(clock.now() + 30 * 60_000);
+    expect(events.gc()).toBe(0);
+    clock.set(clock.now() + 31 * 60_000);
+    expect(events.gc()).toBe(2);
+    expect(store.list("events")).toEqual([]);
+  });
+
+  it("cuts a message to Kubernetes' 1 KiB, as the API refuses longer ones", () => {
+    const { store, events } = setup();
+    events.record(node, "Warning", "Unhealthy", "x".repeat(5000), { component: "kubelet" });
+    const [e] = store.list<KubeEvent>("events");
+    expect(Buffer.byteLength(e?.message ?? "")).toBe(1024);
+    expect(e?.message?.endsWith("...")).toBe(true);
+  });
 });

@@ -1,13 +1,17 @@
 // Records v1 Events ("what happened") for kubectl describe and kubectl get events. Repeats
 // of the same event on the same object are folded into one with a growing count, as
-// Kubernetes does, and events older than the TTL are removed by gc().
+// Kubernetes does, and events older than the TTL are removed by gc(), judged by times the
+// server vouches for (event-expiry.ts). Messages are cut to Kubernetes' 1 KiB, as the API
+// refuses longer ones from clients.
 
 import { randomBytes } from "node:crypto";
 import type { KubeEvent, KubeObject, ObjectReference } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
 import { rfc3339 } from "../../shared/clock.js";
+import { EVENT_LIMITS, truncateUtf8 } from "../../shared/limits.js";
 import { resourceForKind } from "../../shared/resources.js";
 import type { Store, StoreWriter } from "../store/store.js";
+import { isExpired } from "./event-expiry.js";
 
 export interface EventSource {
   component: string;
@@ -47,7 +51,8 @@ export class EventRecorder {
     source: EventSource,
     tx?: StoreWriter,
   ): void {
-    const write = (w: StoreWriter): void => this.write(w, involved, type, reason, message, source);
+    const note = truncateUtf8(message, EVENT_LIMITS.message);
+    const write = (w: StoreWriter): void => this.write(w, involved, type, reason, note, source);
     if (tx) write(tx);
     else this.deps.store.transaction(write);
   }
@@ -114,10 +119,9 @@ export class EventRecorder {
 
   /** Removes events whose last occurrence is older than the TTL; returns how many. */
   gc(): number {
-    const cutoff = this.deps.clock.now() - this.deps.ttlMs;
-    const old = this.deps.store
-      .list<KubeEvent>("events")
-      .filter((e) => Date.parse(e.lastTimestamp ?? e.metadata.creationTimestamp ?? "") < cutoff);
+    const now = this.deps.clock.now();
+    const cutoff = now - this.deps.ttlMs;
+    const old = this.deps.store.list<KubeEvent>("events").filter((e) => isExpired(e, now, this.deps.ttlMs));
     if (old.length === 0) return 0;
     this.deps.store.transaction((tx) => {
       for (const e of old) {

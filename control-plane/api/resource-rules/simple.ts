@@ -1,14 +1,8 @@
-// The types with no rules of their own: events (written by the control plane and agents),
-// and ControllerRevisions, which only the DaemonSet controller writes (kubectl reads them for
-// rollout history and undo).
+// The types with no rules of their own: ControllerRevisions, which only the DaemonSet
+// controller writes (kubectl reads them for rollout history and undo).
 
 import type { KubeObject } from "../../../shared/api-types.js";
 import type { ResourceRule } from "./rule.js";
-
-export const eventRule: ResourceRule = {
-  prepareCreate: (object: KubeObject) => object,
-  prepareUpdate: (next: KubeObject) => next,
-};
 
 const REVISIONS_READ_ONLY = "controllerrevisions are written only by the DaemonSet controller";
 

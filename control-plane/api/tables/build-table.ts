@@ -6,7 +6,7 @@ import { daemonSetPrinter } from "./daemonset-printer.js";
 import { nodePrinter } from "./node-printer.js";
 import { controllerRevisionPrinter, eventPrinter, namespacePrinter } from "./other-printers.js";
 import { podPrinter } from "./pod-printer.js";
-import type { Printer, Table, TableRow } from "./table-types.js";
+import { cellValue, UNKNOWN_CELL, type Printer, type Table, type TableRow } from "./table-types.js";
 
 const PRINTERS: Record<ResourceName, Printer<never>> = {
   nodes: nodePrinter,
@@ -16,6 +16,28 @@ const PRINTERS: Record<ResourceName, Printer<never>> = {
   events: eventPrinter,
   controllerrevisions: controllerRevisionPrinter,
 };
+
+/**
+ * One object's cells. Stored objects may hold odd data (written before validation caught it,
+ * or by a path that does not validate): one such object must never fail a whole list, so a
+ * printer that throws gives a row of `<unknown>` behind the name.
+ */
+function cellsOf(printer: Printer<KubeObject>, object: KubeObject, now: number): (string | number)[] {
+  try {
+    return printer.cells(object, now).map(cellValue);
+  } catch {
+    const name = typeof object.metadata?.name === "string" ? object.metadata.name : UNKNOWN_CELL;
+    return printer.columns.map((c) => (c.format === "name" ? name : UNKNOWN_CELL));
+  }
+}
+
+function conditionsOf(printer: Printer<KubeObject>, object: KubeObject): TableRow["conditions"] {
+  try {
+    return printer.conditions?.(object);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The Table for `objects` of `resource`: the API server's columns (wide ones with priority 1,
@@ -30,14 +52,14 @@ export function buildTable(
   const printer = PRINTERS[resource] as unknown as Printer<KubeObject>;
   const rows = objects.map((object): TableRow => {
     const row: TableRow = {
-      cells: printer.cells(object, options.now),
+      cells: cellsOf(printer, object, options.now),
       object: {
         kind: "PartialObjectMetadata",
         apiVersion: "meta.k8s.io/v1",
         metadata: structuredClone(object.metadata),
       },
     };
-    const conditions = printer.conditions?.(object);
+    const conditions = conditionsOf(printer, object);
     if (conditions) row.conditions = conditions;
     return row;
   });

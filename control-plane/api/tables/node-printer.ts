@@ -1,7 +1,19 @@
-// `kubectl get nodes` columns, computed as the Kubernetes API server does.
+// `kubectl get nodes` columns, computed as the Kubernetes API server does. A node's status is
+// what its agent reported: each cell is computed on its own, so an odd value prints
+// `<unknown>` in its cell and never fails the whole list.
 
 import type { Node } from "../../../shared/api-types.js";
-import { ageColumn, ageSince, column, nameColumn, type Printer } from "./table-types.js";
+import {
+  ageColumn,
+  ageSince,
+  asList,
+  asText,
+  column,
+  nameColumn,
+  safeCell,
+  UNKNOWN_CELL,
+  type Printer,
+} from "./table-types.js";
 
 const ROLE_PREFIX = "node-role.kubernetes.io/";
 const ROLE_LABEL = "kubernetes.io/role";
@@ -19,17 +31,24 @@ export function nodeRoles(labels: Record<string, string> | undefined): string[] 
 
 /** `Ready`, `NotReady` (condition False or Unknown) or `Unknown` (no condition), plus `SchedulingDisabled`. */
 export function nodeStatus(node: Node): string {
-  const ready = node.status?.conditions?.find((c) => c.type === "Ready");
+  const ready = asList(node.status?.conditions).find(
+    (c): c is { type: string; status: string } =>
+      typeof c === "object" && c !== null && (c as { type?: unknown }).type === "Ready",
+  );
   const parts = [ready ? (ready.status === "True" ? "Ready" : "NotReady") : "Unknown"];
   if (node.spec?.unschedulable) parts.push("SchedulingDisabled");
   return parts.join(",");
 }
 
 function address(node: Node, type: string): string {
-  return node.status?.addresses?.find((a) => a.type === type)?.address || "<none>";
+  const found = asList(node.status?.addresses).find(
+    (a) => typeof a === "object" && a !== null && (a as { type?: unknown }).type === type,
+  ) as { address?: unknown } | undefined;
+  if (found === undefined || found.address === undefined || found.address === "") return "<none>";
+  return typeof found.address === "string" ? found.address : UNKNOWN_CELL;
 }
 
-const orUnknown = (v: string | undefined): string => (v ? v : "<unknown>");
+const orUnknown = (v: unknown): unknown => (v === undefined || v === null || v === "" ? "<unknown>" : v);
 
 /** The node table: Name, Status, Roles, Age, Version; wide: IPs, OS, kernel, runtime. */
 export const nodePrinter: Printer<Node> = {
@@ -47,18 +66,20 @@ export const nodePrinter: Printer<Node> = {
   ],
   cells(node, now) {
     const info = node.status?.nodeInfo;
-    const roles = nodeRoles(node.metadata.labels);
     return [
-      node.metadata.name ?? "",
-      nodeStatus(node),
-      roles.length > 0 ? roles.join(",") : "<none>",
-      ageSince(node.metadata.creationTimestamp, now),
-      info?.kubeletVersion ?? "",
-      address(node, "InternalIP"),
-      address(node, "ExternalIP"),
-      orUnknown(info?.osImage),
-      orUnknown(info?.kernelVersion),
-      orUnknown(info?.containerRuntimeVersion),
+      safeCell(() => node.metadata.name ?? ""),
+      safeCell(() => nodeStatus(node)),
+      safeCell(() => {
+        const roles = nodeRoles(node.metadata.labels);
+        return roles.length > 0 ? roles.join(",") : "<none>";
+      }),
+      safeCell(() => ageSince(asText(node.metadata.creationTimestamp), now)),
+      safeCell(() => info?.kubeletVersion ?? ""),
+      safeCell(() => address(node, "InternalIP")),
+      safeCell(() => address(node, "ExternalIP")),
+      safeCell(() => orUnknown(info?.osImage)),
+      safeCell(() => orUnknown(info?.kernelVersion)),
+      safeCell(() => orUnknown(info?.containerRuntimeVersion)),
     ];
   },
 };

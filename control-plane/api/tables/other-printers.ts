@@ -1,7 +1,16 @@
 // `kubectl get` columns for namespaces, events and controller revisions.
 
 import type { ControllerRevision, KubeEvent, Namespace } from "../../../shared/api-types.js";
-import { ageColumn, ageSince, column, nameColumn, type Printer } from "./table-types.js";
+import {
+  ageColumn,
+  ageSince,
+  asText,
+  column,
+  nameColumn,
+  safeCell,
+  UNKNOWN_CELL,
+  type Printer,
+} from "./table-types.js";
 
 /** Name, Status, Age. */
 export const namespacePrinter: Printer<Namespace> = {
@@ -15,16 +24,33 @@ export const namespacePrinter: Printer<Namespace> = {
 
 /** The event's source, as kubectl prints it: `component, host`. */
 function eventSource(e: KubeEvent): string {
-  const component = e.source?.component || e.reportingComponent || "";
-  const instance = e.source?.host || e.reportingInstance || "";
+  const component = asText(e.source?.component) || asText(e.reportingComponent) || "";
+  const instance = asText(e.source?.host) || asText(e.reportingInstance) || "";
   return instance ? `${component}, ${instance}` : component;
 }
 
 type EventLike = KubeEvent & { series?: { count?: number; lastObservedTime?: string } };
 
+/** The age of a timestamp cell; a value that is not a string is odd data, not "no time". */
+function ageCell(v: unknown, now: number): string {
+  if (v !== undefined && v !== null && typeof v !== "string") return UNKNOWN_CELL;
+  return ageSince(v, now);
+}
+
+/** `kind/name` of the involved object, kind lower-cased as kubectl prints it. */
+function involved(e: KubeEvent): string {
+  const io = (e.involvedObject ?? {}) as Record<string, unknown>;
+  if (io.kind !== undefined && typeof io.kind !== "string") return UNKNOWN_CELL;
+  if (io.name !== undefined && typeof io.name !== "string") return UNKNOWN_CELL;
+  const kind = (io.kind ?? "").toLowerCase();
+  return io.name ? `${kind}/${io.name}` : kind;
+}
+
 /**
  * Last Seen, Type, Reason, Object, Message; wide: Subobject, Source, First Seen, Count, Name
  * (the cells follow the column order, so the wide ones interleave as in `kubectl get events -o wide`).
+ * Events come from nodes and clients: each cell is computed on its own, so an odd field
+ * prints `<unknown>` in its cell and the rest of the row (and the list) still prints.
  */
 export const eventPrinter: Printer<KubeEvent> = {
   columns: [
@@ -41,28 +67,29 @@ export const eventPrinter: Printer<KubeEvent> = {
   ],
   cells(event, now) {
     const e = event as EventLike;
-    const first = e.firstTimestamp ? ageSince(e.firstTimestamp, now) : ageSince(e.eventTime, now);
-    let last = e.lastTimestamp ? ageSince(e.lastTimestamp, now) : first;
-    let count = e.count ?? 0;
-    if (e.series) {
-      last = ageSince(e.series.lastObservedTime, now);
-      count = e.series.count ?? count;
-    } else if (count === 0) {
-      count = 1; // a single event of the events.k8s.io API carries no count
-    }
-    const io = e.involvedObject ?? {};
-    const kind = (io.kind ?? "").toLowerCase();
+    const first = (): string =>
+      e.firstTimestamp ? ageCell(e.firstTimestamp, now) : ageCell(e.eventTime, now);
+    const last = (): string => {
+      if (e.series) return ageCell(e.series.lastObservedTime, now);
+      return e.lastTimestamp ? ageCell(e.lastTimestamp, now) : first();
+    };
+    const count = (): unknown => {
+      const n = e.series ? (e.series.count ?? e.count ?? 0) : e.count;
+      // A single event of the events.k8s.io API carries no count.
+      if (!e.series && (n === undefined || n === 0)) return 1;
+      return typeof n === "number" ? n : UNKNOWN_CELL;
+    };
     return [
-      last,
-      e.type ?? "",
-      e.reason ?? "",
-      io.name ? `${kind}/${io.name}` : kind,
-      io.fieldPath ?? "",
-      eventSource(e),
-      (e.message ?? "").trim(),
-      first,
-      count,
-      e.metadata.name ?? "",
+      safeCell(last),
+      safeCell(() => e.type ?? ""),
+      safeCell(() => e.reason ?? ""),
+      safeCell(() => involved(e)),
+      safeCell(() => e.involvedObject?.fieldPath ?? ""),
+      safeCell(() => eventSource(e)),
+      safeCell(() => (e.message ?? "").trim()),
+      safeCell(first),
+      safeCell(count),
+      safeCell(() => e.metadata.name ?? ""),
     ];
   },
 };

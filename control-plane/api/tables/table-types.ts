@@ -75,6 +75,35 @@ export function ageSince(timestamp: string | undefined | null, now: number): str
   return humanAge(now - t);
 }
 
+/** What a cell that cannot be formatted from odd stored data prints. */
+export const UNKNOWN_CELL = "<unknown>";
+
+/** A cell as a Table may carry it: a string or a finite number; anything else is `<unknown>`. */
+export function cellValue(v: unknown): string | number {
+  if (typeof v === "string") return v;
+  if (typeof v === "number" && Number.isFinite(v)) return v;
+  return UNKNOWN_CELL;
+}
+
+/** One cell computed defensively: a formatter that throws on odd data gives `<unknown>`. */
+export function safeCell(compute: () => unknown): string | number {
+  try {
+    return cellValue(compute());
+  } catch {
+    return UNKNOWN_CELL;
+  }
+}
+
+/** `v` when it is a string, else undefined (stored objects may hold anything). */
+export function asText(v: unknown): string | undefined {
+  return typeof v === "string" ? v : undefined;
+}
+
+/** `v` when it is a list, else [] . */
+export function asList(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
 /** `<none>` for an empty cell, as kubectl prints absent values. */
 export function orNone(value: string | undefined | null): string {
   return value ? value : "<none>";

@@ -2,10 +2,18 @@
 // FieldError it finds (empty means valid); the caller throws one `errors.invalid`.
 
 export { validateDaemonSet } from "./daemonset.js";
+export { validateEvent, EVENT_TYPES } from "./event.js";
 export { validateNode, validateTaints } from "./node.js";
 export { validateNamespace } from "./namespace.js";
 export { validatePod, validatePodUpdate, POD_UPDATE_MESSAGE } from "./pod.js";
 export { validatePodSpec } from "./pod-spec.js";
+export { validatePodStatus, POD_PHASES } from "./pod-status.js";
+export {
+  validateNodeStatusFacts,
+  validateNodeAddresses,
+  validateNodeInfo,
+  validateNodeResources,
+} from "./node-status.js";
 export {
   validateObjectMeta,
   validateObjectMetaUpdate,

@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import type { AgentMessage, PodStatusReport } from "../../shared/protocol.js";
+import { checkAgentMessage, describeProblems, splitPodStatuses } from "./message-validation.js";
+
+function hello(): any {
+  return {
+    v: 1,
+    type: "hello",
+    nodeName: "node-a",
+    appliedRevision: 0,
+    node: {
+      addresses: [{ type: "InternalIP", address: "10.0.0.1" }],
+      capacity: { cpu: "2", memory: "2Gi", pods: "110" },
+      allocatable: { cpu: "2", memory: "2Gi", pods: "110" },
+      nodeInfo: { kubeletVersion: "v1.32.4", osImage: "test" },
+    },
+  };
+}
+
+const report = (name: string, status: unknown): PodStatusReport =>
+  ({ namespace: "default", name, uid: `u-${name}`, status }) as PodStatusReport;
+
+/** The ProtocolError message checkAgentMessage throws, or "" when the message passes. */
+function problem(m: any, bytes = JSON.stringify(m).length): string {
+  try {
+    checkAgentMessage(m as AgentMessage, bytes);
+    return "";
+  } catch (e) {
+    expect((e as { code?: string }).code).toBe("ProtocolError");
+    return (e as Error).message;
+  }
+}
+
+describe("checkAgentMessage", () => {
+  it.each<[string, any]>([
+    ["hello", hello()],
+    ["heartbeat", { v: 1, type: "heartbeat" }],
+    ["podStatus", { v: 1, type: "podStatus", seq: 3, statuses: [report("a", { phase: "Running" })] }],
+    [
+      "podStatus with a bad status (left to splitPodStatuses)",
+      { v: 1, type: "podStatus", seq: 3, statuses: [report("a", { phase: 5 })] },
+    ],
+    ["logData", { v: 1, type: "logData", requestId: "r1", data: Buffer.from("hi\n").toString("base64") }],
+    ["logEnd", { v: 1, type: "logEnd", requestId: "r1", error: { code: "NotFound", message: "gone" } }],
+    ["goodbye", { v: 1, type: "goodbye", reason: "shutting down" }],
+  ])("passes a well-formed %s", (_what, m) => {
+    expect(problem(m)).toBe("");
+  });
+
+  it.each<[string, (m: any) => any, RegExp]>([
+    [
+      "a null address",
+      (m) => ((m.node.addresses = [null]), m),
+      /^hello: node\.addresses\[0\]: Invalid value: null: must be an object/,
+    ],
+    ["addresses that are no list", (m) => ((m.node.addresses = {}), m), /node\.addresses: .*must be a list/],
+    ["no nodeInfo", (m) => (delete m.node.nodeInfo, m), /node\.nodeInfo: .*must be an object/],
+    ["an unknown node field", (m) => ((m.node.conditions = []), m), /node\.conditions: unknown field/],
+    ["a capacity that is no quantity", (m) => ((m.node.capacity.cpu = "many"), m), /node\.capacity\[cpu\]/],
+    [
+      "a kernel version of 1 KiB",
+      (m) => ((m.node.nodeInfo.kernelVersion = "k".repeat(1024)), m),
+      /node\.nodeInfo\.kernelVersion: Too long/,
+    ],
+    ["a negative revision", (m) => ((m.appliedRevision = -1), m), /appliedRevision/],
+    ["an unknown top-level field", (m) => ((m.extra = 1), m), /hello\.extra: unknown field/],
+  ])("refuses a hello with %s", (_what, mutate, why) => {
+    expect(problem(mutate(hello()))).toMatch(why);
+  });
+
+  it.each<[string, any, RegExp]>([
+    [
+      "a heartbeat with a payload",
+      { v: 1, type: "heartbeat", payload: "x" },
+      /heartbeat\.payload: unknown field/,
+    ],
+    [
+      "251 statuses",
+      { v: 1, type: "podStatus", seq: 1, statuses: new Array(251).fill(report("a", {})) },
+      /statuses: Too many: 251: must have at most 250 items/,
+    ],
+    [
+      "a status entry without uid",
+      { v: 1, type: "podStatus", seq: 1, statuses: [{ namespace: "d", name: "a", status: {} }] },
+      /statuses\[0\]\.uid: Required/,
+    ],
+    [
+      "a status entry with a list as status",
+      { v: 1, type: "podStatus", seq: 1, statuses: [{ ...report("a", []) }] },
+      /statuses\[0\]\.status/,
+    ],
+    ["a fractional seq", { v: 1, type: "podStatus", seq: 1.5, statuses: [] }, /seq/],
+    [
+      "log data that is not base64",
+      { v: 1, type: "logData", requestId: "r", data: "not base64!" },
+      /data: .*base64/,
+    ],
+    [
+      "an unknown log error code",
+      { v: 1, type: "logEnd", requestId: "r", error: { code: "Boom", message: "" } },
+      /error\.code: Unsupported value/,
+    ],
+    ["a goodbye reason of 4 KiB", { v: 1, type: "goodbye", reason: "r".repeat(3000) }, /reason: Too long/],
+  ])("refuses %s", (_what, m, why) => {
+    expect(problem(m)).toMatch(why);
+  });
+
+  it("refuses a message larger than its type allows, before reading its fields", () => {
+    expect(problem({ v: 1, type: "heartbeat" }, 2048)).toBe(
+      "heartbeat: message of 2048 bytes is larger than 1024",
+    );
+    expect(problem(hello(), 65 * 1024)).toMatch(/^hello: message of 66560 bytes is larger than 65536/);
+  });
+});
+
+describe("splitPodStatuses", () => {
+  it("keeps valid statuses and names the invalid ones with why", () => {
+    const good = report("good", { phase: "Running" });
+    const bad = report("bad", { phase: "Running", conditions: [{ type: "Ready", status: "Maybe" }] });
+    const { valid, refused } = splitPodStatuses([good, bad]);
+    expect(valid).toEqual([good]);
+    expect(refused).toEqual([
+      {
+        namespace: "default",
+        name: "bad",
+        uid: "u-bad",
+        reason:
+          'status.conditions[0].status: Unsupported value: "Maybe": supported values: "True", "False", "Unknown"',
+      },
+    ]);
+  });
+});
+
+describe("describeProblems", () => {
+  it("tells the first three, each cut short, and counts the rest", () => {
+    const errs = Array.from({ length: 5 }, (_, i) => ({
+      type: "FieldValueInvalid" as const,
+      field: `f${i}`,
+      message: `Invalid value: "${"x".repeat(1000)}"`,
+    }));
+    const text = describeProblems(errs);
+    expect(text).toMatch(/^f0: Invalid value: "x+\.\.\.; f1: .*; f2: .* \(and 2 more\)$/);
+    expect(text.length).toBeLessThan(700);
+  });
+});

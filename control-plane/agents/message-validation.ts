@@ -1,0 +1,147 @@
+// What an agent may send, checked field by field before anything of it is used: each
+// message's size for its type, no unknown fields, and every field's type and bounds. A node
+// credential is a machine's, not a person's: what it reports is printed to everyone (nodes,
+// pods, events), so nothing unchecked reaches the store. Pure; the object parts reuse the
+// API's validation (node status facts, pod status).
+//
+// Two outcomes: a message that is wrong as a whole is refused (a ProtocolError, which
+// closes the connection); a podStatus entry whose status is wrong is only left out of its
+// batch (splitPodStatuses), so that one bad pod does not hold back the node's others.
+
+import { EverynodeError, fieldError, type FieldError } from "../../shared/errors.js";
+import { truncateUtf8 } from "../../shared/limits.js";
+import type { AgentMessage, PodStatusReport, RefusedStatus } from "../../shared/protocol.js";
+import { AGENT_LIMITS as L } from "../../shared/protocol.js";
+import { boundedList, boundedString, intField, knownObject } from "../api/validation/bounded.js";
+import {
+  validateNodeAddresses,
+  validateNodeInfo,
+  validateNodeResources,
+} from "../api/validation/node-status.js";
+import { validatePodStatus } from "../api/validation/pod-status.js";
+import { isObject, typeInvalid } from "../api/validation/util.js";
+
+const ENVELOPE = ["v", "type"];
+const FIELDS: Record<AgentMessage["type"], string[]> = {
+  hello: [...ENVELOPE, "nodeName", "node", "appliedRevision"],
+  heartbeat: ENVELOPE,
+  podStatus: [...ENVELOPE, "seq", "statuses"],
+  logData: [...ENVELOPE, "requestId", "data"],
+  logEnd: [...ENVELOPE, "requestId", "error"],
+  goodbye: [...ENVELOPE, "reason"],
+};
+const REPORT_FIELDS = ["namespace", "name", "uid", "status"];
+const NODE_FIELDS = ["addresses", "capacity", "allocatable", "nodeInfo"];
+const LOG_ERROR_CODES = ["NotFound", "BadRequest", "InternalError"];
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** How much of one problem is told (a message quotes the wrong value, which may be huge). */
+const PROBLEM_BYTES = 200;
+
+/** Field errors as one short line: the first few, each cut short, then how many more. */
+export function describeProblems(errs: FieldError[], shown = 3): string {
+  const parts = errs.slice(0, shown).map((e) => truncateUtf8(`${e.field}: ${e.message}`, PROBLEM_BYTES));
+  const more = errs.length > shown ? ` (and ${errs.length - shown} more)` : "";
+  return parts.join("; ") + more;
+}
+
+function refuse(type: string, errs: FieldError[]): never {
+  throw new EverynodeError("ProtocolError", `${type}: ${describeProblems(errs)}`);
+}
+
+function requiredObject(
+  v: unknown,
+  path: string,
+  keys: string[],
+  errs: FieldError[],
+): Record<string, unknown> {
+  if (v === undefined || v === null) errs.push(typeInvalid(path, v, "an object"));
+  return knownObject(v, path, keys, errs) ?? {};
+}
+
+function checkHello(m: Record<string, unknown>, errs: FieldError[]): void {
+  boundedString(m.nodeName, "nodeName", L.nameBytes, errs, { required: true });
+  intField(m.appliedRevision, "appliedRevision", errs, 0, Number.MAX_SAFE_INTEGER);
+  if (m.appliedRevision === undefined) errs.push(typeInvalid("appliedRevision", undefined, "an integer"));
+  const node = requiredObject(m.node, "node", NODE_FIELDS, errs);
+  if (!Array.isArray(node.addresses)) errs.push(typeInvalid("node.addresses", node.addresses, "a list"));
+  else errs.push(...validateNodeAddresses(node.addresses, "node.addresses"));
+  for (const key of ["capacity", "allocatable"]) {
+    if (!isObject(node[key])) errs.push(typeInvalid(`node.${key}`, node[key], "a map of quantities"));
+    else errs.push(...validateNodeResources(node[key], `node.${key}`));
+  }
+  if (!isObject(node.nodeInfo)) errs.push(typeInvalid("node.nodeInfo", node.nodeInfo, "an object"));
+  else errs.push(...validateNodeInfo(node.nodeInfo, "node.nodeInfo"));
+}
+
+/** Identity of each entry: what an ack can name. The statuses themselves are checked per entry. */
+function checkPodStatus(m: Record<string, unknown>, errs: FieldError[]): void {
+  intField(m.seq, "seq", errs, 0, Number.MAX_SAFE_INTEGER);
+  if (!Array.isArray(m.statuses)) {
+    errs.push(typeInvalid("statuses", m.statuses, "a list"));
+    return;
+  }
+  boundedList(m.statuses, "statuses", L.podStatusEntries, errs).forEach((r, i) => {
+    const p = `statuses[${i}]`;
+    const o = requiredObject(r, p, REPORT_FIELDS, errs);
+    boundedString(o.namespace, `${p}.namespace`, L.nameBytes, errs, { required: true });
+    boundedString(o.name, `${p}.name`, L.nameBytes, errs, { required: true });
+    boundedString(o.uid, `${p}.uid`, L.nameBytes, errs, { required: true });
+    if (!isObject(o.status)) errs.push(typeInvalid(`${p}.status`, o.status, "an object"));
+  });
+}
+
+function checkLogData(m: Record<string, unknown>, errs: FieldError[]): void {
+  boundedString(m.requestId, "requestId", L.nameBytes, errs, { required: true });
+  if (typeof m.data !== "string") errs.push(typeInvalid("data", m.data, "a base64 string"));
+  else if (!BASE64.test(m.data)) errs.push(typeInvalid("data", "(not shown)", "a base64 string"));
+}
+
+function checkLogEnd(m: Record<string, unknown>, errs: FieldError[]): void {
+  boundedString(m.requestId, "requestId", L.nameBytes, errs, { required: true });
+  const error = knownObject(m.error, "error", ["code", "message"], errs);
+  if (!error) return;
+  const code = boundedString(error.code, "error.code", L.nameBytes, errs, { required: true });
+  if (code && !LOG_ERROR_CODES.includes(code))
+    errs.push(fieldError.notSupported("error.code", code, LOG_ERROR_CODES));
+  boundedString(error.message, "error.message", L.textBytes, errs);
+}
+
+/**
+ * Checks a decoded agent message of `bytes` bytes; throws a ProtocolError naming what is
+ * wrong. A podStatus passing this may still hold statuses that splitPodStatuses leaves out.
+ */
+export function checkAgentMessage(message: AgentMessage, bytes: number): void {
+  const m = message as unknown as Record<string, unknown>;
+  const type = message.type;
+  const max = L.messageBytes[type];
+  if (bytes > max) {
+    throw new EverynodeError("ProtocolError", `${type}: message of ${bytes} bytes is larger than ${max}`);
+  }
+  const errs: FieldError[] = [];
+  knownObject(m, type, FIELDS[type], errs);
+  if (type === "hello") checkHello(m, errs);
+  else if (type === "podStatus") checkPodStatus(m, errs);
+  else if (type === "logData") checkLogData(m, errs);
+  else if (type === "logEnd") checkLogEnd(m, errs);
+  else if (type === "goodbye") boundedString(m.reason, "reason", L.textBytes, errs);
+  if (errs.length > 0) refuse(type, errs);
+}
+
+/** The statuses of a checked podStatus message that may be stored, and those refused with why. */
+export function splitPodStatuses(statuses: PodStatusReport[]): {
+  valid: PodStatusReport[];
+  refused: RefusedStatus[];
+} {
+  const valid: PodStatusReport[] = [];
+  const refused: RefusedStatus[] = [];
+  for (const report of statuses) {
+    const errs = validatePodStatus(report.status, "status", { strict: true });
+    if (errs.length === 0) valid.push(report);
+    else {
+      const { namespace, name, uid } = report;
+      refused.push({ namespace, name, uid, reason: describeProblems(errs) });
+    }
+  }
+  return { valid, refused };
+}
