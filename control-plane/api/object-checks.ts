@@ -79,8 +79,17 @@ export function fieldValidationOf(q: URLSearchParams): FieldValidation {
   return mode;
 }
 
+/**
+ * How many unknown fields an answer names (in Warning headers, or in a Strict error): a body
+ * of 3 MiB can hold 500,000 tiny unknown fields, and naming them all would send back more
+ * than it took. The rest are counted.
+ */
+export const MAX_NAMED_UNKNOWN_FIELDS = 100;
+
 function strictDecodingError(unknown: string[]): string {
-  return `strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(", ")}`;
+  const named = unknown.slice(0, MAX_NAMED_UNKNOWN_FIELDS).map((f) => `unknown field "${f}"`);
+  const more = unknown.length - named.length;
+  return `strict decoding error: ${named.join(", ")}${more > 0 ? `, and ${more} more unknown fields` : ""}`;
 }
 
 /**
@@ -110,7 +119,7 @@ export function handleUnknownFields(
           name: target.name ?? "",
           group,
           kind,
-          causes: unknown.map((f) => {
+          causes: unknown.slice(0, MAX_NAMED_UNKNOWN_FIELDS).map((f) => {
             const e = fieldError.unknown(f);
             return { reason: e.type, message: e.message, field: e.field };
           }),
@@ -119,7 +128,10 @@ export function handleUnknownFields(
     );
   }
   const dropped = dropUnknownFields(target.info.resource, object);
-  if (mode === "Warn") for (const f of dropped) addWarning(res, `unknown field "${f}"`);
+  if (mode !== "Warn") return;
+  for (const f of dropped.slice(0, MAX_NAMED_UNKNOWN_FIELDS)) addWarning(res, `unknown field "${f}"`);
+  const more = dropped.length - MAX_NAMED_UNKNOWN_FIELDS;
+  if (more > 0) addWarning(res, `${more} more unknown fields`);
 }
 
 /** True when the request is a dry run (`dryRun=All` in the query or in DeleteOptions). */

@@ -285,6 +285,20 @@ describe("unknown fields added by a patch", () => {
     expect(storedDs()).toBe(before);
   });
 
+  it("names at most 100 of a body's many unknown fields, and counts the rest", async () => {
+    const ds: Any = tutorialDaemonSet("many");
+    for (let i = 0; i < 1_000; i++) ds.spec[`f${i}`] = 0;
+    const strict = await call(h, "POST", `${DS}?fieldValidation=Strict`, { body: ds });
+    expectStatus(strict, 400, /unknown field "spec\.f\d+", and 900 more unknown fields$/);
+    const warned = await call(h, "POST", DS, { body: ds });
+    expect(warned.status).toBe(201);
+    const warnings = warned.headers.get("warning") ?? "";
+    expect(warnings.match(/299 - /g)).toHaveLength(101);
+    expect(warnings).toMatch(/299 - "900 more unknown fields"$/);
+    expect(Object.keys(storedDs("many").spec)).not.toContain("f0");
+    expect((await call(h, "DELETE", `${DS}/many`)).status).toBe(200);
+  });
+
   it("no longer stores the unknown fields of a create", async () => {
     const ds: Any = tutorialDaemonSet("unknown");
     ds.spec.foo = 1;
