@@ -7,6 +7,7 @@ import { EverynodeError } from "../shared/errors.js";
 import type { FlagSpec } from "../shared/flags.js";
 import { parseFlags } from "../shared/flags.js";
 import type { LogLevel } from "../shared/logger.js";
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from "./connection-limits.js";
 
 export interface ServerConfig {
   dataDir: string;
@@ -26,8 +27,12 @@ export interface ServerConfig {
   heartbeatIntervalSeconds: number;
   eventTtlMs: number;
   resyncIntervalMs: number;
+  /** The HTTPS server's deadlines and per-address connection cap (connection-limits.ts). */
+  connectionLimits: ConnectionLimits;
   logLevel: LogLevel;
 }
+
+const seconds = (ms: number): string => `${ms / 1000}s`;
 
 export const SERVER_FLAGS: FlagSpec[] = [
   {
@@ -82,6 +87,30 @@ export const SERVER_FLAGS: FlagSpec[] = [
     default: "30s",
     description: "how often the controllers recompute everything",
   },
+  {
+    name: "header-timeout",
+    type: "string",
+    default: seconds(DEFAULT_CONNECTION_LIMITS.headerTimeoutMs),
+    description: "time a client has for the TLS handshake, and then for its request headers",
+  },
+  {
+    name: "request-read-timeout",
+    type: "string",
+    default: seconds(DEFAULT_CONNECTION_LIMITS.requestTimeoutMs),
+    description: "time a client has to send a whole request (responses such as watches are not limited)",
+  },
+  {
+    name: "idle-timeout",
+    type: "string",
+    default: seconds(DEFAULT_CONNECTION_LIMITS.idleTimeoutMs),
+    description: "how long a kept-alive connection may wait for its next request",
+  },
+  {
+    name: "max-connections-per-ip",
+    type: "string",
+    default: String(DEFAULT_CONNECTION_LIMITS.maxConnectionsPerIp),
+    description: "connections one client address may hold at once (0: no cap)",
+  },
   { name: "log-level", type: "string", default: "info", description: "debug, info, warn or error" },
   { name: "help", short: "h", type: "boolean", description: "show this help" },
 ];
@@ -106,6 +135,26 @@ function duration(flag: string, value: unknown): number {
   } catch (e) {
     throw new EverynodeError("Usage", `--${flag}: ${(e as Error).message}`);
   }
+}
+
+function connectionLimits(values: Record<string, unknown>): ConnectionLimits {
+  const positive = (flag: string): number => {
+    const ms = duration(flag, values[flag]);
+    if (!(ms > 0)) throw new EverynodeError("Usage", `--${flag} must be longer than 0`);
+    return ms;
+  };
+  const limits: ConnectionLimits = {
+    headerTimeoutMs: positive("header-timeout"),
+    requestTimeoutMs: positive("request-read-timeout"),
+    idleTimeoutMs: positive("idle-timeout"),
+    maxConnectionsPerIp: Number(values["max-connections-per-ip"]),
+  };
+  if (!Number.isInteger(limits.maxConnectionsPerIp) || limits.maxConnectionsPerIp < 0)
+    throw new EverynodeError("Usage", "--max-connections-per-ip must be a whole number ≥ 0");
+  // Node.js refuses a header deadline past the request's, which includes the headers.
+  if (limits.headerTimeoutMs > limits.requestTimeoutMs)
+    throw new EverynodeError("Usage", "--header-timeout may not be longer than --request-read-timeout");
+  return limits;
 }
 
 export function parseServerArgs(args: string[]): { config: ServerConfig; help: boolean } {
@@ -138,6 +187,7 @@ export function parseServerArgs(args: string[]): { config: ServerConfig; help: b
     ),
     eventTtlMs: duration("event-ttl", values["event-ttl"]),
     resyncIntervalMs: duration("resync-interval", values["resync-interval"]),
+    connectionLimits: connectionLimits(values),
     logLevel: level as LogLevel,
   };
   return { config, help: values.help === true };

@@ -19,6 +19,7 @@ import { ensurePki } from "./auth/pki.js";
 import { createTokenRouter } from "./auth/token-routes.js";
 import { TokenService } from "./auth/tokens.js";
 import { parseServerArgs, SERVER_FLAGS } from "./config.js";
+import { applyConnectionLimits, serverTimeoutOptions } from "./connection-limits.js";
 import type { ServerConfig } from "./config.js";
 import { DaemonSetController } from "./controller/daemonset-controller.js";
 import { EventRecorder } from "./events/event-recorder.js";
@@ -108,7 +109,11 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       }),
     ],
   });
-  const server = https.createServer({ cert: pki.certPem, key: pki.keyPem }, app);
+  const server = https.createServer(
+    { cert: pki.certPem, key: pki.keyPem, ...serverTimeoutOptions(config.connectionLimits) },
+    app,
+  );
+  applyConnectionLimits(server, config.connectionLimits, logger.child({ component: "connections" }));
   const endpoints = startAgentEndpoints({
     server,
     store,

@@ -1,13 +1,27 @@
 // Request bodies: read with a size limit, then decoded as JSON or YAML by Content-Type.
 // Anything undecodable is a 400 Status; a body over the limit is a 413, never a crash.
+// Every decoded body is plain JSON data nested at most MAX_JSON_DEPTH deep before anything
+// walks it (json-bounds.ts); YAML's other types (binary, timestamps, sets) are refused.
 
 import type { Request } from "express";
-import { parse as parseYaml } from "yaml";
+import { isAlias, isScalar, parseDocument, visit, type Document } from "yaml";
 import { EverynodeError, errors } from "../../shared/errors.js";
+import { DEFAULT_MAX_BODY_BYTES, isJsonProblem, MAX_JSON_DEPTH, measureJson } from "./json-bounds.js";
 import { decodeProtobufBody } from "./protobuf-body.js";
 
-/** The default body limit: 3 MiB, as the Kubernetes API server allows. */
-export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
+export { DEFAULT_MAX_BODY_BYTES };
+
+/**
+ * How many times a YAML body may expand an alias (the `yaml` package's count, which weighs
+ * each alias by the size of what it repeats): enough for anchors in a hand-written
+ * manifest, far too few for a "billion laughs" document.
+ */
+export const MAX_YAML_ALIAS_COUNT = 100;
+
+// The YAML tags of JSON's own types ("!" is the non-specific tag: a plain string).
+const JSON_TAGS = new Set(
+  ["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`).concat("!"),
+);
 
 function tooLarge(limit: number): EverynodeError {
   return new EverynodeError("RequestEntityTooLarge", `Request entity too large: limit is ${limit}`);
@@ -58,25 +72,63 @@ function isYaml(type: string): boolean {
   );
 }
 
-/**
- * Decodes a body. An empty body is undefined. JSON for `application/json` and the JSON patch
- * types (and when no type is given); YAML for the YAML types; a few protobuf kinds
- * (protobuf-body.ts); others are 415.
- */
-export function decodeBody(raw: Buffer, contentType: string | undefined): unknown {
+const yamlError = (message: string): EverynodeError =>
+  errors.badRequest(`the body of the request was in an unknown format: ${message}`);
+
+/** Refuses YAML that does not stand for JSON: other tags, and keys that are not scalars. */
+function checkYamlIsJson(doc: Document): void {
+  visit(doc, {
+    Node(_, node) {
+      if (node.tag !== undefined && !JSON_TAGS.has(node.tag))
+        throw yamlError(`the YAML tag ${node.tag} is not supported: only JSON data is accepted`);
+    },
+    Pair(_, pair) {
+      const key = pair.key;
+      if (isAlias(key) || !isScalar(key) || key.value === null || typeof key.value === "object")
+        throw yamlError("a YAML map key must be a string");
+    },
+  });
+}
+
+function decodeYaml(text: string): unknown {
+  try {
+    // One document only: a stream of several is not an object.
+    const doc = parseDocument(text, { uniqueKeys: false, logLevel: "silent" });
+    const first = doc.errors[0];
+    if (first) throw yamlError(first.message);
+    checkYamlIsJson(doc);
+    return doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT }) as unknown;
+  } catch (e) {
+    if (e instanceof EverynodeError) throw e;
+    throw yamlError((e as Error).message);
+  }
+}
+
+/** Refuses a decoded body that is not plain JSON, nests too deep, or grew over the limit. */
+export function checkDecodedBody(body: unknown, maxBytes: number): void {
+  const m = measureJson(body, { maxBytes, maxDepth: MAX_JSON_DEPTH });
+  if (!isJsonProblem(m)) return;
+  const at = (path: string): string => (path ? ` at ${path}` : "");
+  switch (m.problem) {
+    case "type":
+      throw errors.badRequest(
+        `the body of the request holds ${m.found}${at(m.path)}: only JSON data (objects, lists, strings, finite numbers, booleans, null) is accepted`,
+      );
+    case "depth":
+      throw errors.badRequest(
+        `the body of the request nests deeper than ${MAX_JSON_DEPTH} levels${at(m.path)}`,
+      );
+    case "size":
+      throw tooLarge(maxBytes);
+  }
+}
+
+function decodeText(raw: Buffer, type: string): unknown {
   const text = raw.toString("utf8");
   if (text.trim() === "") return undefined;
-  const type = mediaType(contentType);
   // kubectl 1.32+'s typed clients (create namespace) write protobuf.
   if (type === "application/vnd.kubernetes.protobuf") return decodeProtobufBody(raw);
-  if (isYaml(type)) {
-    try {
-      // One document only: a stream of several is not an object.
-      return parseYaml(text, { uniqueKeys: false });
-    } catch (e) {
-      throw errors.badRequest(`the body of the request was in an unknown format: ${(e as Error).message}`);
-    }
-  }
+  if (isYaml(type)) return decodeYaml(text);
   if (type === "" || type === "application/json" || type.endsWith("+json") || type === "*/*") {
     try {
       return JSON.parse(text) as unknown;
@@ -92,10 +144,26 @@ export function decodeBody(raw: Buffer, contentType: string | undefined): unknow
   );
 }
 
+/**
+ * Decodes a body. An empty body is undefined. JSON for `application/json` and the JSON patch
+ * types (and when no type is given); YAML for the YAML types; a few protobuf kinds
+ * (protobuf-body.ts); others are 415. The result is checked by checkDecodedBody: YAML
+ * aliases may make it larger than the text, but never larger than `maxBytes`.
+ */
+export function decodeBody(
+  raw: Buffer,
+  contentType: string | undefined,
+  maxBytes = DEFAULT_MAX_BODY_BYTES,
+): unknown {
+  const body = decodeText(raw, mediaType(contentType));
+  if (body !== undefined) checkDecodedBody(body, maxBytes);
+  return body;
+}
+
 /** Reads and decodes the body of a request. */
 export async function readBody(req: Request, limit: number): Promise<unknown> {
   const raw = await readRawBody(req, limit);
-  return decodeBody(raw, req.headers["content-type"]);
+  return decodeBody(raw, req.headers["content-type"], limit);
 }
 
 /** The body as a JSON object (not an array or a scalar), or a 400. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { unknownFields } from "./known-fields.js";
+import { dropUnknownFields, unknownFields } from "./known-fields.js";
 import { applyDaemonSetDefaults } from "./defaults.js";
 import { APISERVER_DAEMONSET, tutorialDaemonSet, validManifests } from "./validation/test-manifests.js";
 
@@ -111,5 +111,51 @@ status:
     ["events", "metadata: {name: e}\nanything: 1", []],
   ])("%s %#", (resource, text, expected) => {
     expect(unknownFields(resource as "nodes", parse(text))).toEqual(expected);
+  });
+});
+
+describe("prototype keys", () => {
+  it.each<[string, string, string[]]>([
+    ["constructor in spec", '{"spec":{"constructor":{"a":1}}}', ["spec.constructor"]],
+    ["toString in metadata", '{"metadata":{"toString":"x"}}', ["metadata.toString"]],
+    ["__proto__ in metadata", '{"metadata":{"__proto__":{"x":1}}}', ["metadata.__proto__"]],
+    ["__proto__ at the top", '{"__proto__":{"spec":{}}}', ["__proto__"]],
+    [
+      "hasOwnProperty in a container",
+      '{"spec":{"template":{"spec":{"containers":[{"hasOwnProperty":1}]}}}}',
+      ["spec.template.spec.containers[0].hasOwnProperty"],
+    ],
+  ])("%s is an unknown field, not a crash", (_name, json, expected) => {
+    expect(unknownFields("daemonsets", JSON.parse(json))).toEqual(expected);
+  });
+
+  it("keeps prototype keys inside map fields, where any key is allowed", () => {
+    const ds = JSON.parse('{"metadata":{"labels":{"constructor":"x","__proto__":"y"}}}');
+    expect(unknownFields("daemonsets", ds)).toEqual([]);
+  });
+});
+
+describe("dropUnknownFields", () => {
+  it("removes what unknownFields reports, in place, and returns it", () => {
+    const ds = tutorialDaemonSet() as unknown as Loose;
+    ds.spec.foo = 1;
+    ds.spec.template.spec.containers[0].imagePolicy = "Always";
+    // As JSON.parse makes it: an own key (an assignment would set the prototype).
+    Object.defineProperty(ds.metadata, "__proto__", {
+      value: { x: 1 },
+      enumerable: true,
+      configurable: true,
+    });
+    expect(dropUnknownFields("daemonsets", ds).sort()).toEqual(
+      ["metadata.__proto__", "spec.foo", "spec.template.spec.containers[0].imagePolicy"].sort(),
+    );
+    expect(ds).toEqual(tutorialDaemonSet());
+    expect(unknownFields("daemonsets", ds)).toEqual([]);
+  });
+
+  it("leaves free-form types alone", () => {
+    const event = { metadata: { name: "e" }, anything: 1 };
+    expect(dropUnknownFields("events", event)).toEqual([]);
+    expect(event.anything).toBe(1);
   });
 });

@@ -169,21 +169,31 @@ const SCHEMAS: Partial<Record<ResourceName, Schema>> = {
   pods: POD,
 };
 
-function walk(value: unknown, schema: Schema, path: string, out: string[]): void {
+/** The schema of `key` in an object schema; own properties only, as keys come from the client. */
+function fieldSchema(schema: { fields: Record<string, Schema> }, key: string): Schema | undefined {
+  return Object.hasOwn(schema.fields, key) ? schema.fields[key] : undefined;
+}
+
+// Recursion follows the body, whose depth the body and patch checks bound (json-bounds.ts).
+function walk(value: unknown, schema: Schema, path: string, out: string[], drop: boolean): void {
   // Scalars, maps (any key) and free-form fields are not looked into.
   if (typeof schema === "string") return;
   if (Array.isArray(schema)) {
     const item = schema[0];
     if (!Array.isArray(value) || item === undefined) return;
-    value.forEach((v, i) => walk(v, item, `${path}[${i}]`, out));
+    value.forEach((v, i) => walk(v, item, `${path}[${i}]`, out, drop));
     return;
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) return;
   for (const [key, v] of Object.entries(value)) {
     const p = path ? `${path}.${key}` : key;
-    const sub = schema.fields[key];
-    if (sub === undefined) out.push(p);
-    else walk(v, sub, p, out);
+    const sub = fieldSchema(schema, key);
+    if (sub === undefined) {
+      out.push(p);
+      if (drop) delete (value as Record<string, unknown>)[key];
+    } else {
+      walk(v, sub, p, out, drop);
+    }
   }
 }
 
@@ -192,6 +202,18 @@ export function unknownFields(resource: ResourceName, body: unknown): string[] {
   const schema = SCHEMAS[resource];
   if (!schema) return [];
   const out: string[] = [];
-  walk(body, schema, "", out);
+  walk(body, schema, "", out, false);
+  return out;
+}
+
+/**
+ * Removes the fields the type's schema does not know from `body`, in place, as Kubernetes'
+ * decoder drops them, and returns their dotted paths.
+ */
+export function dropUnknownFields(resource: ResourceName, body: unknown): string[] {
+  const schema = SCHEMAS[resource];
+  if (!schema) return [];
+  const out: string[] = [];
+  walk(body, schema, "", out, true);
   return out;
 }

@@ -4,12 +4,13 @@
 
 import type { Response } from "express";
 import type { KubeObject } from "../../shared/api-types.js";
-import { errors } from "../../shared/errors.js";
+import { EverynodeError, errors, fieldError } from "../../shared/errors.js";
 import { apiVersionOf } from "../../shared/resources.js";
 import type { ResourceTarget } from "./request-target.js";
 import { addWarning } from "./respond.js";
 import { asObject } from "./body.js";
-import { unknownFields } from "./known-fields.js";
+import { dropUnknownFields, unknownFields } from "./known-fields.js";
+import { clone } from "./patch/json-value.js";
 
 /** The body as an object with a metadata object. */
 export function asKubeObject(body: unknown): KubeObject {
@@ -64,28 +65,73 @@ export function checkName(object: KubeObject, target: ResourceTarget): void {
   }
 }
 
-/** Applies `fieldValidation`: Strict rejects unknown fields, Warn (the default) reports them. */
-export function checkUnknownFields(
-  q: URLSearchParams,
-  target: ResourceTarget,
-  body: unknown,
-  res: Response,
-): void {
+/** `fieldValidation`: what happens to fields the type does not know. */
+export type FieldValidation = "Strict" | "Warn" | "Ignore";
+
+/** The request's fieldValidation (Warn when absent), or a 400. */
+export function fieldValidationOf(q: URLSearchParams): FieldValidation {
   const mode = q.get("fieldValidation") ?? "Warn";
   if (mode !== "Strict" && mode !== "Warn" && mode !== "Ignore") {
     throw errors.badRequest(
       `fieldValidation must be one of "Ignore", "Warn" or "Strict", not ${JSON.stringify(mode)}`,
     );
   }
-  if (mode === "Ignore") return;
-  const unknown = unknownFields(target.info.resource, body);
-  if (unknown.length === 0) return;
+  return mode;
+}
+
+/**
+ * How many unknown fields an answer names (in Warning headers, or in a Strict error): a body
+ * of 3 MiB can hold 500,000 tiny unknown fields, and naming them all would send back more
+ * than it took. The rest are counted.
+ */
+export const MAX_NAMED_UNKNOWN_FIELDS = 100;
+
+function strictDecodingError(unknown: string[]): string {
+  const named = unknown.slice(0, MAX_NAMED_UNKNOWN_FIELDS).map((f) => `unknown field "${f}"`);
+  const more = unknown.length - named.length;
+  return `strict decoding error: ${named.join(", ")}${more > 0 ? `, and ${more} more unknown fields` : ""}`;
+}
+
+/**
+ * Applies `fieldValidation` to what a client sent, as Kubernetes does: unknown fields are
+ * never stored. Strict refuses them (a 400 for a body Kubernetes would not decode; a 422 for
+ * the object a patch makes, naming each field in the causes); Warn (the default) drops them
+ * with a Warning header each; Ignore drops them. Changes `object` in place.
+ */
+export function handleUnknownFields(
+  q: URLSearchParams,
+  target: ResourceTarget,
+  object: unknown,
+  res: Response,
+  from: "body" | "patch" = "body",
+): void {
+  const mode = fieldValidationOf(q);
   if (mode === "Strict") {
-    throw errors.badRequest(
-      `strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(", ")}`,
+    const unknown = unknownFields(target.info.resource, object);
+    if (unknown.length === 0) return;
+    if (from === "body") throw errors.badRequest(strictDecodingError(unknown));
+    const { kind, group } = target.info;
+    throw new EverynodeError(
+      "Invalid",
+      `${group ? `${kind}.${group}` : kind} "${target.name ?? ""}" is invalid: patch: ${strictDecodingError(unknown)}`,
+      {
+        details: {
+          name: target.name ?? "",
+          group,
+          kind,
+          causes: unknown.slice(0, MAX_NAMED_UNKNOWN_FIELDS).map((f) => {
+            const e = fieldError.unknown(f);
+            return { reason: e.type, message: e.message, field: e.field };
+          }),
+        },
+      },
     );
   }
-  for (const f of unknown) addWarning(res, `unknown field "${f}"`);
+  const dropped = dropUnknownFields(target.info.resource, object);
+  if (mode !== "Warn") return;
+  for (const f of dropped.slice(0, MAX_NAMED_UNKNOWN_FIELDS)) addWarning(res, `unknown field "${f}"`);
+  const more = dropped.length - MAX_NAMED_UNKNOWN_FIELDS;
+  if (more > 0) addWarning(res, `${more} more unknown fields`);
 }
 
 /** True when the request is a dry run (`dryRun=All` in the query or in DeleteOptions). */
@@ -127,15 +173,15 @@ export function mergeForUpdate(
 ): KubeObject {
   let merged: KubeObject;
   if (subresource === "status") {
-    merged = structuredClone(old) as KubeObject;
+    merged = clone(old);
     if (next.status === undefined) delete merged.status;
-    else merged.status = structuredClone(next.status);
+    else merged.status = clone(next.status);
   } else {
     // A patch result may share parts with the stored (frozen) object: work on a copy.
-    merged = structuredClone(next) as KubeObject;
+    merged = clone(next);
     if (hasStatus) {
       if (old.status === undefined) delete merged.status;
-      else merged.status = structuredClone(old.status);
+      else merged.status = clone(old.status);
     }
   }
   for (const f of ["uid", "creationTimestamp", "deletionTimestamp", "generation", "name", "namespace"]) {

@@ -69,12 +69,13 @@ const sub = (f: Field[], no: number): Field[] | undefined => {
 function stringMap(f: Field[], no: number): Record<string, string> | undefined {
   const entries = f.filter((x) => x.no === no && x.bytes);
   if (entries.length === 0) return undefined;
-  const map: Record<string, string> = {};
-  for (const e of entries) {
-    const kv = fields(e.bytes ?? Buffer.alloc(0));
-    map[str(kv, 1) ?? ""] = str(kv, 2) ?? "";
-  }
-  return map;
+  // fromEntries defines own keys: a "__proto__" key stays a key (and validation refuses it).
+  return Object.fromEntries(
+    entries.map((e) => {
+      const kv = fields(e.bytes ?? Buffer.alloc(0));
+      return [str(kv, 1) ?? "", str(kv, 2) ?? ""];
+    }),
+  );
 }
 
 /** ObjectMeta's fields a client may set on create (name 1, generateName 2, namespace 3, labels 11, annotations 12, finalizers 14). */
@@ -149,7 +150,7 @@ export function decodeProtobufBody(raw: Buffer): Record<string, unknown> {
   const typeMeta = sub(unknown, 1) ?? [];
   const apiVersion = str(typeMeta, 1) ?? "";
   const kind = str(typeMeta, 2) ?? "";
-  const decode = DECODERS[kind];
+  const decode = Object.hasOwn(DECODERS, kind) ? DECODERS[kind] : undefined;
   if (!decode) throw unsupported(`a protobuf body of kind "${kind || "unknown"}" is not supported`);
   return decode(unknown.find((x) => x.no === 2)?.bytes ?? Buffer.alloc(0), apiVersion);
 }

@@ -16,18 +16,11 @@ import { renderTable, selectObjects, withTypeMeta } from "./read-handlers.js";
 import type { ResourceTarget } from "./request-target.js";
 import { boolParam } from "./respond.js";
 import { filteredEventType, watchStartRevision } from "./watch-filter.js";
+import { watchTimeoutMs } from "./watch-timeout.js";
 
 // A watcher that stops reading would make the server buffer without end; like the Kubernetes
 // API server, everynode drops it instead, and the client re-watches from its last revision.
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
-
-function timeoutMs(q: URLSearchParams): number | undefined {
-  const raw = q.get("timeoutSeconds");
-  if (raw === null || raw === "") return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw errors.badRequest(`invalid timeoutSeconds: ${JSON.stringify(raw)}`);
-  return n * 1000;
-}
 
 /**
  * Serves `?watch=true` on a collection (or on one object's URL, as a name filter), with the
@@ -45,7 +38,7 @@ export function handleWatch(
   const start = watchStartRevision(q.get("resourceVersion"));
   if (Number.isNaN(start))
     throw errors.badRequest(`invalid resourceVersion: ${JSON.stringify(q.get("resourceVersion"))}`);
-  const timeout = timeoutMs(q);
+  const timeout = watchTimeoutMs(q.get("timeoutSeconds"));
   const table = tableVersion(req.headers.accept);
   const kind = target.info.kind;
   const apiVersion = apiVersionOf(target.info);

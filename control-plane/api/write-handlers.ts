@@ -2,6 +2,7 @@
 // handling, the status/spec split, the type's rules, then one store write. Optimistic
 // concurrency is the store's: PUT passes the body's resourceVersion; PATCH applies to the
 // current object and conflicts only when the patch itself names another resourceVersion.
+// Patches work within bounds (patch/bounds.ts); a write that changes nothing is not made.
 
 import { randomInt } from "node:crypto";
 import type { Request, Response } from "express";
@@ -9,14 +10,15 @@ import type { KubeObject } from "../../shared/api-types.js";
 import { EverynodeError, errors, fieldError } from "../../shared/errors.js";
 import type { StoreWriter } from "../store/store.js";
 import { asObject, decodeBody, readBody, readRawBody } from "./body.js";
+import { canonical } from "./validation/util.js";
 import type { HandlerContext } from "./deps.js";
 import {
   asKubeObject,
   checkName,
   checkNamespace,
   checkTypeMeta,
-  checkUnknownFields,
   clearServerFields,
+  handleUnknownFields,
   isDryRun,
   mergeForUpdate,
 } from "./object-checks.js";
@@ -25,7 +27,10 @@ import {
   applyJsonPatch,
   applyServerSideApply,
   applyStrategicMergePatch,
+  checkPatchedObject,
+  patchBounds,
   patchTypeFromContentType,
+  type PatchBounds,
 } from "./patch/index.js";
 import { withTypeMeta } from "./read-handlers.js";
 import type { ResourceTarget } from "./request-target.js";
@@ -65,7 +70,12 @@ function createObject(
     if (target.info.namespaced && !tx.get("namespaces", undefined, target.namespace ?? "")) {
       throw errors.notFound("namespaces", target.namespace ?? "");
     }
-    return dryRun ? prepared : tx.create(target.info.resource, prepared);
+    if (!dryRun) return tx.create(target.info.resource, prepared);
+    // A dry run answers what the create would: a taken name is a 409 here too.
+    const name = prepared.metadata.name ?? "";
+    if (tx.get(target.info.resource, target.namespace, name))
+      throw errors.alreadyExists(target.info.resource, name, target.info.group);
+    return prepared;
   };
   return ctx.store.transaction(write);
 }
@@ -82,12 +92,25 @@ export async function handleCreate(
   const object = asKubeObject(body);
   checkTypeMeta(object, target);
   checkNamespace(object, target);
-  checkUnknownFields(q, target, object, res);
+  handleUnknownFields(q, target, object, res);
   const stored = createObject(ctx, target, object, isDryRun(q));
   sendJson(res, 201, withTypeMeta(stored, target));
 }
 
-/** Runs the type's update rules and writes; `expected` is the precondition, if any. */
+/** True when storing `next` over `stored` would change nothing but the resourceVersion. */
+export function changesNothing(next: KubeObject, stored: KubeObject): boolean {
+  const withoutVersion = (o: KubeObject): unknown => {
+    const { resourceVersion: _, ...metadata } = o.metadata;
+    return { ...o, metadata };
+  };
+  return canonical(withoutVersion(next)) === canonical(withoutVersion(stored));
+}
+
+/**
+ * Runs the type's update rules and writes; `expected` is the precondition, if any. An update
+ * that changes nothing writes nothing: the stored object comes back with its resourceVersion
+ * and watchers hear of nothing, as with Kubernetes.
+ */
 function updateObject(
   ctx: HandlerContext,
   target: ResourceTarget,
@@ -104,11 +127,19 @@ function updateObject(
     }
     return prepared;
   }
-  return ctx.store.update(
-    target.info.resource,
-    prepared,
-    expected !== undefined ? { expectedResourceVersion: expected } : {},
-  );
+  return ctx.store.transaction((tx) => {
+    const stored = tx.get(target.info.resource, target.namespace, target.name ?? "");
+    const unchanged =
+      stored !== undefined &&
+      (expected === undefined || expected === stored.metadata.resourceVersion) &&
+      changesNothing(prepared, stored);
+    if (unchanged) return stored;
+    return tx.update(
+      target.info.resource,
+      prepared,
+      expected !== undefined ? { expectedResourceVersion: expected } : {},
+    );
+  });
 }
 
 /** PUT of an object or of its status. A missing object is a 404 (no create on update). */
@@ -125,18 +156,24 @@ export async function handleReplace(
   checkTypeMeta(object, target);
   checkNamespace(object, target);
   checkName(object, target);
-  checkUnknownFields(q, target, object, res);
+  handleUnknownFields(q, target, object, res);
   if (!old) throw errors.notFound(target.info.resource, target.name ?? "", target.info.group);
   const stored = updateObject(ctx, target, object, old, isDryRun(q));
   sendJson(res, 200, withTypeMeta(stored, target));
 }
 
-function patched(type: string, current: KubeObject, patch: unknown, target: ResourceTarget): KubeObject {
+function patched(
+  type: string,
+  current: KubeObject,
+  patch: unknown,
+  target: ResourceTarget,
+  bounds: PatchBounds,
+): unknown {
   const resource = target.info.resource;
   switch (type) {
     case "json":
       if (!Array.isArray(patch)) throw errors.badRequest("a JSON patch must be a list of operations");
-      return applyJsonPatch(current, patch) as KubeObject;
+      return applyJsonPatch(current, patch, bounds);
     case "merge":
       return applyJsonMergePatch(current, asObject(patch, "a merge patch")) as KubeObject;
     case "strategic":
@@ -168,7 +205,7 @@ export async function handlePatch(
       `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
     );
   }
-  const patch = decodeBody(await readRawBody(req, ctx.maxBodyBytes), contentType);
+  const patch = decodeBody(await readRawBody(req, ctx.maxBodyBytes), contentType, ctx.maxBodyBytes);
   if (patch === undefined) throw errors.badRequest("the patch is empty");
   const dryRun = isDryRun(q);
   if (!current) {
@@ -180,17 +217,21 @@ export async function handlePatch(
     checkTypeMeta(created, target);
     checkNamespace(created, target);
     checkName(created, target);
-    checkUnknownFields(q, target, created, res);
+    handleUnknownFields(q, target, created, res, "patch");
     sendJson(res, 201, withTypeMeta(createObject(ctx, target, created, dryRun), target));
     return;
   }
-  const result = patched(type, current, patch, target);
-  if (!result || typeof result !== "object" || !result.metadata)
-    throw errors.badRequest("the patch did not produce an object");
+  const bounds = patchBounds(ctx.maxBodyBytes);
+  const output = patched(type, current, patch, target, bounds);
+  // Merge patches cannot grow an object without bound, but may double it: every result is checked.
+  checkPatchedObject(output, bounds);
+  const result = asObject(output, "the patched object") as KubeObject;
+  if (!result.metadata) throw errors.badRequest("the patch did not produce an object");
+  asObject(result.metadata, "the patched object's metadata");
   checkTypeMeta(result, target);
   checkNamespace(result, target);
   checkName(result, target);
-  checkUnknownFields(q, target, result, res);
+  handleUnknownFields(q, target, result, res, "patch");
   const stored = updateObject(ctx, target, result, current, dryRun);
   sendJson(res, 200, withTypeMeta(stored, target));
 }

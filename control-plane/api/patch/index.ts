@@ -6,3 +6,10 @@ export { applyJsonMergePatch } from "./json-merge-patch.js";
 export { applyJsonPatch } from "./json-patch.js";
 export { applyStrategicMergePatch } from "./strategic-merge-patch.js";
 export { applyServerSideApply } from "./server-side-apply.js";
+export {
+  checkPatchedObject,
+  DEFAULT_PATCH_BOUNDS,
+  MAX_JSON_PATCH_OPERATIONS,
+  patchBounds,
+  type PatchBounds,
+} from "./bounds.js";

@@ -41,3 +41,22 @@ describe("applyJsonMergePatch", () => {
     expect(patch.metadata.labels).toEqual({ b: "2" });
   });
 });
+
+describe("applyJsonMergePatch: prototype keys", () => {
+  it("merges __proto__ as a plain key, never as the result's prototype", () => {
+    const patch = JSON.parse('{"spec":{"__proto__":{"minReadySeconds":5}},"__proto__":{"kind":"Evil"}}');
+    const result = applyJsonMergePatch({ kind: "DaemonSet", spec: {} }, patch) as Record<string, any>;
+    expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(result.spec)).toBe(Object.prototype);
+    expect(result.spec.minReadySeconds).toBeUndefined();
+    expect(result.kind).toBe("DaemonSet");
+    expect(JSON.stringify(result)).toBe(
+      '{"kind":"DaemonSet","spec":{"__proto__":{"minReadySeconds":5}},"__proto__":{"kind":"Evil"}}',
+    );
+  });
+
+  it("reads nothing inherited: constructor and toString are new keys", () => {
+    const result = applyJsonMergePatch({}, { constructor: { a: 1 }, toString: null }) as object;
+    expect(JSON.stringify(result)).toBe('{"constructor":{"a":1}}');
+  });
+});

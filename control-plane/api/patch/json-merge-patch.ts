@@ -1,13 +1,14 @@
 // JSON merge patch (RFC 7386): kubectl label and client-node's MergePatch send it.
 
-import { clone, isObject } from "./json-value.js";
+import { clone, getOwn, isObject, setOwn } from "./json-value.js";
 
+// Recursion follows the patch, whose depth the body check bounds (json-bounds.ts).
 function merge(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return clone(patch);
   const result: Record<string, unknown> = isObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
-    else result[key] = merge(result[key], value);
+    else setOwn(result, key, merge(getOwn(result, key), value));
   }
   return result;
 }

@@ -154,3 +154,114 @@ describe("applyJsonPatch: errors", () => {
     expect(input.metadata.labels).not.toHaveProperty("disk");
   });
 });
+
+describe("applyJsonPatch: bounds", () => {
+  const bounds = { maxBytes: 10_000, maxDepth: 20, maxOperations: 50, maxWork: 80_000 };
+
+  function codeOf(fn: () => unknown): string {
+    try {
+      fn();
+      return "applied";
+    } catch (e) {
+      return (e as EverynodeError).code;
+    }
+  }
+
+  /** The attack of issue 8: each copy appends a list to itself, doubling it. */
+  function copyBomb(copies: number): unknown[] {
+    const ops: unknown[] = [{ op: "add", path: "/status", value: { x: [1] } }];
+    for (let i = 0; i < copies; i++) ops.push({ op: "copy", from: "/status/x", path: "/status/x/-" });
+    return ops;
+  }
+
+  it("stops a doubling copy bomb at the size limit, before building it", () => {
+    // 45 doublings would need 2^45 list items: only an early stop can answer at all.
+    const caught = (() => {
+      try {
+        applyJsonPatch(node(), copyBomb(45), { ...bounds, maxOperations: 100 });
+      } catch (e) {
+        return e as EverynodeError;
+      }
+    })();
+    expect(caught?.code).toBe("RequestEntityTooLarge");
+    expect(caught?.message).toBe("the patched object would be larger than the limit of 10000 bytes");
+  });
+
+  it("applies the same copies while the result fits", () => {
+    const result = applyJsonPatch(node(), copyBomb(3), bounds) as { status: { x: unknown[] } };
+    expect(JSON.stringify(result.status.x)).toBe("[1,[1],[1,[1]],[1,[1],[1,[1]]]]");
+  });
+
+  it("refuses more operations than maxOperations with Kubernetes' message", () => {
+    const ops = Array.from({ length: 51 }, () => ({ op: "test", path: "/metadata/name", value: "node01" }));
+    expect(() => applyJsonPatch(node(), ops, bounds)).toThrow(
+      "The allowed maximum operations in a JSON patch is 50, but found 51",
+    );
+    expect(codeOf(() => applyJsonPatch(node(), ops.slice(1), bounds))).toBe("applied");
+  });
+
+  it("refuses a patch that copies a large value back and forth past its work", () => {
+    const ops: unknown[] = [{ op: "add", path: "/spec/big", value: "x".repeat(4_000) }];
+    for (let i = 0; i < 10; i++) {
+      ops.push({ op: "copy", from: "/spec/big", path: "/spec/copy" });
+      ops.push({ op: "remove", path: "/spec/copy" });
+    }
+    expect(() => applyJsonPatch(node(), ops, bounds)).toThrow(
+      "the JSON patch does too much work: its operations measure, copy or shift more than 80000 bytes and items in all",
+    );
+    expect(codeOf(() => applyJsonPatch(node(), ops.slice(0, 9), bounds))).toBe("applied");
+  });
+
+  it("counts the items a list insert shifts as work", () => {
+    const ops: unknown[] = [{ op: "add", path: "/spec/list", value: Array.from({ length: 2_000 }, () => 0) }];
+    for (let i = 0; i < 45; i++) ops.push({ op: "add", path: "/spec/list/0", value: 1 });
+    expect(codeOf(() => applyJsonPatch(node(), ops, { ...bounds, maxWork: 100_000 }))).toBe("applied");
+    expect(codeOf(() => applyJsonPatch(node(), ops, { ...bounds, maxWork: 50_000 }))).toBe(
+      "RequestEntityTooLarge",
+    );
+  });
+
+  it("refuses a document nested deeper than maxDepth, one level at a time", () => {
+    const ops: unknown[] = [];
+    let path = "/spec";
+    for (let i = 0; i < 25; i++) {
+      path += "/a";
+      ops.push({ op: "add", path, value: {} });
+    }
+    expect(() => applyJsonPatch(node(), ops, bounds)).toThrow(/would nest deeper than 20 levels/);
+    expect(codeOf(() => applyJsonPatch(node(), ops.slice(0, 15), bounds))).toBe("applied");
+  });
+
+  it("refuses moving a value deeper than maxDepth", () => {
+    const deep = { a: { a: { a: { a: {} } } } };
+    const ops = [
+      { op: "add", path: "/spec/deep", value: deep },
+      { op: "add", path: "/spec/x", value: { y: { z: {} } } },
+      { op: "move", from: "/spec/deep", path: "/spec/x/y/z/deep" },
+    ];
+    expect(codeOf(() => applyJsonPatch(node(), ops, { ...bounds, maxDepth: 8 }))).toBe("Invalid");
+    expect(codeOf(() => applyJsonPatch(node(), ops, { ...bounds, maxDepth: 10 }))).toBe("applied");
+  });
+});
+
+describe("applyJsonPatch: prototype keys", () => {
+  it("adds __proto__ as a plain key, never as the object's prototype", () => {
+    const result = applyJsonPatch(node(), [
+      { op: "add", path: "/spec/__proto__", value: { polluted: true } },
+      { op: "add", path: "/metadata/labels/constructor", value: "x" },
+    ]) as { spec: Record<string, unknown>; metadata: { labels: Record<string, unknown> } };
+    expect(Object.getPrototypeOf(result.spec)).toBe(Object.prototype);
+    expect(Object.hasOwn(result.spec, "__proto__")).toBe(true);
+    expect(result.spec["polluted"]).toBeUndefined();
+    expect(result.metadata.labels["constructor"]).toBe("x");
+  });
+
+  it("does not find inherited properties", () => {
+    expect(() => applyJsonPatch(node(), [{ op: "remove", path: "/spec/constructor" }])).toThrow(
+      /path not found/,
+    );
+    expect(() => applyJsonPatch(node(), [{ op: "copy", from: "/spec/toString", path: "/x" }])).toThrow(
+      /path not found/,
+    );
+  });
+});

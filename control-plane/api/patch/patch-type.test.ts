@@ -13,6 +13,10 @@ describe("patchTypeFromContentType", () => {
     ["text/plain", undefined],
     ["", undefined],
     [undefined, undefined],
+    // Names of Object.prototype's properties are no patch types.
+    ["constructor", undefined],
+    ["toString; charset=utf-8", undefined],
+    ["__proto__", undefined],
   ])("%s -> %s", (contentType, expected) => {
     expect(patchTypeFromContentType(contentType)).toBe(expected);
   });

@@ -17,5 +17,6 @@ const BY_MEDIA_TYPE: Record<string, PatchType> = {
 export function patchTypeFromContentType(contentType: string | undefined): PatchType | undefined {
   if (!contentType) return undefined;
   const mediaType = (contentType.split(";")[0] ?? "").trim().toLowerCase();
-  return BY_MEDIA_TYPE[mediaType];
+  // An own property only: "constructor" is no patch type.
+  return Object.hasOwn(BY_MEDIA_TYPE, mediaType) ? BY_MEDIA_TYPE[mediaType] : undefined;
 }

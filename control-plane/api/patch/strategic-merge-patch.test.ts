@@ -245,3 +245,65 @@ describe("applyStrategicMergePatch", () => {
     expect((caught as EverynodeError).message).toMatch(message);
   });
 });
+
+describe("applyStrategicMergePatch: prototype keys and long lists", () => {
+  it("merges __proto__ and constructor as plain keys", () => {
+    const patch = JSON.parse(
+      '{"spec":{"__proto__":{"x":1},"constructor":{"y":2},"template":{"spec":{"toString":{"z":3}}}}}',
+    );
+    const result = applyStrategicMergePatch(daemonSet(), patch, "daemonsets") as Record<string, any>;
+    expect(Object.getPrototypeOf(result.spec)).toBe(Object.prototype);
+    expect(Object.hasOwn(result.spec, "__proto__")).toBe(true);
+    expect(result.spec.x).toBeUndefined();
+    expect(result.spec.constructor).toEqual({ y: 2 });
+    expect(result.spec.template.spec.toString).toEqual({ z: 3 });
+  });
+
+  it("merges lists by key with duplicates, deletes and order as before", () => {
+    const target = {
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              { name: "a", image: "1" },
+              { name: "b", image: "1" },
+              { name: "a", image: "dup" },
+              { name: "c", image: "1" },
+            ],
+          },
+        },
+      },
+    };
+    const patch = {
+      spec: {
+        template: {
+          spec: {
+            "$setElementOrder/containers": [{ name: "c" }, { name: "a" }, { name: "d" }],
+            containers: [
+              { name: "a", $patch: "delete" },
+              { name: "a", image: "2" },
+              { name: "d", image: "new" },
+              { name: "b", $patch: "delete" },
+            ],
+          },
+        },
+      },
+    };
+    const result = applyStrategicMergePatch(target, patch, "daemonsets") as any;
+    // The first "a" is deleted, the duplicate takes the patch; unnamed items follow the named.
+    expect(result.spec.template.spec.containers).toEqual([
+      { name: "c", image: "1" },
+      { name: "a", image: "2" },
+      { name: "d", image: "new" },
+    ]);
+  });
+
+  it("merges sets and deletes from primitive lists by value", () => {
+    const target = { metadata: { finalizers: ["a", "b"] }, spec: { podCIDRs: ["10.0.0.0/24"] } };
+    const patch = {
+      metadata: { finalizers: ["b", "c", "c"], "$deleteFromPrimitiveList/finalizers": ["a"] },
+    };
+    const result = applyStrategicMergePatch(target, patch, "nodes") as any;
+    expect(result.metadata.finalizers).toEqual(["b", "c"]);
+  });
+});

@@ -5,7 +5,7 @@
 
 import { EverynodeError } from "../../../shared/errors.js";
 import type { ResourceName } from "../../../shared/resources.js";
-import { clone, isObject, jsonEqual, type JsonObject } from "./json-value.js";
+import { clone, getOwn, isObject, jsonKey, setOwn, type JsonObject } from "./json-value.js";
 import { patchSchemaFor, type PatchSchema } from "./strategic-schema.js";
 
 const PATCH = "$patch";
@@ -28,13 +28,19 @@ function stringList(value: unknown, key: string): unknown[] {
   return value;
 }
 
+/** The rules for `key` below `schema`; own properties only, as keys come from the client. */
+function fieldSchema(schema: PatchSchema | undefined, key: string): PatchSchema | undefined {
+  const fields = schema?.fields;
+  return fields && Object.hasOwn(fields, key) ? fields[key] : undefined;
+}
+
 /** Merges a patch map into an original map (absent = empty). */
 function mergeMap(
   original: JsonObject | undefined,
   patch: JsonObject,
   schema: PatchSchema | undefined,
 ): JsonObject | typeof DELETED {
-  const directive = patch[PATCH];
+  const directive = getOwn(patch, PATCH);
   if (directive === "delete") return DELETED;
   if (directive === "replace") {
     const rest = { ...patch };
@@ -45,41 +51,47 @@ function mergeMap(
     throw bad(`unknown $patch directive ${JSON.stringify(directive)}`);
 
   const result: JsonObject = original ? { ...original } : {};
-  if (patch[RETAIN_KEYS] !== undefined) {
+  const retain = getOwn(patch, RETAIN_KEYS);
+  if (retain !== undefined) {
     // Keys the patch does not keep are cleared from the original first; the patch then applies.
-    const keep = new Set(stringList(patch[RETAIN_KEYS], RETAIN_KEYS).map(String));
+    const keep = new Set(stringList(retain, RETAIN_KEYS).map(String));
     for (const key of Object.keys(result)) if (!keep.has(key)) delete result[key];
   }
   for (const [key, values] of Object.entries(patch)) {
     if (!key.startsWith(DELETE_FROM)) continue;
     const list = key.slice(DELETE_FROM.length);
-    const current = result[list];
-    const remove = stringList(values, key);
-    if (Array.isArray(current)) result[list] = current.filter((v) => !remove.some((r) => jsonEqual(r, v)));
+    const current = getOwn(result, list);
+    const remove = new Set(stringList(values, key).map(jsonKey));
+    if (Array.isArray(current))
+      setOwn(
+        result,
+        list,
+        current.filter((v) => !remove.has(jsonKey(v))),
+      );
   }
   for (const [key, value] of Object.entries(patch)) {
     if (isDirectiveKey(key)) continue;
-    const child = schema?.fields?.[key];
+    const child = fieldSchema(schema, key);
     if (value === null) {
       delete result[key];
     } else if (isObject(value)) {
-      const current = result[key];
+      const current = getOwn(result, key);
       const merged = mergeMap(isObject(current) ? current : undefined, value, child);
       if (merged === DELETED) delete result[key];
-      else result[key] = merged;
+      else setOwn(result, key, merged);
     } else if (Array.isArray(value)) {
-      const current = result[key];
-      result[key] = mergeList(Array.isArray(current) ? current : undefined, value, child);
+      const current = getOwn(result, key);
+      setOwn(result, key, mergeList(Array.isArray(current) ? current : undefined, value, child));
     } else {
-      result[key] = value;
+      setOwn(result, key, value);
     }
   }
   for (const [key, order] of Object.entries(patch)) {
     if (!key.startsWith(SET_ORDER)) continue;
     const list = key.slice(SET_ORDER.length);
-    const current = result[list];
+    const current = getOwn(result, list);
     if (Array.isArray(current))
-      result[list] = reorder(current, stringList(order, key), schema?.fields?.[list]);
+      setOwn(result, list, reorder(current, stringList(order, key), fieldSchema(schema, list)));
   }
   return result;
 }
@@ -87,11 +99,24 @@ function mergeMap(
 function mergeKeyOf(item: unknown, mergeKey: string): unknown {
   if (!isObject(item))
     throw bad(`a list merged by "${mergeKey}" must hold objects, found ${JSON.stringify(item)}`);
-  const value = item[mergeKey];
-  if (value === undefined && item[PATCH] !== "replace") {
+  const value = getOwn(item, mergeKey);
+  if (value === undefined && getOwn(item, PATCH) !== "replace") {
     throw bad(`map ${JSON.stringify(item)} does not contain declared merge key: ${mergeKey}`);
   }
   return value;
+}
+
+/** Positions of a list's items by a key of each, first occurrence first: linear merges, not quadratic. */
+function positions(list: unknown[], keyOf: (item: unknown) => string | undefined): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  list.forEach((item, i) => {
+    const key = keyOf(item);
+    if (key === undefined) return;
+    const at = out.get(key);
+    if (at) at.push(i);
+    else out.set(key, [i]);
+  });
+  return out;
 }
 
 /** Merges a patch list into an original list, by merge key, as a set, or by replacing it. */
@@ -102,33 +127,46 @@ function mergeList(
 ): unknown[] {
   const mergeKey = schema?.mergeKey;
   if (mergeKey !== undefined) {
-    if (patch.some((item) => isObject(item) && item[PATCH] === "replace" && item[mergeKey] === undefined)) {
+    const isReplaceMarker = (item: unknown): boolean =>
+      isObject(item) && getOwn(item, PATCH) === "replace" && getOwn(item, mergeKey) === undefined;
+    if (patch.some(isReplaceMarker)) {
       // `{"$patch": "replace"}` as an item: the rest of the patch list is the new list.
       return patch
-        .filter((item) => !(isObject(item) && item[PATCH] === "replace" && item[mergeKey] === undefined))
+        .filter((item) => !isReplaceMarker(item))
         .map((item) => mergeMap(undefined, item as JsonObject, schema))
         .filter((item) => item !== DELETED);
     }
-    const result = original ? [...original] : [];
+    const result: unknown[] = original ? [...original] : [];
+    const byKey = positions(result, (item) => (isObject(item) ? jsonKey(getOwn(item, mergeKey)) : undefined));
     for (const item of patch) {
-      const key = mergeKeyOf(item, mergeKey);
-      const patchItem = item as JsonObject;
-      const index = result.findIndex((existing) => isObject(existing) && jsonEqual(existing[mergeKey], key));
-      const existing = index >= 0 ? result[index] : undefined;
-      const merged = mergeMap(isObject(existing) ? existing : undefined, patchItem, schema);
+      const key = jsonKey(mergeKeyOf(item, mergeKey));
+      const at = byKey.get(key);
+      const index = at?.[0];
+      const existing = index !== undefined ? result[index] : undefined;
+      const merged = mergeMap(isObject(existing) ? existing : undefined, item as JsonObject, schema);
       if (merged === DELETED) {
-        if (index >= 0) result.splice(index, 1);
-      } else if (index >= 0) {
+        if (index !== undefined) {
+          result[index] = DELETED;
+          at?.shift();
+        }
+      } else if (index !== undefined) {
         result[index] = merged;
       } else {
+        byKey.set(key, [result.length]);
         result.push(merged);
       }
     }
-    return result;
+    return result.filter((item) => item !== DELETED);
   }
   if (schema?.mergeSet) {
     const result = original ? [...original] : [];
-    for (const value of patch) if (!result.some((v) => jsonEqual(v, value))) result.push(clone(value));
+    const seen = new Set(result.map(jsonKey));
+    for (const value of patch) {
+      const key = jsonKey(value);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      result.push(clone(value));
+    }
     return result;
   }
   return clone(patch);
@@ -140,16 +178,18 @@ function mergeList(
  */
 function reorder(list: unknown[], order: unknown[], schema: PatchSchema | undefined): unknown[] {
   const mergeKey = schema?.mergeKey;
-  const keyOf = (item: unknown): unknown =>
-    mergeKey !== undefined && isObject(item) ? item[mergeKey] : item;
-  const remaining = [...list];
+  const keyOf = (item: unknown): string =>
+    jsonKey(mergeKey !== undefined && isObject(item) ? getOwn(item, mergeKey) : item);
+  const byKey = positions(list, keyOf);
+  const taken = new Set<number>();
   const ordered: unknown[] = [];
   for (const entry of order) {
-    const wanted = keyOf(entry);
-    const index = remaining.findIndex((item) => jsonEqual(keyOf(item), wanted));
-    if (index >= 0) ordered.push(...remaining.splice(index, 1));
+    const index = byKey.get(keyOf(entry))?.shift();
+    if (index === undefined) continue;
+    taken.add(index);
+    ordered.push(list[index]);
   }
-  return [...ordered, ...remaining];
+  return [...ordered, ...list.filter((_, i) => !taken.has(i))];
 }
 
 /**

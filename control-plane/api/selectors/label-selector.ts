@@ -167,7 +167,7 @@ export function labelSelectorToRequirements(sel: LabelSelector): LabelRequiremen
     values: [value],
   }));
   for (const e of sel.matchExpressions ?? []) {
-    const operator = OPERATORS[e.operator];
+    const operator = Object.hasOwn(OPERATORS, e.operator) ? OPERATORS[e.operator] : undefined;
     if (!operator)
       throw new EverynodeError("BadRequest", `"${e.operator}" is not a valid label selector operator`);
     reqs.push({

@@ -63,12 +63,12 @@ export function labelSelectorMatches(
 ): boolean {
   if (!isObject(selector)) return false;
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
-    if (labels[k] !== v) return false;
+    if (!Object.hasOwn(labels, k) || labels[k] !== v) return false;
   }
   for (const req of Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []) {
     const has = Object.hasOwn(labels, req.key);
     const values = req.values ?? [];
-    const value = labels[req.key];
+    const value = has ? labels[req.key] : undefined;
     switch (req.operator) {
       case "In":
         if (!has || !values.includes(value ?? "")) return false;

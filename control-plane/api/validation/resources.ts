@@ -43,7 +43,7 @@ export function validateResourceRequirements(resources: unknown, path: string): 
   errs.push(...validateResourceList(limits, `${path}.limits`));
   errs.push(...validateResourceList(requests, `${path}.requests`));
   for (const [name, req] of Object.entries(requests)) {
-    const limit = limits[name];
+    const limit = Object.hasOwn(limits, name) ? limits[name] : undefined;
     if (limit === undefined || !isValidQuantity(limit) || !isValidQuantity(req)) continue;
     if (parseQuantity(req as string | number) > parseQuantity(limit as string | number)) {
       errs.push(

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { parseServerArgs } from "./config.js";
+import { DEFAULT_CONNECTION_LIMITS } from "./connection-limits.js";
+
+const base = ["--data-dir", "/tmp/everynode-config-test"];
+
+describe("parseServerArgs: connection limits", () => {
+  it("defaults to DEFAULT_CONNECTION_LIMITS", () => {
+    expect(parseServerArgs(base).config.connectionLimits).toEqual(DEFAULT_CONNECTION_LIMITS);
+  });
+
+  it("reads the flags", () => {
+    const { config } = parseServerArgs([
+      ...base,
+      "--header-timeout=500ms",
+      "--request-read-timeout=2s",
+      "--idle-timeout=1m",
+      "--max-connections-per-ip=0",
+    ]);
+    expect(config.connectionLimits).toEqual({
+      headerTimeoutMs: 500,
+      requestTimeoutMs: 2_000,
+      idleTimeoutMs: 60_000,
+      maxConnectionsPerIp: 0,
+    });
+  });
+
+  it.each<[string[], RegExp]>([
+    [["--header-timeout=0s"], /--header-timeout must be longer than 0/],
+    [["--idle-timeout=soon"], /--idle-timeout: invalid duration/],
+    [["--max-connections-per-ip=-1"], /--max-connections-per-ip must be a whole number/],
+    [["--max-connections-per-ip=1.5"], /--max-connections-per-ip must be a whole number/],
+    [["--header-timeout=2m"], /--header-timeout may not be longer than --request-read-timeout/],
+  ])("refuses %j", (args, message) => {
+    expect(() => parseServerArgs([...base, ...args])).toThrow(message);
+  });
+});
