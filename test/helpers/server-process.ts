@@ -212,12 +212,12 @@ export class ServerProcess extends ClusterClient {
     return (r.json as { token: string }).token;
   }
 
-  /** Stops the server (SIGTERM, then SIGKILL) and removes its data dir. */
-  async stop(): Promise<void> {
+  /** Stops the server (SIGTERM, then SIGKILL; at once with `kill`) and removes its data dir. */
+  async stop(options: { kill?: boolean } = {}): Promise<void> {
     this.agent?.destroy();
     const child = this.child;
     if (child && this.alive) {
-      child.kill("SIGTERM");
+      child.kill(options.kill ? "SIGKILL" : "SIGTERM");
       const exited = await Promise.race([
         new Promise<boolean>((r) => child.once("exit", () => r(true))),
         new Promise<boolean>((r) => setTimeout(() => r(false), 10_000)),
