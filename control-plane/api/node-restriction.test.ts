@@ -110,7 +110,7 @@ describe("nodeUpdateViolations", () => {
     ],
     ["uncordoned", edit((n) => (n.spec.unschedulable = false)), ["spec.unschedulable"]],
     ["another spec field", edit((n) => (n.spec.podCIDR = "10.0.0.0/24")), ["spec.podCIDR"]],
-    ["annotations", edit((n) => (n.metadata.annotations = {})), ["metadata.annotations"]],
+    ["annotations (allowed, as Kubernetes allows kubelets)", edit((n) => (n.metadata.annotations = {})), []],
     ["finalizers", edit((n) => (n.metadata.finalizers = ["x"])), ["metadata.finalizers"]],
     [
       "an unknown top-level field",

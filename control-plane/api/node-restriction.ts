@@ -72,15 +72,16 @@ function differing(before: unknown, after: unknown, path: string, skip: readonly
 
 /**
  * What a node's write of its own Node would change that a node may not change: the paths
- * (`spec.taints`, `metadata.annotations`, `metadata.labels[node-role.kubernetes.io/x]`),
- * empty when the write is allowed. Only status and the labels `nodeMaySetLabel` allows may
- * differ; `resourceVersion` is the write's precondition, not a change.
+ * (`spec.taints`, `metadata.ownerReferences`, `metadata.labels[node-role.kubernetes.io/x]`),
+ * empty when the write is allowed. Only status, annotations (kubelets keep their own there, as
+ * Kubernetes' NodeRestriction allows) and the labels `nodeMaySetLabel` allows may differ;
+ * `resourceVersion` is the write's precondition, not a change.
  */
 export function nodeUpdateViolations(before: Node, after: Node): string[] {
   const labels = forbiddenLabels(changedLabels(before.metadata.labels ?? {}, after.metadata.labels ?? {}));
   return [
     ...differing(before, after, "", ["apiVersion", "kind", "metadata", "spec", "status"]),
-    ...differing(before.metadata, after.metadata, "metadata.", ["labels", "resourceVersion"]),
+    ...differing(before.metadata, after.metadata, "metadata.", ["labels", "annotations", "resourceVersion"]),
     ...labels.map((k) => `metadata.labels[${k}]`),
     ...differing(before.spec, after.spec, "spec.", []),
   ];
@@ -90,7 +91,7 @@ export function nodeUpdateViolations(before: Node, after: Node): string[] {
 export function nodeRestrictionMessage(nodeName: string, violations: readonly string[]): string {
   return (
     `node "${nodeName}" is not allowed to modify ${violations.join(", ")}: a node may change only its ` +
-    `status and its own labels outside the kubernetes.io and k8s.io namespaces (node-role and ` +
+    `status, its annotations and its own labels outside the kubernetes.io and k8s.io namespaces (node-role and ` +
     `node-restriction labels, taints and spec.unschedulable are the admin's: kubectl label, taint, cordon)`
   );
 }

@@ -36,7 +36,8 @@ export function verbOf(method: string, target: ResourceTarget, q: URLSearchParam
       if (boolParam(q, "watch")) return sub === undefined ? "watch" : undefined;
       return item ? "get" : "list";
     case "POST":
-      if (!item) return "create";
+      // As the Kubernetes API server: a namespaced kind is created in a namespace's collection only.
+      if (!item) return target.info.namespaced && target.namespace === undefined ? undefined : "create";
       return sub === "eviction" ? "create" : undefined;
     case "PUT":
       return item && (sub === undefined || sub === "status") ? "update" : undefined;

@@ -18,13 +18,26 @@ export function queryOf(req: Request): URLSearchParams {
   return new URLSearchParams(q >= 0 ? req.originalUrl.slice(q + 1) : "");
 }
 
-/** Adds a `Warning: 299` header, as Kubernetes reports non-fatal problems. */
-export function addWarning(res: Response, text: string): void {
-  res.appendHeader("Warning", `299 - ${JSON.stringify(text)}`);
+/**
+ * The value of a `Warning: 299` header for `text`: a quoted string whose non-ASCII characters
+ * travel as UTF-8 bytes (Node writes header strings as latin1, Go clients read UTF-8), with
+ * DEL escaped too, since HTTP forbids it in a header.
+ */
+export function warningHeaderValue(text: string): string {
+  const quoted = JSON.stringify(text).replace(/\x7f/g, "\\u007f");
+  return `299 - ${Buffer.from(quoted, "utf8").toString("latin1")}`;
 }
 
-/** True for `true` and `1`, as Kubernetes reads boolean query parameters. */
+/** Adds a `Warning: 299` header, as Kubernetes reports non-fatal problems. */
+export function addWarning(res: Response, text: string): void {
+  res.appendHeader("Warning", warningHeaderValue(text));
+}
+
+// Go's strconv.ParseBool, which Kubernetes uses for boolean query parameters.
+const TRUE_FORMS = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+
+/** True for the forms Go's ParseBool reads as true (`true`, `1`, `t`, `True`, ...). */
 export function boolParam(q: URLSearchParams, name: string): boolean {
   const v = q.get(name);
-  return v === "true" || v === "1";
+  return v !== null && TRUE_FORMS.has(v);
 }

@@ -5,6 +5,7 @@
 // a request (out of memory) is noticed, and a test can start another one.
 
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import https from "node:https";
@@ -199,6 +200,18 @@ export class ServerProcess extends ClusterClient {
     });
   }
 
+  private readonly nodeSecrets = new Map<string, string>();
+
+  /** The node secret this test's agent for `nodeName` proves itself with (one per name). */
+  nodeSecret(nodeName: string): string {
+    let secret = this.nodeSecrets.get(nodeName);
+    if (secret === undefined) {
+      secret = randomBytes(32).toString("base64url");
+      this.nodeSecrets.set(nodeName, secret);
+    }
+    return secret;
+  }
+
   /** Registers a node with the server's join token (or another); returns its node credential. */
   async register(
     nodeName: string,
@@ -206,7 +219,12 @@ export class ServerProcess extends ClusterClient {
   ): Promise<string> {
     const r = await this.send("POST", "/agent/v1/register", {
       token: extra.joinBearer ?? this.joinBearer,
-      body: { nodeName, labels: extra.labels ?? {}, taints: extra.taints ?? [] },
+      body: {
+        nodeName,
+        labels: extra.labels ?? {},
+        taints: extra.taints ?? [],
+        nodeSecret: this.nodeSecret(nodeName),
+      },
     });
     if (r.status !== 200) throw new Error(`registering ${nodeName} failed: ${r.status} ${r.text}`);
     return (r.json as { token: string }).token;

@@ -77,7 +77,13 @@ describe("the auth matrix", () => {
       const before = await nodeAsAdmin("matrix-victim");
       const r = await server.send("POST", "/agent/v1/register", {
         token: server.joinBearer,
-        body: { nodeName: "matrix-victim", labels: { stolen: "yes" }, taints: [] },
+        // The attacker holds the join token but not the victim's node secret.
+        body: {
+          nodeName: "matrix-victim",
+          labels: { stolen: "yes" },
+          taints: [],
+          nodeSecret: "x".repeat(43),
+        },
       });
       expect(r.status, r.text).toBeGreaterThanOrEqual(400);
       expect(r.status, r.text).toBeLessThan(500);

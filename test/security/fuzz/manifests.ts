@@ -78,7 +78,8 @@ export function eventManifest(name: string, node: string): Json {
     apiVersion: "v1",
     kind: "Event",
     metadata: { name, namespace: FUZZ_NS },
-    involvedObject: { apiVersion: "v1", kind: "Node", name: node, uid: node },
+    // Kubernetes wants an event about a cluster-scoped object in "default", or the namespace named here.
+    involvedObject: { apiVersion: "v1", kind: "Node", name: node, uid: node, namespace: FUZZ_NS },
     reason: "Fuzzed",
     message: "an event",
     type: "Normal",

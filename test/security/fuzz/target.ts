@@ -26,6 +26,9 @@ import {
 import { nodeProblems, podProblems } from "./well-formed.js";
 import { unknownFields } from "../../../control-plane/api/known-fields.js";
 
+/** The header deadline the fuzzed server is started with (slowloris). */
+export const HEADER_TIMEOUT_SECONDS = 3;
+
 /** A request may block the server's event loop this long (ms); GC pauses are not counted. */
 export const STALL_BUDGET_MS = Number(process.env.FUZZ_STALL_MS ?? 100);
 /** Log bytes one request or agent session may cause. TODO(limits): align with the log caps. */
@@ -62,7 +65,15 @@ export class FuzzTarget {
     // Long grace periods: no node turns NotReady on its own while the fuzz compares stores.
     this.server = await ServerProcess.start({
       maxOldSpaceMb: 768,
-      args: ["--node-monitor-grace-period", "24h", "--node-startup-grace-period", "24h"],
+      // Short header deadline: the slowloris check waits for it.
+      args: [
+        "--node-monitor-grace-period",
+        "24h",
+        "--node-startup-grace-period",
+        "24h",
+        "--header-timeout",
+        `${HEADER_TIMEOUT_SECONDS}s`,
+      ],
     });
     const s = this.server;
     this.node = await s.register(FUZZ_NODE, { labels: { "kubernetes.io/os": "linux" } });

@@ -47,7 +47,8 @@ export function eventAbout(name: string, node: string): Record<string, unknown> 
     apiVersion: "v1",
     kind: "Event",
     metadata: { name },
-    involvedObject: { apiVersion: "v1", kind: "Node", name: node, uid: node },
+    // Kubernetes wants an event about a cluster-scoped object in "default", or the namespace named here.
+    involvedObject: { apiVersion: "v1", kind: "Node", name: node, uid: node, namespace: NAMESPACE },
     reason: "MatrixCheck",
     message: `an event about ${node}`,
     type: "Normal",
