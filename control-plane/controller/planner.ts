@@ -20,7 +20,7 @@ import {
 } from "./pod-utils.js";
 import { isPausedBySpec, isRollingUpdate, planRollout, rolloutBudget } from "./rollout.js";
 import { rolloutFacts } from "./rollout-facts.js";
-import type { RolloutDecision } from "./rollout-state.js";
+import type { RolloutDecision, RolloutFacts } from "./rollout-state.js";
 import { decideRollout, rolloutStatus } from "./rollout-state.js";
 
 export type DeleteReason =
@@ -90,8 +90,12 @@ export function planDaemonSet(input: PlanInput): DaemonSetPlan {
     .sort();
   const rolling = isRollingUpdate(ds);
   const surge = rolling && rolloutBudget(ds, desired.length).maxSurge > 0;
-  const unreachable = new Set(desired.filter((n) => !isNodeReachable(input.nodes, n)));
-  const nodeLabels = new Map(input.nodes.map((n) => [n.metadata.name ?? "", n.metadata.labels ?? {}]));
+  const unreachable = new Set<string>();
+  for (const n of input.nodes) if (!isNodeReachable(n)) unreachable.add(n.metadata.name ?? "");
+  // Only the canary selector reads node labels.
+  const nodeLabels = ds.spec.updateStrategy?.rollingUpdate?.selector
+    ? new Map(input.nodes.map((n) => [n.metadata.name ?? "", n.metadata.labels ?? {}]))
+    : new Map<string, Record<string, string>>();
 
   // Pods by target node; pods for nodes that do not exist go at once.
   const byNode = new Map<string, Pod[]>();
@@ -157,6 +161,7 @@ export function planDaemonSet(input: PlanInput): DaemonSetPlan {
   const stable = input.stable && input.stable.hash !== input.hash ? input.stable : undefined;
   let decision: RolloutDecision | undefined;
   let stableForFacts: { hash: string; revision: number } | undefined;
+  let preFacts: RolloutFacts | undefined;
   if (rolling) {
     const { facts, recheckAt: failureAt } = rolloutFacts({
       ds,
@@ -171,6 +176,7 @@ export function planDaemonSet(input: PlanInput): DaemonSetPlan {
     });
     decision = decideRollout(ds, facts, now);
     stableForFacts = facts.stable;
+    preFacts = facts;
     recheck(failureAt);
     recheck(decision.recheckAt);
   }
@@ -235,17 +241,22 @@ export function planDaemonSet(input: PlanInput): DaemonSetPlan {
   const plan: DaemonSetPlan = { create: creates, delete: deletes, status };
   if (decision) {
     // Counts as the store will hold them after this plan, like the rest of the status.
-    const { facts } = rolloutFacts({
-      ds,
-      hash: input.hash,
-      revision,
-      ...(stableForFacts ? { stable: stableForFacts } : {}),
-      now,
-      desiredNodes: desired,
-      podsByNode: after,
-      unreachable,
-      nodeLabels,
-    });
+    // Nothing planned (the steady state): the counts are those the decision saw.
+    const unchanged = creates.length === 0 && deletes.length === 0 && terminating.size === 0;
+    const facts =
+      unchanged && preFacts
+        ? preFacts
+        : rolloutFacts({
+            ds,
+            hash: input.hash,
+            revision,
+            ...(stableForFacts ? { stable: stableForFacts } : {}),
+            now,
+            desiredNodes: desired,
+            podsByNode: after,
+            unreachable,
+            nodeLabels,
+          }).facts;
     const shown = rolloutStatus(ds, decision.state, facts, now);
     status.rollout = shown.rollout;
     status.conditions = shown.conditions;
@@ -258,9 +269,8 @@ export function planDaemonSet(input: PlanInput): DaemonSetPlan {
 }
 
 /** A node is left out of the rollout when its Ready condition says it is not Ready. */
-function isNodeReachable(nodes: readonly Node[], name: string): boolean {
-  const node = nodes.find((n) => n.metadata.name === name);
-  const ready = node?.status?.conditions?.find((c) => c.type === "Ready");
+function isNodeReachable(node: Node): boolean {
+  const ready = node.status?.conditions?.find((c) => c.type === "Ready");
   return ready === undefined || ready.status === "True";
 }
 

@@ -44,13 +44,14 @@ export function rolloutFacts(input: FactsInput): { facts: RolloutFacts; recheckA
     if (pods.some((p) => updated(p) && isPodAvailable(p, minReady, now))) updatedAvailable++;
     if (pods.some((p) => !updated(p))) oldNodes++;
     if (pods.some((p) => isPodAvailable(p, minReady, now))) available++;
-    if (reachable(n)) newPods.push(...pods.filter(updated));
+    if (reachable(n)) for (const p of pods) if (updated(p)) newPods.push(p);
   }
   const reachableTargets = targets.filter(reachable);
   const heldBack = input.desiredNodes.length - targets.length;
   const complete = input.desiredNodes.filter(reachable).every(done);
   const settings = autoPauseSettings(ds);
-  const found = settings.enabled ? findRolloutFailure(newPods, settings, now) : {};
+  // Auto-pause only matters while old pods remain to be replaced.
+  const found = settings.enabled && oldNodes > 0 ? findRolloutFailure(newPods, settings, now) : {};
   const facts: RolloutFacts = {
     hash,
     revision: input.revision,

@@ -84,7 +84,7 @@ export const DAEMONSET_ROLLOUT_FIELDS: readonly ExtensionField[] = [
     unsetMeans: false,
     type: "boolean",
     description:
-      "everynode: every node due for the update pulls the new revision's images before its old pod is stopped. Unset means false.",
+      "everynode: every node due for the update pulls the new revision's images before its old pod is stopped. Not available yet: true is refused (422). Unset means false.",
   },
   {
     path: RS,

@@ -92,6 +92,8 @@ export function rolloutTargets(
 ): string[] {
   const ru = ds.spec.updateStrategy?.rollingUpdate;
   const selector = ru?.selector;
+  // The common case: every node may be updated, order does not matter.
+  if (!selector && scaledValue(ru?.partition, desiredNodes.length, 0) === 0) return [...desiredNodes];
   const eligible = selector
     ? desiredNodes.filter((n) => labelSelectorMatches(selector, { ...(nodeLabels?.get(n) ?? {}) }))
     : [...desiredNodes];

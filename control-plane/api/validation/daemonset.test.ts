@@ -236,9 +236,14 @@ describe("validateDaemonSet: everynode's rollout fields", () => {
         progressDeadlineSeconds: 120,
         autoRollback: true,
         autoPause: { enabled: true, maxRestarts: 2, maxNotReadySeconds: 30 },
-        prePull: true,
+        prePull: false,
       }),
       [],
+    ],
+    [
+      "prePull, not available yet",
+      rolling({ prePull: true }),
+      [forbidden(`${RU}.prePull`, "image pre-pull is not available yet in this version of everynode")],
     ],
     ["paused not a boolean", rolling({ paused: "yes" }), [TYPE(`${RU}.paused`, '"yes"', "a boolean")]],
     [
