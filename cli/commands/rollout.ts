@@ -1,9 +1,9 @@
-// `everynode rollout status|history|restart ds/NAME`.
+// `everynode rollout status|history|restart|pause|resume ds/NAME`.
 
 import type { Command, CommandEnv } from "../command.js";
 import { str } from "../command.js";
 import type { ParsedFlags } from "../../shared/flags.js";
-import type { ControllerRevision, DaemonSet, PodTemplateSpec } from "../../shared/api-types.js";
+import type { ControllerRevision, DaemonSet, Pod, PodTemplateSpec } from "../../shared/api-types.js";
 import { RESOURCES } from "../../shared/resources.js";
 import { EverynodeError } from "../../shared/errors.js";
 import { parseDuration } from "../../shared/duration.js";
@@ -12,7 +12,8 @@ import { usage } from "../error-format.js";
 import { parseResourceArgs, resourcePath } from "../resource-args.js";
 import { listObjects } from "../fetch.js";
 import { ProgressLine } from "../progress.js";
-import { daemonSetRolloutStatus } from "../rollout-status.js";
+import { daemonSetRolloutStatus, rolloutGroupsTable } from "../rollout-status.js";
+import type { ApiClient } from "../api-client.js";
 import { DESCRIBE_TABS, alignTabs } from "../printers/tabwriter.js";
 import { DescribeWriter } from "../describe/common.js";
 import { writePodTemplate } from "../describe/daemonset.js";
@@ -46,14 +47,31 @@ async function status(env: CommandEnv, name: string, p: ParsedFlags): Promise<nu
       : undefined;
   let done = false;
   let deleted = false;
+  let failed: string | undefined;
+  let last: DaemonSet | undefined;
+  // The revision this command waits for: the first one the controller has observed.
+  let watchedHash: string | undefined;
   const judge = (ds: DaemonSet): void => {
-    const v = daemonSetRolloutStatus(ds);
+    last = ds;
+    if (watchedHash === undefined && (ds.metadata.generation ?? 0) <= (ds.status?.observedGeneration ?? 0))
+      watchedHash = ds.status?.rollout?.updateHash;
+    const v = daemonSetRolloutStatus(ds, watchedHash);
     if (v.done) {
       line.finish();
-      env.io.out(`${v.message}\n`);
+      if (!v.failed) env.io.out(`${v.message}\n`);
+      failed = v.failed;
       done = true;
       abort.abort();
     } else line.update(v.message);
+  };
+  const finish = async (): Promise<number> => {
+    // The table per node group when revisions are mixed (a partition, a failure), or asked for.
+    if (last) {
+      const table = await groupsOf(client, ns, last, p.values.nodes === true);
+      if (table) env.io.out(table);
+    }
+    if (failed) throw new EverynodeError("RuntimeError", failed);
+    return 0;
   };
   try {
     const listed = await listObjects<DaemonSet>(client, RESOURCES.daemonsets, {
@@ -65,7 +83,7 @@ async function status(env: CommandEnv, name: string, p: ParsedFlags): Promise<nu
     judge(item);
     if (p.values.watch === false) {
       line.finish(true);
-      return 0;
+      return await finish();
     }
     let rv = listed.metadata.resourceVersion;
     while (!done && !abort.signal.aborted) {
@@ -93,11 +111,40 @@ async function status(env: CommandEnv, name: string, p: ParsedFlags): Promise<nu
       line.finish(true);
       throw new EverynodeError("Timeout", "timed out waiting for the condition");
     }
-    return 0;
+    return await finish();
   } finally {
     abort.abort();
     await timer;
   }
+}
+
+/** The old/new table per node group, from the DaemonSet's pods. */
+async function groupsOf(client: ApiClient, ns: string, ds: DaemonSet, always: boolean): Promise<string> {
+  const labels = Object.entries(ds.spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  const pods = (
+    await listObjects<Pod>(client, RESOURCES.pods, { namespace: ns, labelSelector: labels.join(",") })
+  ).items.filter((p) => (p.metadata.ownerReferences ?? []).some((o) => o.uid === ds.metadata.uid));
+  const revisions = new Set(pods.map((p) => p.metadata.labels?.["controller-revision-hash"]));
+  return always || revisions.size > 1 ? rolloutGroupsTable(ds, pods) : "";
+}
+
+/** Sets `rollingUpdate.paused`; a DaemonSet already so is left alone. */
+async function setPaused(env: CommandEnv, name: string, paused: boolean): Promise<number> {
+  const client = env.client();
+  const path = resourcePath(RESOURCES.daemonsets, env.namespace(), name);
+  const ds = await client.json<DaemonSet>("GET", path);
+  const word = paused ? "paused" : "resumed";
+  if ((ds.spec.updateStrategy?.rollingUpdate?.paused === true) === paused) {
+    env.io.out(`daemonset.apps/${name} already ${word}\n`);
+    return 0;
+  }
+  await client.json("PATCH", path, {
+    body: { spec: { updateStrategy: { rollingUpdate: { paused } } } },
+    contentType: "application/merge-patch+json",
+    query: { fieldManager: "everynode-rollout" },
+  });
+  env.io.out(`daemonset.apps/${name} ${word}\n`);
+  return 0;
 }
 
 async function history(env: CommandEnv, name: string, p: ParsedFlags): Promise<number> {
@@ -146,8 +193,8 @@ async function restart(env: CommandEnv, name: string): Promise<number> {
 
 export const rolloutCommand: Command = {
   name: "rollout",
-  summary: "Manage the rollout of a DaemonSet (status, history, restart)",
-  usage: "everynode rollout status|history|restart ds/NAME",
+  summary: "Manage the rollout of a DaemonSet (status, history, restart, pause, resume)",
+  usage: "everynode rollout status|history|restart|pause|resume ds/NAME",
   flags: [
     {
       name: "watch",
@@ -158,12 +205,20 @@ export const rolloutCommand: Command = {
     },
     { name: "timeout", type: "string", description: "status: give up after this long (0: never)" },
     { name: "revision", type: "string", description: "history: show this revision's pod template" },
+    {
+      name: "nodes",
+      type: "boolean",
+      default: false,
+      description: "status: show old and new pods per node group (shown anyway when revisions are mixed)",
+    },
   ],
   async run(env, p) {
     const [sub, ...rest] = p.positionals;
     if (sub === "status") return status(env, daemonSetName(rest), p);
     if (sub === "history") return history(env, daemonSetName(rest), p);
     if (sub === "restart") return restart(env, daemonSetName(rest));
-    throw usage(`unknown rollout command "${sub ?? ""}" (use status, history or restart)`);
+    if (sub === "pause") return setPaused(env, daemonSetName(rest), true);
+    if (sub === "resume") return setPaused(env, daemonSetName(rest), false);
+    throw usage(`unknown rollout command "${sub ?? ""}" (use status, history, restart, pause or resume)`);
   },
 };

@@ -78,6 +78,43 @@ export function describeDaemonSet(
     `Pods Status:\t${counts.running} Running / ${counts.waiting} Waiting / ${counts.succeeded} Succeeded / ${counts.failed} Failed\n`,
   );
   writePodTemplate(w, ds.spec.template);
+  writeRollout(w, ds);
+  writeConditions(w, ds);
   writeEvents(w, events, nowMs);
   return w.toString();
+}
+
+/** everynode's rollout (once the controller reports one): strategy, revisions, stops. */
+function writeRollout(w: DescribeWriter, ds: DaemonSet): void {
+  const strategy = ds.spec.updateStrategy;
+  const ru = strategy?.rollingUpdate;
+  const r = ds.status?.rollout;
+  if ((strategy?.type ?? "RollingUpdate") !== "RollingUpdate" || !r) return;
+  const parts = [`max unavailable ${ru?.maxUnavailable ?? 1}`, `max surge ${ru?.maxSurge ?? 0}`];
+  if (ru?.partition !== undefined) parts.push(`partition ${ru.partition}`);
+  if (ru?.selector) parts.push(`node selector ${selectorText(ru.selector)}`);
+  parts.push(`progress deadline ${ru?.progressDeadlineSeconds ?? 600}s`);
+  if (ru?.autoRollback) parts.push("auto rollback");
+  if (ru?.autoPause?.enabled === false) parts.push("auto pause off");
+  if (ru?.prePull) parts.push("pre-pull");
+  w.write(0, "Rollout:\n");
+  w.write(1, `Strategy:\tRollingUpdate, ${parts.join(", ")}\n`);
+  w.write(1, `Paused:\t${ru?.paused === true ? "true" : "false"}\n`);
+  const stable = r.stableRevision !== undefined ? ` (stable: ${r.stableRevision})` : "";
+  w.write(1, `Revision:\t${r.updateRevision}${stable}\n`);
+  w.write(1, `Nodes:\t${r.updatedNodes} new, ${r.oldNodes} old, ${r.heldBackNodes} held back\n`);
+  if (r.prePullPendingNodes !== undefined)
+    w.write(1, `Pre-pull:\t${r.prePulledNodes ?? 0} nodes ready, ${r.prePullPendingNodes} pulling\n`);
+  if (r.stop) {
+    const state = r.stop.active ? "" : r.stop.rolledBackTo ? " (rolled back)" : " (resumed)";
+    w.write(1, `Stopped:\t${r.stop.reason}${state}: ${r.stop.message}\n`);
+  }
+}
+
+/** The Progressing and Available conditions, as kubectl shows a Deployment's. */
+function writeConditions(w: DescribeWriter, ds: DaemonSet): void {
+  const conditions = ds.status?.conditions ?? [];
+  if (conditions.length === 0) return;
+  w.write(0, "Conditions:\n  Type\tStatus\tReason\n  ----\t------\t------\n");
+  for (const c of conditions) w.write(1, `${c.type} \t${c.status}\t${c.reason ?? ""}\n`);
 }

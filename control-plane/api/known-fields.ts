@@ -34,7 +34,23 @@ const DAEMONSET = root(
       selector: LABEL_SELECTOR,
       template: { fields: { metadata: OBJECT_META, spec: POD_SPEC } },
       updateStrategy: {
-        fields: { type: "", rollingUpdate: { fields: { maxUnavailable: "", maxSurge: "" } } },
+        fields: {
+          type: "",
+          rollingUpdate: {
+            fields: {
+              maxUnavailable: "",
+              maxSurge: "",
+              // everynode's rollout fields (control-plane/controller/rollout-fields.ts)
+              paused: "",
+              partition: "",
+              selector: LABEL_SELECTOR,
+              progressDeadlineSeconds: "",
+              autoRollback: "",
+              autoPause: { fields: { enabled: "", maxRestarts: "", maxNotReadySeconds: "" } },
+              prePull: "",
+            },
+          },
+        },
       },
       minReadySeconds: "",
       revisionHistoryLimit: "",
@@ -52,6 +68,7 @@ const DAEMONSET = root(
       numberUnavailable: "",
       collisionCount: "",
       conditions: [CONDITION],
+      rollout: "any", // everynode (control-plane/controller/rollout-fields.ts)
     },
   },
 );

@@ -8,6 +8,7 @@
 //   merge keys); kubectl 1.20 ignores `consumes` and uses the definitions' patch metadata.
 // The definitions are built from the known-fields schema the server's strict validation uses.
 
+import { DAEMONSET_ROLLOUT_FIELDS } from "../controller/rollout-fields.js";
 import { ALL_RESOURCES, type ResourceInfo } from "../../shared/resources.js";
 import { EVERYNODE_VERSION, KUBERNETES_VERSION } from "../../shared/version.js";
 import { encodeOpenApiV2 } from "./openapi-v2-protobuf.js";
@@ -178,13 +179,39 @@ function bodyOf(r: ResourceInfo): Record<string, V2Schema> | undefined {
   }
 }
 
+// everynode's rollout fields, described for `kubectl explain` (rollout-fields.ts holds them).
+function rollingUpdateV2(): V2Schema {
+  const described = (path: string, schema: V2Schema): V2Schema => {
+    const f = DAEMONSET_ROLLOUT_FIELDS.find((x) => x.path === `spec.updateStrategy.rollingUpdate.${path}`);
+    return f ? { ...schema, description: f.description } : schema;
+  };
+  return obj({
+    maxUnavailable: {},
+    maxSurge: {},
+    paused: described("paused", bool),
+    partition: described("partition", {}),
+    selector: described("selector", ref(`${META}.LabelSelector`)),
+    progressDeadlineSeconds: described("progressDeadlineSeconds", int),
+    autoRollback: described("autoRollback", bool),
+    autoPause: described(
+      "autoPause",
+      obj({
+        enabled: described("autoPause.enabled", bool),
+        maxRestarts: described("autoPause.maxRestarts", int),
+        maxNotReadySeconds: described("autoPause.maxNotReadySeconds", int),
+      }),
+    ),
+    prePull: described("prePull", bool),
+  });
+}
+
 function definitions(): Record<string, V2Schema> {
   const defs: Record<string, V2Schema> = {
     [`${META}.Patch`]: { type: "object", description: "A patch body in one of the accepted patch types." },
     "io.k8s.api.apps.v1.DaemonSetSpec": obj({
       selector: ref(`${META}.LabelSelector`),
       template: ref(`${CORE}.PodTemplateSpec`),
-      updateStrategy: obj({ type: str, rollingUpdate: obj({ maxUnavailable: {}, maxSurge: {} }) }),
+      updateStrategy: obj({ type: str, rollingUpdate: rollingUpdateV2() }),
       minReadySeconds: int,
       revisionHistoryLimit: int,
     }),

@@ -2,7 +2,14 @@
 // pods, status) and the garbage of deleted DaemonSets, then write it all in one
 // transaction with its events.
 
-import type { ControllerRevision, DaemonSet, KubeObject, Node, Pod } from "../../shared/api-types.js";
+import type {
+  ControllerRevision,
+  DaemonSet,
+  KubeObject,
+  Node,
+  Pod,
+  PodTemplateSpec,
+} from "../../shared/api-types.js";
 import { EventRecorder } from "../events/event-recorder.js";
 import type { Store, StoreWriter } from "../store/store.js";
 import type { FailedPodBackoff } from "./failed-pod-backoff.js";
@@ -14,6 +21,7 @@ import { HASH_LABEL, podTargetNode } from "./pod-utils.js";
 import type { RevisionPlan } from "./revisions.js";
 import { planRevisions } from "./revisions.js";
 import { canonicalJson } from "./template-hash.js";
+import { withSpecChange } from "./rollout-actions.js";
 
 const SOURCE = { component: "daemonset-controller" };
 
@@ -22,6 +30,32 @@ interface DaemonSetWork {
   revisions: RevisionPlan;
   plan: DaemonSetPlan;
   statusChanged: boolean;
+  /** The stable revision, for held-back nodes and the automatic rollback. */
+  stable?: StableRevision;
+}
+
+interface StableRevision {
+  hash: string;
+  revision: number;
+  template: PodTemplateSpec;
+}
+
+/** The template a ControllerRevision holds (its data is a replace patch of spec.template). */
+export function revisionTemplate(r: ControllerRevision): PodTemplateSpec | undefined {
+  const data = r.data as { spec?: { template?: PodTemplateSpec & { $patch?: string } } } | undefined;
+  const t = data?.spec?.template;
+  if (!t || typeof t !== "object") return undefined;
+  const { $patch: _patch, ...template } = t;
+  return template as PodTemplateSpec;
+}
+
+/** The stable revision the DaemonSet's status names, if its ControllerRevision still exists. */
+function stableRevisionOf(ds: DaemonSet, owned: readonly ControllerRevision[]): StableRevision | undefined {
+  const hash = ds.status?.rollout?.stableHash;
+  if (!hash) return undefined;
+  const r = owned.find((x) => x.metadata.labels?.[HASH_LABEL] === hash);
+  const template = r && revisionTemplate(r);
+  return r && template ? { hash, revision: r.revision, template } : undefined;
 }
 
 export interface PassPlan {
@@ -68,10 +102,14 @@ export function planPass(
     if (ds.metadata.deletionTimestamp) continue;
     const uid = ds.metadata.uid ?? "";
     const pods = store.listPodsOwnedBy(uid);
+    const owned = revisionsByOwner.get(uid) ?? [];
+    const stable = stableRevisionOf(ds, owned);
     const liveHashes = new Set(pods.map((p) => p.metadata.labels?.[HASH_LABEL] ?? ""));
+    // The stable revision is what held-back nodes get and what a rollback goes to: kept.
+    if (stable) liveHashes.add(stable.hash);
     const revisions = planRevisions(
       ds,
-      revisionsByOwner.get(uid) ?? [],
+      owned,
       (name) => revisionsByName.get(`${ds.metadata.namespace}/${name}`),
       liveHashes,
     );
@@ -83,10 +121,13 @@ export function planPass(
       templateGeneration: revisions.revision,
       now,
       failedBackoff: backoff.untilByNode(uid, ds.metadata.generation),
+      ...(stable ? { stable: { hash: stable.hash, revision: stable.revision } } : {}),
     });
     if (revisions.collisionCount > 0) plan.status.collisionCount = revisions.collisionCount;
     const statusChanged = canonicalJson(plan.status) !== canonicalJson(ds.status ?? {});
-    result.work.push({ ds, revisions, plan, statusChanged });
+    result.work.push(
+      stable ? { ds, revisions, plan, statusChanged, stable } : { ds, revisions, plan, statusChanged },
+    );
     if (
       plan.recheckAt !== undefined &&
       (result.recheckAt === undefined || plan.recheckAt < result.recheckAt)
@@ -112,6 +153,8 @@ export function passHasWrites(pass: PassPlan): boolean {
     pass.work.some(
       (w) =>
         w.statusChanged ||
+        w.plan.rollout?.specChange !== undefined ||
+        (w.plan.rollout?.events.length ?? 0) > 0 ||
         w.plan.create.length > 0 ||
         w.plan.delete.length > 0 ||
         w.revisions.create !== undefined ||
@@ -176,17 +219,27 @@ export function applyPass(
         counts.deleted++;
       }
       for (const c of w.plan.create) {
+        const stable = c.stable ? w.stable : undefined;
         const pod = tx.create(
           "pods",
-          newDaemonPod(w.ds, c.nodeName, w.revisions.hash, w.revisions.revision, now),
+          stable
+            ? newDaemonPod(w.ds, c.nodeName, stable.hash, stable.revision, now, stable.template)
+            : newDaemonPod(w.ds, c.nodeName, w.revisions.hash, w.revisions.revision, now),
         );
         events.record(ref, "Normal", "SuccessfulCreate", `Created pod: ${pod.metadata.name}`, SOURCE, tx);
         counts.created++;
       }
-      if (w.statusChanged) {
+      for (const e of w.plan.rollout?.events ?? [])
+        events.record(ref, e.type, e.reason, e.message, SOURCE, tx);
+      const change = w.plan.rollout?.specChange;
+      if (w.statusChanged || change) {
         const stored = tx.get<DaemonSet>("daemonsets", w.ds.metadata.namespace, w.ds.metadata.name ?? "");
         if (stored && stored.metadata.uid === w.ds.metadata.uid) {
-          const next = structuredClone(stored);
+          // The spec change only if nobody changed the spec since this pass read it.
+          const sameSpec = stored.metadata.generation === w.ds.metadata.generation;
+          const next =
+            (change && sameSpec && withSpecChange(stored, change, w.stable?.template)) ||
+            structuredClone(stored);
           next.status = w.plan.status;
           tx.update("daemonsets", next);
           counts.statuses++;

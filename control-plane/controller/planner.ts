@@ -18,7 +18,10 @@ import {
   isTerminating,
   podTargetNode,
 } from "./pod-utils.js";
-import { isRollingUpdate, planRollout, rolloutBudget } from "./rollout.js";
+import { isPausedBySpec, isRollingUpdate, planRollout, rolloutBudget } from "./rollout.js";
+import { rolloutFacts } from "./rollout-facts.js";
+import type { RolloutDecision, RolloutFacts } from "./rollout-state.js";
+import { decideRollout, rolloutStatus } from "./rollout-state.js";
 
 export type DeleteReason =
   | "NodeIneligible"
@@ -38,12 +41,15 @@ export interface PlannedDelete {
 }
 
 export interface DaemonSetPlan {
-  create: { nodeName: string }[];
+  /** New pods; `stable`: of the stable revision (a held-back node, or a paused rollout). */
+  create: { nodeName: string; stable?: boolean }[];
   delete: PlannedDelete[];
   /** The status the DaemonSet has once this plan is applied. */
   status: DaemonSetStatus;
   /** When a new pass may decide differently without any change (back-off end, minReadySeconds). */
   recheckAt?: number;
+  /** RollingUpdate: the rollout's spec changes (pause, rollback) and events. */
+  rollout?: Pick<RolloutDecision, "specChange" | "events">;
 }
 
 export interface PlanInput {
@@ -57,6 +63,8 @@ export interface PlanInput {
   now: number;
   /** Per node name: a failed pod there is not deleted (nor replaced) before this time. */
   failedBackoff?: ReadonlyMap<string, number>;
+  /** The stable revision (last available on every node) when its template is at hand. */
+  stable?: { hash: string; revision: number };
 }
 
 /** Plans one DaemonSet: manage (create, prune, delete ineligible), then the rolling update. */
@@ -64,7 +72,7 @@ export function planDaemonSet(input: PlanInput): DaemonSetPlan {
   const { ds, now } = input;
   const minReady = ds.spec.minReadySeconds ?? 0;
   const deletes: PlannedDelete[] = [];
-  const creates: string[] = [];
+  const creates: { nodeName: string; stable?: boolean }[] = [];
   let recheckAt: number | undefined;
   const recheck = (t: number | undefined): void => {
     if (t !== undefined && t > now && (recheckAt === undefined || t < recheckAt)) recheckAt = t;
@@ -80,7 +88,14 @@ export function planDaemonSet(input: PlanInput): DaemonSetPlan {
     .filter(([, d]) => d.shouldRun)
     .map(([name]) => name)
     .sort();
-  const surge = isRollingUpdate(ds) && rolloutBudget(ds, desired.length).maxSurge > 0;
+  const rolling = isRollingUpdate(ds);
+  const surge = rolling && rolloutBudget(ds, desired.length).maxSurge > 0;
+  const unreachable = new Set<string>();
+  for (const n of input.nodes) if (!isNodeReachable(n)) unreachable.add(n.metadata.name ?? "");
+  // Only the canary selector reads node labels.
+  const nodeLabels = ds.spec.updateStrategy?.rollingUpdate?.selector
+    ? new Map(input.nodes.map((n) => [n.metadata.name ?? "", n.metadata.labels ?? {}]))
+    : new Map<string, Record<string, string>>();
 
   // Pods by target node; pods for nodes that do not exist go at once.
   const byNode = new Map<string, Pod[]>();
@@ -135,10 +150,41 @@ export function planDaemonSet(input: PlanInput): DaemonSetPlan {
         running.push(pod);
       }
     }
-    live.set(name, surge ? pruneSurging(running, input, deletes) : pruneDuplicates(running, deletes));
+    live.set(
+      name,
+      surge ? pruneSurging(running, input, deletes, isPausedBySpec(ds)) : pruneDuplicates(running, deletes),
+    );
   }
 
-  // Rolling update over the state manage leaves behind.
+  // The rollout's state (stops, deadline, rollback) over the pods as they are, then the step.
+  const revision = input.templateGeneration ?? 0;
+  const stable = input.stable && input.stable.hash !== input.hash ? input.stable : undefined;
+  let decision: RolloutDecision | undefined;
+  let stableForFacts: { hash: string; revision: number } | undefined;
+  let preFacts: RolloutFacts | undefined;
+  if (rolling) {
+    const { facts, recheckAt: failureAt } = rolloutFacts({
+      ds,
+      hash: input.hash,
+      revision,
+      ...(input.stable ? { stable: input.stable } : {}),
+      now,
+      desiredNodes: desired,
+      podsByNode: live,
+      unreachable,
+      nodeLabels,
+    });
+    decision = decideRollout(ds, facts, now);
+    stableForFacts = facts.stable;
+    preFacts = facts;
+    recheck(failureAt);
+    recheck(decision.recheckAt);
+  }
+  const change = decision?.specChange;
+  const paused =
+    (isPausedBySpec(ds) && change?.paused !== false) ||
+    change?.paused === true ||
+    change?.rollbackTo !== undefined;
   const step = planRollout({
     ds,
     hash: input.hash,
@@ -146,6 +192,9 @@ export function planDaemonSet(input: PlanInput): DaemonSetPlan {
     now,
     desiredNodes: desired,
     podsByNode: live,
+    unreachable,
+    nodeLabels,
+    paused,
   });
   for (const pod of step.delete) {
     deletes.push({ pod, reason: "Outdated", message: "pod template is out of date" });
@@ -155,13 +204,15 @@ export function planDaemonSet(input: PlanInput): DaemonSetPlan {
       (live.get(name) ?? []).filter((p) => p !== pod),
     );
   }
-  for (const name of step.create) creates.push(name);
+  for (const name of step.create) creates.push({ nodeName: name });
 
-  // Every node that should run the DaemonSet and has no pod left gets one.
-  const creating = new Set(creates);
+  // Every node that should run the DaemonSet and has no pod left gets one: of the update
+  // revision if the rollout may move it there now, else of the stable revision.
+  const creating = new Set(creates.map((c) => c.nodeName));
   for (const name of desired) {
     if ((live.get(name) ?? []).length === 0 && !terminating.has(name) && !creating.has(name)) {
-      creates.push(name);
+      const onStable = stable !== undefined && (paused || !step.targets.has(name));
+      creates.push(onStable ? { nodeName: name, stable: true } : { nodeName: name });
       creating.add(name);
     }
   }
@@ -175,7 +226,7 @@ export function planDaemonSet(input: PlanInput): DaemonSetPlan {
   for (const name of terminating)
     for (const p of byNode.get(name) ?? []) if (isTerminating(p)) addAfter(name, p);
   const createdAt = rfc3339(now);
-  for (const name of creates) addAfter(name, placeholderPod(name, input, createdAt));
+  for (const c of creates) addAfter(c.nodeName, placeholderPod(c, input, createdAt));
   if (minReady > 0)
     for (const pods of after.values()) for (const p of pods) recheck(availableAt(p, minReady));
 
@@ -187,9 +238,40 @@ export function planDaemonSet(input: PlanInput): DaemonSetPlan {
     templateGeneration: input.templateGeneration,
     now,
   });
-  const plan: DaemonSetPlan = { create: creates.map((nodeName) => ({ nodeName })), delete: deletes, status };
+  const plan: DaemonSetPlan = { create: creates, delete: deletes, status };
+  if (decision) {
+    // Counts as the store will hold them after this plan, like the rest of the status.
+    // Nothing planned (the steady state): the counts are those the decision saw.
+    const unchanged = creates.length === 0 && deletes.length === 0 && terminating.size === 0;
+    const facts =
+      unchanged && preFacts
+        ? preFacts
+        : rolloutFacts({
+            ds,
+            hash: input.hash,
+            revision,
+            ...(stableForFacts ? { stable: stableForFacts } : {}),
+            now,
+            desiredNodes: desired,
+            podsByNode: after,
+            unreachable,
+            nodeLabels,
+          }).facts;
+    const shown = rolloutStatus(ds, decision.state, facts, now);
+    status.rollout = shown.rollout;
+    status.conditions = shown.conditions;
+    plan.rollout = decision.specChange
+      ? { specChange: decision.specChange, events: decision.events }
+      : { events: decision.events };
+  }
   if (recheckAt !== undefined) plan.recheckAt = recheckAt;
   return plan;
+}
+
+/** A node is left out of the rollout when its Ready condition says it is not Ready. */
+function isNodeReachable(node: Node): boolean {
+  const ready = node.status?.conditions?.find((c) => c.type === "Ready");
+  return ready === undefined || ready.status === "True";
 }
 
 function isHealthyPhase(pod: Pod): boolean {
@@ -211,7 +293,7 @@ function pruneDuplicates(running: Pod[], deletes: PlannedDelete[]): Pod[] {
  * With surge a node may hold its oldest old-template pod and its oldest current one; the
  * old one goes as soon as it is not Ready or the new one is available.
  */
-function pruneSurging(running: Pod[], input: PlanInput, deletes: PlannedDelete[]): Pod[] {
+function pruneSurging(running: Pod[], input: PlanInput, deletes: PlannedDelete[], paused: boolean): Pod[] {
   const old = running
     .filter((p) => !isPodUpdated(p, input.hash, input.templateGeneration))
     .sort(compareOldestFirst);
@@ -227,7 +309,8 @@ function pruneSurging(running: Pod[], input: PlanInput, deletes: PlannedDelete[]
   if (newest) keep.push(newest);
   if (oldest) {
     const minReady = input.ds.spec.minReadySeconds ?? 0;
-    if (newest && (!isPodReady(oldest) || isPodAvailable(newest, minReady, input.now))) {
+    // A paused rollout deletes no old pod, not even one whose successor is ready.
+    if (!paused && newest && (!isPodReady(oldest) || isPodAvailable(newest, minReady, input.now))) {
       deletes.push({
         pod: oldest,
         reason: "Replaced",
@@ -241,9 +324,12 @@ function pruneSurging(running: Pod[], input: PlanInput, deletes: PlannedDelete[]
 }
 
 /** Stands for a pod this plan creates, so the rollout and the status can count it. */
-function placeholderPod(nodeName: string, input: PlanInput, createdAt: string): Pod {
-  const labels: Record<string, string> = { [HASH_LABEL]: input.hash };
-  if (input.templateGeneration !== undefined) labels[GENERATION_LABEL] = String(input.templateGeneration);
+function placeholderPod(c: { nodeName: string; stable?: boolean }, input: PlanInput, createdAt: string): Pod {
+  const nodeName = c.nodeName;
+  const stable = c.stable ? input.stable : undefined;
+  const labels: Record<string, string> = { [HASH_LABEL]: stable?.hash ?? input.hash };
+  const generation = stable?.revision ?? input.templateGeneration;
+  if (generation !== undefined) labels[GENERATION_LABEL] = String(generation);
   return {
     apiVersion: "v1",
     kind: "Pod",

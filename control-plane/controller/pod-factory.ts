@@ -1,7 +1,15 @@
 // Builds the pod object the DaemonSet controller creates for one node: the template, bound
 // to the node, labelled with the template version, owned by the DaemonSet.
 
-import type { Affinity, Container, DaemonSet, Pod, PodCondition, PodSpec } from "../../shared/api-types.js";
+import type {
+  Affinity,
+  Container,
+  DaemonSet,
+  Pod,
+  PodCondition,
+  PodSpec,
+  PodTemplateSpec,
+} from "../../shared/api-types.js";
 import { rfc3339 } from "../../shared/clock.js";
 import { daemonPodTolerations } from "./eligibility.js";
 import { controllerReferenceTo, GENERATION_LABEL, HASH_LABEL } from "./pod-utils.js";
@@ -41,7 +49,8 @@ function pinnedAffinity(affinity: Affinity | undefined, nodeName: string): Affin
  * The daemon pod for `nodeName`: generateName `<ds>-` (the store fills the name), the
  * template's labels plus controller-revision-hash and pod-template-generation, the default
  * daemon tolerations, the required node affinity replaced by the node's name, bound to the
- * node, status Pending and scheduled. `now` stamps the PodScheduled condition.
+ * node, status Pending and scheduled. `now` stamps the PodScheduled condition. `template`:
+ * another revision's template (the stable one, for a held-back node).
  */
 export function newDaemonPod(
   ds: DaemonSet,
@@ -49,8 +58,8 @@ export function newDaemonPod(
   hash: string,
   templateGeneration: number,
   now?: number,
+  template: PodTemplateSpec = ds.spec.template,
 ): Pod {
-  const template = ds.spec.template;
   const spec: PodSpec = structuredClone(template.spec);
   spec.nodeName = nodeName;
   spec.tolerations = daemonPodTolerations(template.spec);

@@ -1,9 +1,21 @@
-// The RollingUpdate step: which old-template pods to replace in this pass, within the
-// budget. Unlike Kubernetes, old pods that are already unavailable are not replaced
-// "whatever the budget": every replacement takes a slot of maxUnavailable (or maxSurge), so
-// repeated bad updates can never take more than the budget down at once.
+// The RollingUpdate step: which old-revision pods to replace in this pass, within the
+// budget, on which nodes (the canary set), and which revision a node that gets a new pod
+// receives. Pure.
+//
+// The budget is hard: unlike Kubernetes, old pods that are already unavailable are not
+// replaced "whatever the budget": every replacement takes a slot of maxUnavailable (or
+// maxSurge), and a slot is held until the node's new pod is available.
+//
+// Nodes that are not Ready (NotReady, Unknown) are left alone: they neither take a slot nor
+// block the others. The exception is a node that dropped out in the middle of its own
+// update (its new pod never became ready): the new version may be why, so it keeps its slot.
+//
+// The canary set: desired nodes that match `rollingUpdate.selector` (all without one),
+// nodes already on the update revision first, then by node name; the first
+// `desired - partition` of them may be updated. Every other node keeps the stable revision.
 
 import type { DaemonSet, Pod } from "../../shared/api-types.js";
+import { labelSelectorMatches } from "../api/validation/label-selector.js";
 import { compareOldestFirst, isPodAvailable, isPodReady, isPodUpdated } from "./pod-utils.js";
 
 export interface RolloutInput {
@@ -11,10 +23,18 @@ export interface RolloutInput {
   hash: string;
   templateGeneration?: number;
   now: number;
-  /** Nodes with shouldRun, in a stable order (replacement goes in this order). */
+  /** Nodes with shouldRun, sorted by name. */
   desiredNodes: readonly string[];
   /** Live (not terminating) pods per node after the manage step. */
   podsByNode: ReadonlyMap<string, readonly Pod[]>;
+  /** Desired nodes whose Ready condition is not True. */
+  unreachable?: ReadonlySet<string>;
+  /** Node labels, for the canary selector. */
+  nodeLabels?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** The rollout is held (by the user, or stopped by the controller): nothing is replaced. */
+  paused?: boolean;
+  /** A stable revision other than the update one exists: held-back nodes get it. */
+  hasStable?: boolean;
 }
 
 export interface RolloutStep {
@@ -22,6 +42,12 @@ export interface RolloutStep {
   delete: Pod[];
   /** Surge only: nodes that get a new pod next to their old one. */
   create: string[];
+  /** The nodes the rollout may move to the update revision (while not paused). */
+  targets: ReadonlySet<string>;
+  /** Desired nodes kept off the update revision by the partition or the selector. */
+  heldBack: number;
+  /** Nodes whose replacement is under way (each holds a slot of the budget). */
+  inProgress: number;
 }
 
 /** An int-or-percent scaled against `total`, percents rounded up. */
@@ -49,6 +75,36 @@ export function isRollingUpdate(ds: DaemonSet): boolean {
   return (ds.spec.updateStrategy?.type ?? "RollingUpdate") === "RollingUpdate";
 }
 
+/** Whether the user paused the rollout (`rollingUpdate.paused`). */
+export function isPausedBySpec(ds: DaemonSet): boolean {
+  return ds.spec.updateStrategy?.rollingUpdate?.paused === true;
+}
+
+/**
+ * The canary set, in order: desired nodes matching the selector, those already on the
+ * update revision first, then by name; only the first `desired - partition` count.
+ */
+export function rolloutTargets(
+  ds: DaemonSet,
+  desiredNodes: readonly string[],
+  isUpdated: (node: string) => boolean,
+  nodeLabels?: ReadonlyMap<string, Readonly<Record<string, string>>>,
+): string[] {
+  const ru = ds.spec.updateStrategy?.rollingUpdate;
+  const selector = ru?.selector;
+  // The common case: every node may be updated, order does not matter.
+  if (!selector && scaledValue(ru?.partition, desiredNodes.length, 0) === 0) return [...desiredNodes];
+  const eligible = selector
+    ? desiredNodes.filter((n) => labelSelectorMatches(selector, { ...(nodeLabels?.get(n) ?? {}) }))
+    : [...desiredNodes];
+  const partition = Math.min(desiredNodes.length, scaledValue(ru?.partition, desiredNodes.length, 0));
+  const count = desiredNodes.length - partition;
+  const updated = eligible.filter(isUpdated);
+  const rest = eligible.filter((n) => !isUpdated(n));
+  const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return [...updated.sort(byName), ...rest.sort(byName)].slice(0, count);
+}
+
 function split(input: RolloutInput, pods: readonly Pod[]): { old: Pod[]; current: Pod[] } {
   const only = pods.length === 1 ? pods[0] : undefined;
   if (only) {
@@ -64,17 +120,44 @@ function split(input: RolloutInput, pods: readonly Pod[]): { old: Pod[]; current
   return { old, current };
 }
 
+/** Whether every container of the pod was ready at the agent's last report. */
+function containersWereReady(pod: Pod): boolean {
+  const statuses = pod.status?.containerStatuses ?? [];
+  return statuses.length > 0 && statuses.every((c) => c.ready === true);
+}
+
+/** An unreachable node keeps a slot only when it dropped out in the middle of its own update. */
+function unreachableHoldsSlot(old: Pod[], current: Pod[]): boolean {
+  if (current.length === 0) return false;
+  return old.length > 0 || !current.every(containersWereReady);
+}
+
 /**
  * Which old pods to delete (and, with maxSurge, on which nodes to start a new pod next to
  * the old one) in this pass. Nodes that are mid-replacement hold a slot until their new
  * pod is available.
  */
 export function planRollout(input: RolloutInput): RolloutStep {
-  const step: RolloutStep = { delete: [], create: [] };
+  const podsOf = (node: string): readonly Pod[] => input.podsByNode.get(node) ?? [];
+  const targetList = rolloutTargets(
+    input.ds,
+    input.desiredNodes,
+    (n) => podsOf(n).some((p) => isPodUpdated(p, input.hash, input.templateGeneration)),
+    input.nodeLabels,
+  );
+  const targets = new Set(targetList);
+  const step: RolloutStep = {
+    delete: [],
+    create: [],
+    targets,
+    heldBack: input.desiredNodes.length - targets.size,
+    inProgress: 0,
+  };
   if (!isRollingUpdate(input.ds)) return step;
   const minReady = input.ds.spec.minReadySeconds ?? 0;
   const available = (p: Pod): boolean => isPodAvailable(p, minReady, input.now);
   const { maxUnavailable, maxSurge } = rolloutBudget(input.ds, input.desiredNodes.length);
+  const replaceable = (node: string): boolean => targets.has(node) && !input.paused;
 
   if (maxSurge > 0) {
     // Create first: a new pod starts next to the old one; the old one goes once it is available.
@@ -82,7 +165,11 @@ export function planRollout(input: RolloutInput): RolloutStep {
     const firstChoice: string[] = [];
     const candidates: string[] = [];
     for (const node of input.desiredNodes) {
-      const { old, current } = split(input, input.podsByNode.get(node) ?? []);
+      const { old, current } = split(input, podsOf(node));
+      if (input.unreachable?.has(node)) {
+        if (unreachableHoldsSlot(old, current)) surging++;
+        continue;
+      }
       if (old.length > 1 || current.length > 1) {
         surging++;
         continue;
@@ -91,30 +178,35 @@ export function planRollout(input: RolloutInput): RolloutStep {
       if (!oldPod) continue;
       const newPod = current[0];
       if (newPod) {
-        if (available(newPod)) step.delete.push(oldPod);
-        else surging++;
+        if (!available(newPod)) surging++;
+        else if (!input.paused) step.delete.push(oldPod);
         continue;
       }
-      (available(oldPod) ? candidates : firstChoice).push(node);
+      if (replaceable(node)) (available(oldPod) ? candidates : firstChoice).push(node);
     }
+    step.inProgress = surging;
     for (const node of [...firstChoice, ...candidates]) {
       if (surging >= maxSurge) break;
       step.create.push(node);
       surging++;
       // An old pod that is not even Ready serves nothing: it goes now rather than next pass.
-      const oldPod = split(input, input.podsByNode.get(node) ?? []).old[0];
+      const oldPod = split(input, podsOf(node)).old[0];
       if (oldPod && !isPodReady(oldPod)) step.delete.push(oldPod);
     }
     return step;
   }
 
-  // Delete first. inProgress: nodes whose current-template pod is not available yet.
-  // unavailableOld: nodes whose only pod is old and not available.
+  // Delete first. inProgress: nodes whose update-revision pod is not available yet.
   let inProgress = 0;
+  let unavailableOldCount = 0;
   const unavailableOld: Pod[] = [];
   const availableOld: Pod[] = [];
   for (const node of input.desiredNodes) {
-    const { old, current } = split(input, input.podsByNode.get(node) ?? []);
+    const { old, current } = split(input, podsOf(node));
+    if (input.unreachable?.has(node)) {
+      if (unreachableHoldsSlot(old, current)) inProgress++;
+      continue;
+    }
     if (old.length + current.length !== 1) {
       inProgress++;
       continue;
@@ -125,9 +217,13 @@ export function planRollout(input: RolloutInput): RolloutStep {
       continue;
     }
     const oldPod = old[0];
-    if (oldPod) (available(oldPod) ? availableOld : unavailableOld).push(oldPod);
+    if (!oldPod) continue;
+    // Unavailable old pods count against the budget wherever they are.
+    if (!available(oldPod)) unavailableOldCount++;
+    if (replaceable(node)) (available(oldPod) ? availableOld : unavailableOld).push(oldPod);
   }
-  let unavailable = inProgress + unavailableOld.length;
+  step.inProgress = inProgress;
+  let unavailable = inProgress + unavailableOldCount;
   // Replacing an unavailable old pod costs no availability, so it goes first; each still
   // takes a slot. An available one goes only while the total stays within the budget.
   for (const pod of unavailableOld) {
@@ -141,6 +237,6 @@ export function planRollout(input: RolloutInput): RolloutStep {
     inProgress++;
     unavailable++;
   }
-  // The planner fills the emptied nodes with current-template pods in the same pass.
+  // The planner fills the emptied nodes with update-revision pods in the same pass.
   return step;
 }

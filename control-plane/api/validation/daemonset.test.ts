@@ -215,6 +215,116 @@ describe("validateDaemonSet: update strategy and counters", () => {
   });
 });
 
+describe("validateDaemonSet: everynode's rollout fields", () => {
+  const RU = "spec.updateStrategy.rollingUpdate";
+  const rolling =
+    (ru: Record<string, unknown>): Mutation =>
+    (ds) =>
+      (ds.spec.updateStrategy = { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, ...ru } });
+  const TYPE = (field: string, value: string, what: string): FieldError => ({
+    type: "FieldValueTypeInvalid",
+    field,
+    message: `Invalid value: ${value}: must be ${what}`,
+  });
+  it.each<[string, Mutation, FieldError[]]>([
+    [
+      "every field, valid",
+      rolling({
+        paused: true,
+        partition: "50%",
+        selector: { matchLabels: { canary: "yes" } },
+        progressDeadlineSeconds: 120,
+        autoRollback: true,
+        autoPause: { enabled: true, maxRestarts: 2, maxNotReadySeconds: 30 },
+        prePull: false,
+      }),
+      [],
+    ],
+    [
+      "prePull, not available yet",
+      rolling({ prePull: true }),
+      [forbidden(`${RU}.prePull`, "image pre-pull is not available yet in this version of everynode")],
+    ],
+    ["paused not a boolean", rolling({ paused: "yes" }), [TYPE(`${RU}.paused`, '"yes"', "a boolean")]],
+    [
+      "negative partition",
+      rolling({ partition: -1 }),
+      [inv(`${RU}.partition`, "-1", "must be greater than or equal to 0")],
+    ],
+    [
+      "partition over 100%",
+      rolling({ partition: "120%" }),
+      [inv(`${RU}.partition`, '"120%"', "must not be greater than 100%")],
+    ],
+    [
+      "a selector with a bad operator",
+      rolling({ selector: { matchExpressions: [{ key: "a", operator: "Near" }] } }),
+      [inv(`${RU}.selector.matchExpressions[0].operator`, '"Near"', "not a valid selector operator")],
+    ],
+    [
+      "progressDeadlineSeconds 0",
+      rolling({ progressDeadlineSeconds: 0 }),
+      [inv(`${RU}.progressDeadlineSeconds`, "0", "must be greater than 0")],
+    ],
+    [
+      "progressDeadlineSeconds not above minReadySeconds",
+      (ds) => {
+        ds.spec.minReadySeconds = 30;
+        rolling({ progressDeadlineSeconds: 30 })(ds, {}, {});
+      },
+      [inv(`${RU}.progressDeadlineSeconds`, "30", "must be greater than minReadySeconds")],
+    ],
+    [
+      "autoPause.maxRestarts 0",
+      rolling({ autoPause: { maxRestarts: 0 } }),
+      [inv(`${RU}.autoPause.maxRestarts`, "0", "must be greater than 0")],
+    ],
+    [
+      "partition with OnDelete",
+      (ds) => (ds.spec.updateStrategy = { type: "OnDelete", rollingUpdate: { partition: 2, paused: true } }),
+      [
+        forbidden(`${RU}.paused`, "may only be set when type is 'RollingUpdate'"),
+        forbidden(`${RU}.partition`, "may only be set when type is 'RollingUpdate'"),
+      ],
+    ],
+    [
+      "maxSurge with a hostPort",
+      (ds, _pod, c) => {
+        c.ports = [{ containerPort: 80, hostPort: 8080 }];
+        rolling({ maxUnavailable: 0, maxSurge: 1 })(ds, {}, {});
+      },
+      [
+        inv(
+          `${RU}.maxSurge`,
+          "1",
+          "may not be set when spec.template.spec.containers[0].ports[0].hostPort is set: two pods on one node would fight for host port 8080; use maxUnavailable",
+        ),
+      ],
+    ],
+    [
+      "maxSurge with hostNetwork",
+      (ds, pod) => {
+        pod.hostNetwork = true;
+        rolling({ maxUnavailable: 0, maxSurge: "10%" })(ds, {}, {});
+      },
+      [
+        inv(
+          `${RU}.maxSurge`,
+          '"10%"',
+          "may not be set when spec.template.spec.hostNetwork is true: two pods on one node would fight for the host's ports; use maxUnavailable",
+        ),
+      ],
+    ],
+    [
+      "hostPort with maxUnavailable",
+      (_ds, _pod, c) => (c.ports = [{ containerPort: 80, hostPort: 8080 }]),
+      [],
+    ],
+  ])("%s", (_name, mutate, expected) => {
+    expect(causes(mutate)).toEqual(expected);
+  });
+});
+
 describe("validateDaemonSet: several problems and the 422", () => {
   const broken: Mutation = (ds, pod, c) => {
     ds.metadata.name = "Web";

@@ -11,7 +11,7 @@ import {
   validateObjectMetaUpdate,
 } from "./metadata.js";
 import { validatePodSpec } from "./pod-spec.js";
-import { canonical, isObject, nonNegativeInt, objectField } from "./util.js";
+import { canonical, isObject, nonNegativeInt, objectField, typeInvalid } from "./util.js";
 
 const PERCENT_MESSAGE =
   "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')";
@@ -39,11 +39,127 @@ function validateIntOrPercent(v: unknown, path: string): FieldError[] {
   return [fieldError.invalid(path, v, "must be an integer or percentage (e.g '5%')")];
 }
 
-function validateUpdateStrategy(strategy: unknown, path: string): FieldError[] {
+function booleanField(v: unknown, path: string): FieldError[] {
+  return v === undefined || v === null || typeof v === "boolean" ? [] : [typeInvalid(path, v, "a boolean")];
+}
+
+function positiveInt(v: unknown, path: string): FieldError[] {
+  if (v === undefined || v === null) return [];
+  if (!Number.isInteger(v)) return [typeInvalid(path, v, "an integer")];
+  return (v as number) < 1 ? [fieldError.invalid(path, v, "must be greater than 0")] : [];
+}
+
+// ---- everynode's rollout fields (see control-plane/controller/rollout-fields.ts) ----
+
+/** The rollout extension fields of rollingUpdate: types and ranges. */
+function validateRolloutExtensions(
+  ru: Record<string, unknown>,
+  ruPath: string,
+  minReady: unknown,
+): FieldError[] {
+  const errs: FieldError[] = [];
+  errs.push(...booleanField(ru.paused, `${ruPath}.paused`));
+  errs.push(...validateIntOrPercent(ru.partition, `${ruPath}.partition`));
+  if (ru.selector !== undefined && ru.selector !== null)
+    errs.push(...validateLabelSelector(ru.selector, `${ruPath}.selector`));
+  const deadlinePath = `${ruPath}.progressDeadlineSeconds`;
+  errs.push(...positiveInt(ru.progressDeadlineSeconds, deadlinePath));
+  if (
+    Number.isInteger(ru.progressDeadlineSeconds) &&
+    Number.isInteger(minReady) &&
+    (ru.progressDeadlineSeconds as number) <= (minReady as number)
+  )
+    errs.push(
+      fieldError.invalid(deadlinePath, ru.progressDeadlineSeconds, "must be greater than minReadySeconds"),
+    );
+  errs.push(...booleanField(ru.autoRollback, `${ruPath}.autoRollback`));
+  errs.push(...booleanField(ru.prePull, `${ruPath}.prePull`));
+  // Refused rather than ignored until the agents can pull ahead of a pod.
+  if (ru.prePull === true)
+    errs.push(
+      fieldError.forbidden(
+        `${ruPath}.prePull`,
+        "image pre-pull is not available yet in this version of everynode",
+      ),
+    );
+  const apPath = `${ruPath}.autoPause`;
+  const ap = objectField(ru.autoPause, apPath, errs);
+  if (ap) {
+    errs.push(...booleanField(ap.enabled, `${apPath}.enabled`));
+    errs.push(...positiveInt(ap.maxRestarts, `${apPath}.maxRestarts`));
+    errs.push(...positiveInt(ap.maxNotReadySeconds, `${apPath}.maxNotReadySeconds`));
+  }
+  return errs;
+}
+
+/** Rollout fields that mean something only to RollingUpdate, refused with OnDelete. */
+function refuseRolloutFieldsOnDelete(ru: unknown, ruPath: string): FieldError[] {
+  if (!isObject(ru)) return [];
+  const set: [string, boolean][] = [
+    ["paused", ru.paused === true],
+    [
+      "partition",
+      ru.partition !== undefined && ru.partition !== null && intOrPercentValue(ru.partition) !== 0,
+    ],
+    ["selector", ru.selector !== undefined && ru.selector !== null],
+    ["autoRollback", ru.autoRollback === true],
+    ["prePull", ru.prePull === true],
+  ];
+  return set
+    .filter(([, on]) => on)
+    .map(([k]) => fieldError.forbidden(`${ruPath}.${k}`, "may only be set when type is 'RollingUpdate'"));
+}
+
+/**
+ * maxSurge runs two pods of the DaemonSet on a node at once: with a hostPort or the host's
+ * network they would fight for the port, and the rollout would hang (Kubernetes accepts it).
+ */
+function refuseSurgeWithHostPorts(
+  ru: Record<string, unknown>,
+  ruPath: string,
+  spec: Record<string, unknown>,
+): FieldError[] {
+  if (intOrPercentValue(ru.maxSurge) === 0) return [];
+  const template = isObject(spec.template) ? spec.template : {};
+  const podSpec = isObject(template.spec) ? template.spec : {};
+  const field = `${ruPath}.maxSurge`;
+  if (podSpec.hostNetwork === true)
+    return [
+      fieldError.invalid(
+        field,
+        ru.maxSurge,
+        "may not be set when spec.template.spec.hostNetwork is true: two pods on one node would fight for the host's ports; use maxUnavailable",
+      ),
+    ];
+  for (const kind of ["initContainers", "containers"]) {
+    const containers = Array.isArray(podSpec[kind]) ? (podSpec[kind] as unknown[]) : [];
+    for (const [i, c] of containers.entries()) {
+      const ports = isObject(c) && Array.isArray(c.ports) ? c.ports : [];
+      for (const [j, port] of ports.entries()) {
+        if (!isObject(port) || typeof port.hostPort !== "number" || port.hostPort === 0) continue;
+        return [
+          fieldError.invalid(
+            field,
+            ru.maxSurge,
+            `may not be set when spec.template.spec.${kind}[${i}].ports[${j}].hostPort is set: two pods on one node would fight for host port ${port.hostPort}; use maxUnavailable`,
+          ),
+        ];
+      }
+    }
+  }
+  return [];
+}
+
+function validateUpdateStrategy(
+  strategy: unknown,
+  path: string,
+  spec: Record<string, unknown> = {},
+): FieldError[] {
   const errs: FieldError[] = [];
   const s = objectField(strategy, path, errs) ?? {};
   const type = s.type;
-  if (type === "OnDelete") return errs;
+  if (type === "OnDelete")
+    return [...errs, ...refuseRolloutFieldsOnDelete(s.rollingUpdate, `${path}.rollingUpdate`)];
   if (type !== "RollingUpdate") return [...errs, fieldError.notSupported(path, type ?? "", STRATEGY_TYPES)];
   const ruPath = `${path}.rollingUpdate`;
   const ru = objectField(s.rollingUpdate, ruPath, errs);
@@ -59,6 +175,8 @@ function validateUpdateStrategy(strategy: unknown, path: string): FieldError[] {
   } else if (!hasUnavailable && !hasSurge) {
     errs.push(fieldError.required(`${ruPath}.maxUnavailable`, "cannot be 0 when maxSurge is 0"));
   }
+  errs.push(...refuseSurgeWithHostPorts(ru, ruPath, spec));
+  errs.push(...validateRolloutExtensions(ru, ruPath, spec.minReadySeconds));
   return errs;
 }
 
@@ -115,7 +233,7 @@ function validateSpec(spec: Record<string, unknown>): FieldError[] {
     }
   }
   errs.push(...nonNegativeInt(spec.minReadySeconds, "spec.minReadySeconds"));
-  errs.push(...validateUpdateStrategy(spec.updateStrategy, "spec.updateStrategy"));
+  errs.push(...validateUpdateStrategy(spec.updateStrategy, "spec.updateStrategy", spec));
   errs.push(...nonNegativeInt(spec.revisionHistoryLimit, "spec.revisionHistoryLimit"));
   return errs;
 }
