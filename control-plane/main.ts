@@ -28,6 +28,7 @@ import { NodeLifecycle } from "./nodes/node-lifecycle.js";
 import { ensureServerFiles } from "./server-files.js";
 import { openStore } from "./store/index.js";
 import { startLocalAgent } from "./local-agent.js";
+import { localAgentJoinToken } from "./server-files.js";
 
 const USAGE = `Usage: everynode server [flags]
 
@@ -77,7 +78,10 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       return relay.current.stream(pod, options, sink, signal);
     },
   };
+  // Made before the router so that it knows which registrations are the server's own agent's.
+  const localAgent = config.runAgent ? localAgentJoinToken(tokens, pki.caHash) : undefined;
   const agentRouter = createAgentRouter({
+    mayLabelAsAdmin: (joinTokenId) => joinTokenId === localAgent?.id,
     tokens,
     store,
     clock,
@@ -147,7 +151,12 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   });
 
   const agent = config.runAgent
-    ? await startLocalAgent({ config, serverUrl: files.localUrl, joinToken: files.joinToken, logger })
+    ? await startLocalAgent({
+        config,
+        serverUrl: files.localUrl,
+        joinToken: localAgent?.token ?? files.joinToken,
+        logger,
+      })
     : undefined;
 
   let stopped = false;

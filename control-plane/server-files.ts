@@ -70,3 +70,21 @@ export async function ensureServerFiles(input: {
 
   return { serverUrl, localUrl, kubeconfigPath, joinTokenPath, joinToken: joinToken as string, adminToken };
 }
+
+/** The description that marks the join token of the server's own agent. */
+export const LOCAL_AGENT_TOKEN_DESCRIPTION = "the server's own agent (made at each start, kept in memory)";
+
+/**
+ * The join token of the server's own agent: made afresh at each start, never written to disk,
+ * the previous start's deleted. Only it may register a node with labels NodeRestriction
+ * keeps for admins (the control-plane role label of the server's host).
+ */
+export function localAgentJoinToken(tokens: TokenService, caHash: string): { id: string; token: string } {
+  for (const old of tokens.listJoinTokens()) {
+    if (old.description === LOCAL_AGENT_TOKEN_DESCRIPTION) tokens.deleteToken(old.id);
+  }
+  const created = tokens.createJoinToken({ description: LOCAL_AGENT_TOKEN_DESCRIPTION });
+  const parts = splitBearer(created.bearer);
+  if (!parts) throw new Error("the token service made a malformed join token");
+  return { id: parts.id, token: formatJoinToken({ caHash, id: parts.id, secret: parts.secret }) };
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Node } from "../../shared/api-types.js";
 import type { EverynodeError } from "../../shared/errors.js";
 import {
+  refuseAdminLabels,
   newNodeFor,
   reRegisteredNode,
   registrationIdentity,
@@ -199,5 +200,18 @@ describe("reRegisteredNode refuses what only an admin may set", () => {
     expect(error?.httpStatus).toBe(403);
     expect(error?.message).toContain(named);
     expect(error?.message).toMatch(/only an admin may \(kubectl label node n1 \.\.\.\)/);
+  });
+});
+
+describe("refuseAdminLabels (NodeRestriction for a first registration)", () => {
+  const req = (labels: Record<string, string>) => ({ nodeName: "n1", labels, taints: [] });
+  it.each([
+    [{ zone: "a", "kubernetes.io/hostname": "n1", "topology.kubernetes.io/zone": "z" }, undefined],
+    [{ "node-role.kubernetes.io/control-plane": "" }, /node-role.kubernetes.io\/control-plane/],
+    [{ "node-restriction.kubernetes.io/x": "y" }, /node-restriction.kubernetes.io\/x/],
+    [{ "example.k8s.io/x": "y", ok: "1" }, /example.k8s.io\/x/],
+  ])("labels %j", (labels, refused) => {
+    if (refused) expect(() => refuseAdminLabels(req(labels))).toThrow(refused);
+    else expect(() => refuseAdminLabels(req(labels))).not.toThrow();
   });
 });

@@ -163,6 +163,21 @@ export function takenNodeName(nodeName: string): ReturnType<typeof errors.forbid
   );
 }
 
+/**
+ * A first registration made with an ordinary join token may not give the new node a label
+ * only admins set (node-role.kubernetes.io/..., other kubernetes.io and k8s.io labels), as
+ * Kubernetes' NodeRestriction refuses them to kubelets: a join-token holder could otherwise
+ * attract pods meant for control-plane nodes. 403 naming them, and how an admin adds them.
+ */
+export function refuseAdminLabels(req: RegisterRequest): void {
+  const forbidden = forbiddenLabels(Object.keys(req.labels));
+  if (forbidden.length === 0) return;
+  throw errors.forbidden(
+    `node "${req.nodeName}" may not register with the labels ${forbidden.join(", ")}: only an admin ` +
+      `may set them (kubectl label node ${req.nodeName} ...), once the node has joined`,
+  );
+}
+
 /** The Node a first registration creates: the agent's labels and taints, Ready unknown until it connects. */
 export function newNodeFor(req: RegisterRequest, now: number): Node {
   const ts = rfc3339(now);

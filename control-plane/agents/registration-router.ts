@@ -6,7 +6,7 @@ import express from "express";
 import type { NextFunction, Request, Response, Router } from "express";
 import type { Node } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
-import { EverynodeError, errors, isEverynodeError } from "../../shared/errors.js";
+import { errors, isEverynodeError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/logger.js";
 import type { RegisterResponse } from "../../shared/protocol.js";
 import { AGENT_REGISTER_PATH, CA_CERT_PATH } from "../../shared/protocol.js";
@@ -14,8 +14,10 @@ import type { Pki } from "../auth/pki.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { EventRecorder } from "../events/event-recorder.js";
 import type { Store } from "../store/store.js";
+import { readBody } from "../api/body.js";
 import {
   newNodeFor,
+  refuseAdminLabels,
   reRegisteredNode,
   registrationIdentity,
   takenNodeName,
@@ -30,7 +32,15 @@ export interface AgentRouterDeps {
   logger: Logger;
   pki: Pki;
   events: EventRecorder;
+  /**
+   * Whether a registration with this join token may create a node with labels only admins
+   * set (NodeRestriction): true only for the server's own agent's token.
+   */
+  mayLabelAsAdmin?: (joinTokenId: string) => boolean;
 }
+
+/** The register body is small: a name, a few labels and taints, the node secret. */
+const MAX_REGISTER_BODY_BYTES = 64 * 1024;
 
 function sendError(res: Response, err: unknown, logger: Logger): void {
   const e = isEverynodeError(err) ? err : errors.internal((err as Error).message ?? String(err), err);
@@ -51,13 +61,20 @@ type Identity = ReturnType<typeof registrationIdentity>;
  * one transaction writes the Node, then the secret is kept. All of it runs without a pause,
  * so no other registration of the same name falls in between.
  */
-function registerNode(deps: AgentRouterDeps, req: ValidRegisterRequest): { node: Node; identity: Identity } {
+function registerNode(
+  deps: AgentRouterDeps,
+  req: ValidRegisterRequest,
+  joinTokenId: string,
+): { node: Node; identity: Identity } {
   const exists = deps.store.get<Node>("nodes", undefined, req.nodeName) !== undefined;
   const identity = registrationIdentity(exists, deps.tokens.checkNodeSecret(req.nodeName, req.nodeSecret));
   if (identity === "refuse") throw takenNodeName(req.nodeName);
   const node = deps.store.transaction((tx) => {
     const existing = tx.get<Node>("nodes", undefined, req.nodeName);
-    if (!existing) return tx.create("nodes", newNodeFor(req, deps.clock.now()));
+    if (!existing) {
+      if (!deps.mayLabelAsAdmin?.(joinTokenId)) refuseAdminLabels(req);
+      return tx.create("nodes", newNodeFor(req, deps.clock.now()));
+    }
     const merged = reRegisteredNode(existing, req);
     return merged ? tx.update("nodes", merged) : existing;
   });
@@ -86,14 +103,14 @@ export function createAgentRouter(deps: AgentRouterDeps): Router {
       res.locals.joinTokenId = principal.tokenId;
       next();
     },
-    express.json({ limit: "1mb", type: () => true }),
-    (req: Request, res: Response) => {
+    async (req: Request, res: Response) => {
       const joinToken = res.locals.joinTokenId as string;
       try {
-        const request = validateRegisterRequest(req.body);
+        // The API's bounded decoder: size, nesting and plain-JSON checks as for any body.
+        const request = validateRegisterRequest(await readBody(req, MAX_REGISTER_BODY_BYTES));
         let registered: ReturnType<typeof registerNode>;
         try {
-          registered = registerNode(deps, request);
+          registered = registerNode(deps, request, joinToken);
         } catch (e) {
           // Someone with a join token tried to be a node they are not: the admin should know.
           if (isEverynodeError(e) && e.code === "Forbidden")
@@ -112,17 +129,6 @@ export function createAgentRouter(deps: AgentRouterDeps): Router {
       }
     },
   );
-
-  // Body parse errors of the register route (malformed JSON, too large) as a Status.
-  router.use(AGENT_REGISTER_PATH, (err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(err);
-    const status = (err as { status?: number }).status;
-    const e =
-      status === 413
-        ? new EverynodeError("RequestEntityTooLarge", "the register request is too large")
-        : errors.badRequest(`the register request body is not valid JSON: ${(err as Error).message}`);
-    sendError(res, e, log);
-  });
 
   return router;
 }

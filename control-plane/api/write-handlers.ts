@@ -157,9 +157,30 @@ export async function handleReplace(
   checkNamespace(object, target);
   checkName(object, target);
   handleUnknownFields(q, target, object, res);
-  if (!old) throw errors.notFound(target.info.resource, target.name ?? "", target.info.group);
-  const stored = updateObject(ctx, target, object, old, isDryRun(q));
+  const latest = latestObject(ctx, target, old);
+  if (!latest) throw errors.notFound(target.info.resource, target.name ?? "", target.info.group);
+  const stored = updateObject(ctx, target, object, latest, isDryRun(q));
   sendJson(res, 200, withTypeMeta(stored, target));
+}
+
+/**
+ * The object as stored now: the request read it (to authorize) before its body arrived, and
+ * a write made meanwhile must not be undone by a patch or a status merge computed from the
+ * older copy. From here to the write nothing awaits, so no other write falls in between. A
+ * different object under the same name (deleted and made again) is a conflict: the request
+ * was judged against the old one.
+ */
+function latestObject(
+  ctx: HandlerContext,
+  target: ResourceTarget,
+  seen: KubeObject | undefined,
+): KubeObject | undefined {
+  const now = ctx.store.get(target.info.resource, target.namespace, target.name ?? "");
+  if (seen && now && now.metadata.uid !== seen.metadata.uid) {
+    throw errors.conflict(target.info.resource, target.name ?? "", target.info.group);
+  }
+  if (!seen && now) throw errors.conflict(target.info.resource, target.name ?? "", target.info.group);
+  return now;
 }
 
 function patched(
@@ -208,6 +229,7 @@ export async function handlePatch(
   const patch = decodeBody(await readRawBody(req, ctx.maxBodyBytes), contentType, ctx.maxBodyBytes);
   if (patch === undefined) throw errors.badRequest("the patch is empty");
   const dryRun = isDryRun(q);
+  current = latestObject(ctx, target, current);
   if (!current) {
     // Server-side apply creates what does not exist yet; other patches need an object.
     if (type !== "apply" || target.subresource) {

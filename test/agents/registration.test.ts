@@ -198,10 +198,17 @@ describe("agent registration over HTTPS", () => {
 
     it("a re-registering node may repeat its role labels but not add any (403)", async () => {
       const secret = newSecret();
-      // A first registration may bring a role label (the server's own agent does).
+      // An ordinary join token may not bring a role label to a new node...
       expect(
         (await registerAs("sec-roles", secret, { "node-role.kubernetes.io/control-plane": "" })).status,
-      ).toBe(200);
+      ).toBe(403);
+      // ...an admin labels it once it has joined; the agent may then repeat the label as it is.
+      expect((await registerAs("sec-roles", secret, {})).status).toBe(200);
+      h.store.transaction((tx) => {
+        const n = structuredClone(tx.get<Node>("nodes", undefined, "sec-roles")) as Node;
+        n.metadata.labels = { ...n.metadata.labels, "node-role.kubernetes.io/control-plane": "" };
+        tx.update("nodes", n);
+      });
       expect(
         (await registerAs("sec-roles", secret, { "node-role.kubernetes.io/control-plane": "" })).status,
       ).toBe(200);

@@ -3,6 +3,7 @@
 // patches, dry-run creates of taken names, no-op writes. Each answer is a 4xx Status and
 // leaves the store as it was.
 
+import https from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Node } from "../../shared/api-types.js";
 import {
@@ -367,5 +368,45 @@ describe("writes that would change nothing", () => {
     });
     read.metadata.labels = storedDs().metadata.labels;
     expectStatus(await call(h, "PUT", `${DS}/web`, { body: read }), 409);
+  });
+});
+
+describe("writes that land while a patch's body is still arriving", () => {
+  it("are kept: the patch applies to the object as stored when its body is complete", async () => {
+    const url = new URL(`${h.url}${NODE}`);
+    const body = JSON.stringify({ metadata: { labels: { patched: "yes" } } });
+    const done = new Promise<number>((resolve, reject) => {
+      const req = https.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: "PATCH",
+          rejectUnauthorized: false,
+          headers: {
+            authorization: `Bearer ${TOKENS.admin}`,
+            "content-type": MERGE,
+            "content-length": Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on("error", reject);
+      // Half the body now; the other write lands; then the rest.
+      req.write(body.slice(0, 10));
+      setTimeout(async () => {
+        const r = await call(h, "PATCH", NODE, {
+          body: { metadata: { labels: { meanwhile: "yes" } } },
+          contentType: MERGE,
+        });
+        expect(r.status).toBe(200);
+        req.end(body.slice(10));
+      }, 100);
+    });
+    expect(await done).toBe(200);
+    expect(storedNode().metadata.labels).toMatchObject({ patched: "yes", meanwhile: "yes" });
   });
 });

@@ -62,6 +62,18 @@ describe("registering an existing node's name", () => {
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
   });
 
+  it("a new node may not give itself a control-plane role label (NodeRestriction at registration)", async () => {
+    const r = await register({
+      nodeName: "fuzz-new",
+      labels: { zone: "b", "node-role.kubernetes.io/control-plane": "" },
+      taints: [],
+      nodeSecret: randomBytes(32).toString("base64url"),
+    });
+    expect(r.status).toBe(403);
+    expect(r.body.message).toMatch(/may not register with the labels node-role.kubernetes.io\/control-plane/);
+    expect((await s.client.api("GET", "/api/v1/nodes/fuzz-new")).status).toBe(404);
+  });
+
   it("without a secret is refused (422 naming nodeSecret)", async () => {
     const r = await register({ nodeName: "fuzz-a", labels: { "node-role.kubernetes.io/control-plane": "" } });
     expect(r.status).toBe(422);

@@ -1,5 +1,6 @@
 // v1 Node: a DNS-1123 subdomain name, labels and annotations, and taints.
 
+import { validateNodeStatusFacts } from "./node-status.js";
 import type { Node } from "../../../shared/api-types.js";
 import { fieldError, type FieldError } from "../../../shared/errors.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./metadata.js";
@@ -46,5 +47,7 @@ export function validateNode(node: Node, old?: Node): FieldError[] {
   if (node.spec?.unschedulable !== undefined && typeof node.spec.unschedulable !== "boolean") {
     errs.push(typeInvalid("spec.unschedulable", node.spec.unschedulable, "a boolean"));
   }
+  // The same checks as an agent's hello: one bad address must not break every node list.
+  errs.push(...validateNodeStatusFacts(node.status));
   return errs;
 }

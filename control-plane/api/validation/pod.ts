@@ -1,6 +1,7 @@
 // v1 Pod. Pods are made by the DaemonSet controller; afterwards users may change their
 // labels and annotations (and the agent their status), but of the spec only add tolerations.
 
+import { validatePodStatus } from "./pod-status.js";
 import type { Pod } from "../../../shared/api-types.js";
 import { fieldError, type FieldError } from "../../../shared/errors.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./metadata.js";
@@ -38,5 +39,7 @@ export function validatePodUpdate(pod: Pod, old: Pod): FieldError[] {
   if (!kept || canonical(withoutTolerations(pod.spec)) !== canonical(withoutTolerations(old.spec))) {
     errs.push(fieldError.forbidden("spec", POD_UPDATE_MESSAGE));
   }
+  // A status written over HTTPS gets the checks an agent's podStatus message gets.
+  errs.push(...validatePodStatus(pod.status));
   return errs;
 }
