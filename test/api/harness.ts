@@ -15,7 +15,7 @@ import type { Authenticator, Principal } from "../../control-plane/auth/principa
 import { EventRecorder } from "../../control-plane/events/event-recorder.js";
 import { openStore } from "../../control-plane/store/index.js";
 import type { Store } from "../../control-plane/store/store.js";
-import { FakeClock } from "./fake-clock.js";
+import { FakeClock } from "../helpers/fake-clock.js";
 
 export const TOKENS = {
   admin: "admin-token",
