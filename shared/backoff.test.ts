@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FakeClock } from "../test/helpers/fake-clock.js";
-import {
-  Backoff,
-  backoffDelay,
-  failuresAtCap,
-  RECONNECT_BACKOFF,
-  type BackoffPolicy,
-} from "./backoff.js";
+import { Backoff, backoffDelay, failuresAtCap, RECONNECT_BACKOFF, type BackoffPolicy } from "./backoff.js";
 
 const TEN_S: BackoffPolicy = { initialMs: 10_000, maxMs: 300_000 };
 
