@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Pod } from "../../shared/api-types.js";
 import { silentLogger } from "../../shared/logger.js";
-import type { LogSink, PodLogOptions, PodLogStreamer } from "../../control-plane/agents/pod-log-streamer.js";
+import type { LogSink, PodLogOptions, PodLogStreamer } from "../../control-plane/api/pod-log-streamer.js";
 import { buildApiApp } from "../../control-plane/api/app.js";
 import type { Authenticator, Principal } from "../../control-plane/auth/principal.js";
 import { EventRecorder } from "../../control-plane/events/event-recorder.js";

@@ -1,4 +1,5 @@
-// The seam between the logs endpoint of the API and the agents that hold the logs.
+// What the logs endpoint needs from whoever holds the logs: the API owns this contract, the
+// agents room implements it (control-plane/agents/log-relay.ts) and main.ts wires the two.
 
 import type { Pod } from "../../shared/api-types.js";
 
