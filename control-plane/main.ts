@@ -12,7 +12,7 @@ import { flagHelp } from "../shared/flags.js";
 import { createLogger } from "../shared/logger.js";
 import type { Logger } from "../shared/logger.js";
 import { startAgentEndpoints } from "./agents/index.js";
-import type { PodLogStreamer } from "./agents/pod-log-streamer.js";
+import type { PodLogStreamer } from "./api/pod-log-streamer.js";
 import { createAgentRouter } from "./agents/registration-router.js";
 import { buildApiApp } from "./api/app.js";
 import { ensurePki } from "./auth/pki.js";

@@ -10,6 +10,49 @@ export interface Clock {
   every(ms: number, fn: () => void): () => void;
 }
 
+type Canceller = (reason: unknown) => void;
+
+interface SignalWaiters {
+  cancellers: Set<Canceller>;
+  onAbort: () => void;
+}
+
+// Thousands of waits may share one signal (a worker's, a session's): each signal gets one
+// listener for all of them, so adding and removing a wait costs O(1) and Node never warns
+// of a listener leak.
+const waitersBySignal = new WeakMap<AbortSignal, SignalWaiters>();
+
+/**
+ * Calls `cancel` with the signal's reason when `signal` fires; the returned function
+ * forgets it (call it when the wait ends first). A signal that already fired cancels at once.
+ */
+export function onAbort(signal: AbortSignal, cancel: Canceller): () => void {
+  if (signal.aborted) {
+    cancel(signal.reason ?? new Error("aborted"));
+    return () => {};
+  }
+  let waiters = waitersBySignal.get(signal);
+  if (!waiters) {
+    const cancellers = new Set<Canceller>();
+    const fire = (): void => {
+      waitersBySignal.delete(signal);
+      const reason: unknown = signal.reason ?? new Error("aborted");
+      for (const c of cancellers) c(reason);
+      cancellers.clear();
+    };
+    waiters = { cancellers, onAbort: fire };
+    waitersBySignal.set(signal, waiters);
+    signal.addEventListener("abort", fire, { once: true });
+  }
+  const w = waiters;
+  w.cancellers.add(cancel);
+  return () => {
+    if (!w.cancellers.delete(cancel) || w.cancellers.size > 0) return;
+    waitersBySignal.delete(signal);
+    signal.removeEventListener("abort", w.onAbort);
+  };
+}
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
@@ -19,14 +62,15 @@ export const systemClock: Clock = {
         return;
       }
       const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
+        forget?.();
         resolve();
       }, ms);
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(signal?.reason ?? new Error("aborted"));
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
+      const forget = signal
+        ? onAbort(signal, (reason) => {
+            clearTimeout(timer);
+            reject(reason);
+          })
+        : undefined;
     }),
   every: (ms, fn) => {
     const timer = setInterval(fn, ms);

@@ -1,6 +1,7 @@
 // The ContainerRuntime on a Docker engine (API 1.41+), and the only file that talks to
 // dockerode. Engine errors are classified once, here, as temporary or permanent.
 
+import { Readable } from "node:stream";
 import Docker from "dockerode";
 import type { ContainerCreateOptions, ContainerInspectInfo } from "dockerode";
 import {
@@ -13,7 +14,7 @@ import {
   type PullPolicy,
   type RuntimeEvent,
 } from "./container-runtime.js";
-import { Demuxer, JsonLines, untilEnded, type EngineEvent } from "./docker-streams.js";
+import { demuxInto, JsonLines, untilEnded, type EngineEvent } from "./docker-streams.js";
 import { prepareHostPath } from "./host-paths.js";
 import { EverynodeError } from "../../shared/errors.js";
 
@@ -231,15 +232,13 @@ export class DockerRuntime implements ContainerRuntime {
       ...(opts.tailLines !== undefined ? { tail: opts.tailLines } : {}),
       ...(opts.since !== undefined ? { since: opts.since } : {}),
     };
-    const demux = new Demuxer(sink);
     const container = this.docker.getContainer(id);
     try {
-      if (!opts.follow) {
-        demux.push(await container.logs({ ...base, follow: false }));
-        return;
-      }
-      const stream = await container.logs({ ...base, follow: true, abortSignal: signal });
-      await untilEnded(stream, signal, (c) => demux.push(c));
+      const stream = opts.follow
+        ? await container.logs({ ...base, follow: true, abortSignal: signal })
+        : Readable.from([await container.logs({ ...base, follow: false })]);
+      demuxInto(this.docker.modem, stream, sink);
+      await untilEnded(stream, signal);
     } catch (e) {
       if (signal.aborted) return;
       if (statusOf(e) === 404) throw new EverynodeError("NotFound", `container ${id.slice(0, 12)} not found`);
@@ -270,14 +269,14 @@ export class DockerRuntime implements ContainerRuntime {
 
   async exec(id: string, command: string[], signal: AbortSignal): Promise<ExecResult> {
     const chunks: Buffer[] = [];
-    const demux = new Demuxer((p) => chunks.push(p));
     const output = (): string => Buffer.concat(chunks).toString("utf8");
     try {
       const exec = await this.docker
         .getContainer(id)
         .exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
       const stream = await exec.start({ hijack: true, stdin: false });
-      await untilEnded(stream, signal, (c) => demux.push(c));
+      demuxInto(this.docker.modem, stream, (p) => chunks.push(p));
+      await untilEnded(stream, signal);
       // The exit code can lag the stream's end by a moment.
       for (let i = 0; i < 20 && !signal.aborted; i++) {
         const info = await exec.inspect();

@@ -1,24 +1,34 @@
-// Byte-level helpers for the engine's streams: the multiplexed log framing, the events
-// stream's JSON lines, and waiting for a stream to end or be cancelled.
+// Helpers for the engine's streams: tagging the payloads of a multiplexed log or exec stream
+// (the engine client's own demultiplexer splits the frames), the events stream's JSON lines,
+// and waiting for a stream to end or be cancelled.
 
-/**
- * Splits Docker's multiplexed log stream (8-byte frame headers) into payloads, across
- * chunk boundaries.
- */
-export class Demuxer {
-  private pending: Buffer = Buffer.alloc(0);
-  constructor(private readonly sink: (chunk: Buffer, stream: "stdout" | "stderr") => void) {}
+import { Writable } from "node:stream";
+import { onAbort } from "../../shared/clock.js";
 
-  push(chunk: Buffer): void {
-    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
-    while (this.pending.length >= 8) {
-      const size = this.pending.readUInt32BE(4);
-      if (this.pending.length < 8 + size) break;
-      const kind = this.pending[0] === 2 ? "stderr" : "stdout";
-      this.sink(this.pending.subarray(8, 8 + size), kind);
-      this.pending = this.pending.subarray(8 + size);
-    }
-  }
+/** The engine client's demultiplexer of stdout/stderr frames (docker-modem's demuxStream). */
+export interface Demultiplexer {
+  demuxStream(
+    stream: NodeJS.ReadableStream,
+    stdout: NodeJS.WritableStream,
+    stderr: NodeJS.WritableStream,
+  ): void;
+}
+
+/** Hands each payload of a multiplexed stream to `sink`, tagged with its stream, as it arrives. */
+export function demuxInto(
+  modem: Demultiplexer,
+  stream: NodeJS.ReadableStream,
+  sink: (chunk: Buffer, stream: "stdout" | "stderr") => void,
+): void {
+  // Writes complete at once, so the payloads reach the sink in the order they came.
+  const tagged = (tag: "stdout" | "stderr"): Writable =>
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        sink(chunk, tag);
+        done();
+      },
+    });
+  modem.demuxStream(stream, tagged("stdout"), tagged("stderr"));
 }
 
 /** One engine event as the events stream sends it (only the fields everynode reads). */
@@ -49,22 +59,27 @@ export class JsonLines {
   }
 }
 
-/** Feeds a stream's chunks to `onData` until it ends, fails, or `signal` fires (then destroys it). */
+/**
+ * Resolves when a stream ends, fails, or `signal` fires (then destroys it); feeds its chunks
+ * to `onData` when given (otherwise another reader, a demultiplexer, consumes them).
+ */
 export function untilEnded(
   stream: NodeJS.ReadableStream,
   signal: AbortSignal,
-  onData: (chunk: Buffer) => void,
+  onData?: (chunk: Buffer) => void,
 ): Promise<void> {
   return new Promise<void>((resolve) => {
-    const done = (): void => resolve();
-    stream.on("data", onData);
+    const forget = onAbort(signal, () => {
+      (stream as unknown as { destroy?: () => void }).destroy?.();
+      resolve();
+    });
+    const done = (): void => {
+      forget();
+      resolve();
+    };
+    if (onData) stream.on("data", onData);
     stream.on("end", done);
     stream.on("close", done);
     stream.on("error", done);
-    if (signal.aborted) done();
-    signal.addEventListener("abort", () => {
-      (stream as unknown as { destroy?: () => void }).destroy?.();
-      done();
-    });
   });
 }

@@ -117,14 +117,14 @@ export async function joinWithRetry(
   o: JoinOptions & { clock: Clock; logger: Logger; random?: () => number; signal: AbortSignal },
 ): Promise<NodeCredential> {
   parseJoinToken(o.joinToken);
-  for (let attempt = 0; ; attempt++) {
+  for (let failures = 1; ; failures++) {
     o.logger.info("joining", { server: o.server, node: o.request.nodeName });
     try {
       const c = await joinOnce(o);
       o.logger.info(`joined as node ${c.nodeName}`, { server: o.server });
       return c;
     } catch (e) {
-      const delay = backoffDelay(RECONNECT_BACKOFF, attempt, o.random);
+      const delay = backoffDelay(RECONNECT_BACKOFF, failures, o.random);
       const code = e instanceof EverynodeError ? e.code : "Error";
       o.logger.warn(
         `join failed; retrying in ${(delay / 1000).toFixed(1)}s because ${(e as Error).message}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FakeClock } from "../../test/agent/helpers/fake-clock.js";
+import { FakeClock } from "../../test/helpers/fake-clock.js";
 import { LogChunker } from "./log-chunker.js";
 
 function setup(chunkBytes = 10) {

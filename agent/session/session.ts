@@ -2,7 +2,7 @@
 // worker, heartbeats, statuses and log streams; on any loss, reconnect with jittered
 // back-off and say why. The worker keeps running what it runs while disconnected.
 
-import { backoffDelay, RECONNECT_BACKOFF } from "../../shared/backoff.js";
+import { backoffDelay, failuresAtCap, RECONNECT_BACKOFF } from "../../shared/backoff.js";
 import type { Clock } from "../../shared/clock.js";
 import { EverynodeError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/logger.js";
@@ -47,9 +47,6 @@ const CLOSE_REASONS: Record<number, string> = {
   [CLOSE_CODES.nodeDeleted]: "the node was deleted",
   [CLOSE_CODES.goingAway]: "the server is shutting down",
 };
-
-/** An attempt number whose back-off is the policy's longest. */
-const SLOWEST_ATTEMPT = Math.ceil(Math.log2(RECONNECT_BACKOFF.maxMs / RECONNECT_BACKOFF.initialMs));
 
 export class Session {
   private socket: ControlPlaneSocket | undefined;
@@ -101,14 +98,15 @@ export class Session {
   }
 
   private async run(): Promise<void> {
-    let attempt = 0;
+    /** Connections lost in a row without a welcome. */
+    let failures = 0;
     while (!this.stopped) {
       let why: string;
       let rejoin = false;
       try {
         const credential = await this.o.credentials.get();
         const closed = await this.connectOnce(credential);
-        if (this.welcomed) attempt = 0;
+        if (this.welcomed) failures = 0;
         this.welcomed = false;
         this.stopHeartbeat?.();
         if (this.stopped) return;
@@ -121,7 +119,8 @@ export class Session {
           why = `the connection closed because ${known}${closed.reason ? ` (${closed.reason})` : ""}`;
         if (closed.code === CLOSE_CODES.unauthorized) rejoin = true;
         // Sending too much is not cured by coming back at once: wait the longest back-off.
-        if (closed.code === CLOSE_CODES.tooManyMessages) attempt = Math.max(attempt, SLOWEST_ATTEMPT);
+        if (closed.code === CLOSE_CODES.tooManyMessages)
+          failures = Math.max(failures, failuresAtCap(RECONNECT_BACKOFF) - 1);
         if (closed.code === CLOSE_CODES.nodeDeleted) {
           this.o.logger.warn("the node was deleted: removing its containers");
           await this.o.worker.removeAll();
@@ -146,7 +145,7 @@ export class Session {
         }
       }
       if (this.stopped) return;
-      const delay = backoffDelay(RECONNECT_BACKOFF, attempt++, this.o.random);
+      const delay = backoffDelay(RECONNECT_BACKOFF, ++failures, this.o.random);
       this.o.logger.warn(`reconnecting in ${(delay / 1000).toFixed(1)}s because ${why}`);
       await this.o.clock.sleep(delay, this.abort.signal).catch(() => {});
     }

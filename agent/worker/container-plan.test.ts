@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { Pod } from "../../shared/api-types.js";
 import type { ObservedContainer } from "../runtime/container-runtime.js";
 import { buildLabels, containerSpecHash } from "../runtime/labels.js";
+import { Backoff, backoffDelay, type BackoffLookup, type BackoffPolicy } from "../../shared/backoff.js";
 import {
-  crashDelayMs,
+  CRASH_LOOP_BACKOFF,
+  IMAGE_PULL_BACKOFF,
   planContainers,
-  pullDelayMs,
   pullPolicyOf,
   type ContainerAction,
   type RestartState,
@@ -59,8 +60,16 @@ function obs(
 }
 
 function state(over: Partial<RestartState> = {}): RestartState {
-  return { nodeName: "n1", crash: {}, pull: {}, ...over };
+  return { nodeName: "n1", crash: new Map(), pull: new Map(), ...over };
 }
+
+/** Container a/web after `failures` failures in a row, the last at `at`. */
+function streak(policy: BackoffPolicy, failures: number, at = NOW): BackoffLookup {
+  const b = new Backoff(policy, { clock: { now: () => at } });
+  for (let i = 0; i < failures; i++) b.fail("a/web");
+  return b;
+}
+const restarts = (n: number): BackoffLookup => streak(CRASH_LOOP_BACKOFF, n);
 
 function short(a: ContainerAction): string {
   switch (a.type) {
@@ -167,42 +176,42 @@ describe("planContainers", () => {
       name: "second crash, 5 s ago: back off 10 s",
       desired: [A],
       observed: [obs("c1", A, { state: "exited", count: 1, finishedAt: NOW - 5 * S })],
-      st: state({ crash: { "a/web": { step: 1 } } }),
+      st: state({ crash: restarts(1) }),
       want: ["wait web CrashLoopBackOff 10s until+5s"],
     },
     {
       name: "second crash, 10 s ago: restart",
       desired: [A],
       observed: [obs("c1", A, { state: "exited", count: 1, finishedAt: NOW - 10 * S })],
-      st: state({ crash: { "a/web": { step: 1 } } }),
+      st: state({ crash: restarts(1) }),
       want: ["restart web #2 step2"],
     },
     {
       name: "third crash: back off 20 s",
       desired: [A],
       observed: [obs("c2", A, { state: "exited", count: 2, finishedAt: NOW - 19 * S })],
-      st: state({ crash: { "a/web": { step: 2 } } }),
+      st: state({ crash: restarts(2) }),
       want: ["wait web CrashLoopBackOff 20s until+1s"],
     },
     {
       name: "fourth crash: back off 40 s",
       desired: [A],
       observed: [obs("c3", A, { state: "exited", count: 3, finishedAt: NOW })],
-      st: state({ crash: { "a/web": { step: 3 } } }),
+      st: state({ crash: restarts(3) }),
       want: ["wait web CrashLoopBackOff 40s until+40s"],
     },
     {
       name: "long streak: capped at 300 s",
       desired: [A],
       observed: [obs("c9", A, { state: "exited", count: 9, finishedAt: NOW })],
-      st: state({ crash: { "a/web": { step: 9 } } }),
+      st: state({ crash: restarts(9) }),
       want: ["wait web CrashLoopBackOff 300s until+300s"],
     },
     {
       name: "ran 10 minutes before crashing: back-off reset, restart at once",
       desired: [A],
       observed: [obs("c5", A, { state: "exited", count: 5, startedAt: NOW - 601 * S, finishedAt: NOW - S })],
-      st: state({ crash: { "a/web": { step: 5 } } }),
+      st: state({ crash: restarts(5) }),
       want: ["restart web #6 step1"],
     },
     {
@@ -215,14 +224,14 @@ describe("planContainers", () => {
       name: "failed pull 5 s ago: image pull back-off",
       desired: [A],
       observed: [],
-      st: state({ pull: { "a/web": { step: 1, failedAt: NOW - 5 * S, message: "no" } } }),
+      st: state({ pull: streak(IMAGE_PULL_BACKOFF, 1, NOW - 5 * S) }),
       want: ["wait web ImagePullBackOff 10s until+5s"],
     },
     {
       name: "second failed pull: 20 s, then pull again",
       desired: [A],
       observed: [],
-      st: state({ pull: { "a/web": { step: 2, failedAt: NOW - 20 * S, message: "no" } } }),
+      st: state({ pull: streak(IMAGE_PULL_BACKOFF, 2, NOW - 20 * S) }),
       want: ["pull web everynode/web:test IfNotPresent", "create web #0"],
     },
     {
@@ -237,7 +246,7 @@ describe("planContainers", () => {
 
   it("is idempotent: the same inputs give the same plan", () => {
     const observed = [obs("c1", A, { state: "exited", count: 1, finishedAt: NOW - 3 * S })];
-    const st = state({ crash: { "a/web": { step: 1 } } });
+    const st = state({ crash: restarts(1) });
     expect(planContainers([A], observed, st, NOW)).toEqual(planContainers([A], observed, st, NOW));
   });
 });
@@ -253,7 +262,7 @@ describe("back-off schedules", () => {
     [6, 300],
     [12, 300],
   ])("crash restart step %i waits %i s", (step, seconds) => {
-    expect(crashDelayMs(step)).toBe(seconds * S);
+    expect(backoffDelay(CRASH_LOOP_BACKOFF, step)).toBe(seconds * S);
   });
 
   it.each([
@@ -262,7 +271,7 @@ describe("back-off schedules", () => {
     [3, 40],
     [6, 300],
   ])("after %i failed pulls the next waits %i s", (failures, seconds) => {
-    expect(pullDelayMs(failures)).toBe(seconds * S);
+    expect(backoffDelay(IMAGE_PULL_BACKOFF, failures)).toBe(seconds * S);
   });
 });
 

@@ -4,33 +4,24 @@
 // hint (a new set, a Docker event, a timer).
 
 import type { Pod } from "../../shared/api-types.js";
+import { backoffUntil, type BackoffLookup, type BackoffPolicy } from "../../shared/backoff.js";
 import type { PullPolicy, ObservedContainer } from "../runtime/container-runtime.js";
 import { containerSpecHash, parseLabels, type ContainerIdentity } from "../runtime/labels.js";
 
-/** Crash-loop and image-pull back-off: 10 s doubling to 300 s. */
-export const BACKOFF_INITIAL_MS = 10_000;
-export const BACKOFF_MAX_MS = 300_000;
-/** A container that ran this long without a problem starts a fresh back-off sequence. */
-export const BACKOFF_RESET_MS = 600_000;
-
-/** Restarts made in the current crash streak of one container. */
-export interface CrashEntry {
-  step: number;
-}
-
-/** Failed pulls in a row for one container, and when the last one failed. */
-export interface PullEntry {
-  step: number;
-  failedAt: number;
-  message: string;
-}
+/** Kubernetes' crash-loop back-off: a first restart at once, then 10 s doubling to 300 s. */
+export const CRASH_LOOP_BACKOFF: BackoffPolicy = { initialMs: 10_000, maxMs: 300_000 };
+/** A container that ran this long without a problem starts a fresh crash streak. */
+export const CRASH_LOOP_RESET_MS = 600_000;
+/** Image pulls: 10 s doubling to 300 s after each failure in a row. */
+export const IMAGE_PULL_BACKOFF: BackoffPolicy = { initialMs: 10_000, maxMs: 300_000 };
 
 /** The back-off bookkeeping the worker keeps between passes, and the node it serves. */
 export interface RestartState {
   nodeName: string;
-  /** Keyed by containerKey(podUid, container). */
-  crash: Record<string, CrashEntry>;
-  pull: Record<string, PullEntry>;
+  /** Restarts made in each container's current crash streak, by containerKey(podUid, name). */
+  crash: BackoffLookup;
+  /** Failed pulls in a row, by containerKey(podUid, name). */
+  pull: BackoffLookup;
 }
 
 export type RemoveReason = "orphan" | "spec-changed" | "duplicate" | "old-attempt" | "terminating";
@@ -39,7 +30,7 @@ export type ContainerAction =
   | { type: "pull"; podUid: string; container: string; image: string; policy: PullPolicy }
   /** Create attempt `restartCount` and start it: a new container, or one whose spec changed. */
   | { type: "create"; podUid: string; container: string; restartCount: number }
-  /** Create the next attempt after a crash, once its back-off has passed. */
+  /** Create the next attempt after a crash, once its back-off has passed: restart `step` of the streak. */
   | { type: "restart"; podUid: string; container: string; restartCount: number; step: number }
   /** Start a container that was created but never started. */
   | { type: "start"; podUid: string; container: string; containerId: string }
@@ -56,18 +47,6 @@ export type ContainerAction =
 /** The back-off bookkeeping key of one container of a pod. */
 export function containerKey(podUid: string, container: string): string {
   return `${podUid}/${container}`;
-}
-
-/** The wait before restart number `step` of a crash streak: at once, then 10 s, 20 s, ... 300 s. */
-export function crashDelayMs(step: number): number {
-  if (step <= 0) return 0;
-  return Math.min(BACKOFF_MAX_MS, BACKOFF_INITIAL_MS * 2 ** (step - 1));
-}
-
-/** The wait after `failures` failed pulls in a row: 10 s, 20 s, ... 300 s. */
-export function pullDelayMs(failures: number): number {
-  if (failures <= 0) return 0;
-  return Math.min(BACKOFF_MAX_MS, BACKOFF_INITIAL_MS * 2 ** (failures - 1));
 }
 
 /** Kubernetes' default: Always for `latest` or no tag, IfNotPresent otherwise. */
@@ -127,20 +106,17 @@ function planContainer(
   if (kept?.c.state === "running") return actions;
 
   if (!kept) {
-    const failed = state.pull[key];
-    if (failed) {
-      const delayMs = pullDelayMs(failed.step);
-      if (now < failed.failedAt + delayMs) {
-        actions.push({
-          type: "wait",
-          podUid: uid,
-          container: spec.name,
-          reason: "ImagePullBackOff",
-          until: failed.failedAt + delayMs,
-          delayMs,
-        });
-        return actions;
-      }
+    const failed = state.pull.get(key);
+    if (failed && now < backoffUntil(failed)) {
+      actions.push({
+        type: "wait",
+        podUid: uid,
+        container: spec.name,
+        reason: "ImagePullBackOff",
+        until: backoffUntil(failed),
+        delayMs: failed.delayMs,
+      });
+      return actions;
     }
     const image = spec.image ?? "";
     actions.push({
@@ -162,9 +138,10 @@ function planContainer(
   const ranLong =
     kept.c.startedAt !== undefined &&
     kept.c.finishedAt !== undefined &&
-    kept.c.finishedAt - kept.c.startedAt >= BACKOFF_RESET_MS;
-  const step = ranLong ? 0 : (state.crash[key]?.step ?? 0);
-  const delayMs = crashDelayMs(step);
+    kept.c.finishedAt - kept.c.startedAt >= CRASH_LOOP_RESET_MS;
+  const streak = ranLong ? undefined : state.crash.get(key);
+  const step = streak?.failures ?? 0;
+  const delayMs = streak?.delayMs ?? 0;
   const readyAt = (kept.c.finishedAt ?? now) + delayMs;
   // No delay means at once, even if the engine's clock runs ahead of ours.
   if (delayMs === 0 || now >= readyAt) {

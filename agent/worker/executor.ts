@@ -1,31 +1,24 @@
-// Carries out one pod's planned actions against the runtime, one after another, and keeps
-// the back-off bookkeeping the planner reads next time (pull failures, crash streaks).
+// Carries out one pod's planned actions against the runtime, one after another, and says
+// what happened as it happens (pulled, pull failed and why, created, ...). It keeps no
+// state: the worker records each outcome into its own bookkeeping, which the planner and the
+// status read next time.
 
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { Pod } from "../../shared/api-types.js";
-import type { Clock } from "../../shared/clock.js";
 import { EverynodeError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/logger.js";
 import type { ContainerRuntime } from "../runtime/container-runtime.js";
-import { containerKey, type ContainerAction, type RestartState } from "./container-plan.js";
+import { containerKey, type ContainerAction } from "./container-plan.js";
 import { buildCreateSpec } from "./container-spec.js";
 import type { PullErrorFact } from "./pod-status.js";
 
 export interface ExecutorContext {
   runtime: ContainerRuntime;
-  clock: Clock;
   logger: Logger;
   nodeName: string;
   dataDir: string;
   hostIP: string;
-  state: RestartState;
-  /** Errors that keep a container from being created, shown as its waiting reason. */
-  pullErrors: Record<string, PullErrorFact>;
-  /** Pull failures not reported yet: shown once as ErrImagePull before ImagePullBackOff. */
-  freshPullFailures: Set<string>;
-  /** Why a container was killed for a failed probe, by container id: its terminated message. */
-  probeKills: Record<string, string>;
   pod(uid: string): Pod | undefined;
 }
 
@@ -42,44 +35,58 @@ export interface KillAction {
 /** What the executor carries out: the planner's actions and the probes' kills. */
 export type PodAction = ContainerAction | KillAction;
 
+/** What happened to a container (by containerKey), in the order it happened. */
+export type ExecutorOutcome =
+  | { type: "pulled"; key: string }
+  /** ErrImagePull backs off; ErrImageNeverPull does not (the image may appear any time). */
+  | {
+      type: "pull-failed";
+      key: string;
+      error: PullErrorFact & { reason: "ErrImagePull" | "ErrImageNeverPull" };
+    }
+  /** Created (and being started); `restartStep` for a restart after a crash: its place in the streak. */
+  | { type: "created"; key: string; restartStep?: number }
+  | {
+      type: "create-failed";
+      key: string;
+      error: PullErrorFact & { reason: "CreateContainerError" | "CreateContainerConfigError" };
+    }
+  /** About to stop a container for a failed probe: why, before the engine reports the exit. */
+  | { type: "killing"; containerId: string; message: string }
+  /** A pod that left the node is gone with its folders: forget what was kept for it. */
+  | { type: "pod-removed"; podUid: string };
+
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-async function pull(a: Extract<ContainerAction, { type: "pull" }>, ctx: ExecutorContext): Promise<boolean> {
+async function pull(
+  a: Extract<ContainerAction, { type: "pull" }>,
+  ctx: ExecutorContext,
+): Promise<ExecutorOutcome> {
   const key = containerKey(a.podUid, a.container);
   try {
     if (a.image === "") throw new EverynodeError("RuntimeError", "the container has no image");
     await ctx.runtime.ensureImage(a.image, a.policy);
-    delete ctx.pullErrors[key];
-    delete ctx.state.pull[key];
-    return true;
+    return { type: "pulled", key };
   } catch (e) {
     const message = messageOf(e);
-    if (a.policy === "Never") {
-      // Kubernetes does not back off here: the image may appear any time.
-      ctx.pullErrors[key] = { reason: "ErrImageNeverPull", message };
-    } else {
-      ctx.pullErrors[key] = { reason: "ErrImagePull", message };
-      const step = (ctx.state.pull[key]?.step ?? 0) + 1;
-      ctx.state.pull[key] = { step, failedAt: ctx.clock.now(), message };
-      ctx.freshPullFailures.add(key);
-    }
     ctx.logger.warn("image pull failed", {
       pod: a.podUid,
       container: a.container,
       image: a.image,
       error: message,
     });
-    return false;
+    const reason = a.policy === "Never" ? "ErrImageNeverPull" : "ErrImagePull";
+    return { type: "pull-failed", key, error: { reason, message } };
   }
 }
 
-async function create(
+async function* create(
   a: Extract<ContainerAction, { type: "create" | "restart" }>,
   pod: Pod,
   ctx: ExecutorContext,
-): Promise<void> {
+): AsyncGenerator<ExecutorOutcome> {
   const key = containerKey(a.podUid, a.container);
   const spec = pod.spec.containers.find((c) => c.name === a.container);
   if (!spec) return;
@@ -101,12 +108,11 @@ async function create(
   } catch (e) {
     const reason =
       e instanceof EverynodeError && e.temporary ? "CreateContainerError" : "CreateContainerConfigError";
-    ctx.pullErrors[key] = { reason, message: messageOf(e) };
     log.warn("container could not be created", { error: messageOf(e) });
+    yield { type: "create-failed", key, error: { reason, message: messageOf(e) } };
     return;
   }
-  delete ctx.pullErrors[key];
-  if (a.type === "restart") ctx.state.crash[key] = { step: a.step };
+  yield a.type === "restart" ? { type: "created", key, restartStep: a.step } : { type: "created", key };
   try {
     await ctx.runtime.start(id);
     log.info(a.type === "restart" ? "container restarted" : "container started", {
@@ -120,8 +126,11 @@ async function create(
   }
 }
 
-/** Runs one pod's actions in order; a failed pull skips that container's create. */
-export async function runPodActions(actions: PodAction[], ctx: ExecutorContext): Promise<void> {
+/** Runs one pod's actions in order, yielding outcomes as they happen; a failed pull skips that container's create. */
+export async function* runPodActions(
+  actions: PodAction[],
+  ctx: ExecutorContext,
+): AsyncGenerator<ExecutorOutcome> {
   const pulledFailed = new Set<string>();
   let removedOrphan: string | undefined;
   for (const a of actions) {
@@ -139,18 +148,21 @@ export async function runPodActions(actions: PodAction[], ctx: ExecutorContext):
           });
           if (a.reason === "orphan" || a.reason === "terminating") removedOrphan = a.podUid;
           break;
-        case "pull":
-          if (!(await pull(a, ctx))) pulledFailed.add(a.container);
+        case "pull": {
+          const outcome = await pull(a, ctx);
+          if (outcome.type === "pull-failed") pulledFailed.add(a.container);
+          yield outcome;
           break;
+        }
         case "create":
         case "restart": {
           const pod = ctx.pod(a.podUid);
-          if (pod && !pulledFailed.has(a.container)) await create(a, pod, ctx);
+          if (pod && !pulledFailed.has(a.container)) yield* create(a, pod, ctx);
           break;
         }
         case "kill":
-          // Recorded first, so that the exit the engine reports already carries the reason.
-          ctx.probeKills[a.containerId] = a.message;
+          // Said first, so that the exit the engine reports already carries the reason.
+          yield { type: "killing", containerId: a.containerId, message: a.message };
           await ctx.runtime.stop(a.containerId, a.graceSeconds);
           ctx.logger.info("container failed its probe; restarting it", {
             id: a.containerId.slice(0, 12),
@@ -173,9 +185,6 @@ export async function runPodActions(actions: PodAction[], ctx: ExecutorContext):
     await fs
       .rm(path.join(ctx.dataDir, "pods", removedOrphan), { recursive: true, force: true })
       .catch(() => {});
-    for (const k of Object.keys(ctx.state.crash))
-      if (k.startsWith(`${removedOrphan}/`)) delete ctx.state.crash[k];
-    for (const k of Object.keys(ctx.state.pull))
-      if (k.startsWith(`${removedOrphan}/`)) delete ctx.state.pull[k];
+    yield { type: "pod-removed", podUid: removedOrphan };
   }
 }

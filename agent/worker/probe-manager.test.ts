@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FakeClock, flush } from "../../test/agent/helpers/fake-clock.js";
+import { FakeClock, flush } from "../../test/helpers/fake-clock.js";
 import type { Pod } from "../../shared/api-types.js";
 import { silentLogger } from "../../shared/logger.js";
 import type { ContainerRuntime, ExecResult, ObservedContainer } from "../runtime/container-runtime.js";

@@ -4,8 +4,8 @@ import net from "node:net";
 import type { AddressInfo } from "node:net";
 import forge from "node-forge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Clock } from "../../shared/clock.js";
 import { systemClock } from "../../shared/clock.js";
+import { FakeClock } from "../../test/helpers/fake-clock.js";
 import type { ContainerRuntime, ExecResult } from "../runtime/container-runtime.js";
 import type { ProbeSpec } from "./probe-plan.js";
 import { PROBE_USER_AGENT, resolvePort, runProbe, type ProbeTarget } from "./probe-runner.js";
@@ -77,16 +77,6 @@ function execRuntime(result: ExecResult | "hang"): ContainerRuntime {
 }
 
 /** A clock whose sleeps end only when the test says so. */
-function manualClock(): Clock & { fire(): void } {
-  const pending: (() => void)[] = [];
-  return {
-    now: () => 0,
-    sleep: () => new Promise<void>((r) => pending.push(r)),
-    every: () => () => {},
-    fire: () => pending.splice(0).forEach((r) => r()),
-  };
-}
-
 const deps = { runtime: execRuntime({ exitCode: 0, output: "" }), clock: systemClock };
 
 describe("runProbe: httpGet", () => {
@@ -113,11 +103,11 @@ describe("runProbe: httpGet", () => {
   });
 
   it("a server that does not answer within the timeout → failure", async () => {
-    const clock = manualClock();
+    const clock = new FakeClock(0);
     const spec: ProbeSpec = { ...base, httpGet: { port: portOf(plain), path: "/hang" } };
     const pending = runProbe(spec, target(), { ...deps, clock });
     await new Promise((r) => setTimeout(r, 50));
-    clock.fire();
+    await clock.advance(base.timeoutSeconds * 1000);
     expect(await pending).toEqual({
       outcome: "failure",
       message: `Get "http://127.0.0.1:${portOf(plain)}/hang": context deadline exceeded`,
@@ -152,13 +142,13 @@ describe("runProbe: tcpSocket, exec, grpc", () => {
     ],
     ["still running at the timeout", "hang", "failure", 'command "check now" timed out'],
   ])("exec: %s → %s", async (_what, result, outcome, message) => {
-    const clock = manualClock();
+    const clock = new FakeClock(0);
     const pending = runProbe({ ...base, exec: { command: ["check", "now"] } }, target(), {
       runtime: execRuntime(result),
       clock,
     });
     await new Promise((r) => setTimeout(r, 10));
-    clock.fire();
+    await clock.advance(base.timeoutSeconds * 1000);
     expect(await pending).toEqual({ outcome, message });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PodStatusMessage, PodStatusReport } from "../../shared/protocol.js";
-import { FakeClock } from "../../test/agent/helpers/fake-clock.js";
+import { FakeClock } from "../../test/helpers/fake-clock.js";
 import { POD_STATUS_LIMITS } from "../../shared/limits.js";
 import { StatusReporter } from "./status-reporter.js";
 

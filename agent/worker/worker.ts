@@ -10,9 +10,10 @@ import type { Logger } from "../../shared/logger.js";
 import type { PodStatusReport } from "../../shared/protocol.js";
 import type { ContainerRuntime, ObservedContainer } from "../runtime/container-runtime.js";
 import { nodeFilter } from "../runtime/labels.js";
-import { containerKey, planContainers, type RestartState } from "./container-plan.js";
+import { containerKey, planContainers } from "./container-plan.js";
+import { ContainerRecords } from "./container-records.js";
 import { runPodActions, type ExecutorContext, type PodAction } from "./executor.js";
-import { podStatusFor, type BackoffFact, type PullErrorFact } from "./pod-status.js";
+import { podStatusFor, type BackoffFact } from "./pod-status.js";
 import { ProbeManager } from "./probe-manager.js";
 
 export interface WorkerOptions {
@@ -33,10 +34,8 @@ export interface WorkerOptions {
 export class Worker {
   private desired: Pod[] | undefined;
   private revision = 0;
-  private readonly state: RestartState;
-  private readonly pullErrors: Record<string, PullErrorFact> = {};
-  private readonly freshPullFailures = new Set<string>();
-  private readonly probeKills: Record<string, string> = {};
+  /** What happened to the containers; only this worker writes it, from the executor's outcomes. */
+  private readonly records: ContainerRecords;
   private readonly probes: ProbeManager;
   private readonly busy = new Set<string>();
   private readonly ops = new Set<Promise<void>>();
@@ -51,7 +50,7 @@ export class Worker {
   private wakeAt = Infinity;
 
   constructor(private readonly o: WorkerOptions) {
-    this.state = { nodeName: o.nodeName, crash: {}, pull: {} };
+    this.records = new ContainerRecords(o.nodeName, o.clock);
     this.probes = new ProbeManager({
       runtime: o.runtime,
       clock: o.clock,
@@ -171,14 +170,14 @@ export class Worker {
       return;
     }
     const now = this.o.clock.now();
-    const actions = planContainers(this.desired, observed, this.state, now);
+    const actions = planContainers(this.desired, observed, this.records.restartState, now);
     const backoffs: Record<string, BackoffFact> = {};
     const byPod = new Map<string, PodAction[]>();
     let nextWake = Infinity;
     for (const a of actions) {
       if (a.type === "wait") {
         const key = containerKey(a.podUid, a.container);
-        if (!(a.reason === "ImagePullBackOff" && this.freshPullFailures.has(key))) {
+        if (!(a.reason === "ImagePullBackOff" && this.records.isFreshPullFailure(key))) {
           backoffs[key] = { reason: a.reason, delayMs: a.delayMs };
         }
         nextWake = Math.min(nextWake, a.until);
@@ -188,7 +187,7 @@ export class Worker {
       list.push(a);
       byPod.set(a.podUid, list);
     }
-    this.freshPullFailures.clear();
+    this.records.clearFreshPullFailures();
     this.scheduleWake(nextWake, now);
     this.probes.sync(this.desired, observed);
     for (const k of this.probes.kills()) {
@@ -196,8 +195,7 @@ export class Worker {
       this.probes.markKilling(k.podUid, k.container);
       byPod.set(k.podUid, [...(byPod.get(k.podUid) ?? []), { type: "kill", ...k }]);
     }
-    const live = new Set(observed.map((c) => c.id));
-    for (const id of Object.keys(this.probeKills)) if (!live.has(id)) delete this.probeKills[id];
+    this.records.keepKillsOf(new Set(observed.map((c) => c.id)));
     for (const [uid, list] of byPod) {
       if (this.busy.has(uid)) continue; // its current operation's end triggers a new pass
       this.launch(uid, list);
@@ -221,18 +219,15 @@ export class Worker {
     this.busy.add(uid);
     const ctx: ExecutorContext = {
       runtime: this.o.runtime,
-      clock: this.o.clock,
       logger: this.o.logger,
       nodeName: this.o.nodeName,
       dataDir: this.o.dataDir,
       hostIP: this.o.hostIP,
-      state: this.state,
-      pullErrors: this.pullErrors,
-      freshPullFailures: this.freshPullFailures,
-      probeKills: this.probeKills,
       pod: (u) => this.desired?.find((p) => p.metadata.uid === u),
     };
-    const op = this.limited(() => runPodActions(actions, ctx)).finally(() => {
+    const op = this.limited(async () => {
+      for await (const outcome of runPodActions(actions, ctx)) this.records.record(outcome);
+    }).finally(() => {
       this.busy.delete(uid);
       this.ops.delete(op);
       this.trigger();
@@ -264,11 +259,11 @@ export class Worker {
       const before = this.lastStatus.get(uid);
       const status = podStatusFor(pod, observed, {
         hostIP: this.o.hostIP,
-        pullErrors: this.pullErrors,
+        pullErrors: this.records.pullErrors,
         backoffs,
         now,
         probes: probeViews,
-        probeKills: this.probeKills,
+        probeKills: this.records.probeKills,
         ...(before ? { previous: before.status } : {}),
       });
       const json = JSON.stringify(status);

@@ -13,7 +13,7 @@ import { AgentSessions } from "./agent-sessions.js";
 import { attachAgentSocketServer } from "./agent-socket-server.js";
 import { Dispatcher } from "./dispatcher.js";
 import { LogRelay } from "./log-relay.js";
-import type { PodLogStreamer } from "./pod-log-streamer.js";
+import type { PodLogStreamer } from "../api/pod-log-streamer.js";
 import type { BudgetLimits } from "./rate-limit.js";
 import { SessionRegistry } from "./session-registry.js";
 import { StatusIngest } from "./status-ingest.js";

@@ -7,7 +7,7 @@ import { EverynodeError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/logger.js";
 import type { LogDataMessage, LogEndMessage, LogRequestMessage } from "../../shared/protocol.js";
 import { PROTOCOL_VERSION } from "../../shared/protocol.js";
-import type { LogSink, PodLogOptions, PodLogStreamer } from "./pod-log-streamer.js";
+import type { LogSink, PodLogOptions, PodLogStreamer } from "../api/pod-log-streamer.js";
 import type { AgentConnection, SessionRegistry } from "./session-registry.js";
 
 interface Pending {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../shared/logger.js";
-import { FakeClock } from "../../test/api/fake-clock.js";
+import { FakeClock } from "../../test/helpers/fake-clock.js";
 import { WarningDigest } from "./warning-digest.js";
 
 function setup() {
@@ -19,7 +19,7 @@ describe("WarningDigest", () => {
     for (let i = 0; i < 1000; i++) digest.note("node-a", "status reports for unknown pods", `default/p${i}`);
     digest.note("node-b", "status reports for unknown pods", "default/q");
     expect(lines).toEqual([]);
-    clock.advance(10_000);
+    await clock.advance(10_000);
     await settle();
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(
@@ -33,7 +33,7 @@ describe("WarningDigest", () => {
   it("starts a new count after each interval and flushes on close", async () => {
     const { lines, clock, digest } = setup();
     digest.note("n", "things", "a");
-    clock.advance(10_000);
+    await clock.advance(10_000);
     await settle();
     digest.note("n", "things", "b");
     digest.close();

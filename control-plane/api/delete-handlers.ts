@@ -7,7 +7,7 @@ import type { KubeObject, Pod } from "../../shared/api-types.js";
 import { rfc3339 } from "../../shared/clock.js";
 import { errors } from "../../shared/errors.js";
 import { apiVersionOf } from "../../shared/resources.js";
-import { recordKilling } from "../controller/killing-events.js";
+import { recordKilling } from "../events/killing-events.js";
 import type { StoreWriter, WriteOptions } from "../store/store.js";
 import { asObject, readBody } from "./body.js";
 import type { HandlerContext } from "./deps.js";

@@ -4,7 +4,7 @@
 
 import type { Pod } from "../../shared/api-types.js";
 import { errors } from "../../shared/errors.js";
-import type { PodLogOptions } from "../agents/pod-log-streamer.js";
+import type { PodLogOptions } from "./pod-log-streamer.js";
 
 const DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container";
 

@@ -1,26 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Clock } from "../../shared/clock.js";
 import { splitBearer } from "../../shared/join-token.js";
 import { openStore } from "../store/index.js";
 import type { Store } from "../store/store.js";
+import { FakeClock } from "../../test/helpers/fake-clock.js";
 import { hashSecret, nodeSecretId, TokenService } from "./tokens.js";
-
-function fakeClock(start = Date.UTC(2026, 0, 1)): Clock & { advance(ms: number): void } {
-  let now = start;
-  return {
-    now: () => now,
-    advance: (ms) => (now += ms),
-    sleep: () => new Promise(() => {}),
-    every: () => () => {},
-  };
-}
 
 describe("TokenService", () => {
   let store: Store;
-  let clock: ReturnType<typeof fakeClock>;
+  let clock: FakeClock;
   let tokens: TokenService;
   beforeEach(() => {
-    clock = fakeClock();
+    clock = new FakeClock(Date.UTC(2026, 0, 1));
     store = openStore({ path: ":memory:", clock });
     tokens = new TokenService({ store, clock });
   });
@@ -58,11 +48,11 @@ describe("TokenService", () => {
     expect(tokens.authenticate(bearer)).toBeDefined();
   });
 
-  it("refuses a join token once it expired", () => {
+  it("refuses a join token once it expired", async () => {
     const { bearer } = tokens.createJoinToken({ ttlMs: 60_000 });
-    clock.advance(59_999);
+    await clock.advance(59_999);
     expect(tokens.authenticate(bearer)?.kind).toBe("join");
-    clock.advance(1);
+    await clock.advance(1);
     expect(tokens.authenticate(bearer)).toBeUndefined();
   });
 

@@ -5,6 +5,7 @@
 
 import type { KubeObject, Node } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
+import { backoffDelay, type BackoffPolicy } from "../../shared/backoff.js";
 import type { Logger } from "../../shared/logger.js";
 import type { EventRecorder } from "../events/event-recorder.js";
 import type { ChangeEvent, Store } from "../store/store.js";
@@ -21,8 +22,8 @@ export interface DaemonSetControllerDeps {
   resyncIntervalMs?: number;
 }
 
-const RETRY_MIN_MS = 1_000;
-const RETRY_MAX_MS = 30_000;
+/** A pass that threw is tried again after 1 s, doubling up to 30 s while it keeps failing. */
+export const PASS_RETRY_BACKOFF: BackoffPolicy = { initialMs: 1_000, maxMs: 30_000 };
 
 /** Whether a change can alter any DaemonSet's plan (events and heartbeats cannot). */
 export function changeMatters(e: ChangeEvent): boolean {
@@ -53,7 +54,7 @@ function ownedByDaemonSet(o: KubeObject): boolean {
 
 /** Keeps one pod of every DaemonSet on every node that should run it. */
 export class DaemonSetController {
-  private readonly backoff = new FailedPodBackoff();
+  private readonly backoff: FailedPodBackoff;
   private readonly log: Logger;
   private started = false;
   private dirty = false;
@@ -61,12 +62,14 @@ export class DaemonSetController {
   private unsubscribe: (() => void) | undefined;
   private stopResync: (() => void) | undefined;
   private wake: { at: number; abort: AbortController } | undefined;
-  private retryMs = RETRY_MIN_MS;
+  /** Passes that threw in a row. */
+  private failedPasses = 0;
   /** Whether the next pass looks for pods of deleted DaemonSets (a scan of every pod). */
   private garbageDue = true;
 
   constructor(private readonly deps: DaemonSetControllerDeps) {
     this.log = deps.logger.child({ component: "daemonset-controller" });
+    this.backoff = new FailedPodBackoff(deps.clock);
   }
 
   /** Subscribes to the store, starts the resync timer and runs a first pass soon. */
@@ -134,13 +137,13 @@ export class DaemonSetController {
   private safePass(): void {
     try {
       this.pass();
-      this.retryMs = RETRY_MIN_MS;
+      this.failedPasses = 0;
     } catch (e) {
       this.garbageDue = true;
-      this.log.error("pass failed, retrying", { error: e, retryMs: this.retryMs });
+      const retryMs = backoffDelay(PASS_RETRY_BACKOFF, ++this.failedPasses);
+      this.log.error("pass failed, retrying", { error: e, retryMs });
       const now = this.deps.clock.now();
-      this.wakeAt(now + this.retryMs, now);
-      this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+      this.wakeAt(now + retryMs, now);
     }
   }
 

@@ -3,7 +3,7 @@ import type { KubeEvent, Node, Pod } from "../../shared/api-types.js";
 import { EventRecorder } from "../events/event-recorder.js";
 import { openStore } from "../store/index.js";
 import type { Store } from "../store/store.js";
-import { fakeClock } from "../store/test-support.js";
+import { FakeClock } from "../../test/helpers/fake-clock.js";
 import { applyPass, planPass } from "./daemonset-pass.js";
 import { FailedPodBackoff } from "./failed-pod-backoff.js";
 import { daemonSet, node } from "./test-builders.js";
@@ -11,8 +11,8 @@ import { daemonSet, node } from "./test-builders.js";
 let store: Store;
 let events: EventRecorder;
 const START = Date.UTC(2026, 0, 2, 3, 4, 5);
-const clock = fakeClock(START);
-const backoff = new FailedPodBackoff();
+let clock: FakeClock;
+let backoff: FailedPodBackoff;
 
 function pass(): void {
   applyPass(store, events, planPass(store, clock.now(), backoff), backoff, clock.now());
@@ -21,7 +21,8 @@ const killing = (): KubeEvent[] =>
   store.list<KubeEvent>("events", "default").filter((e) => e.reason === "Killing");
 
 beforeEach(() => {
-  clock.set(START);
+  clock = new FakeClock(START);
+  backoff = new FailedPodBackoff(clock);
   store = openStore({ path: ":memory:", clock });
   events = new EventRecorder({ store, clock, ttlMs: 3_600_000 });
   for (const n of ["n1", "n2"]) store.create("nodes", node(n));
@@ -62,14 +63,14 @@ describe("the Killing events of deleted daemon pods", () => {
     expect(killing().map((e) => e.source?.host)).toEqual(["n1", "n1"]);
   });
 
-  it("are kept for the event TTL, then removed", () => {
+  it("are kept for the event TTL, then removed", async () => {
     store.delete("daemonsets", "default", "web");
     pass();
     expect(killing()).toHaveLength(4);
-    clock.set(START + 3_599_000);
+    await clock.set(START + 3_599_000);
     events.gc();
     expect(killing()).toHaveLength(4);
-    clock.set(START + 3_601_000);
+    await clock.set(START + 3_601_000);
     events.gc();
     expect(killing()).toEqual([]);
   });

@@ -13,7 +13,7 @@ import type {
 import { EventRecorder } from "../events/event-recorder.js";
 import type { Store, StoreWriter } from "../store/store.js";
 import type { FailedPodBackoff } from "./failed-pod-backoff.js";
-import { recordKilling } from "./killing-events.js";
+import { recordKilling } from "../events/killing-events.js";
 import { newDaemonPod } from "./pod-factory.js";
 import type { DaemonSetPlan } from "./planner.js";
 import { planDaemonSet } from "./planner.js";

@@ -37,7 +37,7 @@ describe("EventRecorder", () => {
     });
   });
 
-  it("folds a repeat into one event with a growing count and a later lastTimestamp", () => {
+  it("folds a repeat into one event with a growing count and a later lastTimestamp", async () => {
     const { clock, store, events } = setup();
     const say = () =>
       events.record(node, "Warning", "BackOff", "Back-off restarting", {
@@ -45,7 +45,7 @@ describe("EventRecorder", () => {
         host: "worker-1",
       });
     say();
-    clock.set(clock.now() + 30_000);
+    await clock.advance(30_000);
     say();
     const all = store.list<KubeEvent>("events");
     expect(all).toHaveLength(1);
@@ -77,10 +77,10 @@ describe("EventRecorder", () => {
     expect(store.list("events")).toHaveLength(4);
   });
 
-  it("starts a new event once the fold window has passed", () => {
+  it("starts a new event once the fold window has passed", async () => {
     const { clock, store, events } = setup();
     events.record(node, "Normal", "NodeReady", "ready", { component: "node-controller" });
-    clock.set(clock.now() + 11 * 60_000);
+    await clock.advance(11 * 60_000);
     events.record(node, "Normal", "NodeReady", "ready", { component: "node-controller" });
     expect(store.list("events")).toHaveLength(2);
   });
@@ -96,17 +96,17 @@ describe("EventRecorder", () => {
     expect(store.list("events")).toHaveLength(0);
   });
 
-  it("removes events older than the TTL and keeps newer ones", () => {
+  it("removes events older than the TTL and keeps newer ones", async () => {
     const { clock, store, events } = setup();
     events.record(node, "Normal", "Old", "old", { component: "c" });
-    clock.set(clock.now() + 50 * 60_000);
+    await clock.advance(50 * 60_000);
     events.record(node, "Normal", "New", "new", { component: "c" });
-    clock.set(clock.now() + 20 * 60_000);
+    await clock.advance(20 * 60_000);
     expect(events.gc()).toBe(1);
     expect(store.list<KubeEvent>("events").map((e) => e.reason)).toEqual(["New"]);
   });
 
-  it("expires an event that claims a far-future or unreadable time, by when the server stored it", () => {
+  it("expires an event that claims a far-future or unreadable time, by when the server stored it", async () => {
     const { clock, store, events } = setup();
     const stored = (name: string, lastTimestamp: string): void => {
       store.create("events", {
@@ -119,9 +119,9 @@ describe("EventRecorder", () => {
     };
     stored("future", "9999-12-31T23:59:59Z");
     stored("garbage", "not-a-date");
-    clock.set(clock.now() + 30 * 60_000);
+    await clock.advance(30 * 60_000);
     expect(events.gc()).toBe(0);
-    clock.set(clock.now() + 31 * 60_000);
+    await clock.advance(31 * 60_000);
     expect(events.gc()).toBe(2);
     expect(store.list("events")).toEqual([]);
   });

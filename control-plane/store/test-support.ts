@@ -5,19 +5,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Pod } from "../../shared/api-types.js";
-import type { Clock } from "../../shared/clock.js";
+import { FakeClock } from "../../test/helpers/fake-clock.js";
 
-/** A Clock whose time is set by the test. */
-export function fakeClock(start = Date.UTC(2026, 0, 2, 3, 4, 5)): Clock & { set(ms: number): void } {
-  let now = start;
-  return {
-    now: () => now,
-    set: (ms: number) => {
-      now = ms;
-    },
-    sleep: () => new Promise<void>(() => {}),
-    every: () => () => {},
-  };
+/** A Clock that moves only when the test says so. */
+export function fakeClock(start = Date.UTC(2026, 0, 2, 3, 4, 5)): FakeClock {
+  return new FakeClock(start);
 }
 
 /** A fresh directory for SQLite files, and its removal. */

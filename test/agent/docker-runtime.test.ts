@@ -54,23 +54,41 @@ describe("DockerRuntime", () => {
     await rt.remove(id); // removing twice is fine
   });
 
-  it("reads stdout and stderr, demultiplexed", async () => {
+  /** The tagged log parts of a container that prints to stdout and stderr, then exits. */
+  async function logsOfExited(
+    name: string,
+    timestamps: boolean,
+  ): Promise<{ stream: string | undefined; text: string }[]> {
     const id = await rt.createContainer(
-      spec("logs", { entrypoint: ["sh", "-c"], cmd: ["echo out-$GREETING; echo err-line >&2"] }),
+      spec(name, { entrypoint: ["sh", "-c"], cmd: ["echo out-$GREETING; echo err-line >&2"] }),
     );
     await rt.start(id);
     await eventually(async () => (await rt.inspect(id))?.state === "exited");
     const parts: { stream: string | undefined; text: string }[] = [];
     await rt.logs(
       id,
-      { follow: false, timestamps: false },
+      { follow: false, timestamps },
       (b, stream) => parts.push({ stream, text: b.toString() }),
       new AbortController().signal,
     );
-    expect(parts).toEqual(
+    return parts;
+  }
+
+  it("reads stdout and stderr, demultiplexed", async () => {
+    expect(await logsOfExited("logs", false)).toEqual(
       expect.arrayContaining([
         { stream: "stdout", text: "out-hi\n" },
         { stream: "stderr", text: "err-line\n" },
+      ]),
+    );
+  });
+
+  it("prefixes each line with the engine's timestamp when asked, still tagged", async () => {
+    const stamp = String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z `;
+    expect(await logsOfExited("logs-ts", true)).toEqual(
+      expect.arrayContaining([
+        { stream: "stdout", text: expect.stringMatching(new RegExp(`^${stamp}out-hi\n$`)) },
+        { stream: "stderr", text: expect.stringMatching(new RegExp(`^${stamp}err-line\n$`)) },
       ]),
     );
   });

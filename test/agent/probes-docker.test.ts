@@ -12,7 +12,7 @@ import { Worker } from "../../agent/worker/worker.js";
 import type { Container, Pod, PodStatus } from "../../shared/api-types.js";
 import { silentLogger } from "../../shared/logger.js";
 import type { PodStatusReport } from "../../shared/protocol.js";
-import { FakeClock } from "./helpers/fake-clock.js";
+import { FakeClock } from "../helpers/fake-clock.js";
 import { removeByLabel } from "./helpers/docker-cleanup.js";
 
 const RUN = `${process.pid}-${Date.now() % 100000}`;

@@ -11,7 +11,7 @@ import type { Pod } from "../../shared/api-types.js";
 import { EverynodeError } from "../../shared/errors.js";
 import { createLogger, type Logger } from "../../shared/logger.js";
 import type { AgentMessage } from "../../shared/protocol.js";
-import { FakeClock, flush } from "./helpers/fake-clock.js";
+import { FakeClock, flush } from "../helpers/fake-clock.js";
 import { FakeControlPlane, makePki, NODE_TOKEN, type AgentConn } from "./helpers/fake-control-plane.js";
 import { FakeRuntime } from "./helpers/fake-runtime.js";
 

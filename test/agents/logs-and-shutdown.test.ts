@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pod } from "../../shared/api-types.js";
 import type { EverynodeError } from "../../shared/errors.js";
 import { CLOSE_CODES } from "../../shared/protocol.js";
-import type { PodLogOptions } from "../../control-plane/agents/pod-log-streamer.js";
+import type { PodLogOptions } from "../../control-plane/api/pod-log-streamer.js";
 import type { FakeAgent, Harness } from "./harness.js";
 import { hello, startHarness } from "./harness.js";
 

@@ -80,7 +80,7 @@ describe("@kubernetes/client-node", () => {
         ).status,
       ).toBe(201);
       await expect.poll(() => events.length).toBe(1);
-      h.clock.advance(1000);
+      await h.clock.advance(1000);
       await expect.poll(() => events.length).toBe(2);
       expect(events).toEqual([
         { type: "ADDED", name: "w", rv: String(h.store.revision()) },

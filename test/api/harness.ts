@@ -9,13 +9,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Pod } from "../../shared/api-types.js";
 import { silentLogger } from "../../shared/logger.js";
-import type { LogSink, PodLogOptions, PodLogStreamer } from "../../control-plane/agents/pod-log-streamer.js";
+import type { LogSink, PodLogOptions, PodLogStreamer } from "../../control-plane/api/pod-log-streamer.js";
 import { buildApiApp } from "../../control-plane/api/app.js";
 import type { Authenticator, Principal } from "../../control-plane/auth/principal.js";
 import { EventRecorder } from "../../control-plane/events/event-recorder.js";
 import { openStore } from "../../control-plane/store/index.js";
 import type { Store } from "../../control-plane/store/store.js";
-import { FakeClock } from "./fake-clock.js";
+import { FakeClock } from "../helpers/fake-clock.js";
 
 export const TOKENS = {
   admin: "admin-token",

@@ -139,7 +139,7 @@ describe("watch", () => {
     await s.status;
     expect((await call(h, "POST", DS, { body: tutorialDaemonSet("bm") })).status).toBe(201);
     await s.waitFor(1);
-    h.clock.advance(1000);
+    await h.clock.advance(1000);
     const [, bookmark] = parse(await s.waitFor(2));
     expect(bookmark).toEqual({
       type: "BOOKMARK",
@@ -149,16 +149,16 @@ describe("watch", () => {
         metadata: { resourceVersion: String(h.store.revision()) },
       },
     });
-    expect(h.clock.pending()).toBe(1);
+    expect(h.clock.pendingTimers).toBe(1);
     s.close();
-    await expect.poll(() => h?.clock.pending()).toBe(0);
+    await expect.poll(() => h?.clock.pendingTimers).toBe(0);
   });
 
   it("sends no BOOKMARK unless allowed", async () => {
     h = await startApi({ watchBookmarkIntervalMs: 1000 });
     const s = watch(h, `${DS}?watch=true`);
     await s.status;
-    h.clock.advance(5000);
+    await h.clock.advance(5000);
     expect((await call(h, "POST", DS, { body: tutorialDaemonSet("nb") })).status).toBe(201);
     expect(parse(await s.waitFor(1)).map((e) => e.type)).toEqual(["ADDED"]);
   });
@@ -167,12 +167,12 @@ describe("watch", () => {
     h = await startApi();
     const s = watch(h, `${DS}?watch=true&timeoutSeconds=30`);
     await s.status;
-    h.clock.advance(29_000);
+    await h.clock.advance(29_000);
     let ended = false;
     void s.ended.then(() => (ended = true));
     await new Promise((r) => setTimeout(r, 50));
     expect(ended).toBe(false);
-    h.clock.advance(1_000);
+    await h.clock.advance(1_000);
     await s.ended;
   });
 

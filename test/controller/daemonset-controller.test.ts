@@ -7,14 +7,14 @@ import { daemonSet, node } from "../../control-plane/controller/test-builders.js
 import { EventRecorder } from "../../control-plane/events/event-recorder.js";
 import { openStore } from "../../control-plane/store/index.js";
 import type { Store } from "../../control-plane/store/store.js";
-import { fakeClock, type FakeClock } from "./fake-clock.js";
+import { FakeClock } from "../helpers/fake-clock.js";
 
 let clock: FakeClock;
 let store: Store;
 let controller: DaemonSetController;
 
 beforeEach(() => {
-  clock = fakeClock();
+  clock = new FakeClock(Date.UTC(2026, 5, 1, 12, 0, 0));
   store = openStore({ path: ":memory:", clock });
   const events = new EventRecorder({ store, clock, ttlMs: 3_600_000 });
   controller = new DaemonSetController({ store, clock, logger: silentLogger, events });
@@ -225,7 +225,7 @@ describe("DaemonSetController over a real store", () => {
     ).toEqual([1, 4]);
   });
 
-  it("replaces a failed pod, then backs off before the next replacement", () => {
+  it("replaces a failed pod, then backs off before the next replacement", async () => {
     applyDs(daemonSet({ nodeSelector: { role: "edge" } }));
     controller.runOnce();
     const first = pods().find((p) => p.spec.nodeName === "n1")!;
@@ -238,7 +238,7 @@ describe("DaemonSetController over a real store", () => {
     setPodStatus(second, false, "Failed");
     controller.runOnce();
     expect(pods().find((p) => p.spec.nodeName === "n1")?.metadata.name).toBe(second.metadata.name);
-    clock.advance(1_500);
+    await clock.advance(1_500);
     controller.runOnce();
     expect(pods().find((p) => p.spec.nodeName === "n1")?.metadata.name).not.toBe(second.metadata.name);
   });
@@ -262,7 +262,7 @@ describe("DaemonSetController over a real store", () => {
     expect(getDs().status?.numberAvailable).toBe(0);
     controller.start();
     await new Promise((r) => setImmediate(r));
-    clock.advance(11_000);
+    await clock.advance(11_000);
     await new Promise((r) => setImmediate(r));
     await new Promise((r) => setImmediate(r));
     expect(getDs().status?.numberAvailable).toBe(2);

@@ -7,7 +7,7 @@ import { EventRecorder } from "../../control-plane/events/event-recorder.js";
 import { NodeLifecycle } from "../../control-plane/nodes/node-lifecycle.js";
 import { openStore } from "../../control-plane/store/index.js";
 import type { Store } from "../../control-plane/store/store.js";
-import { fakeClock, type FakeClock } from "./fake-clock.js";
+import { FakeClock } from "../helpers/fake-clock.js";
 
 let clock: FakeClock;
 let store: Store;
@@ -15,7 +15,7 @@ let controller: DaemonSetController;
 let lifecycle: NodeLifecycle;
 
 beforeEach(() => {
-  clock = fakeClock();
+  clock = new FakeClock(Date.UTC(2026, 5, 1, 12, 0, 0));
   store = openStore({ path: ":memory:", clock });
   const events = new EventRecorder({ store, clock, ttlMs: 3_600_000 });
   controller = new DaemonSetController({ store, clock, logger: silentLogger, events });
@@ -40,9 +40,9 @@ it("a node that goes silent keeps its daemon pod, not ready and misscheduled; a 
 
   lifecycle.heartbeat("n1");
   lifecycle.heartbeat("n2");
-  clock.advance(30_000);
+  await clock.advance(30_000);
   lifecycle.heartbeat("n2");
-  clock.advance(15_000); // n1 silent for 45 s
+  await clock.advance(15_000); // n1 silent for 45 s
   lifecycle.sweep();
   controller.runOnce();
   const kept = podsOn("n1");

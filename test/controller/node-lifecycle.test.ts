@@ -7,7 +7,7 @@ import { EventRecorder } from "../../control-plane/events/event-recorder.js";
 import { NodeLifecycle } from "../../control-plane/nodes/node-lifecycle.js";
 import { openStore } from "../../control-plane/store/index.js";
 import type { Store } from "../../control-plane/store/store.js";
-import { fakeClock, type FakeClock } from "./fake-clock.js";
+import { FakeClock } from "../helpers/fake-clock.js";
 
 let clock: FakeClock;
 let store: Store;
@@ -34,7 +34,7 @@ const podReady = (name: string) =>
 const tick = () => new Promise((r) => setImmediate(r));
 
 beforeEach(() => {
-  clock = fakeClock();
+  clock = new FakeClock(Date.UTC(2026, 5, 1, 12, 0, 0));
   store = openStore({ path: ":memory:", clock });
   events = new EventRecorder({ store, clock, ttlMs: 3_600_000 });
   store.create("nodes", node("n1"));
@@ -47,13 +47,13 @@ afterEach(() => {
 });
 
 describe("NodeLifecycle", () => {
-  it("turns a silent node Unknown after the grace period, taints it and marks its pods not ready", () => {
+  it("turns a silent node Unknown after the grace period, taints it and marks its pods not ready", async () => {
     lifecycle.start();
     lifecycle.heartbeat("n1");
-    clock.advance(39_000);
+    await clock.advance(39_000);
     lifecycle.sweep();
     expect(ready()?.status).toBe("True");
-    clock.advance(2_000);
+    await clock.advance(2_000);
     lifecycle.sweep();
     expect(ready()).toMatchObject({
       status: "Unknown",
@@ -73,16 +73,16 @@ describe("NodeLifecycle", () => {
     expect(store.revision()).toBe(revision);
   });
 
-  it("the monitor timer sweeps by itself", () => {
+  it("the monitor timer sweeps by itself", async () => {
     lifecycle.start();
     lifecycle.heartbeat("n1");
-    clock.advance(46_000);
+    await clock.advance(46_000);
     expect(ready()?.status).toBe("Unknown");
   });
 
-  it("a heartbeat brings the node back Ready and removes the taints", () => {
+  it("a heartbeat brings the node back Ready and removes the taints", async () => {
     lifecycle.start();
-    clock.advance(61_000);
+    await clock.advance(61_000);
     lifecycle.sweep();
     expect(ready()?.status).toBe("Unknown");
     lifecycle.heartbeat("n1");
@@ -95,39 +95,39 @@ describe("NodeLifecycle", () => {
     expect(eventsOf("NodeReady").map((e) => e.message)).toEqual(["Node n1 status is now: NodeReady"]);
   });
 
-  it("writes lastHeartbeatTime only every heartbeatWriteIntervalMs", () => {
+  it("writes lastHeartbeatTime only every heartbeatWriteIntervalMs", async () => {
     lifecycle.start();
     lifecycle.heartbeat("n1"); // Ready=True from the builder without a heartbeat time: written
     const first = ready()?.lastHeartbeatTime;
     const revision = store.revision();
-    clock.advance(10_000);
+    await clock.advance(10_000);
     lifecycle.heartbeat("n1");
     expect(store.revision()).toBe(revision);
-    clock.advance(300_000);
+    await clock.advance(300_000);
     lifecycle.heartbeat("n1");
     expect(ready()?.lastHeartbeatTime).not.toBe(first);
     expect(ready()?.lastHeartbeatTime).toBe(rfc3339(clock.now()));
   });
 
-  it("a node that never posted status gets the startup grace and its own message", () => {
+  it("a node that never posted status gets the startup grace and its own message", async () => {
     store.create("nodes", { ...node("fresh"), status: {} });
     lifecycle.start();
-    clock.advance(50_000);
+    await clock.advance(50_000);
     lifecycle.sweep();
     expect(ready("fresh")).toBeUndefined();
-    clock.advance(11_000);
+    await clock.advance(11_000);
     lifecycle.sweep();
     expect(ready("fresh")).toMatchObject({ status: "Unknown", message: "Kubelet never posted node status." });
   });
 
-  it("a control-plane restart gives every node a fresh grace period", () => {
+  it("a control-plane restart gives every node a fresh grace period", async () => {
     lifecycle.start();
     lifecycle.heartbeat("n1");
-    clock.advance(30_000);
+    await clock.advance(30_000);
     lifecycle.stop();
     lifecycle = newLifecycle(); // a restart: nothing in memory
     lifecycle.start();
-    clock.advance(30_000);
+    await clock.advance(30_000);
     lifecycle.sweep();
     expect(ready()?.status).toBe("True");
     expect(eventsOf("RegisteredNode")).toEqual([]);
@@ -163,7 +163,7 @@ describe("NodeLifecycle", () => {
 
   it("records RegisteredNode once for a node created while running", async () => {
     lifecycle.start();
-    clock.advance(2_000);
+    await clock.advance(2_000);
     store.create("nodes", node("n2"));
     await tick();
     lifecycle.sweep();
@@ -172,11 +172,11 @@ describe("NodeLifecycle", () => {
     ]);
   });
 
-  it("heartbeats keep a node Ready forever", () => {
+  it("heartbeats keep a node Ready forever", async () => {
     lifecycle.start();
     for (let i = 0; i < 20; i++) {
       lifecycle.heartbeat("n1");
-      clock.advance(10_000);
+      await clock.advance(10_000);
     }
     expect(ready()?.status).toBe("True");
     expect(getNode().spec.taints ?? []).toEqual([]);

@@ -138,7 +138,7 @@ describe("events from nodes", () => {
     }
     const names = () => h.store.list<KubeEvent>("events").map((e) => e.metadata.name);
     expect(names()).toEqual(expect.arrayContaining(["claims-future", "claims-garbage"]));
-    h.clock.advance(TTL + 60_000);
+    await h.clock.advance(TTL + 60_000);
     recorder.gc();
     expect(names()).not.toContain("claims-future");
     expect(names()).not.toContain("claims-garbage");

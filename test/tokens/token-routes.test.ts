@@ -11,7 +11,6 @@ import path from "node:path";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Node } from "../../shared/api-types.js";
-import type { Clock } from "../../shared/clock.js";
 import { parseJoinToken, bearerOf } from "../../shared/join-token.js";
 import { silentLogger } from "../../shared/logger.js";
 import { AGENT_REGISTER_PATH } from "../../shared/protocol.js";
@@ -30,19 +29,7 @@ import { EventRecorder } from "../../control-plane/events/event-recorder.js";
 import { openStore } from "../../control-plane/store/index.js";
 import type { Store } from "../../control-plane/store/store.js";
 import { EverynodeError } from "../../shared/errors.js";
-
-/** Stands still until advanced; starts at the real time so the certificates are valid. */
-function steppedClock(): Clock & { advance(ms: number): void } {
-  let now = Date.now();
-  return {
-    now: () => now,
-    sleep: () => new Promise(() => {}),
-    every: () => () => {},
-    advance: (ms) => {
-      now += ms;
-    },
-  };
-}
+import { FakeClock } from "../helpers/fake-clock.js";
 
 interface Reply {
   status: number;
@@ -55,7 +42,7 @@ describe("the join-token API (everynode.io/v1 jointokens)", () => {
   let store: Store;
   let pki: Pki;
   let tokens: TokenService;
-  let clock: ReturnType<typeof steppedClock>;
+  let clock: FakeClock;
   let server: https.Server;
   let port: number;
   let admin: string;
@@ -110,7 +97,8 @@ describe("the join-token API (everynode.io/v1 jointokens)", () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "everynode-tokens-"));
-    clock = steppedClock();
+    // Starts at the real time so that the certificates are valid.
+    clock = new FakeClock(Date.now());
     store = openStore({ path: path.join(dir, "everynode.db"), clock });
     pki = await ensurePki(dir, { sans: [], clock });
     tokens = new TokenService({ store, clock });
@@ -204,7 +192,7 @@ describe("the join-token API (everynode.io/v1 jointokens)", () => {
   it("refuses a token with ttl 1s once it expired, and shows it as expired", async () => {
     const item = await create({ ttl: "1s" });
     const bearer = bearerOf(parseJoinToken(item.status.token));
-    clock.advance(1000);
+    await clock.advance(1000);
     const res = await register(bearer, "too-late");
     expect(res.status).toBe(401);
     expect(store.get<Node>("nodes", undefined, "too-late")).toBeUndefined();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { KubeEvent, Pod } from "../../../shared/api-types.js";
 import type { EverynodeError } from "../../../shared/errors.js";
-import { FakeClock } from "../../../test/api/fake-clock.js";
+import { FakeClock } from "../../../test/helpers/fake-clock.js";
 import { eventRule, restrictedEvents } from "./events.js";
 
 const clock = new FakeClock(Date.UTC(2026, 11, 1, 12, 0, 0));

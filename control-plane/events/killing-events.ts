@@ -3,7 +3,7 @@
 // control plane records what the node's kubelet would, in the deleting transaction.
 
 import type { Pod } from "../../shared/api-types.js";
-import { EventRecorder } from "../events/event-recorder.js";
+import { EventRecorder } from "./event-recorder.js";
 import type { StoreWriter } from "../store/store.js";
 
 /** Records "Stopping container NAME" for each container of a deleted pod bound to a node. */

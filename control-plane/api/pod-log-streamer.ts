@@ -1,16 +1,14 @@
-// The seam between the logs endpoint of the API and the agents that hold the logs.
+// What the logs endpoint needs from whoever holds the logs: the API owns this contract, the
+// agents room implements it (control-plane/agents/log-relay.ts) and main.ts wires the two.
 
 import type { Pod } from "../../shared/api-types.js";
+import type { LogRequestMessage } from "../../shared/protocol.js";
 
-export interface PodLogOptions {
-  container: string;
-  follow: boolean;
-  timestamps: boolean;
-  previous: boolean;
-  tailLines?: number;
-  sinceSeconds?: number;
-  limitBytes?: number;
-}
+/** The options of `kubectl logs`, as the agents' protocol carries them. */
+export type PodLogOptions = Pick<
+  LogRequestMessage,
+  "container" | "follow" | "timestamps" | "previous" | "tailLines" | "sinceSeconds" | "limitBytes"
+>;
 
 export interface LogSink {
   write(chunk: Buffer): void;

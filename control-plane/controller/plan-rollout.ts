@@ -1,0 +1,77 @@
+// Planner phase 4, RollingUpdate: the rollout's state over the kept pods (stops, deadline,
+// rollback, pause), then its step: which outdated pods go and which nodes get a new pod.
+
+import type { PlanInput, PlannedDelete, NodesToRun, PodsByNode } from "./plan-types.js";
+import { earliestAfter } from "./plan-types.js";
+import { podTargetNode } from "./pod-utils.js";
+import { isPausedBySpec, isRollingUpdate, planRollout } from "./rollout.js";
+import { rolloutFacts } from "./rollout-facts.js";
+import type { RolloutDecision, RolloutFacts } from "./rollout-state.js";
+import { decideRollout } from "./rollout-state.js";
+
+export interface PlannedRollout {
+  /** RollingUpdate only: the rollout's decision, and the facts it saw. */
+  decision?: RolloutDecision;
+  facts?: RolloutFacts;
+  /** No pod moves to the update revision (paused by spec or by this decision, or rolling back). */
+  paused: boolean;
+  /** Outdated pods to delete. */
+  deletes: PlannedDelete[];
+  /** Nodes to create an update-revision pod on. */
+  creates: string[];
+  /** The nodes the rollout may move to the update revision. */
+  targets: ReadonlySet<string>;
+  /** The kept pods without the outdated ones. */
+  live: PodsByNode;
+  recheckAt?: number;
+}
+
+/** The rollout's decision and step over the pods each node keeps. */
+export function rolloutStep(input: PlanInput, nodes: NodesToRun, kept: PodsByNode): PlannedRollout {
+  const { ds, now } = input;
+  const common = {
+    ds,
+    hash: input.hash,
+    now,
+    desiredNodes: nodes.desired,
+    podsByNode: kept,
+    unreachable: nodes.unreachable,
+    nodeLabels: nodes.nodeLabels,
+  };
+  let decision: RolloutDecision | undefined;
+  let facts: RolloutFacts | undefined;
+  let failureAt: number | undefined;
+  if (isRollingUpdate(ds)) {
+    const seen = rolloutFacts({
+      ...common,
+      revision: input.templateGeneration ?? 0,
+      ...(input.stable ? { stable: input.stable } : {}),
+    });
+    facts = seen.facts;
+    failureAt = seen.recheckAt;
+    decision = decideRollout(ds, facts, now);
+  }
+  const change = decision?.specChange;
+  const paused =
+    (isPausedBySpec(ds) && change?.paused !== false) ||
+    change?.paused === true ||
+    change?.rollbackTo !== undefined;
+  const step = planRollout({ ...common, templateGeneration: input.templateGeneration, paused });
+  // The steady state deletes nothing: the kept pods are shared, not copied.
+  const live = step.delete.length > 0 ? new Map(kept) : kept;
+  const deletes: PlannedDelete[] = [];
+  for (const pod of step.delete) {
+    deletes.push({ pod, reason: "Outdated", message: "pod template is out of date" });
+    const name = podTargetNode(pod) ?? "";
+    live.set(
+      name,
+      (live.get(name) ?? []).filter((p) => p !== pod),
+    );
+  }
+  const planned: PlannedRollout = { paused, deletes, creates: step.create, targets: step.targets, live };
+  if (decision) planned.decision = decision;
+  if (facts) planned.facts = facts;
+  const recheckAt = earliestAfter(now, [failureAt, decision?.recheckAt]);
+  if (recheckAt !== undefined) planned.recheckAt = recheckAt;
+  return planned;
+}
