@@ -37,6 +37,8 @@ describe("agent flags", () => {
     [["--bogus"], 2],
     [["--label", "oops", "--server", "https://127.0.0.1:1"], 2],
     [["--token", "x"], 2],
+    [["--server", "https://127.0.0.1:1", "--token", ""], 2],
+    [["--server", "https://127.0.0.1:1", "--token", "x", "--token-file", "f"], 2],
   ])("runAgent %j exits with %i", async (args, code) => {
     expect(await runAgent(args)).toBe(code);
   });
