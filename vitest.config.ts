@@ -15,13 +15,15 @@ export default defineConfig({
             "cli/**/*.test.ts",
           ],
           testTimeout: 20_000,
+          // A temp dir for the run; the run fails naming whatever a test left in it.
+          globalSetup: ["test/setup/temp-guard.ts"],
         },
       },
       {
         test: {
           name: "integration",
           include: ["test/**/*.test.ts"],
-          globalSetup: ["test/setup/global-setup.ts"],
+          globalSetup: ["test/setup/temp-guard.ts", "test/setup/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Real daemons and ports: files run one after another so that 2 cores suffice.
