@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
 // run real processes, real HTTPS, real SQLite files and a real Docker daemon.
 export default defineConfig({
   test: {
+    // The default output, then the slowest integration files (the suite's time is their sum).
+    reporters: ["default", "./test/setup/slow-files-reporter.ts"],
     projects: [
       {
         test: {
