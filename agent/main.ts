@@ -13,7 +13,7 @@ import type { RegisterRequest } from "../shared/protocol.js";
 import { Agent, type AgentConfig } from "./agent.js";
 import { DockerRuntime } from "./runtime/docker-runtime.js";
 import { credentialPath } from "./session/credential-store.js";
-import { joinTokenSource, waitForTokenFile } from "./token-file.js";
+import { emptyTokenError, joinTokenSource, waitForTokenFile } from "./token-file.js";
 
 const FLAGS: FlagSpec[] = [
   { name: "server", type: "string", description: "the control plane, https://HOST:6443" },
@@ -116,8 +116,11 @@ async function readIfPresent(file: string): Promise<string | undefined> {
   }
 }
 
-/** The join token from --token or --token-file; a joined agent does not wait for the file. */
-async function joinToken(
+/**
+ * The join token from --token or --token-file. A node that has joined already needs it only
+ * to join again, so it neither waits for the file nor refuses an empty --token.
+ */
+export async function resolveJoinToken(
   values: Record<string, unknown>,
   dataDir: string,
   logger: Logger,
@@ -127,9 +130,14 @@ async function joinToken(
     values["token-file"] as string | undefined,
   );
   if (!source) return undefined;
-  if ("token" in source) return source.token;
-  if (existsSync(credentialPath(dataDir)))
-    return (await readIfPresent(source.tokenFile))?.trim() || undefined;
+  const joined = existsSync(credentialPath(dataDir));
+  if ("token" in source) {
+    if (source.token) return source.token;
+    if (!joined) throw emptyTokenError();
+    logger.warn("the join token given with --token is empty; going on with this node's stored credential");
+    return undefined;
+  }
+  if (joined) return (await readIfPresent(source.tokenFile))?.trim() || undefined;
   return waitForTokenFile(source.tokenFile, { read: readIfPresent, clock: systemClock, logger });
 }
 
@@ -176,7 +184,7 @@ export async function runAgent(args: string[]): Promise<number> {
     }
     if (!config.server) throw new EverynodeError("Usage", "--server is required (https://HOST:6443)");
     parseServerFlag(config.server);
-    const token = await joinToken(values, dataDir, logger);
+    const token = await resolveJoinToken(values, dataDir, logger);
     if (token) config.joinToken = token;
     const agent = new Agent(config, deps);
     const signal = waitForSignal();

@@ -15,7 +15,10 @@ export const TOKEN_FILE_BACKOFF: BackoffPolicy = { initialMs: 250, maxMs: 5_000,
 /** A "waiting" line at once, then at most every 30 s, so a wrong path shows without flooding. */
 const LOG_EVERY_MS = 30_000;
 
-/** The join token flags, checked: at most one of them, and never an empty --token. */
+/**
+ * The join token flags, checked: at most one of them. An empty --token comes back as "" for
+ * the caller to refuse (emptyTokenError) unless the node has joined already.
+ */
 export function joinTokenSource(
   token: string | undefined,
   tokenFile: string | undefined,
@@ -27,14 +30,16 @@ export function joinTokenSource(
       throw new EverynodeError("Usage", "--token-file is empty: give the join token file's path");
     return { tokenFile };
   }
-  if (token === undefined) return undefined;
-  if (!token.trim())
-    throw new EverynodeError(
-      "Usage",
-      'the join token given with --token is empty (was it read with "$(cat FILE)" before the server wrote FILE?); ' +
-        "--token-file FILE waits for the file",
-    );
-  return { token: token.trim() };
+  return token === undefined ? undefined : { token: token.trim() };
+}
+
+/** An empty --token is almost always a `$(cat FILE)` that ran before the server wrote FILE. */
+export function emptyTokenError(): EverynodeError {
+  return new EverynodeError(
+    "Usage",
+    'the join token given with --token is empty (was it read with "$(cat FILE)" before the server wrote FILE?); ' +
+      "--token-file FILE waits for the file",
+  );
 }
 
 export interface TokenFileDeps {
