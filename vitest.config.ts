@@ -25,7 +25,8 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/**/*.test.ts"],
-          globalSetup: ["test/setup/temp-guard.ts", "test/setup/global-setup.ts"],
+          // global-setup first: it starts the Docker engine whose containers the guard counts.
+          globalSetup: ["test/setup/global-setup.ts", "test/setup/temp-guard.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Real daemons and ports: files run one after another so that 2 cores suffice.

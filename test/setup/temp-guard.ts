@@ -107,11 +107,16 @@ export default function setup(project: TestProject): () => void {
 
     const failures: string[] = [];
     const left = entries(s.dir);
-    rmSync(s.dir, { recursive: true, force: true });
+    let removed = "now removed";
+    try {
+      rmSync(s.dir, { recursive: true, force: true });
+    } catch (e) {
+      removed = `NOT removed: ${(e as Error).message}`;
+    }
     if (left.length > 0) {
       failures.push(
         report(
-          `Tests left ${left.length} entries in the temp dir (during the run os.tmpdir() was ${s.dir}; now removed):`,
+          `Tests left ${left.length} entries in the temp dir (during the run os.tmpdir() was ${s.dir}; ${removed}):`,
           left,
           "Each test removes what it makes (afterAll/afterEach, also when it fails); the name's prefix says which test made it.",
         ),
