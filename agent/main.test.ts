@@ -1,5 +1,9 @@
-import { describe, expect, it } from "vitest";
-import { parseLabelFlags, parseServerFlag, parseTaintFlags, runAgent } from "./main.js";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createLogger } from "../shared/logger.js";
+import { parseLabelFlags, parseServerFlag, parseTaintFlags, resolveJoinToken, runAgent } from "./main.js";
 
 describe("agent flags", () => {
   it("parses labels k=v", () => {
@@ -37,7 +41,44 @@ describe("agent flags", () => {
     [["--bogus"], 2],
     [["--label", "oops", "--server", "https://127.0.0.1:1"], 2],
     [["--token", "x"], 2],
+    [["--server", "https://127.0.0.1:1", "--token", ""], 2],
+    [["--server", "https://127.0.0.1:1", "--token", "x", "--token-file", "f"], 2],
   ])("runAgent %j exits with %i", async (args, code) => {
     expect(await runAgent(args)).toBe(code);
+  });
+});
+
+describe("the join token of an agent that has joined already", () => {
+  const made: string[] = [];
+  afterAll(async () => {
+    await Promise.all(made.map((d) => rm(d, { recursive: true, force: true })));
+  });
+  async function dataDir(joined: boolean): Promise<string> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "everynode-agent-main-"));
+    made.push(dir);
+    if (joined) await writeFile(path.join(dir, "node-credential.json"), "{}");
+    return dir;
+  }
+  const logged = (): { lines: string[]; logger: ReturnType<typeof createLogger> } => {
+    const lines: string[] = [];
+    return { lines, logger: createLogger({ write: (l) => lines.push(l) }) };
+  };
+
+  it("refuses an empty --token before the first join", async () => {
+    await expect(resolveJoinToken({ token: "" }, await dataDir(false), logged().logger)).rejects.toThrow(
+      /--token is empty/,
+    );
+  });
+
+  it("goes on without it once joined (a unit file's empty variable), and says so", async () => {
+    const { lines, logger } = logged();
+    expect(await resolveJoinToken({ token: "" }, await dataDir(true), logger)).toBeUndefined();
+    expect(lines.join("\n")).toMatch(/WARN .*--token is empty; going on with this node's stored credential/);
+  });
+
+  it("does not wait for a --token-file that is gone once joined", async () => {
+    const dir = await dataDir(true);
+    const file = path.join(dir, "no-such-join-token");
+    expect(await resolveJoinToken({ "token-file": file }, dir, logged().logger)).toBeUndefined();
   });
 });

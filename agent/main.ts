@@ -1,6 +1,7 @@
 // `everynode agent` and `everynode agent leave`: flags to an AgentConfig, the real Docker
 // runtime and clock assembled here, and SIGTERM/SIGINT turned into a clean stop.
 
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -11,6 +12,8 @@ import { createLogger, type Logger } from "../shared/logger.js";
 import type { RegisterRequest } from "../shared/protocol.js";
 import { Agent, type AgentConfig } from "./agent.js";
 import { DockerRuntime } from "./runtime/docker-runtime.js";
+import { credentialPath } from "./session/credential-store.js";
+import { emptyTokenError, joinTokenSource, waitForTokenFile } from "./token-file.js";
 
 const FLAGS: FlagSpec[] = [
   { name: "server", type: "string", description: "the control plane, https://HOST:6443" },
@@ -18,7 +21,7 @@ const FLAGS: FlagSpec[] = [
   {
     name: "token-file",
     type: "string",
-    description: "a file holding the join token (e.g. the server's join-token)",
+    description: "a file holding the join token (e.g. the server's join-token); waits until it exists",
   },
   { name: "name", type: "string", description: "the node name (default: the host name)" },
   { name: "label", type: "list", description: "a node label k=v" },
@@ -103,20 +106,39 @@ export async function startEmbeddedAgent(
   return agent;
 }
 
-/** Reads a join token file, waiting for it a while: a server starting next to us writes it. */
-async function readTokenFile(file: string, logger: Logger): Promise<string> {
-  for (let waited = 0; ; waited++) {
-    try {
-      const token = (await readFile(file, "utf8")).trim();
-      if (token) return token;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT")
-        throw new EverynodeError("BadToken", `cannot read --token-file ${file}: ${(e as Error).message}`);
-    }
-    if (waited >= 120) throw new EverynodeError("BadToken", `--token-file ${file} is missing or empty`);
-    if (waited % 10 === 0) logger.info("waiting for the join token file", { file });
-    await systemClock.sleep(500);
+/** A token file's text, or undefined while it does not exist. */
+async function readIfPresent(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new EverynodeError("BadToken", `cannot read --token-file ${file}: ${(e as Error).message}`);
   }
+}
+
+/**
+ * The join token from --token or --token-file. A node that has joined already needs it only
+ * to join again, so it neither waits for the file nor refuses an empty --token.
+ */
+export async function resolveJoinToken(
+  values: Record<string, unknown>,
+  dataDir: string,
+  logger: Logger,
+): Promise<string | undefined> {
+  const source = joinTokenSource(
+    values.token as string | undefined,
+    values["token-file"] as string | undefined,
+  );
+  if (!source) return undefined;
+  const joined = existsSync(credentialPath(dataDir));
+  if ("token" in source) {
+    if (source.token) return source.token;
+    if (!joined) throw emptyTokenError();
+    logger.warn("the join token given with --token is empty; going on with this node's stored credential");
+    return undefined;
+  }
+  if (joined) return (await readIfPresent(source.tokenFile))?.trim() || undefined;
+  return waitForTokenFile(source.tokenFile, { read: readIfPresent, clock: systemClock, logger });
 }
 
 function waitForSignal(): Promise<string> {
@@ -141,7 +163,7 @@ export async function runAgent(args: string[]): Promise<number> {
     const { values } = parseFlags(leave ? args.slice(1) : args, FLAGS);
     if (values.help) {
       process.stdout.write(
-        `Usage: everynode agent --server https://HOST:6443 --token TOKEN [flags]\n       everynode agent leave [--data-dir DIR]\n\n${flagHelp(FLAGS)}\n`,
+        `Usage: everynode agent --server https://HOST:6443 --token TOKEN|--token-file FILE [flags]\n       everynode agent leave [--data-dir DIR]\n\n${flagHelp(FLAGS)}\n`,
       );
       return 0;
     }
@@ -153,9 +175,6 @@ export async function runAgent(args: string[]): Promise<number> {
       labels: parseLabelFlags(values.label as string[]),
       taints: parseTaintFlags(values.taint as string[]),
     };
-    if (values.token) config.joinToken = values.token as string;
-    else if (values["token-file"])
-      config.joinToken = await readTokenFile(values["token-file"] as string, logger);
     if (values.name) config.nodeName = values.name as string;
     if (values["node-ip"]) config.nodeIP = values["node-ip"] as string;
     const deps = { runtime: new DockerRuntime({ dockerHost }), clock: systemClock, logger };
@@ -165,6 +184,8 @@ export async function runAgent(args: string[]): Promise<number> {
     }
     if (!config.server) throw new EverynodeError("Usage", "--server is required (https://HOST:6443)");
     parseServerFlag(config.server);
+    const token = await resolveJoinToken(values, dataDir, logger);
+    if (token) config.joinToken = token;
     const agent = new Agent(config, deps);
     const signal = waitForSignal();
     const started = agent.start();

@@ -72,7 +72,18 @@ export function errorFromResponse(
   return markServerError(err);
 }
 
-function transportError(e: NodeJS.ErrnoException, url: URL): EverynodeError {
+/** A transport failure in kubectl's words; names the kubeconfig when the CLI found it by itself. */
+export function transportError(e: NodeJS.ErrnoException, url: URL, foundKubeconfig?: string): EverynodeError {
+  const err = transportFailure(e, url);
+  if (!foundKubeconfig) return err;
+  return new EverynodeError(
+    err.code,
+    `${err.message} (using the kubeconfig ${foundKubeconfig}, found by itself; pass --kubeconfig or set KUBECONFIG)`,
+    { cause: e },
+  );
+}
+
+function transportFailure(e: NodeJS.ErrnoException, url: URL): EverynodeError {
   const hostPort = `${url.hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`;
   const code = e.code ?? "";
   if (code === "ECONNREFUSED" || code === "ECONNRESET" || code === "EHOSTUNREACH")
@@ -254,7 +265,7 @@ export class ApiClient {
     );
     req.on("error", (e: NodeJS.ErrnoException) => {
       if (signal?.aborted) return;
-      onError(transportError(e, url));
+      onError(transportError(e, url, this.conn.foundKubeconfig));
     });
     return req;
   }

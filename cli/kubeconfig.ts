@@ -45,6 +45,8 @@ export interface Connection {
   namespace: string;
   /** Whether the namespace came from a flag (kubectl's messages differ). */
   namespaceExplicit: boolean;
+  /** The kubeconfig file, when the CLI found it by itself (no --kubeconfig, no KUBECONFIG). */
+  foundKubeconfig?: string;
 }
 
 /** Overrides from the command line. */
@@ -137,10 +139,14 @@ export function loadConnection(kubeconfigFlag: string | undefined, flags: Connec
     }
     config = (parse(text) as Record<string, unknown> | null) ?? undefined;
   }
-  return resolveConnection(
+  const conn = resolveConnection(
     config,
     flags,
     (p) => readFileSync(p, "utf8"),
     chosen ? path.dirname(chosen) : ".",
   );
+  // Errors then name the file: it may be another cluster's, or a server's that is gone.
+  const given = kubeconfigFlag || (process.env.KUBECONFIG ?? "").split(path.delimiter).some((p) => p);
+  if (chosen && !given && config) conn.foundKubeconfig = chosen;
+  return conn;
 }

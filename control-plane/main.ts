@@ -29,6 +29,7 @@ import { ensureServerFiles } from "./server-files.js";
 import { openStore } from "./store/index.js";
 import { startLocalAgent } from "./local-agent.js";
 import { localAgentJoinToken } from "./server-files.js";
+import { serverNextSteps } from "./next-steps.js";
 
 const USAGE = `Usage: everynode server [flags]
 
@@ -41,6 +42,8 @@ ${flagHelp(SERVER_FLAGS)}
 
 export interface RunningServer {
   url: string;
+  /** The port the API listens on (the one --listen picked when it said 0). */
+  port: number;
   stop(): Promise<void>;
 }
 
@@ -162,6 +165,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   let stopped = false;
   return {
     url,
+    port,
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -204,6 +208,7 @@ export async function runServer(args: string[]): Promise<number> {
     logger.error("the server could not start", { error: message });
     return 1;
   }
+  process.stderr.write(serverNextSteps(parsed.config, running.port));
   await new Promise<void>((resolve) => {
     const onSignal = (signal: string): void => {
       logger.info("signal received", { signal });

@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../shared/clock.js";
 import { silentLogger } from "../../shared/logger.js";
 import { ensureNodeSecret, nodeSecretPath, saveCredential } from "./credential-store.js";
@@ -14,8 +14,19 @@ const stored = {
   token: "abcdef.0123456789abcdef",
 };
 
+// Every temp dir made here, removed after the file, also when a test fails.
+const made: string[] = [];
+const mkdtemp = async (prefix: string): Promise<string> => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
+afterAll(async () => {
+  await Promise.all(made.map((d) => fs.rm(d, { recursive: true, force: true })));
+});
+
 async function source(server: string, joinToken?: string): Promise<CredentialSource> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "everynode-cred-"));
+  const dataDir = await mkdtemp("everynode-cred-");
   await saveCredential(dataDir, stored);
   return new CredentialSource({
     server,
@@ -47,7 +58,7 @@ describe("CredentialSource", () => {
 });
 
 describe("ensureNodeSecret", () => {
-  const tmp = (): Promise<string> => fs.mkdtemp(path.join(os.tmpdir(), "everynode-secret-"));
+  const tmp = (): Promise<string> => mkdtemp("everynode-secret-");
 
   it("makes 32 random bytes (base64url), stores them 0600 and gives the same secret ever after", async () => {
     const dir = await tmp();
@@ -55,7 +66,6 @@ describe("ensureNodeSecret", () => {
     expect(secret).toBe(Buffer.alloc(32, 7).toString("base64url"));
     expect((await fs.stat(nodeSecretPath(dir))).mode & 0o777).toBe(0o600);
     expect(await ensureNodeSecret(dir, () => Buffer.alloc(32, 9))).toBe(secret);
-    await fs.rm(dir, { recursive: true, force: true });
   });
 
   it("refuses a damaged secret file rather than replacing the machine's identity", async () => {
@@ -66,6 +76,5 @@ describe("ensureNodeSecret", () => {
       message: expect.stringMatching(/node-secret is damaged/),
     });
     expect(await fs.readFile(nodeSecretPath(dir), "utf8")).toBe("short\n");
-    await fs.rm(dir, { recursive: true, force: true });
   });
 });

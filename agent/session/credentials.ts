@@ -39,7 +39,7 @@ export class CredentialSource {
     if (!this.o.joinToken) {
       throw new EverynodeError(
         "BadToken",
-        `not joined yet (no ${this.o.dataDir}/node-credential.json): give --token`,
+        `not joined yet (no ${this.o.dataDir}/node-credential.json): give --token or --token-file`,
       );
     }
     this.cached = await joinWithRetry({

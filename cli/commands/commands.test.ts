@@ -4,7 +4,7 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from "vitest";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { main } from "../main.js";
@@ -150,7 +150,10 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, "ds.yaml"), DS_YAML);
 });
 
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(async () => {
+  await new Promise<void>((r) => server.close(() => r()));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 beforeEach(() => {
   seen.length = 0;

@@ -2,7 +2,7 @@
 // agents on the real Docker daemon; then what everynode prints next to what kubectl prints,
 // and the errors a user meets.
 
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,6 +30,7 @@ describe("the tutorial with everynode", () => {
   });
   afterAll(async () => {
     await cluster?.stop();
+    rmSync(workDir, { recursive: true, force: true });
   });
 
   it("every step works with everynode in place of kubectl", async () => {

@@ -11,6 +11,12 @@ import { ClusterClient, REPO_ROOT, run, waitFor } from "../helpers/cluster.js";
 import { runTutorial, writeTutorialManifest } from "../helpers/tutorial.js";
 
 const PROJECT = "everynode-e2e";
+const IMAGE = "everynode:local";
+
+/** An image's ID, or "" when there is none. */
+async function imageId(ref: string): Promise<string> {
+  return (await run("docker", ["image", "inspect", "--format", "{{.Id}}", ref])).stdout.trim();
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -27,6 +33,8 @@ describe("the docker-compose demo", () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "everynode-compose-"));
   const client = new ClusterClient(dataDir);
   let env: Record<string, string> = {};
+  /** The image the build took the tag from, dangling now: this test made it so. */
+  let replaced = "";
 
   const compose = (args: string[], timeoutMs = 300_000) =>
     run("docker-compose", ["-p", PROJECT, ...args], { env, timeoutMs, cwd: REPO_ROOT });
@@ -40,7 +48,9 @@ describe("the docker-compose demo", () => {
       EVERYNODE_PORT: String(await freePort()),
       EVERYNODE_DATA_DIR: path.join(dataDir, "control-plane"),
     };
+    const previous = await imageId(IMAGE);
     const up = await compose(["up", "-d", "--build"]);
+    if (previous && previous !== (await imageId(IMAGE))) replaced = previous;
     expect(up.code, up.stderr).toBe(0);
     const kubeconfig = path.join(env.EVERYNODE_DATA_DIR as string, "kubeconfig.yaml");
     await waitFor("the demo's kubeconfig", () => existsSync(kubeconfig), 60_000);
@@ -51,22 +61,27 @@ describe("the docker-compose demo", () => {
   }, 600_000);
 
   afterAll(async () => {
-    const down = await run(path.join(REPO_ROOT, "scripts/demo-down.sh"), [], {
-      env: { ...env, COMPOSE_PROJECT_NAME: PROJECT },
-    });
-    expect(down.code, down.stderr).toBe(0);
-    const left = await run("docker", [
-      "ps",
-      "-a",
-      "--filter",
-      `label=com.docker.compose.project=${PROJECT}`,
-      "-q",
-    ]);
-    expect(left.stdout.trim()).toBe("");
-    const networks = await run("docker", ["network", "ls", "--filter", `name=${PROJECT}`, "-q"]);
-    expect(networks.stdout.trim()).toBe("");
-    expect(await client.containers()).toEqual([]);
-    rmSync(dataDir, { recursive: true, force: true });
+    try {
+      const down = await run(path.join(REPO_ROOT, "scripts/demo-down.sh"), [], {
+        env: { ...env, COMPOSE_PROJECT_NAME: PROJECT },
+      });
+      expect(down.code, down.stderr).toBe(0);
+      const left = await run("docker", [
+        "ps",
+        "-a",
+        "--filter",
+        `label=com.docker.compose.project=${PROJECT}`,
+        "-q",
+      ]);
+      expect(left.stdout.trim()).toBe("");
+      const networks = await run("docker", ["network", "ls", "--filter", `name=${PROJECT}`, "-q"]);
+      expect(networks.stdout.trim()).toBe("");
+      expect(await client.containers()).toEqual([]);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      // Not forced: an image another container still runs stays.
+      if (replaced) await run("docker", ["rmi", replaced]);
+    }
   }, 300_000);
 
   it("runs the tutorial with kubectl", async () => {

@@ -1,7 +1,7 @@
 // Probes as a user relies on them: a DaemonSet whose readiness probe fails is not rolled out
 // until the probe passes, and a failing liveness probe restarts the container.
 
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,6 +37,7 @@ describe("probes", () => {
   });
   afterAll(async () => {
     await cluster?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("holds the rollout until the readiness probe passes", async () => {

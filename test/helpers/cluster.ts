@@ -67,6 +67,9 @@ export function run(
   });
 }
 
+/** Thrown by a waitFor probe to stop waiting at once (a process it waits on has exited). */
+export class StopWaiting extends Error {}
+
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined | false> | T | undefined | false,
@@ -80,6 +83,7 @@ export async function waitFor<T>(
       const value = await probe();
       if (value !== undefined && value !== false) return value;
     } catch (e) {
+      if (e instanceof StopWaiting) throw e;
       lastError = e;
     }
     if (Date.now() > deadline) {
@@ -312,7 +316,7 @@ export class Cluster extends ClusterClient {
   private exited(name: string): false {
     const child = name === "server" ? this.serverProcess : this.agents.get(name);
     if (child && child.exitCode !== null) {
-      throw new Error(`${name} exited with ${child.exitCode}:\n${this.logs.slice(-40).join("\n")}`);
+      throw new StopWaiting(`${name} exited with ${child.exitCode}:\n${this.logs.slice(-40).join("\n")}`);
     }
     return false;
   }

@@ -75,7 +75,12 @@ export class ServerProcess extends ClusterClient {
   static async start(options: ServerProcessOptions = {}): Promise<ServerProcess> {
     const dir = mkdtempSync(path.join(os.tmpdir(), "everynode-sec-"));
     const server = new ServerProcess(dir);
-    await server.launch(options);
+    try {
+      await server.launch(options);
+    } catch (e) {
+      await server.stop({ kill: true });
+      throw e;
+    }
     return server;
   }
 
