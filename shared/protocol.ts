@@ -128,6 +128,11 @@ export interface PodStatusReport {
   name: string;
   uid: string;
   status: PodStatus;
+  /**
+   * Set once a terminating pod (one with `metadata.deletionTimestamp` in the assignment set)
+   * has no container and no sandbox left on the node: its deletion may complete.
+   */
+  gone?: true;
 }
 
 export interface PodStatusMessage {

@@ -30,7 +30,7 @@ const FIELDS: Record<AgentMessage["type"], string[]> = {
   logEnd: [...ENVELOPE, "requestId", "error"],
   goodbye: [...ENVELOPE, "reason"],
 };
-const REPORT_FIELDS = ["namespace", "name", "uid", "status"];
+const REPORT_FIELDS = ["namespace", "name", "uid", "status", "gone"];
 const NODE_FIELDS = ["addresses", "capacity", "allocatable", "nodeInfo"];
 const LOG_ERROR_CODES = ["NotFound", "BadRequest", "InternalError"];
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -88,6 +88,7 @@ function checkPodStatus(m: Record<string, unknown>, errs: FieldError[]): void {
     boundedString(o.name, `${p}.name`, L.nameBytes, errs, { required: true });
     boundedString(o.uid, `${p}.uid`, L.nameBytes, errs, { required: true });
     if (!isObject(o.status)) errs.push(typeInvalid(`${p}.status`, o.status, "an object"));
+    if (o.gone !== undefined && o.gone !== true) errs.push(typeInvalid(`${p}.gone`, o.gone, "true"));
   });
 }
 
