@@ -306,7 +306,7 @@ export interface DaemonSetAutoPause {
 export interface RollingUpdateDaemonSet {
   maxUnavailable?: number | string;
   maxSurge?: number | string;
-  // everynode's rollout fields (see control-plane/controller/rollout-fields.ts).
+  // everynode's rollout fields (see control-plane/kube/kinds/daemonset-rollout.ts).
   paused?: boolean;
   partition?: number | string;
   selector?: LabelSelector;

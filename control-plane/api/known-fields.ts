@@ -40,7 +40,7 @@ const DAEMONSET = root(
             fields: {
               maxUnavailable: "",
               maxSurge: "",
-              // everynode's rollout fields (control-plane/controller/rollout-fields.ts)
+              // everynode's rollout fields (control-plane/kube/kinds/daemonset-rollout.ts)
               paused: "",
               partition: "",
               selector: LABEL_SELECTOR,
@@ -68,7 +68,7 @@ const DAEMONSET = root(
       numberUnavailable: "",
       collisionCount: "",
       conditions: [CONDITION],
-      rollout: "any", // everynode (control-plane/controller/rollout-fields.ts)
+      rollout: "any", // everynode (control-plane/kube/kinds/daemonset-rollout.ts)
     },
   },
 );

@@ -8,7 +8,7 @@
 //   merge keys); kubectl 1.20 ignores `consumes` and uses the definitions' patch metadata.
 // The definitions are built from the known-fields schema the server's strict validation uses.
 
-import { DAEMONSET_ROLLOUT_FIELDS } from "../controller/rollout-fields.js";
+import { DAEMONSET_ROLLOUT_DEFINITIONS, DAEMONSET_ROLLOUT_OVERLAY } from "../kube/kinds/daemonset-rollout.js";
 import { ALL_RESOURCES, type ResourceInfo } from "../../shared/resources.js";
 import { EVERYNODE_VERSION, KUBERNETES_VERSION } from "../../shared/version.js";
 import { encodeOpenApiV2 } from "./openapi-v2-protobuf.js";
@@ -179,11 +179,15 @@ function bodyOf(r: ResourceInfo): Record<string, V2Schema> | undefined {
   }
 }
 
-// everynode's rollout fields, described for `kubectl explain` (rollout-fields.ts holds them).
+// everynode's rollout fields, described for `kubectl explain` (the DaemonSet kind's overlay).
 function rollingUpdateV2(): V2Schema {
+  const added = DAEMONSET_ROLLOUT_OVERLAY["spec.updateStrategy.rollingUpdate"]?.properties ?? {};
   const described = (path: string, schema: V2Schema): V2Schema => {
-    const f = DAEMONSET_ROLLOUT_FIELDS.find((x) => x.path === `spec.updateStrategy.rollingUpdate.${path}`);
-    return f ? { ...schema, description: f.description } : schema;
+    const [field = "", sub] = path.split(".");
+    const autoPause = DAEMONSET_ROLLOUT_DEFINITIONS["io.everynode.apps.v1.DaemonSetAutoPause"];
+    const description =
+      sub === undefined ? added[field]?.description : autoPause?.properties?.[sub]?.description;
+    return description ? { ...schema, description } : schema;
   };
   return obj({
     maxUnavailable: {},

@@ -49,7 +49,7 @@ function positiveInt(v: unknown, path: string): FieldError[] {
   return (v as number) < 1 ? [fieldError.invalid(path, v, "must be greater than 0")] : [];
 }
 
-// ---- everynode's rollout fields (see control-plane/controller/rollout-fields.ts) ----
+// ---- everynode's rollout fields (see control-plane/kube/kinds/daemonset-rollout.ts) ----
 
 /** The rollout extension fields of rollingUpdate: types and ranges. */
 function validateRolloutExtensions(
