@@ -4,7 +4,7 @@ import type { Command, CommandEnv } from "../command.js";
 import { str } from "../command.js";
 import type { ParsedFlags } from "../../shared/flags.js";
 import type { ControllerRevision, DaemonSet, Pod, PodTemplateSpec } from "../../shared/api-types.js";
-import { RESOURCES } from "../../shared/resources.js";
+import { RESOURCES } from "../../control-plane/kube/index.js";
 import { EverynodeError } from "../../shared/errors.js";
 import { parseDuration } from "../../shared/duration.js";
 import { rfc3339 } from "../../shared/clock.js";

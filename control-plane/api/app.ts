@@ -4,7 +4,7 @@
 
 import express from "express";
 import type { Namespace } from "../../shared/api-types.js";
-import { BUILTIN_NAMESPACES } from "../../shared/resources.js";
+import { BUILTIN_NAMESPACES } from "../kube/index.js";
 import { authenticate } from "./auth-middleware.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./body.js";
 import { applyNamespaceDefaults } from "./defaults.js";

@@ -5,7 +5,7 @@
 
 import type { KubeObject, Pod } from "../../shared/api-types.js";
 import { errors, type EverynodeError } from "../../shared/errors.js";
-import type { ResourceName } from "../../shared/resources.js";
+import type { ResourceName } from "../kube/index.js";
 import type { Principal } from "../auth/principal.js";
 import type { FieldRequirement } from "./selectors/index.js";
 

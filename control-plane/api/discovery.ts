@@ -2,7 +2,7 @@
 // and v2beta1, one request each for /api and /apis) and the legacy documents (APIVersions,
 // APIGroupList, APIResourceList) older clients walk instead.
 
-import { ALL_RESOURCES, apiVersionOf, type ResourceInfo } from "../../shared/resources.js";
+import { ALL_RESOURCES, apiVersionOf, type ResourceInfo } from "../kube/index.js";
 
 /** kubectl only takes the body as aggregated discovery with exactly this Content-Type. */
 export const AGGREGATED_CONTENT_TYPE_V2 =

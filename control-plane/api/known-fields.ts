@@ -2,7 +2,7 @@
 // client's body is reported by its dotted path, the way the apiserver's strict decoder
 // reports it. Map fields (labels, annotations, nodeSelector, resource lists) take any key.
 
-import type { ResourceName } from "../../shared/resources.js";
+import type { ResourceName } from "../kube/index.js";
 import {
   CONTAINER,
   LABEL_SELECTOR,

@@ -4,7 +4,7 @@
 
 import type { KubeObject } from "../../shared/api-types.js";
 import { errors } from "../../shared/errors.js";
-import type { ResourceName } from "../../shared/resources.js";
+import type { ResourceName } from "../kube/index.js";
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from "./selectors/index.js";
 
 /** Which objects a list or watch wants. */

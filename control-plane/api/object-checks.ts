@@ -5,7 +5,7 @@
 import type { Response } from "express";
 import type { KubeObject } from "../../shared/api-types.js";
 import { EverynodeError, errors, fieldError } from "../../shared/errors.js";
-import { apiVersionOf } from "../../shared/resources.js";
+import { apiVersionOf } from "../kube/index.js";
 import type { ResourceTarget } from "./request-target.js";
 import { addWarning } from "./respond.js";
 import { asObject } from "./body.js";

@@ -9,7 +9,7 @@
 // The definitions are built from the known-fields schema the server's strict validation uses.
 
 import { DAEMONSET_ROLLOUT_DEFINITIONS, DAEMONSET_ROLLOUT_OVERLAY } from "../kube/kinds/daemonset-rollout.js";
-import { ALL_RESOURCES, type ResourceInfo } from "../../shared/resources.js";
+import { ALL_RESOURCES, type ResourceInfo } from "../kube/index.js";
 import { EVERYNODE_VERSION, KUBERNETES_VERSION } from "../../shared/version.js";
 import { encodeOpenApiV2 } from "./openapi-v2-protobuf.js";
 import {

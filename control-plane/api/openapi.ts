@@ -8,7 +8,7 @@
 // instead of from these schemas, which carry no patch metadata.
 
 import { createHash } from "node:crypto";
-import { ALL_RESOURCES, type ResourceInfo } from "../../shared/resources.js";
+import { ALL_RESOURCES, type ResourceInfo } from "../kube/index.js";
 import { EVERYNODE_VERSION, KUBERNETES_VERSION } from "../../shared/version.js";
 
 type Json = Record<string, unknown>;

@@ -3,7 +3,7 @@
 import type { Request, Response } from "express";
 import type { KubeObject } from "../../shared/api-types.js";
 import { errors } from "../../shared/errors.js";
-import { apiVersionOf } from "../../shared/resources.js";
+import { apiVersionOf } from "../kube/index.js";
 import type { HandlerContext } from "./deps.js";
 import { matchesFilter, paginate, parseLimit, type ObjectFilter } from "./list-options.js";
 import { tableVersion } from "./negotiation.js";

@@ -14,7 +14,17 @@ export {
   type SubresourceDescription,
   type Verb,
 } from "./kinds/kind.js";
-export { KINDS, REGISTRY, STORED_RESOURCES, type StoredResourceName } from "./kinds/index.js";
+export { KINDS, REGISTRY } from "./kinds/index.js";
+export { BUILTIN_NAMESPACES } from "./kinds/namespace.js";
+export {
+  ALL_RESOURCES,
+  apiVersionOf,
+  findResource,
+  RESOURCES,
+  resourceForKind,
+  type ResourceInfo,
+  type ResourceName,
+} from "./kinds/resources.js";
 export { resourceInfoOf, resourceTable } from "./kinds/resource-table.js";
 export { readPath, selectableFields, type FieldReader } from "./kinds/selectable-fields.js";
 export {

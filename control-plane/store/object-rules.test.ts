@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../shared/api-types.js";
-import type { ResourceName } from "../../shared/resources.js";
+import type { ResourceName } from "../kube/index.js";
 import {
   checkPreconditions,
   fillCreateFields,

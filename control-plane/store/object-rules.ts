@@ -5,7 +5,7 @@
 import type { KubeObject } from "../../shared/api-types.js";
 import { rfc3339 } from "../../shared/clock.js";
 import { errors, fieldError } from "../../shared/errors.js";
-import { RESOURCES, type ResourceName } from "../../shared/resources.js";
+import { RESOURCES, type ResourceName } from "../kube/index.js";
 
 /** The alphabet Kubernetes draws generated name suffixes from (no vowels, no look-alikes). */
 export const NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";

@@ -4,7 +4,7 @@
 // `$deleteFromPrimitiveList/<list>`.
 
 import { EverynodeError } from "../../../shared/errors.js";
-import type { ResourceName } from "../../../shared/resources.js";
+import type { ResourceName } from "../../kube/index.js";
 import { clone, getOwn, isObject, jsonKey, setOwn, type JsonObject } from "./json-value.js";
 import { patchSchemaFor, type PatchSchema } from "./strategic-schema.js";
 

@@ -1,7 +1,7 @@
 // The per-kind merge rules, through the bodies kubectl taint, cordon and uncordon send and the
 // status updates agents make.
 import { describe, expect, it } from "vitest";
-import type { ResourceName } from "../../../shared/resources.js";
+import type { ResourceName } from "../../kube/index.js";
 import { applyStrategicMergePatch } from "./strategic-merge-patch.js";
 
 const node = () => ({

@@ -3,7 +3,7 @@
 // for the kinds everynode serves. A list without an entry here is atomic (replaced whole),
 // which is what taints and tolerations need.
 
-import type { ResourceName } from "../../../shared/resources.js";
+import type { ResourceName } from "../../kube/index.js";
 
 /** The patch rules at one position of an object. */
 export interface PatchSchema {

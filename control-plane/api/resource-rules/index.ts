@@ -1,6 +1,6 @@
 // The rule of every resource type, assembled over the store it needs to read.
 
-import type { ResourceName } from "../../../shared/resources.js";
+import type { ResourceName } from "../../kube/index.js";
 import type { Clock } from "../../../shared/clock.js";
 import type { Store } from "../../store/store.js";
 import { daemonSetRule } from "./daemonsets.js";

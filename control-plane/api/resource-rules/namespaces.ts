@@ -3,8 +3,8 @@
 
 import type { KubeObject, Namespace } from "../../../shared/api-types.js";
 import { errors } from "../../../shared/errors.js";
-import type { ResourceName } from "../../../shared/resources.js";
-import { BUILTIN_NAMESPACES } from "../../../shared/resources.js";
+import type { ResourceName } from "../../kube/index.js";
+import { BUILTIN_NAMESPACES } from "../../kube/index.js";
 import type { StoreWriter } from "../../store/store.js";
 import { applyNamespaceDefaults } from "../defaults.js";
 import { validateNamespace } from "../validation/index.js";

@@ -4,7 +4,7 @@
 
 import type { KubeObject } from "../../../shared/api-types.js";
 import { EverynodeError } from "../../../shared/errors.js";
-import type { ResourceName } from "../../../shared/resources.js";
+import type { ResourceName } from "../../kube/index.js";
 
 /** One term of a field selector. */
 export interface FieldRequirement {

@@ -1,7 +1,7 @@
 // Server-side printing: a list of objects as the meta.k8s.io/v1 Table kubectl renders.
 
 import type { KubeObject } from "../../../shared/api-types.js";
-import type { ResourceName } from "../../../shared/resources.js";
+import type { ResourceName } from "../../kube/index.js";
 import { daemonSetPrinter } from "./daemonset-printer.js";
 import { nodePrinter } from "./node-printer.js";
 import { controllerRevisionPrinter, eventPrinter, namespacePrinter } from "./other-printers.js";

@@ -52,7 +52,7 @@ export interface KindHooks {
 
 /** Who answers a kind's URLs. */
 export type ServedBy =
-  /** The generic handlers over the store: the kinds of shared/resources.ts's RESOURCES. */
+  /** The generic handlers over the store: the kinds of RESOURCES (kinds/resources.ts). */
   | "store"
   /** A router of its own (everynode.io/v1 jointokens, node Leases). */
   | "router";

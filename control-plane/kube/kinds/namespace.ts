@@ -6,6 +6,9 @@ import { namespacePrinter } from "../../api/tables/other-printers.js";
 import { validateNamespace } from "../../api/validation/index.js";
 import { ALL_VERBS, defineKind, STATUS } from "./kind.js";
 
+/** The namespaces that always exist, as in a fresh Kubernetes cluster. */
+export const BUILTIN_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
 export const namespaceKind = defineKind({
   group: "",
   version: "v1",

@@ -1,29 +1,50 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { DaemonSet, KubeObject, Namespace, Node, Pod } from "../../../shared/api-types.js";
-import { RESOURCES, type ResourceName } from "../../../shared/resources.js";
+import { RESOURCES, type ResourceName } from "./resources.js";
 import { applyDaemonSetDefaults, applyNamespaceDefaults, applyNodeDefaults } from "../../api/defaults.js";
 import { matchesFields, parseFieldSelector } from "../../api/selectors/field-selector.js";
 import { buildTable } from "../../api/tables/build-table.js";
 import { tutorialDaemonSet } from "../../api/validation/test-manifests.js";
 import { buildRegistry } from "../schema/registry.js";
-import { KINDS, REGISTRY, STORED_RESOURCES, type StoredResourceName } from "./index.js";
+import { KINDS, REGISTRY } from "./index.js";
 import type { KindDescription } from "./kind.js";
-import { resourceTable } from "./resource-table.js";
 import { selectableFields } from "./selectable-fields.js";
 
 const stored = KINDS.filter((k) => k.servedBy === "store");
 
 describe("the registry's resource table", () => {
-  it("is today's RESOURCES, entry for entry and in the same order", () => {
-    const table = resourceTable(KINDS);
-    expect(table).toEqual(RESOURCES);
-    expect(Object.keys(table)).toEqual(Object.keys(RESOURCES));
-    expect(STORED_RESOURCES).toEqual(RESOURCES);
-    expectTypeOf(STORED_RESOURCES).toEqualTypeOf(RESOURCES);
+  // [resource, kind, group, namespaced, shortNames, categories, subresources]
+  const expected: [string, string, string, boolean, string[], string[], string[]][] = [
+    ["nodes", "Node", "", false, ["no"], [], ["status"]],
+    ["pods", "Pod", "", true, ["po"], ["all"], ["status", "log"]],
+    ["namespaces", "Namespace", "", false, ["ns"], [], ["status"]],
+    ["events", "Event", "", true, ["ev"], [], []],
+    ["daemonsets", "DaemonSet", "apps", true, ["ds"], ["all"], ["status"]],
+    ["controllerrevisions", "ControllerRevision", "apps", true, [], [], []],
+  ];
+
+  it("holds the stored kinds, in registry order", () => {
+    expect(Object.values(RESOURCES)).toEqual(
+      expected.map(([resource, kind, group, namespaced, shortNames, categories, subresources]) => ({
+        resource,
+        singular: kind.toLowerCase(),
+        kind,
+        listKind: `${kind}List`,
+        group,
+        version: "v1",
+        namespaced,
+        shortNames,
+        categories,
+        subresources,
+      })),
+    );
+    expect(Object.keys(RESOURCES)).toEqual(expected.map(([r]) => r));
   });
 
   it("names the same resources as ResourceName", () => {
-    expectTypeOf<StoredResourceName>().toEqualTypeOf<ResourceName>();
+    expectTypeOf<ResourceName>().toEqualTypeOf<
+      "nodes" | "pods" | "namespaces" | "events" | "daemonsets" | "controllerrevisions"
+    >();
   });
 
   it("leaves out the kinds with routers of their own", () => {

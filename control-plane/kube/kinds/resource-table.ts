@@ -1,12 +1,28 @@
-// shared/resources.ts's RESOURCES table, derived from the registry: the kinds the generic
+// The RESOURCES table (./resources.ts), derived from the registry: the kinds the generic
 // handlers serve from the store, in registry order.
 
-import type { ResourceInfo } from "../../../shared/resources.js";
 import type { KindDescription } from "./kind.js";
+import type { ResourceName } from "./resources.js";
+
+/** A stored kind's names, as the store, the router and the CLI read them. */
+export interface ResourceInfo {
+  /** Plural, lower case: the URL segment and the store's key. */
+  resource: ResourceName;
+  singular: string;
+  kind: string;
+  listKind: string;
+  /** "" for the core group. */
+  group: string;
+  version: string;
+  namespaced: boolean;
+  shortNames: string[];
+  categories: string[];
+  subresources: string[];
+}
 
 export function resourceInfoOf(k: KindDescription): ResourceInfo {
   return {
-    resource: k.resource as ResourceInfo["resource"],
+    resource: k.resource as ResourceName,
     singular: k.singular,
     kind: k.kind,
     listKind: k.listKind,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { patchSchemaFor, type PatchSchema as TodaysPatchSchema } from "../../api/patch/strategic-schema.js";
-import { RESOURCES, type ResourceName } from "../../../shared/resources.js";
+import { RESOURCES, type ResourceName } from "../kinds/resources.js";
 import { REGISTRY } from "../kinds/index.js";
 import { patchSchemaOf, type PatchSchema } from "./patch-rules.js";
 

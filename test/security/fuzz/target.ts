@@ -5,7 +5,7 @@
 
 import fc from "fast-check";
 import type { KubeObject } from "../../../shared/api-types.js";
-import { resourceForKind } from "../../../shared/resources.js";
+import { resourceForKind } from "../../../control-plane/kube/index.js";
 import { waitFor } from "../../helpers/cluster.js";
 import type { ScriptedAgent } from "../../helpers/scripted-agent.js";
 import { connectScriptedAgent } from "../../helpers/scripted-agent.js";

@@ -3,7 +3,7 @@
 // (which kubectl's printers read without checking).
 
 import type { Node, Pod } from "../../../shared/api-types.js";
-import type { ResourceName } from "../../../shared/resources.js";
+import type { ResourceName } from "../../../control-plane/kube/index.js";
 import { validateNode } from "../../../control-plane/api/validation/index.js";
 import { unknownFields } from "../../../control-plane/api/known-fields.js";
 

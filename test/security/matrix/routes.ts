@@ -10,8 +10,8 @@ import { openApiV3Index } from "../../../control-plane/api/openapi.js";
 import { JOIN_TOKENS_PATH } from "../../../control-plane/auth/token-routes.js";
 import { LEASE_PATH } from "../../../control-plane/nodes/lease-router.js";
 import { AGENT_CONNECT_PATH, AGENT_REGISTER_PATH, CA_CERT_PATH } from "../../../shared/protocol.js";
-import type { ResourceInfo, ResourceName } from "../../../shared/resources.js";
-import { ALL_RESOURCES, apiVersionOf } from "../../../shared/resources.js";
+import type { ResourceInfo, ResourceName } from "../../../control-plane/kube/index.js";
+import { ALL_RESOURCES, apiVersionOf } from "../../../control-plane/kube/index.js";
 
 /** Which router serves a route, which is what decides who may call it. */
 export type RouteKind =
