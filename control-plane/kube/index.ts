@@ -35,7 +35,7 @@ export {
   type GroupVersionKind,
 } from "./openapi/definitions.js";
 export { buildRegistry, type Registry } from "./schema/registry.js";
-export { MAX_DEPTH, unknownFieldsOf, type UnknownFields } from "./schema/known-fields.js";
+export { dropUnknownFields, MAX_DEPTH, unknownFieldsOf, type UnknownFields } from "./schema/known-fields.js";
 export { patchSchemaOf, type PatchSchema } from "./schema/patch-rules.js";
 export {
   aggregatedDiscovery,
