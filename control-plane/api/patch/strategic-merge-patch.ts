@@ -4,9 +4,8 @@
 // `$deleteFromPrimitiveList/<list>`.
 
 import { EverynodeError } from "../../../shared/errors.js";
-import type { ResourceName } from "../../kube/index.js";
+import { patchSchemaOf, type PatchSchema, REGISTRY, type ResourceName } from "../../kube/index.js";
 import { clone, getOwn, isObject, jsonKey, setOwn, type JsonObject } from "./json-value.js";
-import { patchSchemaFor, type PatchSchema } from "./strategic-schema.js";
 
 const PATCH = "$patch";
 const RETAIN_KEYS = "$retainKeys";
@@ -201,6 +200,6 @@ function reorder(list: unknown[], order: unknown[], schema: PatchSchema | undefi
 export function applyStrategicMergePatch(target: unknown, patch: unknown, resource: ResourceName): unknown {
   if (!isObject(patch)) throw bad("the body must be a JSON object");
   const original = isObject(target) ? clone(target) : undefined;
-  const merged = mergeMap(original, patch, patchSchemaFor(resource));
+  const merged = mergeMap(original, patch, patchSchemaOf(REGISTRY, resource));
   return merged === DELETED ? {} : merged;
 }

@@ -1,5 +1,5 @@
-// The per-kind merge rules, through the bodies kubectl taint, cordon and uncordon send and the
-// status updates agents make.
+// Strategic merge with each kind's merge rules (control-plane/kube), through the bodies
+// kubectl taint, cordon and uncordon send and the status updates agents make.
 import { describe, expect, it } from "vitest";
 import type { ResourceName } from "../../kube/index.js";
 import { applyStrategicMergePatch } from "./strategic-merge-patch.js";
