@@ -16,7 +16,7 @@ import {
   legacyApiVersions,
   negotiateDiscovery,
 } from "./discovery.js";
-import { openApiV3Document, openApiV3Index } from "./openapi.js";
+import { openApiV3Document, openApiV3Index, REGISTRY } from "../kube/index.js";
 import {
   OPENAPI_V2_PROTOBUF,
   acceptsOpenApiV2Protobuf,
@@ -78,9 +78,14 @@ export function discoveryRoutes(serverAddress: string | undefined): Router {
   }
   r.get("/api/v1", (_req, res) => sendJson(res, 200, apiResourceList("v1")));
   r.get("/apis/apps/v1", (_req, res) => sendJson(res, 200, apiResourceList("apps/v1")));
-  r.get("/openapi/v3", (_req, res) => sendJson(res, 200, openApiV3Index()));
-  r.get("/openapi/v3/api/v1", (_req, res) => sendOpenApi(res, "api/v1"));
-  r.get("/openapi/v3/apis/apps/v1", (_req, res) => sendOpenApi(res, "apis/apps/v1"));
+  r.get("/openapi/v3", (_req, res) => sendJson(res, 200, openApiV3Index(REGISTRY)));
+  // One document per group version the registry publishes (`api/v1`, `apis/apps/v1`).
+  r.get("/openapi/v3/*groupVersion", (req, res) => {
+    const segments = (req.params as { groupVersion: string[] }).groupVersion;
+    const doc = openApiV3Document(REGISTRY, segments.join("/"));
+    if (!doc) throw pathNotFound();
+    sendJson(res, 200, doc);
+  });
   // kubectl before 1.29 asks for protobuf; the legacy path only ever served protobuf.
   r.get(["/openapi/v2", "/swagger-2.0.0.pb-v1"], (req, res) => {
     if (req.path === "/openapi/v2" && !acceptsOpenApiV2Protobuf(req.headers.accept)) {
@@ -94,10 +99,4 @@ export function discoveryRoutes(serverAddress: string | undefined): Router {
     res.end(body);
   });
   return r;
-}
-
-function sendOpenApi(res: Parameters<typeof sendJson>[0], path: "api/v1" | "apis/apps/v1"): void {
-  const doc = openApiV3Document(path);
-  if (!doc) throw pathNotFound();
-  sendJson(res, 200, doc);
 }
