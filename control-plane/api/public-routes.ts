@@ -16,13 +16,14 @@ import {
   legacyApiVersions,
   negotiateDiscovery,
 } from "./discovery.js";
-import { openApiV3Document, openApiV3Index, REGISTRY } from "../kube/index.js";
 import {
-  OPENAPI_V2_PROTOBUF,
-  acceptsOpenApiV2Protobuf,
   openApiV2Document,
   openApiV2Protobuf,
-} from "./openapi-v2.js";
+  openApiV3Document,
+  openApiV3Index,
+  REGISTRY,
+} from "../kube/index.js";
+import { OPENAPI_V2_PROTOBUF, acceptsOpenApiV2Protobuf } from "./openapi-v2.js";
 import { sendJson } from "./respond.js";
 
 /** The 404 for a path nothing serves. */
@@ -87,12 +88,12 @@ export function discoveryRoutes(serverAddress: string | undefined): Router {
     sendJson(res, 200, doc);
   });
   // kubectl before 1.29 asks for protobuf; the legacy path only ever served protobuf.
-  r.get(["/openapi/v2", "/swagger-2.0.0.pb-v1"], (req, res) => {
+  r.get(["/openapi/v2", "/swagger-2.0.0.pb-v1"], async (req, res) => {
     if (req.path === "/openapi/v2" && !acceptsOpenApiV2Protobuf(req.headers.accept)) {
-      sendJson(res, 200, openApiV2Document());
+      sendJson(res, 200, openApiV2Document(REGISTRY));
       return;
     }
-    const body = openApiV2Protobuf();
+    const body = await openApiV2Protobuf(REGISTRY);
     res.statusCode = 200;
     res.setHeader("Content-Type", OPENAPI_V2_PROTOBUF);
     res.setHeader("Content-Length", body.length);

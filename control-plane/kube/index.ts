@@ -2,6 +2,8 @@
 // index: the server and the CLI import what they need from here, never by copying.
 // See README.md.
 
+import type { Registry } from "./schema/registry.js";
+
 export {
   ALL_VERBS,
   apiVersionOfKind,
@@ -45,4 +47,13 @@ export {
 } from "./schema/discovery.js";
 export { openApiV3Document, openApiV3Index } from "./schema/openapi-v3.js";
 export { openApiV2Document, type V2Document } from "./schema/openapi-v2.js";
-export { openApiV2Protobuf } from "./schema/openapi-v2-protobuf.js";
+
+/**
+ * The OpenAPI v2 document as protobuf, encoded once per registry. Asynchronous so that
+ * protobufjs loads only when a client first asks (kubectl before 1.29), not in every process
+ * that imports this index (the CLI).
+ */
+export async function openApiV2Protobuf(registry: Registry): Promise<Buffer> {
+  const { openApiV2Protobuf: encoded } = await import("./schema/openapi-v2-protobuf.js");
+  return encoded(registry);
+}
