@@ -1,10 +1,11 @@
 // Field selectors: `?fieldSelector=spec.nodeName=node01,status.phase!=Failed`. kubectl's
 // term order changes between versions, so terms are independent; a field an object lacks
-// reads as "" (so `involvedObject.namespace=` matches an event about a Node).
+// reads as "" (so `involvedObject.namespace=` matches an event about a Node). Which fields a
+// kind may select on is in its kind file (control-plane/kube/kinds).
 
 import type { KubeObject } from "../../../shared/api-types.js";
 import { EverynodeError } from "../../../shared/errors.js";
-import type { ResourceName } from "../../kube/index.js";
+import { type FieldReader, REGISTRY, type ResourceName, selectableFields } from "../../kube/index.js";
 
 /** One term of a field selector. */
 export interface FieldRequirement {
@@ -13,61 +14,15 @@ export interface FieldRequirement {
   value: string;
 }
 
-type Getter = (obj: KubeObject) => unknown;
+/** The fields each stored kind may select on (its kind file's `fieldSelectors`), made once. */
+let fields: Map<string, Readonly<Record<string, FieldReader>>> | undefined;
 
-/** Reads a dotted path; anything missing is undefined. */
-function at(path: string): Getter {
-  const parts = path.split(".");
-  return (obj) => {
-    let node: unknown = obj;
-    for (const p of parts) {
-      if (typeof node !== "object" || node === null) return undefined;
-      node = (node as Record<string, unknown>)[p];
-    }
-    return node;
-  };
+function fieldsOf(resource: ResourceName): Readonly<Record<string, FieldReader>> {
+  fields ??= new Map(REGISTRY.kinds.map((k) => [k.resource, selectableFields(k)]));
+  const found = fields.get(resource);
+  if (found === undefined) throw new Error(`no kind is served as ${resource}`);
+  return found;
 }
-
-const META: Record<string, Getter> = {
-  "metadata.name": at("metadata.name"),
-  "metadata.namespace": at("metadata.namespace"),
-};
-
-function podIP(obj: KubeObject): unknown {
-  const status = obj["status"] as { podIP?: string; podIPs?: { ip?: string }[] } | undefined;
-  return status?.podIPs?.[0]?.ip ?? status?.podIP;
-}
-
-const FIELDS: Record<ResourceName, Record<string, Getter>> = {
-  pods: {
-    ...META,
-    "spec.nodeName": at("spec.nodeName"),
-    "spec.restartPolicy": at("spec.restartPolicy"),
-    "spec.schedulerName": at("spec.schedulerName"),
-    "spec.serviceAccountName": at("spec.serviceAccountName"),
-    "status.phase": at("status.phase"),
-    "status.podIP": podIP,
-    "status.nominatedNodeName": at("status.nominatedNodeName"),
-  },
-  // Kubernetes prints the boolean, so an unset field reads "false", not "".
-  nodes: { ...META, "spec.unschedulable": (obj) => String(at("spec.unschedulable")(obj) === true) },
-  namespaces: { ...META, "status.phase": at("status.phase") },
-  events: {
-    ...META,
-    ...Object.fromEntries(
-      ["kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"].map((f) => [
-        `involvedObject.${f}`,
-        at(`involvedObject.${f}`),
-      ]),
-    ),
-    reason: at("reason"),
-    reportingComponent: at("reportingComponent"),
-    source: at("source.component"),
-    type: at("type"),
-  },
-  daemonsets: { ...META },
-  controllerrevisions: { ...META },
-};
 
 const OPERATORS = ["!=", "==", "="] as const;
 
@@ -112,7 +67,7 @@ function unescape(value: string): string {
  * and `field label not supported: <field>` for a field this resource cannot select on.
  */
 export function parseFieldSelector(text: string, resource: ResourceName): FieldRequirement[] {
-  const supported = FIELDS[resource];
+  const supported = fieldsOf(resource);
   const reqs: FieldRequirement[] = [];
   for (const term of splitTerms(text)) {
     if (term.trim() === "") continue;
@@ -130,7 +85,8 @@ export function parseFieldSelector(text: string, resource: ResourceName): FieldR
 
 /** The value of a selectable field as text; missing fields are "". */
 function fieldValue(object: KubeObject, field: string, resource: ResourceName): string {
-  const value = FIELDS[resource][field]?.(object);
+  const read = fieldsOf(resource)[field];
+  const value = read?.(object);
   return value === undefined || value === null ? "" : String(value);
 }
 

@@ -1,21 +1,15 @@
 // Server-side printing: a list of objects as the meta.k8s.io/v1 Table kubectl renders.
 
 import type { KubeObject } from "../../../shared/api-types.js";
-import type { ResourceName } from "../../kube/index.js";
-import { daemonSetPrinter } from "./daemonset-printer.js";
-import { nodePrinter } from "./node-printer.js";
-import { controllerRevisionPrinter, eventPrinter, namespacePrinter } from "./other-printers.js";
-import { podPrinter } from "./pod-printer.js";
+import { REGISTRY, type ResourceName } from "../../kube/index.js";
+import { defaultPrinter } from "./other-printers.js";
 import { cellValue, UNKNOWN_CELL, type Printer, type Table, type TableRow } from "./table-types.js";
 
-const PRINTERS: Record<ResourceName, Printer<never>> = {
-  nodes: nodePrinter,
-  pods: podPrinter,
-  daemonsets: daemonSetPrinter,
-  namespaces: namespacePrinter,
-  events: eventPrinter,
-  controllerrevisions: controllerRevisionPrinter,
-};
+/** The printer of a kind: its kind file's `hooks.printer`. */
+function printerOf(resource: ResourceName): Printer<KubeObject> {
+  const printer = REGISTRY.byResource(resource)?.hooks.printer;
+  return (printer as Printer<KubeObject> | undefined) ?? defaultPrinter;
+}
 
 /**
  * One object's cells. Stored objects may hold odd data (written before validation caught it,
@@ -49,7 +43,7 @@ export function buildTable(
   objects: KubeObject[],
   options: { now: number; resourceVersion: string; continueToken?: string },
 ): Table {
-  const printer = PRINTERS[resource] as unknown as Printer<KubeObject>;
+  const printer = printerOf(resource);
   const rows = objects.map((object): TableRow => {
     const row: TableRow = {
       cells: cellsOf(printer, object, options.now),

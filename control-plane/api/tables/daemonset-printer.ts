@@ -1,7 +1,7 @@
 // `kubectl get daemonsets` columns.
 
 import type { DaemonSet } from "../../../shared/api-types.js";
-import { formatLabelSelector } from "../selectors/index.js";
+import { formatLabelSelector } from "../selectors/label-selector.js";
 import {
   ageColumn,
   ageSince,

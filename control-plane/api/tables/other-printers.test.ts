@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DaemonSet, KubeEvent } from "../../../shared/api-types.js";
 import { daemonSetPrinter } from "./daemonset-printer.js";
-import { eventPrinter } from "./other-printers.js";
+import { defaultPrinter, eventPrinter } from "./other-printers.js";
 
 const NOW = Date.parse("2026-12-01T12:00:00Z");
 const ago = (ms: number) => new Date(NOW - ms).toISOString();
@@ -78,5 +78,16 @@ describe("daemon set and event cells", () => {
     };
     const cells = eventPrinter.cells(e, NOW);
     expect(cells).toEqual(["2s", "Warning", "R", object, subobject, source, "m", "2s", count, "e1"]);
+  });
+});
+
+describe("the default printer, for a kind without one of its own", () => {
+  it("prints the name and the age, as the API server's default table", () => {
+    expect(defaultPrinter.columns.map((c) => [c.name, c.format])).toEqual([
+      ["Name", "name"],
+      ["Age", ""],
+    ]);
+    const cm = { metadata: { name: "settings", creationTimestamp: ago(90_000) }, data: {} };
+    expect(defaultPrinter.cells(cm, NOW)).toEqual(["settings", "90s"]);
   });
 });

@@ -1,6 +1,7 @@
-// `kubectl get` columns for namespaces, events and controller revisions.
+// `kubectl get` columns for namespaces, events and controller revisions, and the default
+// for a kind without a printer of its own.
 
-import type { ControllerRevision, KubeEvent, Namespace } from "../../../shared/api-types.js";
+import type { ControllerRevision, KubeEvent, KubeObject, Namespace } from "../../../shared/api-types.js";
 import {
   ageColumn,
   ageSince,
@@ -11,6 +12,12 @@ import {
   UNKNOWN_CELL,
   type Printer,
 } from "./table-types.js";
+
+/** Name, Age: the API server's table for a kind without columns of its own. */
+export const defaultPrinter: Printer<KubeObject> = {
+  columns: [nameColumn(), ageColumn()],
+  cells: (o, now) => [o.metadata.name ?? "", ageSince(o.metadata.creationTimestamp, now)],
+};
 
 /** Name, Status, Age. */
 export const namespacePrinter: Printer<Namespace> = {
