@@ -8,7 +8,7 @@ import { rfc3339 } from "../../shared/clock.js";
 import type { FieldError } from "../../shared/errors.js";
 import { errors, fieldError } from "../../shared/errors.js";
 import type { RegisterRequest } from "../../shared/protocol.js";
-import { changedLabels, forbiddenLabels } from "../api/node-restriction.js";
+import { changedLabels, forbiddenLabels } from "../kube/index.js";
 import type { NodeSecretCheck } from "../auth/tokens.js";
 
 /** A register request that passed validation: it carries its node secret. */

@@ -6,9 +6,8 @@
 
 import type { KubeObject, Pod } from "../../shared/api-types.js";
 import { errors, type EverynodeError } from "../../shared/errors.js";
-import type { ResourceName, Verb } from "../kube/index.js";
+import { type ResourceName, type Verb, type FieldRequirement } from "../kube/index.js";
 import type { Principal } from "../auth/principal.js";
-import type { FieldRequirement } from "./selectors/index.js";
 
 export type { Verb } from "../kube/index.js";
 

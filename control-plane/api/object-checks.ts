@@ -5,11 +5,17 @@
 import type { Response } from "express";
 import type { KubeObject } from "../../shared/api-types.js";
 import { EverynodeError, errors, fieldError } from "../../shared/errors.js";
-import { apiVersionOf, dropUnknownFields, MAX_DEPTH, REGISTRY, unknownFieldsOf } from "../kube/index.js";
+import {
+  apiVersionOf,
+  dropUnknownFields,
+  MAX_DEPTH,
+  REGISTRY,
+  unknownFieldsOf,
+  clone,
+} from "../kube/index.js";
 import type { ResourceTarget } from "./request-target.js";
 import { addWarning } from "./respond.js";
 import { asObject } from "./body.js";
-import { clone } from "./patch/json-value.js";
 
 /** The body as an object with a metadata object. */
 export function asKubeObject(body: unknown): KubeObject {

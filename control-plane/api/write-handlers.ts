@@ -10,7 +10,17 @@ import type { KubeObject } from "../../shared/api-types.js";
 import { EverynodeError, errors, fieldError } from "../../shared/errors.js";
 import type { StoreWriter } from "../store/store.js";
 import { asObject, decodeBody, readBody, readRawBody } from "./body.js";
-import { canonical } from "./validation/util.js";
+import {
+  canonical,
+  applyJsonMergePatch,
+  applyJsonPatch,
+  applyServerSideApply,
+  applyStrategicMergePatch,
+  checkPatchedObject,
+  patchBounds,
+  patchTypeFromContentType,
+  type PatchBounds,
+} from "../kube/index.js";
 import type { HandlerContext } from "./deps.js";
 import {
   asKubeObject,
@@ -22,16 +32,6 @@ import {
   isDryRun,
   mergeForUpdate,
 } from "./object-checks.js";
-import {
-  applyJsonMergePatch,
-  applyJsonPatch,
-  applyServerSideApply,
-  applyStrategicMergePatch,
-  checkPatchedObject,
-  patchBounds,
-  patchTypeFromContentType,
-  type PatchBounds,
-} from "./patch/index.js";
 import { withTypeMeta } from "./read-handlers.js";
 import type { ResourceTarget } from "./request-target.js";
 import { sendJson } from "./respond.js";

@@ -57,3 +57,34 @@ export async function openApiV2Protobuf(registry: Registry): Promise<Buffer> {
   const { openApiV2Protobuf: encoded } = await import("./schema/openapi-v2-protobuf.js");
   return encoded(registry);
 }
+
+// Object semantics: defaulting, validation, selectors, patching, tables, NodeRestriction and
+// the bounds of a JSON value.
+export {
+  applyDaemonSetDefaults,
+  applyNamespaceDefaults,
+  applyNodeDefaults,
+  applyPodSpecDefaults,
+  defaultPullPolicy,
+} from "./defaults.js";
+export * from "./validation/index.js";
+export * from "./selectors/index.js";
+export * from "./patch/index.js";
+export { clone, jsonEqual } from "./patch/json-value.js";
+export * from "./tables/index.js";
+export {
+  changedLabels,
+  forbiddenLabels,
+  nodeMaySetLabel,
+  nodeRestrictionMessage,
+  nodeUpdateViolations,
+} from "./node-restriction.js";
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  isJsonProblem,
+  MAX_JSON_DEPTH,
+  measureJson,
+  type JsonBounds,
+  type JsonMeasure,
+  type JsonProblem,
+} from "./json-bounds.js";

@@ -4,9 +4,13 @@
 
 import type { KubeObject, Node, Pod } from "../../../shared/api-types.js";
 import { errors } from "../../../shared/errors.js";
-import { type KindDescription, REGISTRY } from "../../kube/index.js";
+import {
+  type KindDescription,
+  REGISTRY,
+  nodeRestrictionMessage,
+  nodeUpdateViolations,
+} from "../../kube/index.js";
 import type { StoreWriter } from "../../store/store.js";
-import { nodeRestrictionMessage, nodeUpdateViolations } from "../node-restriction.js";
 import { ruleFromHooks } from "./from-hooks.js";
 import type { ResourceRule } from "./rule.js";
 

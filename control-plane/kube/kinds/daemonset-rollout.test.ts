@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tutorialDaemonSet } from "../../api/validation/test-manifests.js";
+import { tutorialDaemonSet } from "../validation/test-manifests.js";
 import { unknownFieldsOf } from "../schema/known-fields.js";
 import { openApiV2Document } from "../schema/openapi-v2.js";
 import { openApiV3Document } from "../schema/openapi-v3.js";

@@ -2,9 +2,9 @@
 // changes after create, and everynode's rollout fields (daemonset-rollout.ts).
 
 import type { DaemonSet } from "../../../shared/api-types.js";
-import { applyDaemonSetDefaults } from "../../api/defaults.js";
-import { daemonSetPrinter } from "../../api/tables/daemonset-printer.js";
-import { validateDaemonSet } from "../../api/validation/index.js";
+import { applyDaemonSetDefaults } from "../defaults.js";
+import { daemonSetPrinter } from "../tables/daemonset-printer.js";
+import { validateDaemonSet } from "../validation/index.js";
 import { DAEMONSET_ROLLOUT_DEFINITIONS, DAEMONSET_ROLLOUT_OVERLAY } from "./daemonset-rollout.js";
 import { ALL_VERBS, defineKind, STATUS } from "./kind.js";
 

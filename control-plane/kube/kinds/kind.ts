@@ -6,7 +6,7 @@
 
 import type { KubeObject } from "../../../shared/api-types.js";
 import type { FieldError } from "../../../shared/errors.js";
-import type { Printer } from "../../api/tables/table-types.js";
+import type { Printer } from "../tables/table-types.js";
 import type { Definition } from "../openapi/definitions.js";
 
 export type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection";

@@ -2,8 +2,8 @@
 // change labels, annotations and add tolerations, the agent reports the status.
 
 import type { Pod } from "../../../shared/api-types.js";
-import { podPrinter } from "../../api/tables/pod-printer.js";
-import { validatePod, validatePodUpdate } from "../../api/validation/index.js";
+import { podPrinter } from "../tables/pod-printer.js";
+import { validatePod, validatePodUpdate } from "../validation/index.js";
 import { ALL_VERBS, defineKind, LOG, STATUS } from "./kind.js";
 
 function podIP(pod: Pod): unknown {

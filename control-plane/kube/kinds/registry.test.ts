@@ -1,8 +1,8 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { DaemonSet, KubeObject, Pod } from "../../../shared/api-types.js";
 import { RESOURCES, type ResourceName } from "./resources.js";
-import { applyDaemonSetDefaults } from "../../api/defaults.js";
-import { tutorialDaemonSet } from "../../api/validation/test-manifests.js";
+import { applyDaemonSetDefaults } from "../defaults.js";
+import { tutorialDaemonSet } from "../validation/test-manifests.js";
 import { buildRegistry } from "../schema/registry.js";
 import { KINDS, REGISTRY } from "./index.js";
 import type { KindDescription } from "./kind.js";

@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { applyDaemonSetDefaults } from "../../api/defaults.js";
-import {
-  APISERVER_DAEMONSET,
-  tutorialDaemonSet,
-  validManifests,
-} from "../../api/validation/test-manifests.js";
+import { applyDaemonSetDefaults } from "../defaults.js";
+import { APISERVER_DAEMONSET, tutorialDaemonSet, validManifests } from "../validation/test-manifests.js";
 import { REGISTRY } from "../kinds/index.js";
 import {
   compileFieldTree,

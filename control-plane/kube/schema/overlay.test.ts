@@ -3,7 +3,7 @@ import { daemonSetKind } from "../kinds/daemonset.js";
 import { KINDS, REGISTRY } from "../kinds/index.js";
 import type { KindDescription, Overlay } from "../kinds/kind.js";
 import { type Definition, KUBERNETES_DEFINITIONS, META_V1, ref } from "../openapi/definitions.js";
-import { tutorialDaemonSet } from "../../api/validation/test-manifests.js";
+import { tutorialDaemonSet } from "../validation/test-manifests.js";
 import { unknownFieldsOf } from "./known-fields.js";
 import { openApiV2Document } from "./openapi-v2.js";
 import { openApiV3Document } from "./openapi-v3.js";

@@ -3,8 +3,12 @@
 // (which kubectl's printers read without checking).
 
 import type { Node, Pod } from "../../../shared/api-types.js";
-import { REGISTRY, type ResourceName, unknownFieldsOf } from "../../../control-plane/kube/index.js";
-import { validateNode } from "../../../control-plane/api/validation/index.js";
+import {
+  REGISTRY,
+  type ResourceName,
+  unknownFieldsOf,
+  validateNode,
+} from "../../../control-plane/kube/index.js";
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);

@@ -8,7 +8,7 @@ import type {
   Node,
   Pod,
 } from "../../../shared/api-types.js";
-import type { ResourceName } from "../../kube/index.js";
+import type { ResourceName } from "../kinds/resources.js";
 import { buildTable } from "./build-table.js";
 
 const NOW = Date.parse("2026-12-01T11:24:22Z");

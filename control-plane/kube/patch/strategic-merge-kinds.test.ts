@@ -1,7 +1,7 @@
 // Strategic merge with each kind's merge rules (control-plane/kube), through the bodies
 // kubectl taint, cordon and uncordon send and the status updates agents make.
 import { describe, expect, it } from "vitest";
-import type { ResourceName } from "../../kube/index.js";
+import type { ResourceName } from "../kinds/resources.js";
 import { applyStrategicMergePatch } from "./strategic-merge-patch.js";
 
 const node = () => ({

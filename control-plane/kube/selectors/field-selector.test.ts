@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../shared/api-types.js";
 import { EverynodeError } from "../../../shared/errors.js";
-import type { ResourceName } from "../../kube/index.js";
+import type { ResourceName } from "../kinds/resources.js";
 import { matchesFields, parseFieldSelector } from "./field-selector.js";
 
 const pod: KubeObject = {

@@ -4,7 +4,9 @@
 // `$deleteFromPrimitiveList/<list>`.
 
 import { EverynodeError } from "../../../shared/errors.js";
-import { patchSchemaOf, type PatchSchema, REGISTRY, type ResourceName } from "../../kube/index.js";
+import { REGISTRY } from "../kinds/index.js";
+import type { ResourceName } from "../kinds/resources.js";
+import { patchSchemaOf, type PatchSchema } from "../schema/patch-rules.js";
 import { clone, getOwn, isObject, jsonKey, setOwn, type JsonObject } from "./json-value.js";
 
 const PATCH = "$patch";

@@ -6,7 +6,7 @@
 // field therefore takes an explicit `null` or a client-side apply.
 
 import type { KubeObject } from "../../../shared/api-types.js";
-import type { ResourceName } from "../../kube/index.js";
+import type { ResourceName } from "../kinds/resources.js";
 import { clone } from "./json-value.js";
 import { applyStrategicMergePatch } from "./strategic-merge-patch.js";
 

@@ -5,7 +5,9 @@
 
 import type { KubeObject } from "../../../shared/api-types.js";
 import { EverynodeError } from "../../../shared/errors.js";
-import { type FieldReader, REGISTRY, type ResourceName, selectableFields } from "../../kube/index.js";
+import { REGISTRY } from "../kinds/index.js";
+import type { ResourceName } from "../kinds/resources.js";
+import { type FieldReader, selectableFields } from "../kinds/selectable-fields.js";
 
 /** One term of a field selector. */
 export interface FieldRequirement {

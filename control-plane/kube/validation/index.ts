@@ -1,4 +1,4 @@
-// The validation API the HTTP layer uses: one function per type, each returning every
+// The validation API the server uses: one function per type, each returning every
 // FieldError it finds (empty means valid); the caller throws one `errors.invalid`.
 
 export { validateDaemonSet } from "./daemonset.js";
@@ -24,3 +24,6 @@ export {
 export { validateLabelSelector, labelSelectorMatches } from "./label-selector.js";
 export { validateTolerations, validateNodeSelector, validateAffinity } from "./scheduling.js";
 export { isDns1123Label, isDns1123Subdomain, isQualifiedName, isLabelValue } from "./names.js";
+// The toolkit other validators of everynode's own messages (agents' reports) build on.
+export { boundedList, boundedString, intField, knownObject } from "./bounded.js";
+export { canonical, isObject, typeInvalid } from "./util.js";

@@ -1,7 +1,8 @@
 // Server-side printing: a list of objects as the meta.k8s.io/v1 Table kubectl renders.
 
 import type { KubeObject } from "../../../shared/api-types.js";
-import { REGISTRY, type ResourceName } from "../../kube/index.js";
+import { REGISTRY } from "../kinds/index.js";
+import type { ResourceName } from "../kinds/resources.js";
 import { defaultPrinter } from "./other-printers.js";
 import { cellValue, UNKNOWN_CELL, type Printer, type Table, type TableRow } from "./table-types.js";
 

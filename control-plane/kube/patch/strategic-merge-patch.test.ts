@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EverynodeError } from "../../../shared/errors.js";
-import type { ResourceName } from "../../kube/index.js";
+import type { ResourceName } from "../kinds/resources.js";
 import { applyStrategicMergePatch } from "./strategic-merge-patch.js";
 
 const daemonSet = () => ({
