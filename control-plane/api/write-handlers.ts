@@ -17,6 +17,7 @@ import {
   applyServerSideApply,
   applyStrategicMergePatch,
   checkPatchedObject,
+  generateName,
   patchBounds,
   patchTypeFromContentType,
   type PatchBounds,
@@ -36,15 +37,8 @@ import { withTypeMeta } from "./read-handlers.js";
 import type { ResourceTarget } from "./request-target.js";
 import { sendJson } from "./respond.js";
 
-// Kubernetes' generated-name alphabet: no vowels, so no words; no look-alike digits.
-const NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
-
-/** `generateName` plus 5 random characters, the base cut so that the result fits 63. */
-export function generateName(base: string): string {
-  let suffix = "";
-  for (let i = 0; i < 5; i++) suffix += NAME_ALPHABET[randomInt(NAME_ALPHABET.length)];
-  return base.slice(0, 58) + suffix;
-}
+/** A uniform number in [0, 1) from the system's CSPRNG, for names clients cannot guess. */
+const cryptoRandom = (): number => randomInt(2 ** 47) / 2 ** 47;
 
 function hasStatus(target: ResourceTarget): boolean {
   return target.info.subresources.includes("status");
@@ -64,7 +58,8 @@ function createObject(
   }
   clearServerFields(object);
   // The name is made before validation, as Kubernetes does, so that it is validated too.
-  if (!object.metadata.name) object.metadata.name = generateName(String(object.metadata.generateName));
+  if (!object.metadata.name)
+    object.metadata.name = generateName(String(object.metadata.generateName), cryptoRandom);
   const prepared = ctx.rules[target.info.resource].prepareCreate(object);
   const write = (tx: StoreWriter): KubeObject => {
     if (target.info.namespaced && !tx.get("namespaces", undefined, target.namespace ?? "")) {

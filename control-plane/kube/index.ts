@@ -67,6 +67,7 @@ export {
   applyPodSpecDefaults,
   defaultPullPolicy,
 } from "./defaults.js";
+export { generateName, NAME_SUFFIX_ALPHABET } from "./generate-name.js";
 export * from "./validation/index.js";
 export * from "./selectors/index.js";
 export * from "./patch/index.js";

@@ -1,28 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../shared/api-types.js";
 import { EverynodeError, fieldError } from "../../../shared/errors.js";
-import { ALL_VERBS, type KindDescription } from "../../kube/index.js";
+import type { KindDescription } from "../../kube/index.js";
+import { configMapKind } from "../../kube/kinds/test-configmap.js";
 import { ruleFromHooks } from "./from-hooks.js";
 
-// A kind as the README's worked example adds it: only its kind file's hooks.
-const configMaps = (hooks: KindDescription["hooks"]): KindDescription => ({
-  group: "",
-  version: "v1",
-  kind: "ConfigMap",
-  listKind: "ConfigMapList",
-  resource: "configmaps",
-  singular: "configmap",
-  namespaced: true,
-  shortNames: ["cm"],
-  categories: [],
-  verbs: ALL_VERBS,
-  subresources: [],
-  servedBy: "store",
-  definition: "io.k8s.api.core.v1.ConfigMap",
-  immutable: [],
-  fieldSelectors: {},
-  hooks,
-});
+// The README's worked example, with hooks of the test's own.
+const configMaps = (hooks: KindDescription["hooks"]): KindDescription => ({ ...configMapKind, hooks });
 
 const cm = (data: Record<string, string>): KubeObject => ({
   metadata: { name: "settings", namespace: "default" },

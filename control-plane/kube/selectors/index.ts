@@ -5,6 +5,7 @@ export {
   parseLabelSelector,
   labelSelectorToRequirements,
   matchesLabels,
+  labelSelectorMatches,
   formatLabelSelector,
 } from "./label-selector.js";
 export { type FieldRequirement, parseFieldSelector, matchesFields } from "./field-selector.js";

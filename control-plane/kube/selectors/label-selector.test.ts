@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { EverynodeError } from "../../../shared/errors.js";
+import type { LabelSelector } from "../../../shared/api-types.js";
 import {
   formatLabelSelector,
+  labelSelectorMatches,
   labelSelectorToRequirements,
   matchesLabels,
   parseLabelSelector,
@@ -141,5 +143,59 @@ describe("labelSelectorToRequirements and formatLabelSelector", () => {
     const text = formatLabelSelector(sel);
     expect(parseLabelSelector(text).length).toBe(5);
     expect(matchesLabels(parseLabelSelector(text), { app: "nginx", tier: "a", zone: "z" })).toBe(true);
+  });
+});
+
+describe("labelSelectorMatches", () => {
+  it.each<[string, unknown, Record<string, string>, boolean]>([
+    ["a missing selector selects nothing", undefined, { app: "x" }, false],
+    ["an empty selector selects everything", {}, { app: "x" }, true],
+    [
+      "matchLabels and expressions must all hold",
+      { matchLabels: { app: "x" }, matchExpressions: [{ key: "tier", operator: "NotIn", values: ["db"] }] },
+      { app: "x", tier: "web" },
+      true,
+    ],
+    [
+      "one failing requirement is enough",
+      { matchLabels: { app: "x" }, matchExpressions: [{ key: "tier", operator: "Exists" }] },
+      { app: "x" },
+      false,
+    ],
+    [
+      "an unknown operator selects nothing",
+      { matchExpressions: [{ key: "a", operator: "Near" }] },
+      { a: "1" },
+      false,
+    ],
+  ])("%s", (_name, selector, labels, expected) => {
+    expect(labelSelectorMatches(selector as LabelSelector | undefined, labels)).toBe(expected);
+  });
+});
+
+// Keys such as "constructor" are valid label keys: only the labels' own properties count.
+describe("labelSelectorMatches: own properties only", () => {
+  it.each<[string, object, Record<string, string>, boolean]>([
+    ["matchLabels constructor on labels without it", { matchLabels: { constructor: "x" } }, {}, false],
+    [
+      "matchLabels constructor on labels with it",
+      { matchLabels: { constructor: "x" } },
+      { constructor: "x" },
+      true,
+    ],
+    [
+      "In on an inherited key",
+      { matchExpressions: [{ key: "toString", operator: "In", values: ["x"] }] },
+      {},
+      false,
+    ],
+    [
+      "DoesNotExist on an inherited key",
+      { matchExpressions: [{ key: "constructor", operator: "DoesNotExist" }] },
+      {},
+      true,
+    ],
+  ])("%s", (_name, selector, labels, expected) => {
+    expect(labelSelectorMatches(selector, labels)).toBe(expected);
   });
 });

@@ -4,6 +4,7 @@
 
 import type { LabelSelector } from "../../../shared/api-types.js";
 import { EverynodeError } from "../../../shared/errors.js";
+import { labelValueErrors, qualifiedNameErrors } from "../validation/names.js";
 
 /** One term of a label selector. `!` means "has no such label". */
 export interface LabelRequirement {
@@ -15,27 +16,14 @@ export interface LabelRequirement {
 const parseError = (detail: string) =>
   new EverynodeError("BadRequest", `unable to parse requirement: ${detail}`);
 
-const NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
 function checkKey(key: string): void {
-  const slash = key.lastIndexOf("/");
-  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-  const name = slash >= 0 ? key.slice(slash + 1) : key;
-  const prefixOk = prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
-  if (!prefixOk || name.length > 63 || !NAME.test(name)) {
-    throw parseError(
-      `invalid label key "${key}": a name of at most 63 characters of letters, digits, '-', '_' or '.', starting and ending with a letter or digit, with an optional DNS subdomain prefix and '/'`,
-    );
-  }
+  const problems = qualifiedNameErrors(key);
+  if (problems.length > 0) throw parseError(`invalid label key "${key}": ${problems.join("; ")}`);
 }
 
 function checkValue(value: string): void {
-  if (value !== "" && (value.length > 63 || !NAME.test(value))) {
-    throw parseError(
-      `invalid label value "${value}": at most 63 characters of letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
-    );
-  }
+  const problems = labelValueErrors(value);
+  if (problems.length > 0) throw parseError(`invalid label value "${value}": ${problems.join("; ")}`);
 }
 
 type Token = { kind: "id" | "op" | "end"; text: string };
@@ -177,6 +165,25 @@ export function labelSelectorToRequirements(sel: LabelSelector): LabelRequiremen
     });
   }
   return reqs;
+}
+
+/**
+ * Whether a structured selector selects an object with `labels`. A missing selector selects
+ * nothing and an empty one everything, as Kubernetes' LabelSelectorAsSelector does; one that
+ * cannot be read (an unknown operator in odd stored data) selects nothing.
+ */
+export function labelSelectorMatches(
+  selector: LabelSelector | undefined,
+  labels: Record<string, string>,
+): boolean {
+  if (typeof selector !== "object" || selector === null || Array.isArray(selector)) return false;
+  let reqs: LabelRequirement[];
+  try {
+    reqs = labelSelectorToRequirements(selector);
+  } catch {
+    return false;
+  }
+  return matchesLabels(reqs, labels);
 }
 
 /** True when the labels meet every requirement (no requirements: always true). */

@@ -3,7 +3,8 @@
 
 import type { DaemonSet } from "../../../shared/api-types.js";
 import { fieldError, type FieldError } from "../../../shared/errors.js";
-import { labelSelectorMatches, validateLabelSelector } from "./label-selector.js";
+import { labelSelectorMatches } from "../selectors/label-selector.js";
+import { validateLabelSelector } from "./label-selector.js";
 import {
   validateAnnotations,
   validateLabels,

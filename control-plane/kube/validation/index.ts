@@ -21,9 +21,18 @@ export {
   validateAnnotations,
   type ObjectMetaOptions,
 } from "./metadata.js";
-export { validateLabelSelector, labelSelectorMatches } from "./label-selector.js";
+export { validateLabelSelector } from "./label-selector.js";
 export { validateTolerations, validateNodeSelector, validateAffinity } from "./scheduling.js";
-export { isDns1123Label, isDns1123Subdomain, isQualifiedName, isLabelValue } from "./names.js";
+export {
+  dns1123LabelErrors,
+  dns1123SubdomainErrors,
+  isDns1123Label,
+  isDns1123Subdomain,
+  isLabelValue,
+  isQualifiedName,
+  labelValueErrors,
+  qualifiedNameErrors,
+} from "./names.js";
 // The toolkit other validators of everynode's own messages (agents' reports) build on.
 export { boundedList, boundedString, intField, knownObject } from "./bounded.js";
 export { canonical, isObject, typeInvalid } from "./util.js";

@@ -1,7 +1,5 @@
-// metav1.LabelSelector: its validation, and whether it matches a set of labels (needed to
-// check a DaemonSet's selector against its template's labels).
+// metav1.LabelSelector: its validation. Matching is selectors/label-selector.ts's.
 
-import type { LabelSelector } from "../../../shared/api-types.js";
 import { fieldError, type FieldError } from "../../../shared/errors.js";
 import { validateLabels } from "./metadata.js";
 import { labelValueErrors, qualifiedNameErrors } from "./names.js";
@@ -51,40 +49,4 @@ export function validateLabelSelector(selector: unknown, path: string): FieldErr
     });
   });
   return errs;
-}
-
-/**
- * Whether `selector` selects an object with `labels`. A missing selector selects nothing
- * and an empty one everything, as Kubernetes' LabelSelectorAsSelector does.
- */
-export function labelSelectorMatches(
-  selector: LabelSelector | undefined,
-  labels: Record<string, string>,
-): boolean {
-  if (!isObject(selector)) return false;
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
-    if (!Object.hasOwn(labels, k) || labels[k] !== v) return false;
-  }
-  for (const req of Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []) {
-    const has = Object.hasOwn(labels, req.key);
-    const values = req.values ?? [];
-    const value = has ? labels[req.key] : undefined;
-    switch (req.operator) {
-      case "In":
-        if (!has || !values.includes(value ?? "")) return false;
-        break;
-      case "NotIn":
-        if (has && values.includes(value ?? "")) return false;
-        break;
-      case "Exists":
-        if (!has) return false;
-        break;
-      case "DoesNotExist":
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
 }

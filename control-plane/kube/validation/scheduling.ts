@@ -1,16 +1,17 @@
 // The scheduling vocabulary of a pod spec: tolerations, taint effects and node affinity
 // (node selector terms), with Kubernetes' rules and messages.
 
+import { TAINT_EFFECTS } from "../../../shared/api-types.js";
 import { fieldError, type FieldError } from "../../../shared/errors.js";
 import { dns1123SubdomainErrors, labelValueErrors, qualifiedNameErrors } from "./names.js";
 import { invalidEach, isObject, listField, objectField, stringField, typeInvalid } from "./util.js";
 
-export const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
-
 /** A taint or toleration effect; `allowEmpty` for tolerations, where "" matches every effect. */
 export function validateTaintEffect(effect: string, allowEmpty: boolean, path: string): FieldError[] {
   if (!effect) return allowEmpty ? [] : [fieldError.required(path)];
-  return TAINT_EFFECTS.includes(effect) ? [] : [fieldError.notSupported(path, effect, TAINT_EFFECTS)];
+  return (TAINT_EFFECTS as readonly string[]).includes(effect)
+    ? []
+    : [fieldError.notSupported(path, effect, [...TAINT_EFFECTS])];
 }
 
 /** spec.tolerations: key syntax, the Exists/Equal rules, tolerationSeconds only with NoExecute. */
