@@ -82,7 +82,5 @@ function withOptional(
 }
 
 function allowedSubresource(info: ResourceInfo, sub: string): boolean {
-  if (info.subresources.includes(sub)) return true;
-  // kubectl drain evicts pods; everynode answers it by deleting the pod.
-  return info.resource === "pods" && sub === "eviction";
+  return info.subresources.includes(sub);
 }

@@ -14,7 +14,7 @@ describe("the registry's resource table", () => {
   // [resource, kind, group, namespaced, shortNames, categories, subresources]
   const expected: [string, string, string, boolean, string[], string[], string[]][] = [
     ["nodes", "Node", "", false, ["no"], [], ["status"]],
-    ["pods", "Pod", "", true, ["po"], ["all"], ["status", "log"]],
+    ["pods", "Pod", "", true, ["po"], ["all"], ["status", "log", "eviction"]],
     ["namespaces", "Namespace", "", false, ["ns"], [], ["status"]],
     ["events", "Event", "", true, ["ev"], [], []],
     ["daemonsets", "DaemonSet", "apps", true, ["ds"], ["all"], ["status"]],

@@ -44,7 +44,14 @@ describe("aggregated discovery", () => {
     expect(pods?.["subresources"].map((s: any) => [s.subresource, s.verbs])).toEqual([
       ["status", ["get", "patch", "update"]],
       ["log", ["get"]],
+      ["eviction", ["create"]],
     ]);
+    // kubectl drain evicts (rather than deletes) when it finds this, with policy/v1's kind.
+    expect(pods?.["subresources"][2].responseKind).toEqual({
+      group: "policy",
+      version: "v1",
+      kind: "Eviction",
+    });
     expect(byName(doc, "events")).not.toHaveProperty("categories");
     expect(byName(doc, "events")).not.toHaveProperty("subresources");
     expect(byName(doc, "namespaces")?.["verbs"]).not.toContain("deletecollection");
@@ -123,11 +130,21 @@ describe("legacy discovery", () => {
       "pods",
       "pods/status",
       "pods/log",
+      "pods/eviction",
       "namespaces",
       "namespaces/status",
       "events",
     ]);
     expect(list.resources.find((r: any) => r.name === "nodes").namespaced).toBe(false);
+    expect(list.resources.find((r: any) => r.name === "pods/eviction")).toEqual({
+      name: "pods/eviction",
+      singularName: "",
+      namespaced: true,
+      group: "policy",
+      version: "v1",
+      kind: "Eviction",
+      verbs: ["create"],
+    });
     expect(list.resources.find((r: any) => r.name === "pods/log")).toEqual({
       name: "pods/log",
       singularName: "",
