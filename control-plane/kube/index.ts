@@ -24,10 +24,11 @@ export {
   findResource,
   RESOURCES,
   resourceForKind,
+  resourceInfoOf,
+  resourceTable,
   type ResourceInfo,
   type ResourceName,
 } from "./kinds/resources.js";
-export { resourceInfoOf, resourceTable } from "./kinds/resource-table.js";
 export { readPath, selectableFields, type FieldReader } from "./kinds/selectable-fields.js";
 export {
   KUBERNETES_DEFINITIONS,

@@ -4,12 +4,47 @@
 
 import type { KindDescription } from "./kind.js";
 import { KINDS } from "./index.js";
-import { resourceTable, type ResourceInfo } from "./resource-table.js";
-
-export type { ResourceInfo } from "./resource-table.js";
 
 /** The plural names of the stored kinds: "nodes" | "pods" | …, from the registry's lines. */
 export type ResourceName = Extract<(typeof KINDS)[number], { servedBy: "store" }>["resource"];
+
+/** A stored kind's names, as the store, the router and the CLI read them. */
+export interface ResourceInfo {
+  /** Plural, lower case: the URL segment and the store's key. */
+  resource: ResourceName;
+  singular: string;
+  kind: string;
+  listKind: string;
+  /** "" for the core group. */
+  group: string;
+  version: string;
+  namespaced: boolean;
+  shortNames: string[];
+  categories: string[];
+  subresources: string[];
+}
+
+export function resourceInfoOf(k: KindDescription): ResourceInfo {
+  return {
+    resource: k.resource as ResourceName,
+    singular: k.singular,
+    kind: k.kind,
+    listKind: k.listKind,
+    group: k.group,
+    version: k.version,
+    namespaced: k.namespaced,
+    shortNames: [...k.shortNames],
+    categories: [...k.categories],
+    subresources: k.subresources.map((s) => s.name),
+  };
+}
+
+/** One entry per stored kind, keyed by its plural name. */
+export function resourceTable(kinds: readonly KindDescription[]): Record<string, ResourceInfo> {
+  return Object.fromEntries(
+    kinds.filter((k) => k.servedBy === "store").map((k) => [k.resource, resourceInfoOf(k)]),
+  );
+}
 
 export const RESOURCES = resourceTable(KINDS) as Record<ResourceName, ResourceInfo>;
 

@@ -7,7 +7,7 @@ import { unknownFieldsOf } from "../schema/known-fields.js";
 import { openApiV3Document } from "../schema/openapi-v3.js";
 import { buildRegistry } from "../schema/registry.js";
 import { KINDS } from "./index.js";
-import { resourceTable } from "./resource-table.js";
+import { resourceTable } from "./resources.js";
 import { configMapKind } from "./test-configmap.js";
 
 const registry = buildRegistry([...KINDS, configMapKind]);
