@@ -23,7 +23,7 @@ const named = (name: string, description: string): Definition => ({ ...ref(name)
 export const DAEMONSET_ROLLOUT_DEFINITIONS: Readonly<Record<string, Definition>> = {
   [`${PREFIX}.DaemonSetAutoPause`]: {
     description:
-      "everynode: when a pod of the new revision fails, the rollout pauses itself (once per revision).",
+      "everynode: a revision's rollout pauses itself this way at most once; resuming lets it go on.",
     type: "object",
     properties: {
       enabled: bool("everynode: whether auto-pause is on. Unset means true."),
@@ -34,7 +34,8 @@ export const DAEMONSET_ROLLOUT_DEFINITIONS: Readonly<Record<string, Definition>>
     },
   },
   [`${PREFIX}.DaemonSetRolloutStatus`]: {
-    description: "everynode: the rollout's revisions, node counts and automatic stops.",
+    description:
+      "everynode: written by the controller; the node counts are of the nodes that should run the DaemonSet.",
     type: "object",
     required: [
       "updateRevision",
