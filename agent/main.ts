@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { TAINT_EFFECTS, type TaintEffect } from "../shared/api-types.js";
 import { systemClock } from "../shared/clock.js";
 import { EverynodeError } from "../shared/errors.js";
 import { flagHelp, parseFlags, type FlagSpec } from "../shared/flags.js";
@@ -62,13 +63,13 @@ export function parseLabelFlags(list: string[]): Record<string, string> {
 /** Parses `k=v:Effect` (or `k:Effect`) taints. */
 export function parseTaintFlags(list: string[]): RegisterRequest["taints"] {
   return list.map((item) => {
-    const m = /^([^=:]+)(?:=([^:]*))?:(NoSchedule|PreferNoSchedule|NoExecute)$/.exec(item);
+    const m = new RegExp(`^([^=:]+)(?:=([^:]*))?:(${TAINT_EFFECTS.join("|")})$`).exec(item);
     if (!m)
       throw new EverynodeError(
         "Usage",
-        `--taint wants k=v:Effect (NoSchedule, PreferNoSchedule, NoExecute), not "${item}"`,
+        `--taint wants k=v:Effect (${TAINT_EFFECTS.join(", ")}), not "${item}"`,
       );
-    const t: RegisterRequest["taints"][number] = { key: m[1] as string, effect: m[3] as "NoSchedule" };
+    const t: RegisterRequest["taints"][number] = { key: m[1] as string, effect: m[3] as TaintEffect };
     if (m[2] !== undefined) t.value = m[2];
     return t;
   });

@@ -3,8 +3,8 @@
 import type { ApiClient } from "./api-client.js";
 import { TABLE_ACCEPT } from "./api-client.js";
 import type { KubeList, KubeObject } from "../shared/api-types.js";
-import type { ResourceInfo } from "../shared/resources.js";
-import { apiVersionOf } from "../shared/resources.js";
+import type { ResourceInfo } from "../control-plane/kube/index.js";
+import { apiVersionOf } from "../control-plane/kube/index.js";
 import { humanAge } from "../shared/duration.js";
 import type { Table } from "./printers/table-printer.js";
 import { resourcePath } from "./resource-args.js";

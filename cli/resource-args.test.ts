@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { kindPrefix, parseResourceArgs, resourcePath, resolveType } from "./resource-args.js";
-import { RESOURCES } from "../shared/resources.js";
+import { RESOURCES } from "../control-plane/kube/index.js";
 
 describe("resource types as kubectl accepts them", () => {
   it.each([

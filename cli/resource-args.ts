@@ -1,8 +1,8 @@
 // kubectl's ways of naming what to act on: `TYPE NAME...`, `TYPE/NAME...`, `TYPE1,TYPE2`,
 // `all`, any spelling of a type (ds, daemonset, daemonsets, daemonsets.apps, DaemonSet).
 
-import type { ResourceInfo } from "../shared/resources.js";
-import { RESOURCES, findResource } from "../shared/resources.js";
+import type { ResourceInfo } from "../control-plane/kube/index.js";
+import { RESOURCES, findResource } from "../control-plane/kube/index.js";
 import { usage } from "./error-format.js";
 import { EverynodeError } from "../shared/errors.js";
 

@@ -1,10 +1,8 @@
 // kubectl's taint arguments (`k=v:Effect`, `k:Effect`, removal `k:Effect-` and `k-`) and
 // the new taint list they make, with kubectl's errors.
 
-import type { Taint, TaintEffect } from "../shared/api-types.js";
+import { TAINT_EFFECTS, type Taint, type TaintEffect } from "../shared/api-types.js";
 import { EverynodeError } from "../shared/errors.js";
-
-const EFFECTS: TaintEffect[] = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
 
 /** Parsed arguments: taints to add and (key, optional effect) to remove. */
 export interface TaintChanges {
@@ -13,10 +11,10 @@ export interface TaintChanges {
 }
 
 function checkEffect(effect: string, arg: string): TaintEffect {
-  if (!EFFECTS.includes(effect as TaintEffect))
+  if (!TAINT_EFFECTS.includes(effect as TaintEffect))
     throw new EverynodeError(
       "Usage",
-      `invalid taint spec: ${arg}, unsupported taint effect "${effect}"; supported values: NoSchedule, PreferNoSchedule, NoExecute`,
+      `invalid taint spec: ${arg}, unsupported taint effect "${effect}"; supported values: ${TAINT_EFFECTS.join(", ")}`,
     );
   return effect as TaintEffect;
 }

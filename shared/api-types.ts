@@ -55,7 +55,9 @@ export interface KubeList<T extends KubeObject = KubeObject> {
 
 // ---------------------------------------------------------------- scheduling vocabulary
 
-export type TaintEffect = "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+/** The effects a taint may have, in the order kubectl lists them. */
+export const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
+export type TaintEffect = (typeof TAINT_EFFECTS)[number];
 
 export interface Taint {
   key: string;
@@ -306,7 +308,7 @@ export interface DaemonSetAutoPause {
 export interface RollingUpdateDaemonSet {
   maxUnavailable?: number | string;
   maxSurge?: number | string;
-  // everynode's rollout fields (see control-plane/controller/rollout-fields.ts).
+  // everynode's rollout fields (see control-plane/kube/kinds/daemonset-rollout.ts).
   paused?: boolean;
   partition?: number | string;
   selector?: LabelSelector;

@@ -8,7 +8,7 @@
 // (the node's complete pod set with an increasing revision) on connect and after every
 // change. The agent heartbeats and reports pod statuses (acked by sequence number).
 
-import type { NodeAddress, NodeSystemInfo, Pod, PodStatus } from "./api-types.js";
+import type { NodeAddress, NodeSystemInfo, Pod, PodStatus, TaintEffect } from "./api-types.js";
 import { EverynodeError } from "./errors.js";
 
 export const PROTOCOL_VERSION = 1;
@@ -83,7 +83,7 @@ export const AGENT_LIMITS = {
 export interface RegisterRequest {
   nodeName: string;
   labels: Record<string, string>;
-  taints: { key: string; value?: string; effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute" }[];
+  taints: { key: string; value?: string; effect: TaintEffect }[];
   /**
    * The node secret: random text the agent made at its first registration and keeps in its
    * data dir. The server keeps only its hash and re-registers an existing node only for the

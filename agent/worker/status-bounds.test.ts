@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PodStatus } from "../../shared/api-types.js";
 import { POD_STATUS_LIMITS } from "../../shared/limits.js";
-import { validatePodStatus } from "../../control-plane/api/validation/pod-status.js";
+import { validatePodStatus } from "../../control-plane/kube/index.js";
 import { fitPodStatus } from "./status-bounds.js";
 
 describe("fitPodStatus", () => {

@@ -4,7 +4,7 @@
 import type { Command, CommandEnv } from "../command.js";
 import { bool, str } from "../command.js";
 import type { Node, Pod } from "../../shared/api-types.js";
-import { RESOURCES } from "../../shared/resources.js";
+import { RESOURCES } from "../../control-plane/kube/index.js";
 import { EverynodeError } from "../../shared/errors.js";
 import { parseDuration } from "../../shared/duration.js";
 import { usage } from "../error-format.js";

@@ -3,7 +3,7 @@
 import type { Command } from "../command.js";
 import { bool, str } from "../command.js";
 import type { Pod } from "../../shared/api-types.js";
-import { RESOURCES } from "../../shared/resources.js";
+import { RESOURCES } from "../../control-plane/kube/index.js";
 import { EverynodeError } from "../../shared/errors.js";
 import { usage } from "../error-format.js";
 import { parseDuration } from "../../shared/duration.js";

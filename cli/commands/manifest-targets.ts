@@ -2,8 +2,8 @@
 // check that -n and the object's namespace agree.
 
 import type { KubeObject } from "../../shared/api-types.js";
-import type { ResourceInfo } from "../../shared/resources.js";
-import { findResource, resourceForKind } from "../../shared/resources.js";
+import type { ResourceInfo } from "../../control-plane/kube/index.js";
+import { findResource, resourceForKind } from "../../control-plane/kube/index.js";
 import { EverynodeError } from "../../shared/errors.js";
 import type { ManifestObject } from "../manifests.js";
 import { kindPrefix, resourcePath } from "../resource-args.js";

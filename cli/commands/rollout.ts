@@ -4,7 +4,7 @@ import type { Command, CommandEnv } from "../command.js";
 import { str } from "../command.js";
 import type { ParsedFlags } from "../../shared/flags.js";
 import type { ControllerRevision, DaemonSet, Pod, PodTemplateSpec } from "../../shared/api-types.js";
-import { RESOURCES } from "../../shared/resources.js";
+import { formatLabelSelector, RESOURCES } from "../../control-plane/kube/index.js";
 import { EverynodeError } from "../../shared/errors.js";
 import { parseDuration } from "../../shared/duration.js";
 import { rfc3339 } from "../../shared/clock.js";
@@ -120,9 +120,9 @@ async function status(env: CommandEnv, name: string, p: ParsedFlags): Promise<nu
 
 /** The old/new table per node group, from the DaemonSet's pods. */
 async function groupsOf(client: ApiClient, ns: string, ds: DaemonSet, always: boolean): Promise<string> {
-  const labels = Object.entries(ds.spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  const labelSelector = formatLabelSelector(ds.spec.selector);
   const pods = (
-    await listObjects<Pod>(client, RESOURCES.pods, { namespace: ns, labelSelector: labels.join(",") })
+    await listObjects<Pod>(client, RESOURCES.pods, { namespace: ns, labelSelector })
   ).items.filter((p) => (p.metadata.ownerReferences ?? []).some((o) => o.uid === ds.metadata.uid));
   const revisions = new Set(pods.map((p) => p.metadata.labels?.["controller-revision-hash"]));
   return always || revisions.size > 1 ? rolloutGroupsTable(ds, pods) : "";

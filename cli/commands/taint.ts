@@ -4,7 +4,7 @@
 import type { Command } from "../command.js";
 import { bool } from "../command.js";
 import type { Node } from "../../shared/api-types.js";
-import { RESOURCES } from "../../shared/resources.js";
+import { RESOURCES } from "../../control-plane/kube/index.js";
 import { usage } from "../error-format.js";
 import { resolveType, resourcePath } from "../resource-args.js";
 import { applyTaintChanges, parseTaintArgs } from "../taints.js";

@@ -2,8 +2,15 @@
 // tab-separated lines are aligned (padding 2) at each flush, multi-line labels, annotations,
 // taints and tolerations, and the Events table.
 
-import type { KubeEvent, LabelSelector, Taint, Toleration } from "../../shared/api-types.js";
+import {
+  TAINT_EFFECTS,
+  type KubeEvent,
+  type LabelSelector,
+  type Taint,
+  type Toleration,
+} from "../../shared/api-types.js";
 import { humanAge } from "../../shared/duration.js";
+import { formatLabelSelector } from "../../control-plane/kube/index.js";
 import { DESCRIBE_TABS, alignTabs } from "../printers/tabwriter.js";
 
 /** Text written at indentation levels (2 spaces each) and aligned like kubectl's describe. */
@@ -114,9 +121,7 @@ export function writeTaints(w: DescribeWriter, taints: Taint[] | undefined): voi
     w.write(0, "<none>\n");
     return;
   }
-  const ordered = ["NoSchedule", "PreferNoSchedule", "NoExecute"].flatMap((eff) =>
-    list.filter((t) => t.effect === eff),
-  );
+  const ordered = TAINT_EFFECTS.flatMap((eff) => list.filter((t) => t.effect === eff));
   ordered.forEach((t, i) => {
     if (i > 0) w.write(0, "\t");
     w.write(0, `${taintText(t)}\n`);
@@ -148,25 +153,9 @@ export function writeTolerations(
   });
 }
 
-/** A label selector as kubectl prints it: `app=nginx,tier in (a,b),!legacy`. */
+/** A label selector as kubectl prints it: `app=nginx,tier in (a,b),!legacy`; `<none>` when absent. */
 export function selectorText(sel: LabelSelector | undefined): string {
-  if (!sel) return "<none>";
-  const reqs: { key: string; text: string }[] = [];
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) reqs.push({ key: k, text: `${k}=${v}` });
-  for (const e of sel.matchExpressions ?? []) {
-    const values = [...(e.values ?? [])].sort().join(",");
-    const text =
-      e.operator === "In"
-        ? `${e.key} in (${values})`
-        : e.operator === "NotIn"
-          ? `${e.key} notin (${values})`
-          : e.operator === "Exists"
-            ? e.key
-            : `!${e.key}`;
-    reqs.push({ key: e.key, text });
-  }
-  reqs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return reqs.map((r) => r.text).join(",");
+  return sel ? formatLabelSelector(sel) : "<none>";
 }
 
 /** The Events section (or `Events:  <none>`), oldest first. */

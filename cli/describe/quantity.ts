@@ -1,36 +1,17 @@
 // Just enough of Kubernetes quantities for describe's resource sums: CPU in millicores,
-// everything else in units, printed back in the shortest exact form.
+// everything else in units, printed back in the shortest exact form. Parsing is the one
+// everynode validates quantities with (shared/quantity.ts).
 
-const SUFFIX: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  "": 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  Ki: 1024,
-  Mi: 1024 ** 2,
-  Gi: 1024 ** 3,
-  Ti: 1024 ** 4,
-};
+import { formatCpuMillis, isValidQuantity, parseQuantity as parseValid } from "../../shared/quantity.js";
 
-/** Parses "100m", "2", "128Mi", "1.5Gi" into base units (0 when unparseable). */
+/** Parses "100m", "2", "128Mi", "1.5Gi" into base units (0 when absent or unparseable). */
 export function parseQuantity(q: string | number | undefined): number {
-  if (q === undefined) return 0;
-  if (typeof q === "number") return q;
-  const m = /^([+-]?\d+(?:\.\d+)?)([a-zA-Z]*)$/.exec(q.trim());
-  if (!m) return 0;
-  const factor = SUFFIX[m[2] ?? ""];
-  return factor === undefined ? 0 : Number(m[1]) * factor;
+  return q !== undefined && isValidQuantity(q) ? parseValid(q) : 0;
 }
 
 /** CPU as kubectl prints it: `0`, `250m`, `2`. */
 export function formatCpu(cores: number): string {
-  const milli = Math.round(cores * 1000);
-  if (milli === 0) return "0";
-  return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
+  return formatCpuMillis(Math.round(cores * 1000));
 }
 
 /** Memory and storage as kubectl prints them: `0`, `128Mi`, `1Gi`, `1500`. */

@@ -3,7 +3,7 @@
 
 import { stringify } from "yaml";
 import type { KubeObject } from "../../shared/api-types.js";
-import { resourceForKind } from "../../shared/resources.js";
+import { resourceForKind } from "../../control-plane/kube/index.js";
 
 /** Recursively sorts object keys. */
 export function sortKeys(v: unknown): unknown {

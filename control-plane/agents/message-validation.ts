@@ -12,14 +12,18 @@ import { EverynodeError, fieldError, type FieldError } from "../../shared/errors
 import { truncateUtf8 } from "../../shared/limits.js";
 import type { AgentMessage, PodStatusReport, RefusedStatus } from "../../shared/protocol.js";
 import { AGENT_LIMITS as L } from "../../shared/protocol.js";
-import { boundedList, boundedString, intField, knownObject } from "../api/validation/bounded.js";
 import {
+  boundedList,
+  boundedString,
+  intField,
+  knownObject,
   validateNodeAddresses,
   validateNodeInfo,
   validateNodeResources,
-} from "../api/validation/node-status.js";
-import { validatePodStatus } from "../api/validation/pod-status.js";
-import { isObject, typeInvalid } from "../api/validation/util.js";
+  validatePodStatus,
+  isObject,
+  typeInvalid,
+} from "../kube/index.js";
 
 const ENVELOPE = ["v", "type"];
 const FIELDS: Record<AgentMessage["type"], string[]> = {

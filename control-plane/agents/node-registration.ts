@@ -3,12 +3,18 @@
 // or the existing Node with the request's labels merged in (within NodeRestriction).
 
 import { isDeepStrictEqual } from "node:util";
-import type { Node, Taint } from "../../shared/api-types.js";
+import { TAINT_EFFECTS, type Node, type Taint } from "../../shared/api-types.js";
 import { rfc3339 } from "../../shared/clock.js";
 import type { FieldError } from "../../shared/errors.js";
 import { errors, fieldError } from "../../shared/errors.js";
 import type { RegisterRequest } from "../../shared/protocol.js";
-import { changedLabels, forbiddenLabels } from "../api/node-restriction.js";
+import {
+  changedLabels,
+  dns1123SubdomainErrors,
+  forbiddenLabels,
+  labelValueErrors,
+  qualifiedNameErrors,
+} from "../kube/index.js";
 import type { NodeSecretCheck } from "../auth/tokens.js";
 
 /** A register request that passed validation: it carries its node secret. */
@@ -17,43 +23,9 @@ export type ValidRegisterRequest = RegisterRequest & { nodeSecret: string };
 // The agent sends 32 random bytes in base64url (43 characters); other clients may send more.
 const NODE_SECRET_RE = /^[A-Za-z0-9_-]{32,256}$/;
 
-const DNS_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-const DNS_SUBDOMAIN_RE = new RegExp(`^${DNS_LABEL}(\\.${DNS_LABEL})*$`);
-const NAME_PART_RE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
-
-/** Why a name is not a DNS-1123 subdomain, or undefined when it is one. */
-export function dnsSubdomainProblem(name: string): string | undefined {
-  if (name.length > 253) return "must be no more than 253 characters";
-  if (!DNS_SUBDOMAIN_RE.test(name)) {
-    return "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-  }
-  return undefined;
-}
-
-/** Why a label key or taint key (`[prefix/]name`) is not valid, or undefined. */
-export function qualifiedNameProblem(key: string): string | undefined {
-  const slash = key.lastIndexOf("/");
-  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-  const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (prefix !== undefined && (prefix === "" || dnsSubdomainProblem(prefix)))
-    return "prefix part must be a DNS-1123 subdomain";
-  if (name.length === 0 || name.length > 63)
-    return "name part must be non-empty and no more than 63 characters";
-  if (!NAME_PART_RE.test(name)) {
-    return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-  }
-  return undefined;
-}
-
-/** Why a label value is not valid, or undefined. */
-export function labelValueProblem(value: string): string | undefined {
-  if (value.length > 63) return "must be no more than 63 characters";
-  if (value !== "" && !NAME_PART_RE.test(value)) {
-    return "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-  }
-  return undefined;
-}
+/** Kubernetes' messages for a name that breaks its grammar, or undefined when it fits. */
+const problem = (messages: string[]): string | undefined =>
+  messages.length > 0 ? messages.join("; ") : undefined;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -88,18 +60,18 @@ export function validateRegisterRequest(body: unknown): ValidRegisterRequest {
   const nodeName = body.nodeName;
   if (typeof nodeName !== "string" || nodeName === "") problems.push(fieldError.required("nodeName"));
   else {
-    const p = dnsSubdomainProblem(nodeName);
+    const p = problem(dns1123SubdomainErrors(nodeName));
     if (p) problems.push(fieldError.invalid("nodeName", nodeName, p));
   }
   const labels: Record<string, string> = {};
   if (body.labels !== undefined && !isObject(body.labels))
     problems.push(fieldError.invalid("labels", body.labels, "must be an object"));
   for (const [k, v] of Object.entries(isObject(body.labels) ? body.labels : {})) {
-    const kp = qualifiedNameProblem(k);
+    const kp = problem(qualifiedNameErrors(k));
     if (kp) problems.push(fieldError.invalid(`labels`, k, kp));
     if (typeof v !== "string") problems.push(fieldError.invalid(`labels[${k}]`, v, "must be a string"));
     else {
-      const vp = labelValueProblem(v);
+      const vp = problem(labelValueErrors(v));
       if (vp) problems.push(fieldError.invalid(`labels[${k}]`, v, vp));
       else if (!kp) labels[k] = v;
     }
@@ -113,16 +85,13 @@ export function validateRegisterRequest(body: unknown): ValidRegisterRequest {
     const before = problems.length;
     if (typeof t.key !== "string" || t.key === "") problems.push(fieldError.required(`${at}.key`));
     else {
-      const kp = qualifiedNameProblem(t.key);
+      const kp = problem(qualifiedNameErrors(t.key));
       if (kp) problems.push(fieldError.invalid(`${at}.key`, t.key, kp));
     }
-    if (t.value !== undefined && (typeof t.value !== "string" || labelValueProblem(t.value))) {
-      problems.push(
-        fieldError.invalid(`${at}.value`, t.value, labelValueProblem(String(t.value)) ?? "must be a string"),
-      );
-    }
-    if (typeof t.effect !== "string" || !EFFECTS.includes(t.effect))
-      problems.push(fieldError.notSupported(`${at}.effect`, t.effect, EFFECTS));
+    const vp = typeof t.value === "string" ? problem(labelValueErrors(t.value)) : "must be a string";
+    if (t.value !== undefined && vp) problems.push(fieldError.invalid(`${at}.value`, t.value, vp));
+    if (typeof t.effect !== "string" || !(TAINT_EFFECTS as readonly string[]).includes(t.effect))
+      problems.push(fieldError.notSupported(`${at}.effect`, t.effect, [...TAINT_EFFECTS]));
     if (problems.length === before) {
       const taint = { key: t.key as string, effect: t.effect as Taint["effect"] };
       taints.push(typeof t.value === "string" && t.value !== "" ? { ...taint, value: t.value } : taint);

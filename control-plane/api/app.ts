@@ -4,10 +4,9 @@
 
 import express from "express";
 import type { Namespace } from "../../shared/api-types.js";
-import { BUILTIN_NAMESPACES } from "../../shared/resources.js";
+import { BUILTIN_NAMESPACES, applyNamespaceDefaults } from "../kube/index.js";
 import { authenticate } from "./auth-middleware.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./body.js";
-import { applyNamespaceDefaults } from "./defaults.js";
 import type { ApiDeps, HandlerContext } from "./deps.js";
 import { errorHandler } from "./error-handler.js";
 import { discoveryRoutes, pathNotFound, publicRoutes } from "./public-routes.js";

@@ -8,7 +8,7 @@ import {
   selectsNode,
   type RequestAttributes,
 } from "./authorization.js";
-import { matchesFields, parseFieldSelector, type FieldRequirement } from "./selectors/index.js";
+import { matchesFields, parseFieldSelector, type FieldRequirement } from "../kube/index.js";
 
 const admin: Principal = { kind: "admin", name: "admin" };
 const nodeA: Principal = { kind: "node", nodeName: "a", credentialId: "c" };

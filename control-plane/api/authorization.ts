@@ -1,15 +1,15 @@
 // Who may do what: a pure decider over the principal and the request's attributes.
 // admin: everything. node N: read nodes, write only its own Node (and its status), read and
 // report status for the pods bound to N only, record events. join: nothing here (its one
-// use is the registration router, mounted before authentication).
+// use is the registration router, mounted before authentication). A kind added later is
+// the admin's alone until a line here says otherwise.
 
 import type { KubeObject, Pod } from "../../shared/api-types.js";
 import { errors, type EverynodeError } from "../../shared/errors.js";
-import type { ResourceName } from "../../shared/resources.js";
+import { type ResourceName, type Verb, type FieldRequirement } from "../kube/index.js";
 import type { Principal } from "../auth/principal.js";
-import type { FieldRequirement } from "./selectors/index.js";
 
-export type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection";
+export type { Verb } from "../kube/index.js";
 
 /** What a resource request does, as the decider sees it. */
 export interface RequestAttributes {

@@ -6,7 +6,7 @@
 import type { Request } from "express";
 import { isAlias, isScalar, parseDocument, visit, type Document } from "yaml";
 import { EverynodeError, errors } from "../../shared/errors.js";
-import { DEFAULT_MAX_BODY_BYTES, isJsonProblem, MAX_JSON_DEPTH, measureJson } from "./json-bounds.js";
+import { DEFAULT_MAX_BODY_BYTES, isJsonProblem, MAX_JSON_DEPTH, measureJson } from "../kube/index.js";
 import { decodeProtobufBody } from "./protobuf-body.js";
 
 export { DEFAULT_MAX_BODY_BYTES };

@@ -6,7 +6,7 @@ import type { Request, Response } from "express";
 import type { KubeObject, Pod } from "../../shared/api-types.js";
 import { rfc3339 } from "../../shared/clock.js";
 import { errors } from "../../shared/errors.js";
-import { apiVersionOf } from "../../shared/resources.js";
+import { apiVersionOf } from "../kube/index.js";
 import { recordKilling } from "../events/killing-events.js";
 import type { StoreWriter, WriteOptions } from "../store/store.js";
 import { asObject, readBody } from "./body.js";

@@ -3,7 +3,7 @@
 import type { Router } from "express";
 import type { Clock } from "../../shared/clock.js";
 import type { Logger } from "../../shared/logger.js";
-import type { ResourceName } from "../../shared/resources.js";
+import type { ResourceName } from "../kube/index.js";
 import type { PodLogStreamer } from "./pod-log-streamer.js";
 import type { Authenticator } from "../auth/principal.js";
 import type { EventRecorder } from "../events/event-recorder.js";

@@ -1,8 +1,6 @@
-// API discovery, built from the one RESOURCES table: aggregated discovery (apidiscovery v2
-// and v2beta1, one request each for /api and /apis) and the legacy documents (APIVersions,
-// APIGroupList, APIResourceList) older clients walk instead.
-
-import { ALL_RESOURCES, apiVersionOf, type ResourceInfo } from "../../shared/resources.js";
+// Content negotiation for API discovery: which document an Accept header asks for, aggregated
+// discovery (apidiscovery v2 or v2beta1) or the legacy documents older clients walk. The
+// documents themselves come from the kind registry (control-plane/kube).
 
 /** kubectl only takes the body as aggregated discovery with exactly this Content-Type. */
 export const AGGREGATED_CONTENT_TYPE_V2 =
@@ -10,13 +8,6 @@ export const AGGREGATED_CONTENT_TYPE_V2 =
 /** The same for kubectl ≤ 1.29, which asks only for v2beta1. */
 export const AGGREGATED_CONTENT_TYPE_V2BETA1 =
   "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList";
-
-const ALL_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
-// As the Kubernetes API server: namespaces cannot be deleted as a collection.
-const verbsOf = (r: ResourceInfo): string[] =>
-  r.resource === "namespaces" ? ALL_VERBS.filter((v) => v !== "deletecollection") : ALL_VERBS;
-const SUBRESOURCE_VERBS: Record<string, string[]> = { status: ["get", "patch", "update"], log: ["get"] };
-const subresourceVerbs = (s: string): string[] => SUBRESOURCE_VERBS[s] ?? ["get"];
 
 interface MediaRange {
   type: string;
@@ -56,102 +47,4 @@ export function negotiateDiscovery(accept: string | undefined): "v2" | "v2beta1"
     if (aggregated && (m.params["v"] === "v2" || m.params["v"] === "v2beta1")) return m.params["v"];
   }
   return "legacy";
-}
-
-function resourceEntry(r: ResourceInfo): Record<string, unknown> {
-  const responseKind = { group: r.group, version: r.version, kind: r.kind };
-  const entry: Record<string, unknown> = {
-    resource: r.resource,
-    responseKind,
-    scope: r.namespaced ? "Namespaced" : "Cluster",
-    singularResource: r.singular,
-    verbs: verbsOf(r),
-  };
-  if (r.shortNames.length > 0) entry["shortNames"] = [...r.shortNames];
-  if (r.categories.length > 0) entry["categories"] = [...r.categories];
-  if (r.subresources.length > 0) {
-    entry["subresources"] = r.subresources.map((s) => ({
-      subresource: s,
-      responseKind,
-      verbs: subresourceVerbs(s),
-    }));
-  }
-  return entry;
-}
-
-/** Group names in RESOURCES order ("" is the core group), each with its versions in order. */
-function groups(): Map<string, Map<string, ResourceInfo[]>> {
-  const byGroup = new Map<string, Map<string, ResourceInfo[]>>();
-  for (const r of ALL_RESOURCES) {
-    const versions = byGroup.get(r.group) ?? new Map<string, ResourceInfo[]>();
-    versions.set(r.version, [...(versions.get(r.version) ?? []), r]);
-    byGroup.set(r.group, versions);
-  }
-  return byGroup;
-}
-
-/**
- * The aggregated discovery list for `/api` (the core group, which has no name) or `/apis`
- * (every named group). Send it with the matching AGGREGATED_CONTENT_TYPE_*.
- */
-export function aggregatedDiscovery(which: "api" | "apis", version: "v2" | "v2beta1"): object {
-  const items = [...groups()]
-    .filter(([group]) => (which === "api" ? group === "" : group !== ""))
-    .map(([group, versions]) => ({
-      metadata: group === "" ? { creationTimestamp: null } : { name: group, creationTimestamp: null },
-      versions: [...versions].map(([v, resources]) => ({
-        version: v,
-        resources: resources.map(resourceEntry),
-        freshness: "Current",
-      })),
-    }));
-  return { kind: "APIGroupDiscoveryList", apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items };
-}
-
-/** Legacy `GET /api`: the core versions and the address clients should use. */
-export function legacyApiVersions(serverAddress: string): object {
-  const versions = [...(groups().get("") ?? new Map<string, ResourceInfo[]>()).keys()];
-  return {
-    kind: "APIVersions",
-    versions,
-    serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress }],
-  };
-}
-
-/** Legacy `GET /apis`: the named groups and their versions. */
-export function legacyApiGroupList(): object {
-  const list = [...groups()]
-    .filter(([group]) => group !== "")
-    .map(([name, versions]) => {
-      const gvs = [...versions.keys()].map((version) => ({ groupVersion: `${name}/${version}`, version }));
-      return { name, versions: gvs, preferredVersion: gvs[0] };
-    });
-  return { kind: "APIGroupList", apiVersion: "v1", groups: list };
-}
-
-/** Legacy `GET /api/v1` or `GET /apis/apps/v1`: each resource, then its subresources. */
-export function apiResourceList(groupVersion: "v1" | "apps/v1"): object {
-  const resources: Record<string, unknown>[] = [];
-  for (const r of ALL_RESOURCES.filter((info) => apiVersionOf(info) === groupVersion)) {
-    const entry: Record<string, unknown> = {
-      name: r.resource,
-      singularName: r.singular,
-      namespaced: r.namespaced,
-      kind: r.kind,
-      verbs: verbsOf(r),
-    };
-    if (r.shortNames.length > 0) entry["shortNames"] = [...r.shortNames];
-    if (r.categories.length > 0) entry["categories"] = [...r.categories];
-    resources.push(entry);
-    for (const s of r.subresources) {
-      resources.push({
-        name: `${r.resource}/${s}`,
-        singularName: "",
-        namespaced: r.namespaced,
-        kind: r.kind,
-        verbs: subresourceVerbs(s),
-      });
-    }
-  }
-  return { kind: "APIResourceList", apiVersion: "v1", groupVersion, resources };
 }

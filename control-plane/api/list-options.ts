@@ -4,8 +4,13 @@
 
 import type { KubeObject } from "../../shared/api-types.js";
 import { errors } from "../../shared/errors.js";
-import type { ResourceName } from "../../shared/resources.js";
-import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from "./selectors/index.js";
+import {
+  type ResourceName,
+  matchesFields,
+  matchesLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+} from "../kube/index.js";
 
 /** Which objects a list or watch wants. */
 export interface ObjectFilter {

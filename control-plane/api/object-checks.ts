@@ -5,12 +5,17 @@
 import type { Response } from "express";
 import type { KubeObject } from "../../shared/api-types.js";
 import { EverynodeError, errors, fieldError } from "../../shared/errors.js";
-import { apiVersionOf } from "../../shared/resources.js";
+import {
+  apiVersionOf,
+  dropUnknownFields,
+  MAX_DEPTH,
+  REGISTRY,
+  unknownFieldsOf,
+  clone,
+} from "../kube/index.js";
 import type { ResourceTarget } from "./request-target.js";
 import { addWarning } from "./respond.js";
 import { asObject } from "./body.js";
-import { dropUnknownFields, unknownFields } from "./known-fields.js";
-import { clone } from "./patch/json-value.js";
 
 /** The body as an object with a metadata object. */
 export function asKubeObject(body: unknown): KubeObject {
@@ -93,10 +98,22 @@ function strictDecodingError(unknown: string[]): string {
 }
 
 /**
+ * A body nested deeper than the schema walk goes (only self-containing schemas allow it):
+ * its fields there were neither checked nor dropped, so it is refused in every mode.
+ */
+function tooDeep(target: ResourceTarget, at: string, from: "body" | "patch"): EverynodeError {
+  const detail = `nests deeper than ${MAX_DEPTH} levels where its schema describes it`;
+  if (from === "body") return errors.badRequest(`the object ${detail} (at ${at})`);
+  const { kind, group } = target.info;
+  return errors.invalid(kind, group, target.name ?? "", [fieldError.forbidden(at, `the object ${detail}`)]);
+}
+
+/**
  * Applies `fieldValidation` to what a client sent, as Kubernetes does: unknown fields are
  * never stored. Strict refuses them (a 400 for a body Kubernetes would not decode; a 422 for
  * the object a patch makes, naming each field in the causes); Warn (the default) drops them
- * with a Warning header each; Ignore drops them. Changes `object` in place.
+ * with a Warning header each; Ignore drops them. Changes `object` in place. The fields are
+ * the kind's schema's (control-plane/kube: upstream's definitions and everynode's overlays).
  */
 export function handleUnknownFields(
   q: URLSearchParams,
@@ -106,8 +123,14 @@ export function handleUnknownFields(
   from: "body" | "patch" = "body",
 ): void {
   const mode = fieldValidationOf(q);
+  const resource = target.info.resource;
+  const found =
+    mode === "Strict"
+      ? unknownFieldsOf(REGISTRY, resource, object)
+      : dropUnknownFields(REGISTRY, resource, object);
+  if (found.tooDeep) throw tooDeep(target, found.tooDeepAt ?? "", from);
+  const unknown = found.paths;
   if (mode === "Strict") {
-    const unknown = unknownFields(target.info.resource, object);
     if (unknown.length === 0) return;
     if (from === "body") throw errors.badRequest(strictDecodingError(unknown));
     const { kind, group } = target.info;
@@ -127,10 +150,9 @@ export function handleUnknownFields(
       },
     );
   }
-  const dropped = dropUnknownFields(target.info.resource, object);
   if (mode !== "Warn") return;
-  for (const f of dropped.slice(0, MAX_NAMED_UNKNOWN_FIELDS)) addWarning(res, `unknown field "${f}"`);
-  const more = dropped.length - MAX_NAMED_UNKNOWN_FIELDS;
+  for (const f of unknown.slice(0, MAX_NAMED_UNKNOWN_FIELDS)) addWarning(res, `unknown field "${f}"`);
+  const more = unknown.length - MAX_NAMED_UNKNOWN_FIELDS;
   if (more > 0) addWarning(res, `${more} more unknown fields`);
 }
 

@@ -64,8 +64,39 @@ describe("decodeProtobufBody", () => {
     });
   });
 
+  it("keeps what the body carries, even false and empty, and nothing it does not", () => {
+    // gracePeriodSeconds -1 (a ten-byte varint), preconditions {uid ""}, orphanDependents false, dryRun [All].
+    const raw = Buffer.concat([
+      Buffer.from([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]),
+      Buffer.from([0x12, 0x02, 0x0a, 0x00]),
+      Buffer.from([0x18, 0x00]),
+      Buffer.from([0x2a, 0x03]),
+      Buffer.from("All"),
+    ]);
+    expect(decodeProtobufBody(envelope("DeleteOptions", raw))).toEqual({
+      apiVersion: "v1",
+      kind: "DeleteOptions",
+      gracePeriodSeconds: -1,
+      preconditions: { uid: "" },
+      orphanDependents: false,
+      dryRun: ["All"],
+    });
+  });
+
+  it("keeps a __proto__ label as a key, for validation to refuse", () => {
+    const s = (no: number, b: Buffer): Buffer => Buffer.concat([Buffer.from([(no << 3) | 2, b.length]), b]);
+    const entry = s(11, Buffer.concat([s(1, Buffer.from("__proto__")), s(2, Buffer.from("x"))]));
+    const ns = decodeProtobufBody(
+      envelope("Namespace", s(1, Buffer.concat([s(1, Buffer.from("a")), entry]))),
+    );
+    const labels = (ns as any).metadata.labels;
+    expect(Object.hasOwn(labels, "__proto__")).toBe(true);
+    expect(Object.getPrototypeOf(labels)).toBe(Object.prototype);
+  });
+
   it.each<[string, Buffer, number]>([
     ["no envelope", Buffer.from([0x0a, 0x00]), 415],
+    ["an invalid wire type", envelope("Namespace", Buffer.from([0x7f, 0x00])), 400],
     ["an unsupported kind", envelope("DaemonSet", Buffer.alloc(0)), 415],
     ["a truncated body", CREATE_NAMESPACE.subarray(0, 30), 400],
   ])("%s is a %d", (_what, raw, code) => {

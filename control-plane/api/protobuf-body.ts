@@ -2,130 +2,118 @@
 // typed clients in protobuf (`kubectl create namespace X` posts a protobuf Namespace), and
 // never retries in JSON. everynode answers in JSON (kubectl accepts it) and decodes only
 // the kinds kubectl creates this way: Namespace and DeleteOptions. Anything else stays a 415.
+// protobufjs decodes, from a descriptor of the fields read here (names and numbers from
+// Kubernetes' generated.proto files); fields it does not describe are skipped.
 
+import protobuf from "protobufjs/light.js";
 import { EverynodeError, errors } from "../../shared/errors.js";
 
 /** Kubernetes' protobuf envelope starts with these four bytes ("k8s\0"). */
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
-interface Field {
-  no: number;
-  /** A varint's value, or undefined for a length-delimited field. */
-  varint?: bigint;
-  bytes?: Buffer;
-}
+type Fields = Record<string, { id: number; type: string; rule?: "repeated" }>;
+const one = (id: number, type = "string") => ({ id, type });
+const many = (id: number, type = "string") => ({ id, type, rule: "repeated" as const });
 
-function readVarint(buf: Buffer, at: number): { value: bigint; next: number } {
-  let value = 0n;
-  let shift = 0n;
-  for (let i = at; i < buf.length && shift < 70n; i++) {
-    const b = buf[i] ?? 0;
-    value |= BigInt(b & 0x7f) << shift;
-    if ((b & 0x80) === 0) return { value, next: i + 1 };
-    shift += 7n;
-  }
-  throw errors.badRequest("the protobuf body is truncated");
-}
-
-/** Splits one protobuf message into its fields (wire types 0, 1, 2 and 5). */
-function fields(buf: Buffer): Field[] {
-  const out: Field[] = [];
-  let at = 0;
-  while (at < buf.length) {
-    const key = readVarint(buf, at);
-    at = key.next;
-    const no = Number(key.value >> 3n);
-    const wire = Number(key.value & 7n);
-    if (wire === 0) {
-      const v = readVarint(buf, at);
-      out.push({ no, varint: v.value });
-      at = v.next;
-    } else if (wire === 2) {
-      const len = readVarint(buf, at);
-      const end = len.next + Number(len.value);
-      if (end > buf.length) throw errors.badRequest("the protobuf body is truncated");
-      out.push({ no, bytes: buf.subarray(len.next, end) });
-      at = end;
-    } else if (wire === 1 || wire === 5) {
-      at += wire === 1 ? 8 : 4; // fixed-width numbers: none of the fields read here
-    } else {
-      throw errors.badRequest(`the protobuf body has an unknown wire type ${wire}`);
-    }
-  }
-  return out;
-}
-
-const str = (f: Field[], no: number): string | undefined => {
-  const b = f.find((x) => x.no === no)?.bytes;
-  return b === undefined ? undefined : b.toString("utf8");
+// Maps are read as their wire form, repeated key/value entries, so that a key such as
+// "__proto__" stays a key (validation then refuses it) instead of vanishing into a prototype.
+const TYPES: Record<string, { fields: Fields }> = {
+  Unknown: { fields: { typeMeta: one(1, "TypeMeta"), raw: one(2, "bytes") } },
+  TypeMeta: { fields: { apiVersion: one(1), kind: one(2) } },
+  StringEntry: { fields: { key: one(1), value: one(2) } },
+  ObjectMeta: {
+    fields: {
+      name: one(1),
+      generateName: one(2),
+      namespace: one(3),
+      labels: many(11, "StringEntry"),
+      annotations: many(12, "StringEntry"),
+      finalizers: many(14),
+    },
+  },
+  Namespace: { fields: { metadata: one(1, "ObjectMeta"), spec: one(2, "NamespaceSpec") } },
+  NamespaceSpec: { fields: { finalizers: many(1) } },
+  Preconditions: { fields: { uid: one(1), resourceVersion: one(2) } },
+  DeleteOptions: {
+    fields: {
+      gracePeriodSeconds: one(1, "int64"),
+      preconditions: one(2, "Preconditions"),
+      orphanDependents: one(3, "bool"),
+      propagationPolicy: one(4),
+      dryRun: many(5),
+    },
+  },
 };
-const strs = (f: Field[], no: number): string[] =>
-  f.filter((x) => x.no === no && x.bytes).map((x) => (x.bytes ?? Buffer.alloc(0)).toString("utf8"));
-const sub = (f: Field[], no: number): Field[] | undefined => {
-  const b = f.find((x) => x.no === no)?.bytes;
-  return b === undefined ? undefined : fields(b);
-};
+const root = protobuf.Root.fromJSON({ nested: TYPES });
 
-function stringMap(f: Field[], no: number): Record<string, string> | undefined {
-  const entries = f.filter((x) => x.no === no && x.bytes);
-  if (entries.length === 0) return undefined;
+type Message = Record<string, unknown>;
+
+/** Decodes one message; bytes that are not one are a 400. */
+function decode(type: string, bytes: Uint8Array): Message {
+  try {
+    const t = root.lookupType(type);
+    // Without `defaults`, a field is in the object only when the body carries it (proto2).
+    return t.toObject(t.decode(bytes), { longs: Number, bytes: Buffer }) as Message;
+  } catch (e) {
+    throw errors.badRequest(`the protobuf body is malformed: ${(e as Error).message}`);
+  }
+}
+
+const has = (m: Message | undefined, field: string): boolean => m !== undefined && Object.hasOwn(m, field);
+const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
+
+function stringMap(entries: unknown): Record<string, string> | undefined {
+  const pairs = Array.isArray(entries) ? (entries as Message[]) : [];
+  if (pairs.length === 0) return undefined;
   // fromEntries defines own keys: a "__proto__" key stays a key (and validation refuses it).
-  return Object.fromEntries(
-    entries.map((e) => {
-      const kv = fields(e.bytes ?? Buffer.alloc(0));
-      return [str(kv, 1) ?? "", str(kv, 2) ?? ""];
-    }),
-  );
+  return Object.fromEntries(pairs.map((e) => [String(e["key"] ?? ""), String(e["value"] ?? "")]));
 }
 
-/** ObjectMeta's fields a client may set on create (name 1, generateName 2, namespace 3, labels 11, annotations 12, finalizers 14). */
-function objectMeta(f: Field[] | undefined): Record<string, unknown> {
-  if (!f) return {};
+/** ObjectMeta's fields a client may set on create, each only when it is not empty. */
+function objectMeta(m: Message | undefined): Record<string, unknown> {
   const meta: Record<string, unknown> = {};
   const set = (k: string, v: unknown): void => {
     if (v !== undefined && v !== "" && !(Array.isArray(v) && v.length === 0)) meta[k] = v;
   };
-  set("name", str(f, 1));
-  set("generateName", str(f, 2));
-  set("namespace", str(f, 3));
-  set("labels", stringMap(f, 11));
-  set("annotations", stringMap(f, 12));
-  set("finalizers", strs(f, 14));
+  set("name", m?.["name"]);
+  set("generateName", m?.["generateName"]);
+  set("namespace", m?.["namespace"]);
+  set("labels", stringMap(m?.["labels"]));
+  set("annotations", stringMap(m?.["annotations"]));
+  set("finalizers", list(m?.["finalizers"]));
   return meta;
 }
 
-function namespace(raw: Buffer, apiVersion: string): Record<string, unknown> {
-  const f = fields(raw);
-  const finalizers = strs(sub(f, 2) ?? [], 1);
+function namespace(raw: Uint8Array, apiVersion: string): Record<string, unknown> {
+  const ns = decode("Namespace", raw);
+  const finalizers = list((ns["spec"] as Message | undefined)?.["finalizers"]);
   return {
     apiVersion,
     kind: "Namespace",
-    metadata: objectMeta(sub(f, 1)),
+    metadata: objectMeta(ns["metadata"] as Message | undefined),
     spec: finalizers.length ? { finalizers } : {},
   };
 }
 
-function deleteOptions(raw: Buffer, apiVersion: string): Record<string, unknown> {
-  const f = fields(raw);
+function deleteOptions(raw: Uint8Array, apiVersion: string): Record<string, unknown> {
+  const o = decode("DeleteOptions", raw);
   const out: Record<string, unknown> = { apiVersion, kind: "DeleteOptions" };
-  const grace = f.find((x) => x.no === 1)?.varint;
-  if (grace !== undefined) out.gracePeriodSeconds = Number(BigInt.asIntN(64, grace));
-  const pre = sub(f, 2);
+  if (has(o, "gracePeriodSeconds")) out.gracePeriodSeconds = o["gracePeriodSeconds"];
+  const pre = o["preconditions"] as Message | undefined;
   if (pre) {
     const p: Record<string, string> = {};
-    if (str(pre, 1) !== undefined) p.uid = str(pre, 1) ?? "";
-    if (str(pre, 2) !== undefined) p.resourceVersion = str(pre, 2) ?? "";
+    if (has(pre, "uid")) p.uid = String(pre["uid"]);
+    if (has(pre, "resourceVersion")) p.resourceVersion = String(pre["resourceVersion"]);
     out.preconditions = p;
   }
-  const orphan = f.find((x) => x.no === 3)?.varint;
-  if (orphan !== undefined) out.orphanDependents = orphan !== 0n;
-  if (str(f, 4) !== undefined) out.propagationPolicy = str(f, 4);
-  const dryRun = strs(f, 5);
+  if (has(o, "orphanDependents")) out.orphanDependents = o["orphanDependents"];
+  if (has(o, "propagationPolicy")) out.propagationPolicy = o["propagationPolicy"];
+  const dryRun = list(o["dryRun"]);
   if (dryRun.length) out.dryRun = dryRun;
   return out;
 }
 
-const DECODERS: Record<string, (raw: Buffer, apiVersion: string) => Record<string, unknown>> = {
+const DECODERS: Record<string, (raw: Uint8Array, apiVersion: string) => Record<string, unknown>> = {
   Namespace: namespace,
   DeleteOptions: deleteOptions,
 };
@@ -146,11 +134,11 @@ export function decodeProtobufBody(raw: Buffer): Record<string, unknown> {
   if (raw.length < MAGIC.length || !raw.subarray(0, MAGIC.length).equals(MAGIC)) {
     throw unsupported("the body of the request was in an unknown format");
   }
-  const unknown = fields(raw.subarray(MAGIC.length));
-  const typeMeta = sub(unknown, 1) ?? [];
-  const apiVersion = str(typeMeta, 1) ?? "";
-  const kind = str(typeMeta, 2) ?? "";
-  const decode = Object.hasOwn(DECODERS, kind) ? DECODERS[kind] : undefined;
-  if (!decode) throw unsupported(`a protobuf body of kind "${kind || "unknown"}" is not supported`);
-  return decode(unknown.find((x) => x.no === 2)?.bytes ?? Buffer.alloc(0), apiVersion);
+  const unknown = decode("Unknown", raw.subarray(MAGIC.length));
+  const typeMeta = unknown["typeMeta"] as Message | undefined;
+  const apiVersion = String(typeMeta?.["apiVersion"] ?? "");
+  const kind = String(typeMeta?.["kind"] ?? "");
+  const decoder = Object.hasOwn(DECODERS, kind) ? DECODERS[kind] : undefined;
+  if (!decoder) throw unsupported(`a protobuf body of kind "${kind || "unknown"}" is not supported`);
+  return decoder((unknown["raw"] as Uint8Array | undefined) ?? Buffer.alloc(0), apiVersion);
 }

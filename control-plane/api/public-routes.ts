@@ -10,19 +10,22 @@ import { forbiddenPath, mayReadNonResource } from "./authorization.js";
 import {
   AGGREGATED_CONTENT_TYPE_V2,
   AGGREGATED_CONTENT_TYPE_V2BETA1,
+  negotiateDiscovery,
+} from "./discovery.js";
+import {
   aggregatedDiscovery,
   apiResourceList,
   legacyApiGroupList,
   legacyApiVersions,
-  negotiateDiscovery,
-} from "./discovery.js";
-import { openApiV3Document, openApiV3Index } from "./openapi.js";
-import {
-  OPENAPI_V2_PROTOBUF,
-  acceptsOpenApiV2Protobuf,
   openApiV2Document,
   openApiV2Protobuf,
-} from "./openapi-v2.js";
+  openApiV3Document,
+  openApiV3Index,
+  apiVersionOfKind,
+  groupVersionPath,
+  REGISTRY,
+} from "../kube/index.js";
+import { OPENAPI_V2_PROTOBUF, acceptsOpenApiV2Protobuf } from "./openapi-v2.js";
 import { sendJson } from "./respond.js";
 
 /** The 404 for a path nothing serves. */
@@ -43,6 +46,13 @@ export function publicRoutes(): Router {
   return r;
 }
 
+/** `/api/v1`, `/apis/apps/v1`: the group versions whose resource lists discovery serves. */
+const GROUP_VERSION_PATHS = new Set(
+  REGISTRY.kinds
+    .filter((k) => apiResourceList(REGISTRY, apiVersionOfKind(k)))
+    .map((k) => `/${groupVersionPath(k)}`),
+);
+
 /** Discovery and OpenAPI, after authentication. */
 export function discoveryRoutes(serverAddress: string | undefined): Router {
   const r = Router();
@@ -51,8 +61,7 @@ export function discoveryRoutes(serverAddress: string | undefined): Router {
     if (
       p === "/api" ||
       p === "/apis" ||
-      p === "/api/v1" ||
-      p === "/apis/apps/v1" ||
+      GROUP_VERSION_PATHS.has(p) ||
       p.startsWith("/openapi") ||
       p === "/swagger-2.0.0.pb-v1"
     ) {
@@ -69,35 +78,43 @@ export function discoveryRoutes(serverAddress: string | undefined): Router {
       const mode = negotiateDiscovery(req.headers.accept ?? "");
       if (mode === "legacy") {
         const address = serverAddress ?? req.headers.host ?? "127.0.0.1";
-        sendJson(res, 200, group === "api" ? legacyApiVersions(address) : legacyApiGroupList());
+        sendJson(
+          res,
+          200,
+          group === "api" ? legacyApiVersions(REGISTRY, address) : legacyApiGroupList(REGISTRY),
+        );
         return;
       }
       const type = mode === "v2" ? AGGREGATED_CONTENT_TYPE_V2 : AGGREGATED_CONTENT_TYPE_V2BETA1;
-      sendJson(res, 200, aggregatedDiscovery(group, mode), type);
+      sendJson(res, 200, aggregatedDiscovery(REGISTRY, group, mode), type);
     });
   }
-  r.get("/api/v1", (_req, res) => sendJson(res, 200, apiResourceList("v1")));
-  r.get("/apis/apps/v1", (_req, res) => sendJson(res, 200, apiResourceList("apps/v1")));
-  r.get("/openapi/v3", (_req, res) => sendJson(res, 200, openApiV3Index()));
-  r.get("/openapi/v3/api/v1", (_req, res) => sendOpenApi(res, "api/v1"));
-  r.get("/openapi/v3/apis/apps/v1", (_req, res) => sendOpenApi(res, "apis/apps/v1"));
+  // The legacy resource list of each served group version; other paths go on to the routers.
+  r.get(["/api/:version", "/apis/:group/:version"], (req, res, next) => {
+    const { group, version } = req.params as { group?: string; version: string };
+    const list = apiResourceList(REGISTRY, group ? `${group}/${version}` : version);
+    if (list) sendJson(res, 200, list);
+    else next();
+  });
+  r.get("/openapi/v3", (_req, res) => sendJson(res, 200, openApiV3Index(REGISTRY)));
+  // One document per group version the registry publishes (`api/v1`, `apis/apps/v1`).
+  r.get("/openapi/v3/*groupVersion", (req, res) => {
+    const segments = (req.params as { groupVersion: string[] }).groupVersion;
+    const doc = openApiV3Document(REGISTRY, segments.join("/"));
+    if (!doc) throw pathNotFound();
+    sendJson(res, 200, doc);
+  });
   // kubectl before 1.29 asks for protobuf; the legacy path only ever served protobuf.
-  r.get(["/openapi/v2", "/swagger-2.0.0.pb-v1"], (req, res) => {
+  r.get(["/openapi/v2", "/swagger-2.0.0.pb-v1"], async (req, res) => {
     if (req.path === "/openapi/v2" && !acceptsOpenApiV2Protobuf(req.headers.accept)) {
-      sendJson(res, 200, openApiV2Document());
+      sendJson(res, 200, openApiV2Document(REGISTRY));
       return;
     }
-    const body = openApiV2Protobuf();
+    const body = await openApiV2Protobuf(REGISTRY);
     res.statusCode = 200;
     res.setHeader("Content-Type", OPENAPI_V2_PROTOBUF);
     res.setHeader("Content-Length", body.length);
     res.end(body);
   });
   return r;
-}
-
-function sendOpenApi(res: Parameters<typeof sendJson>[0], path: "api/v1" | "apis/apps/v1"): void {
-  const doc = openApiV3Document(path);
-  if (!doc) throw pathNotFound();
-  sendJson(res, 200, doc);
 }

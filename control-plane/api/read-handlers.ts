@@ -3,13 +3,12 @@
 import type { Request, Response } from "express";
 import type { KubeObject } from "../../shared/api-types.js";
 import { errors } from "../../shared/errors.js";
-import { apiVersionOf } from "../../shared/resources.js";
+import { apiVersionOf, buildTable } from "../kube/index.js";
 import type { HandlerContext } from "./deps.js";
 import { matchesFilter, paginate, parseLimit, type ObjectFilter } from "./list-options.js";
 import { tableVersion } from "./negotiation.js";
 import type { ResourceTarget } from "./request-target.js";
 import { sendJson } from "./respond.js";
-import { buildTable } from "./tables/index.js";
 
 /** The object with kind and apiVersion, as clients expect on every item. */
 export function withTypeMeta(object: KubeObject, target: ResourceTarget): KubeObject {

@@ -1,8 +1,8 @@
 // Turns a request path into the resource it names. Pure, so that every Kubernetes path shape
 // everynode serves is listed (and tested) in one place; anything else is a 404.
 
-import type { ResourceInfo } from "../../shared/resources.js";
-import { ALL_RESOURCES } from "../../shared/resources.js";
+import type { ResourceInfo } from "../kube/index.js";
+import { ALL_RESOURCES } from "../kube/index.js";
 
 /** What a resource URL addresses. */
 export interface ResourceTarget {
@@ -82,7 +82,5 @@ function withOptional(
 }
 
 function allowedSubresource(info: ResourceInfo, sub: string): boolean {
-  if (info.subresources.includes(sub)) return true;
-  // kubectl drain evicts pods; everynode answers it by deleting the pod.
-  return info.resource === "pods" && sub === "eviction";
+  return info.subresources.includes(sub);
 }

@@ -6,7 +6,7 @@
 import type { Request, Response } from "express";
 import type { KubeObject, WatchEventType } from "../../shared/api-types.js";
 import { EverynodeError, errors } from "../../shared/errors.js";
-import { apiVersionOf } from "../../shared/resources.js";
+import { apiVersionOf } from "../kube/index.js";
 import type { WatchHandle } from "../store/store.js";
 import type { HandlerContext } from "./deps.js";
 import { statusFor } from "./error-handler.js";

@@ -10,7 +10,18 @@ import type { KubeObject } from "../../shared/api-types.js";
 import { EverynodeError, errors, fieldError } from "../../shared/errors.js";
 import type { StoreWriter } from "../store/store.js";
 import { asObject, decodeBody, readBody, readRawBody } from "./body.js";
-import { canonical } from "./validation/util.js";
+import {
+  canonical,
+  applyJsonMergePatch,
+  applyJsonPatch,
+  applyServerSideApply,
+  applyStrategicMergePatch,
+  checkPatchedObject,
+  generateName,
+  patchBounds,
+  patchTypeFromContentType,
+  type PatchBounds,
+} from "../kube/index.js";
 import type { HandlerContext } from "./deps.js";
 import {
   asKubeObject,
@@ -22,29 +33,12 @@ import {
   isDryRun,
   mergeForUpdate,
 } from "./object-checks.js";
-import {
-  applyJsonMergePatch,
-  applyJsonPatch,
-  applyServerSideApply,
-  applyStrategicMergePatch,
-  checkPatchedObject,
-  patchBounds,
-  patchTypeFromContentType,
-  type PatchBounds,
-} from "./patch/index.js";
 import { withTypeMeta } from "./read-handlers.js";
 import type { ResourceTarget } from "./request-target.js";
 import { sendJson } from "./respond.js";
 
-// Kubernetes' generated-name alphabet: no vowels, so no words; no look-alike digits.
-const NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
-
-/** `generateName` plus 5 random characters, the base cut so that the result fits 63. */
-export function generateName(base: string): string {
-  let suffix = "";
-  for (let i = 0; i < 5; i++) suffix += NAME_ALPHABET[randomInt(NAME_ALPHABET.length)];
-  return base.slice(0, 58) + suffix;
-}
+/** A uniform number in [0, 1) from the system's CSPRNG, for names clients cannot guess. */
+const cryptoRandom = (): number => randomInt(2 ** 47) / 2 ** 47;
 
 function hasStatus(target: ResourceTarget): boolean {
   return target.info.subresources.includes("status");
@@ -64,7 +58,8 @@ function createObject(
   }
   clearServerFields(object);
   // The name is made before validation, as Kubernetes does, so that it is validated too.
-  if (!object.metadata.name) object.metadata.name = generateName(String(object.metadata.generateName));
+  if (!object.metadata.name)
+    object.metadata.name = generateName(String(object.metadata.generateName), cryptoRandom);
   const prepared = ctx.rules[target.info.resource].prepareCreate(object);
   const write = (tx: StoreWriter): KubeObject => {
     if (target.info.namespaced && !tx.get("namespaces", undefined, target.namespace ?? "")) {

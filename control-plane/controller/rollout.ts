@@ -15,7 +15,7 @@
 // `desired - partition` of them may be updated. Every other node keeps the stable revision.
 
 import type { DaemonSet, Pod } from "../../shared/api-types.js";
-import { labelSelectorMatches } from "../api/validation/label-selector.js";
+import { labelSelectorMatches } from "../kube/index.js";
 import { compareOldestFirst, isPodAvailable, isPodReady, isPodUpdated } from "./pod-utils.js";
 
 export interface RolloutInput {

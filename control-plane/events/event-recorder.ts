@@ -9,7 +9,7 @@ import type { KubeEvent, KubeObject, ObjectReference } from "../../shared/api-ty
 import type { Clock } from "../../shared/clock.js";
 import { rfc3339 } from "../../shared/clock.js";
 import { EVENT_LIMITS, truncateUtf8 } from "../../shared/limits.js";
-import { resourceForKind } from "../../shared/resources.js";
+import { resourceForKind } from "../kube/index.js";
 import type { Store, StoreWriter } from "../store/store.js";
 import { isExpired } from "./event-expiry.js";
 

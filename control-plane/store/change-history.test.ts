@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ResourceName } from "../../shared/resources.js";
+import type { ResourceName } from "../kube/index.js";
 import { ChangeHistory } from "./change-history.js";
 import type { ChangeEvent } from "./store.js";
 

@@ -2,7 +2,7 @@
 // relisting: a ring buffer of ChangeEvents in revision order.
 
 import type { ChangeEvent } from "./store.js";
-import type { ResourceName } from "../../shared/resources.js";
+import type { ResourceName } from "../kube/index.js";
 
 /** A fixed-capacity ring of the latest ChangeEvents, oldest dropped first. */
 export class ChangeHistory {

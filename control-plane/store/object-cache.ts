@@ -4,7 +4,7 @@
 // only ever hands out the objects it holds, never copies.
 
 import type { KubeObject, Pod } from "../../shared/api-types.js";
-import type { ResourceName } from "../../shared/resources.js";
+import type { ResourceName } from "../kube/index.js";
 
 /** The key of an object within its resource. */
 export function objectKey(namespace: string, name: string): string {

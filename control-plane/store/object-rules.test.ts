@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../shared/api-types.js";
-import type { ResourceName } from "../../shared/resources.js";
+import type { ResourceName } from "../kube/index.js";
 import {
   checkPreconditions,
   fillCreateFields,
   keyNamespace,
-  NAME_SUFFIX_ALPHABET,
-  nameSuffix,
   settleName,
   settleNamespace,
 } from "./object-rules.js";
@@ -60,20 +58,6 @@ describe("object rules", () => {
     const check = (): void => checkPreconditions("pods", stored, rv, uid);
     if (conflict) expect(check).toThrow(expect.objectContaining({ code: "Conflict" }));
     else expect(check).not.toThrow();
-  });
-
-  it.each([
-    [0, "bbbbb"],
-    [0.999999, "99999"],
-    [1, "99999"],
-  ])("nameSuffix with random() = %f is %s", (r, suffix) => {
-    expect(nameSuffix(() => r)).toBe(suffix);
-  });
-
-  it("nameSuffix uses only the alphabet", () => {
-    for (let i = 0; i < 50; i++) {
-      for (const ch of nameSuffix(Math.random)) expect(NAME_SUFFIX_ALPHABET).toContain(ch);
-    }
   });
 
   it("settleName keeps a given name and gives up with AlreadyExists when every try is taken", () => {

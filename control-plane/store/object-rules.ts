@@ -5,23 +5,10 @@
 import type { KubeObject } from "../../shared/api-types.js";
 import { rfc3339 } from "../../shared/clock.js";
 import { errors, fieldError } from "../../shared/errors.js";
-import { RESOURCES, type ResourceName } from "../../shared/resources.js";
+import { generateName, RESOURCES, type ResourceName } from "../kube/index.js";
 
-/** The alphabet Kubernetes draws generated name suffixes from (no vowels, no look-alikes). */
-export const NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
-const NAME_SUFFIX_LENGTH = 5;
 /** Attempts at a free generated name before giving up with AlreadyExists. */
 export const GENERATE_NAME_ATTEMPTS = 8;
-
-/** Five random characters for `metadata.generateName`. */
-export function nameSuffix(random: () => number): string {
-  let suffix = "";
-  for (let i = 0; i < NAME_SUFFIX_LENGTH; i++) {
-    const at = Math.min(NAME_SUFFIX_ALPHABET.length - 1, Math.floor(random() * NAME_SUFFIX_ALPHABET.length));
-    suffix += NAME_SUFFIX_ALPHABET[at];
-  }
-  return suffix;
-}
 
 /**
  * Makes the object's namespace fit its resource, in place, and returns its key namespace: required for
@@ -67,7 +54,7 @@ export function settleName(
   }
   let candidate = "";
   for (let attempt = 0; attempt < GENERATE_NAME_ATTEMPTS; attempt++) {
-    candidate = meta.generateName + nameSuffix(random);
+    candidate = generateName(meta.generateName, random);
     if (!isTaken(candidate)) {
       meta.name = candidate;
       return candidate;

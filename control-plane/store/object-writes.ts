@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { KubeObject } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
 import { errors } from "../../shared/errors.js";
-import { RESOURCES, type ResourceName } from "../../shared/resources.js";
+import { RESOURCES, type ResourceName } from "../kube/index.js";
 import { deepFreeze } from "./deep-freeze.js";
 import { objectKey, type ObjectCache } from "./object-cache.js";
 import * as rules from "./object-rules.js";

@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import type { KubeObject, Pod } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
 import { EverynodeError, errors } from "../../shared/errors.js";
-import { RESOURCES, type ResourceName } from "../../shared/resources.js";
+import { RESOURCES, type ResourceName } from "../kube/index.js";
 import { ChangeHistory } from "./change-history.js";
 import { CredentialTable } from "./credentials.js";
 import { deepFreeze } from "./deep-freeze.js";

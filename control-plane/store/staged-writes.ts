@@ -3,7 +3,7 @@
 // that throws can be taken back alone.
 
 import type { KubeObject } from "../../shared/api-types.js";
-import type { ResourceName } from "../../shared/resources.js";
+import type { ResourceName } from "../kube/index.js";
 import type { ObjectCache } from "./object-cache.js";
 import type { ChangeEvent, StoreWriter } from "./store.js";
 

@@ -9,7 +9,7 @@
 // any moment leaves either the whole transaction or none of it.
 
 import type { KubeObject, Pod } from "../../shared/api-types.js";
-import type { ResourceName } from "../../shared/resources.js";
+import type { ResourceName } from "../kube/index.js";
 
 export type ChangeType = "ADDED" | "MODIFIED" | "DELETED";
 

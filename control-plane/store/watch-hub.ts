@@ -5,7 +5,7 @@
 // store or the other listeners.
 
 import { errors } from "../../shared/errors.js";
-import type { ResourceName } from "../../shared/resources.js";
+import type { ResourceName } from "../kube/index.js";
 import type { ChangeHistory } from "./change-history.js";
 import type { ChangeEvent, WatchHandle } from "./store.js";
 

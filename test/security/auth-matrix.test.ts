@@ -5,7 +5,7 @@
 // findings of the attack campaign, one test each.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALL_RESOURCES } from "../../shared/resources.js";
+import { ALL_RESOURCES } from "../../control-plane/kube/index.js";
 import { ServerProcess } from "../helpers/server-process.js";
 import { checkCell } from "./matrix/cell.js";
 import { StoreBaseline } from "./matrix/fingerprint.js";

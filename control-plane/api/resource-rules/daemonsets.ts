@@ -5,8 +5,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { DaemonSet, KubeObject } from "../../../shared/api-types.js";
 import { errors } from "../../../shared/errors.js";
-import { applyDaemonSetDefaults } from "../defaults.js";
-import { validateDaemonSet } from "../validation/index.js";
+import { applyDaemonSetDefaults, validateDaemonSet } from "../../kube/index.js";
 import type { ResourceRule } from "./rule.js";
 
 /** The annotation apps/v1 exposes the template generation in. */

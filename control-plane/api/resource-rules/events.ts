@@ -6,7 +6,7 @@ import type { KubeEvent, KubeObject, Pod } from "../../../shared/api-types.js";
 import type { Clock } from "../../../shared/clock.js";
 import { errors } from "../../../shared/errors.js";
 import { nodeEventRefusal } from "../../events/node-event-scope.js";
-import { validateEvent } from "../validation/index.js";
+import { validateEvent } from "../../kube/index.js";
 import type { ResourceRule } from "./rule.js";
 
 function check(event: KubeEvent, now: number, old?: KubeEvent): KubeEvent {

@@ -1,35 +1,31 @@
 // Namespaces: the builtin ones always exist and cannot be deleted; deleting another removes
-// everything in it (DaemonSets, pods, events, revisions) in one transaction, at once.
+// everything in it (pods, events, DaemonSets, revisions: every namespaced kind) in one
+// transaction, at once.
 
 import type { KubeObject, Namespace } from "../../../shared/api-types.js";
 import { errors } from "../../../shared/errors.js";
-import type { ResourceName } from "../../../shared/resources.js";
-import { BUILTIN_NAMESPACES } from "../../../shared/resources.js";
+import {
+  BUILTIN_NAMESPACES,
+  type KindDescription,
+  REGISTRY,
+  RESOURCES,
+  type ResourceName,
+} from "../../kube/index.js";
 import type { StoreWriter } from "../../store/store.js";
-import { applyNamespaceDefaults } from "../defaults.js";
-import { validateNamespace } from "../validation/index.js";
+import { ruleFromHooks } from "./from-hooks.js";
 import { markedDeleted, type ResourceRule } from "./rule.js";
 
-/** What a namespace delete removes with it, children before the owners. */
-export const NAMESPACE_CONTENTS: ResourceName[] = ["pods", "daemonsets", "controllerrevisions", "events"];
-
-function check(ns: Namespace): Namespace {
-  const problems = validateNamespace(ns);
-  if (problems.length > 0) throw errors.invalid("Namespace", "", ns.metadata.name ?? "", problems);
-  return ns;
-}
+/** What a namespace delete removes with it: every namespaced stored kind, in registry order. */
+export const NAMESPACE_CONTENTS: ResourceName[] = Object.values(RESOURCES)
+  .filter((r) => r.namespaced)
+  .map((r) => r.resource);
 
 /** The namespace rule; `list` reads the objects of a type in a namespace. */
 export function namespaceRule(
   list: (resource: ResourceName, namespace: string) => KubeObject[],
 ): ResourceRule {
   return {
-    prepareCreate(object: KubeObject): KubeObject {
-      return check(applyNamespaceDefaults(object as Namespace));
-    },
-    prepareUpdate(next: KubeObject): KubeObject {
-      return check(applyNamespaceDefaults(next as Namespace));
-    },
+    ...ruleFromHooks(REGISTRY.byResource("namespaces") as KindDescription),
     checkDelete(object: KubeObject): void {
       const name = object.metadata.name ?? "";
       if (BUILTIN_NAMESPACES.includes(name)) {

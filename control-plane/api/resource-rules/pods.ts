@@ -4,23 +4,20 @@
 // stops the containers gracefully, the DaemonSet controller makes a replacement) and answers
 // with the pod as it was, marked with a deletionTimestamp, as Kubernetes answers a pod delete.
 
-import type { KubeObject, Pod } from "../../../shared/api-types.js";
+import type { KubeObject } from "../../../shared/api-types.js";
 import { errors } from "../../../shared/errors.js";
-import { validatePodUpdate } from "../validation/index.js";
+import { type KindDescription, REGISTRY } from "../../kube/index.js";
+import { ruleFromHooks } from "./from-hooks.js";
 import { markedDeleted, type ResourceRule } from "./rule.js";
 
 /** The 405 message for POST /pods. */
 export const POD_CREATE_REFUSED = "everynode runs only DaemonSet pods: create a DaemonSet instead";
 
 export const podRule: ResourceRule = {
+  ...ruleFromHooks(REGISTRY.byResource("pods") as KindDescription),
   refused: { create: POD_CREATE_REFUSED },
   prepareCreate(): KubeObject {
     throw errors.badRequest(POD_CREATE_REFUSED);
-  },
-  prepareUpdate(next: KubeObject, old: KubeObject): KubeObject {
-    const problems = validatePodUpdate(next as Pod, old as Pod);
-    if (problems.length > 0) throw errors.invalid("Pod", "", next.metadata.name ?? "", problems);
-    return next;
   },
   deleteResponse: markedDeleted,
 };

@@ -2,7 +2,7 @@
 // and undo read it). Discovery lists every verb, as Kubernetes does, but only the
 // controller writes them: create, update and patch are refused with a 405 (resource-rules).
 
-import { controllerRevisionPrinter } from "../../api/tables/other-printers.js";
+import { controllerRevisionPrinter } from "../tables/other-printers.js";
 import { ALL_VERBS, defineKind } from "./kind.js";
 
 export const controllerRevisionKind = defineKind({

@@ -1,10 +1,11 @@
-// apps/v1 DaemonSet: everynode's reason to be. Defaults, validation and a selector that
-// never changes after create.
+// apps/v1 DaemonSet: everynode's reason to be. Defaults, validation, a selector that never
+// changes after create, and everynode's rollout fields (daemonset-rollout.ts).
 
 import type { DaemonSet } from "../../../shared/api-types.js";
-import { applyDaemonSetDefaults } from "../../api/defaults.js";
-import { daemonSetPrinter } from "../../api/tables/daemonset-printer.js";
-import { validateDaemonSet } from "../../api/validation/index.js";
+import { applyDaemonSetDefaults } from "../defaults.js";
+import { daemonSetPrinter } from "../tables/daemonset-printer.js";
+import { validateDaemonSet } from "../validation/index.js";
+import { DAEMONSET_ROLLOUT_DEFINITIONS, DAEMONSET_ROLLOUT_OVERLAY } from "./daemonset-rollout.js";
 import { ALL_VERBS, defineKind, STATUS } from "./kind.js";
 
 export const daemonSetKind = defineKind({
@@ -21,6 +22,8 @@ export const daemonSetKind = defineKind({
   subresources: [STATUS],
   servedBy: "store",
   definition: "io.k8s.api.apps.v1.DaemonSet",
+  definitions: DAEMONSET_ROLLOUT_DEFINITIONS,
+  overlay: DAEMONSET_ROLLOUT_OVERLAY,
   immutable: ["spec.selector"],
   fieldSelectors: {},
   hooks: {

@@ -1,6 +1,6 @@
 // v1 Event: written by the control plane and the agents, folded and expired by the recorder.
 
-import { eventPrinter } from "../../api/tables/other-printers.js";
+import { eventPrinter } from "../tables/other-printers.js";
 import { ALL_VERBS, defineKind } from "./kind.js";
 
 const involved = ["kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"];

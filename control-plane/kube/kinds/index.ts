@@ -2,7 +2,6 @@
 // the OpenAPI documents list them. A kind is its file here (see ../README.md for what a kind
 // file holds and the ConfigMap worked example); adding one is that file plus one line below.
 
-import type { ResourceInfo } from "../../../shared/resources.js";
 import { buildRegistry } from "../schema/registry.js";
 import { controllerRevisionKind } from "./controllerrevision.js";
 import { daemonSetKind } from "./daemonset.js";
@@ -12,7 +11,6 @@ import { leaseKind } from "./lease.js";
 import { namespaceKind } from "./namespace.js";
 import { nodeKind } from "./node.js";
 import { podKind } from "./pod.js";
-import { resourceTable } from "./resource-table.js";
 
 export const KINDS = [
   nodeKind,
@@ -27,9 +25,3 @@ export const KINDS = [
 
 /** The registry the server and the CLI use, built (and checked) once. */
 export const REGISTRY = buildRegistry(KINDS);
-
-/** The plural names of the kinds the generic handlers serve from the store. */
-export type StoredResourceName = Extract<(typeof KINDS)[number], { servedBy: "store" }>["resource"];
-
-/** shared/resources.ts's RESOURCES, derived: the one-line switch of its users. */
-export const STORED_RESOURCES = resourceTable(KINDS) as Record<StoredResourceName, ResourceInfo>;

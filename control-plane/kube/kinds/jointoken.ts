@@ -1,6 +1,9 @@
 // everynode.io/v1 JoinToken: a token a host joins the cluster with. The admin lists, makes
 // and revokes them (control-plane/auth/token-routes.ts, a router of its own); the secret is
-// only in the answer to the POST that made it. Its schema is everynode's own, written here
+// only in the answer to the POST that made it. Not published in discovery: `kubectl create`
+// would print "created" and drop that answer, losing the secret, and the router has none of
+// the table, watch and patch support kubectl expects of a listed resource; `everynode token`
+// is the way in. Its schema is everynode's own, written here
 // in the shape of the vendored Kubernetes definitions.
 
 import type { Definition } from "../openapi/definitions.js";

@@ -6,8 +6,8 @@
 
 import type { KubeObject } from "../../../shared/api-types.js";
 import type { FieldError } from "../../../shared/errors.js";
-import type { Printer } from "../../api/tables/table-types.js";
-import type { Definition } from "../openapi/definitions.js";
+import type { Printer } from "../tables/table-types.js";
+import type { Definition, GroupVersionKind } from "../openapi/definitions.js";
 
 export type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection";
 
@@ -26,6 +26,8 @@ export const ALL_VERBS: readonly Verb[] = [
 export interface SubresourceDescription {
   name: string;
   verbs: readonly Verb[];
+  /** What the subresource takes and answers, when it is not the kind itself (pods/eviction). */
+  kind?: GroupVersionKind;
 }
 
 /**
@@ -52,7 +54,7 @@ export interface KindHooks {
 
 /** Who answers a kind's URLs. */
 export type ServedBy =
-  /** The generic handlers over the store: the kinds of shared/resources.ts's RESOURCES. */
+  /** The generic handlers over the store: the kinds of RESOURCES (kinds/resources.ts). */
   | "store"
   /** A router of its own (everynode.io/v1 jointokens, node Leases). */
   | "router";
@@ -111,3 +113,9 @@ export function groupVersionPath(k: Pick<KindDescription, "group" | "version">):
 /** The verbs of a subresource as Kubernetes serves them. */
 export const STATUS: SubresourceDescription = { name: "status", verbs: ["get", "patch", "update"] };
 export const LOG: SubresourceDescription = { name: "log", verbs: ["get"] };
+/** kubectl drain evicts pods through it (everynode has no disruption budgets: it deletes). */
+export const EVICTION: SubresourceDescription = {
+  name: "eviction",
+  verbs: ["create"],
+  kind: { group: "policy", version: "v1", kind: "Eviction" },
+};

@@ -1,10 +1,13 @@
 // v1 Namespace: the builtin ones always exist; deleting another removes what is in it.
 
 import type { Namespace } from "../../../shared/api-types.js";
-import { applyNamespaceDefaults } from "../../api/defaults.js";
-import { namespacePrinter } from "../../api/tables/other-printers.js";
-import { validateNamespace } from "../../api/validation/index.js";
+import { applyNamespaceDefaults } from "../defaults.js";
+import { namespacePrinter } from "../tables/other-printers.js";
+import { validateNamespace } from "../validation/index.js";
 import { ALL_VERBS, defineKind, STATUS } from "./kind.js";
+
+/** The namespaces that always exist, as in a fresh Kubernetes cluster. */
+export const BUILTIN_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
 export const namespaceKind = defineKind({
   group: "",

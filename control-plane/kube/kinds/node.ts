@@ -1,9 +1,9 @@
 // v1 Node: one per host that runs an agent. Cluster-scoped; the agent writes its status.
 
 import type { Node } from "../../../shared/api-types.js";
-import { applyNodeDefaults } from "../../api/defaults.js";
-import { nodePrinter } from "../../api/tables/node-printer.js";
-import { validateNode } from "../../api/validation/index.js";
+import { applyNodeDefaults } from "../defaults.js";
+import { nodePrinter } from "../tables/node-printer.js";
+import { validateNode } from "../validation/index.js";
 import { ALL_VERBS, defineKind, STATUS } from "./kind.js";
 
 export const nodeKind = defineKind({

@@ -2,9 +2,9 @@
 // change labels, annotations and add tolerations, the agent reports the status.
 
 import type { Pod } from "../../../shared/api-types.js";
-import { podPrinter } from "../../api/tables/pod-printer.js";
-import { validatePod, validatePodUpdate } from "../../api/validation/index.js";
-import { ALL_VERBS, defineKind, LOG, STATUS } from "./kind.js";
+import { podPrinter } from "../tables/pod-printer.js";
+import { validatePod, validatePodUpdate } from "../validation/index.js";
+import { ALL_VERBS, defineKind, EVICTION, LOG, STATUS } from "./kind.js";
 
 function podIP(pod: Pod): unknown {
   return pod.status?.podIPs?.[0]?.ip ?? pod.status?.podIP;
@@ -21,7 +21,7 @@ export const podKind = defineKind({
   shortNames: ["po"],
   categories: ["all"],
   verbs: ALL_VERBS,
-  subresources: [STATUS, LOG],
+  subresources: [STATUS, LOG, EVICTION],
   servedBy: "store",
   definition: "io.k8s.api.core.v1.Pod",
   // The whole spec, except that tolerations may be added (validatePodUpdate).

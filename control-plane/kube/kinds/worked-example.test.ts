@@ -7,27 +7,8 @@ import { unknownFieldsOf } from "../schema/known-fields.js";
 import { openApiV3Document } from "../schema/openapi-v3.js";
 import { buildRegistry } from "../schema/registry.js";
 import { KINDS } from "./index.js";
-import { ALL_VERBS, defineKind } from "./kind.js";
-import { resourceTable } from "./resource-table.js";
-
-const configMapKind = defineKind({
-  group: "",
-  version: "v1",
-  kind: "ConfigMap",
-  listKind: "ConfigMapList",
-  resource: "configmaps",
-  singular: "configmap",
-  namespaced: true,
-  shortNames: ["cm"],
-  categories: [],
-  verbs: ALL_VERBS,
-  subresources: [],
-  servedBy: "store",
-  definition: "io.k8s.api.core.v1.ConfigMap",
-  immutable: [],
-  fieldSelectors: {},
-  hooks: {},
-});
+import { resourceTable } from "./resources.js";
+import { configMapKind } from "./test-configmap.js";
 
 const registry = buildRegistry([...KINDS, configMapKind]);
 

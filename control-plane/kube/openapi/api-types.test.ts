@@ -1,17 +1,21 @@
 // shared/api-types.ts is the hand-written TypeScript view of the fields everynode's code
-// reads and writes. This test keeps it honest against the vendored definitions: every
-// property of the mapped interfaces (and of their inline object types) must exist at the
-// same place upstream, and a property typed with another mapped interface must point at
-// that interface's definition.
+// reads and writes. This test keeps it honest against the registry's definitions (the
+// vendored ones with everynode's own and the kinds' overlays): every property of the mapped
+// interfaces (and of their inline object types) must exist at the same place in the schema
+// everynode serves, and a property typed with another mapped interface must point at that
+// interface's definition. A field everynode adds passes only once its kind's overlay has it.
 
 import { readFileSync } from "node:fs";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { DAEMONSET_ROLLOUT_OVERLAY } from "../kinds/daemonset-rollout.js";
+import { REGISTRY } from "../kinds/index.js";
 import { deref } from "../schema/overlay.js";
-import { type Definition, KUBERNETES_DEFINITIONS, META_V1 } from "./definitions.js";
+import { type Definition, type Definitions, KUBERNETES_DEFINITIONS, META_V1 } from "./definitions.js";
 
 const CORE = "io.k8s.api.core.v1";
 const APPS = "io.k8s.api.apps.v1";
+const EVERYNODE_APPS = "io.everynode.apps.v1";
 
 /** Interface → the definition it is a view of. */
 const VIEWS: Record<string, string> = {
@@ -50,9 +54,14 @@ const VIEWS: Record<string, string> = {
   Namespace: `${CORE}.Namespace`,
   ObjectReference: `${CORE}.ObjectReference`,
   KubeEvent: `${CORE}.Event`,
+  RollingUpdateDaemonSet: `${APPS}.RollingUpdateDaemonSet`,
+  DaemonSetAutoPause: `${EVERYNODE_APPS}.DaemonSetAutoPause`,
   DaemonSetUpdateStrategy: `${APPS}.DaemonSetUpdateStrategy`,
   DaemonSetSpec: `${APPS}.DaemonSetSpec`,
   DaemonSetStatus: `${APPS}.DaemonSetStatus`,
+  DaemonSetCondition: `${APPS}.DaemonSetCondition`,
+  DaemonSetRolloutStatus: `${EVERYNODE_APPS}.DaemonSetRolloutStatus`,
+  DaemonSetRolloutStop: `${EVERYNODE_APPS}.DaemonSetRolloutStop`,
   DaemonSet: `${APPS}.DaemonSet`,
   ControllerRevision: `${APPS}.ControllerRevision`,
 };
@@ -100,41 +109,46 @@ function shapeOf(type: ts.TypeNode | undefined): {
 }
 
 /** Where the members disagree with the definition, as `Interface.path: problem` lines. */
-function drift(members: readonly ts.TypeElement[], def: Definition, path: string): string[] {
+function drift(
+  members: readonly ts.TypeElement[],
+  def: Definition,
+  path: string,
+  defs: Definitions = REGISTRY.definitions,
+): string[] {
   const problems: string[] = [];
-  const props = deref(KUBERNETES_DEFINITIONS, def).def.properties ?? {};
+  const props = deref(defs, def).def.properties ?? {};
   for (const m of members) {
     if (!ts.isPropertySignature(m) || !m.name || !(ts.isIdentifier(m.name) || ts.isStringLiteral(m.name)))
       continue;
     const name = m.name.text;
     const at = `${path}.${name}`;
     if (!Object.hasOwn(props, name)) {
-      problems.push(`${at}: not an upstream field`);
+      problems.push(`${at}: not a field of the schema`);
       continue;
     }
     let upstream = props[name] as Definition;
     const shape = shapeOf(m.type);
     if (shape.list) {
-      const resolved = deref(KUBERNETES_DEFINITIONS, upstream).def;
+      const resolved = deref(defs, upstream).def;
       if (resolved.type !== "array" || !resolved.items) {
-        problems.push(`${at}: a list here, not upstream`);
+        problems.push(`${at}: a list here, not in the schema`);
         continue;
       }
       upstream = resolved.items;
     }
     if (shape.ref) {
       const expected = VIEWS[shape.ref];
-      const actual = deref(KUBERNETES_DEFINITIONS, upstream).name;
+      const actual = deref(defs, upstream).name;
       if (expected !== undefined && actual !== expected)
-        problems.push(`${at}: ${shape.ref} here, ${actual} upstream`);
+        problems.push(`${at}: ${shape.ref} here, ${actual} in the schema`);
     } else if (shape.literal) {
-      problems.push(...drift(shape.literal.members, upstream, at));
+      problems.push(...drift(shape.literal.members, upstream, at, defs));
     }
   }
   return problems;
 }
 
-describe("shared/api-types.ts against the vendored definitions", () => {
+describe("shared/api-types.ts against the registry's definitions", () => {
   it("has every interface the test maps, and the test maps every object interface", () => {
     for (const name of Object.keys(VIEWS)) expect(interfaces.has(name), name).toBe(true);
     const unmapped = [...interfaces.keys()].filter((n) => !Object.hasOwn(VIEWS, n));
@@ -144,37 +158,61 @@ describe("shared/api-types.ts against the vendored definitions", () => {
 
   it.each(Object.entries(VIEWS))("%s is a view of %s", (name, definition) => {
     const decl = interfaces.get(name) as ts.InterfaceDeclaration;
-    const def = KUBERNETES_DEFINITIONS[definition] as Definition;
+    const def = REGISTRY.definitions[definition] as Definition;
     expect(drift(membersOf(decl), def, name)).toEqual([]);
   });
 
   it.each([
     [
       "interface X { nodeName?: string; nodeNmae?: string }",
-      "PodSpec",
-      ["X.nodeNmae: not an upstream field"],
+      `${CORE}.PodSpec`,
+      ["X.nodeNmae: not a field of the schema"],
     ],
     [
       "interface X { containers: { nmae: string }[] }",
-      "PodSpec",
-      ["X.containers.nmae: not an upstream field"],
+      `${CORE}.PodSpec`,
+      ["X.containers.nmae: not a field of the schema"],
     ],
     [
       "interface X { containers: Toleration[] }",
-      "PodSpec",
-      [`X.containers: Toleration here, ${CORE}.Container upstream`],
+      `${CORE}.PodSpec`,
+      [`X.containers: Toleration here, ${CORE}.Container in the schema`],
     ],
-    ["interface X { nodeName: string[] }", "PodSpec", ["X.nodeName: a list here, not upstream"]],
+    ["interface X { nodeName: string[] }", `${CORE}.PodSpec`, ["X.nodeName: a list here, not in the schema"]],
     [
       "interface X { lastState: { runing?: {} } }",
-      "ContainerStatus",
-      ["X.lastState.runing: not an upstream field"],
+      `${CORE}.ContainerStatus`,
+      ["X.lastState.runing: not a field of the schema"],
+    ],
+    // everynode's fields: known through the DaemonSet overlay, a typo still is not.
+    [
+      "interface X { paused?: boolean; pausd?: boolean; autoPause?: DaemonSetRolloutStop }",
+      `${APPS}.RollingUpdateDaemonSet`,
+      [
+        "X.pausd: not a field of the schema",
+        `X.autoPause: DaemonSetRolloutStop here, ${EVERYNODE_APPS}.DaemonSetAutoPause in the schema`,
+      ],
+    ],
+    [
+      "interface X { rollout?: { updateHash: string; stop?: { hsah: string } } }",
+      `${APPS}.DaemonSetStatus`,
+      ["X.rollout.stop.hsah: not a field of the schema"],
     ],
   ])("notices %s against %s", (text, definition, problems) => {
     const fake = ts.createSourceFile("x.ts", text, ts.ScriptTarget.Latest);
     const decl = fake.statements[0] as ts.InterfaceDeclaration;
-    expect(drift(decl.members, KUBERNETES_DEFINITIONS[`${CORE}.${definition}`] as Definition, "X")).toEqual(
-      problems,
+    expect(drift(decl.members, REGISTRY.definitions[definition] as Definition, "X")).toEqual(problems);
+  });
+
+  it("reads everynode's fields from the overlay, not from the vendored definitions", () => {
+    const decl = interfaces.get("RollingUpdateDaemonSet") as ts.InterfaceDeclaration;
+    const upstream = KUBERNETES_DEFINITIONS[`${APPS}.RollingUpdateDaemonSet`] as Definition;
+    const added = Object.keys(
+      DAEMONSET_ROLLOUT_OVERLAY["spec.updateStrategy.rollingUpdate"]?.properties ?? {},
+    );
+    expect(added).toHaveLength(7);
+    expect(drift(membersOf(decl), upstream, "RollingUpdateDaemonSet", KUBERNETES_DEFINITIONS)).toEqual(
+      added.map((f) => `RollingUpdateDaemonSet.${f}: not a field of the schema`),
     );
   });
 });

@@ -20,7 +20,7 @@ function resourceEntry(k: KindDescription): Record<string, unknown> {
   if (k.subresources.length > 0) {
     entry["subresources"] = k.subresources.map((s) => ({
       subresource: s.name,
-      responseKind,
+      responseKind: s.kind ?? responseKind,
       verbs: [...s.verbs],
     }));
   }
@@ -98,11 +98,14 @@ export function apiResourceList(registry: Registry, groupVersion: string): objec
     if (k.categories.length > 0) entry["categories"] = [...k.categories];
     resources.push(entry);
     for (const s of k.subresources) {
+      // A subresource of another kind says its group and version (kubectl drain looks for them).
+      const other = s.kind ? { group: s.kind.group, version: s.kind.version } : {};
       resources.push({
         name: `${k.resource}/${s.name}`,
         singularName: "",
         namespaced: k.namespaced,
-        kind: k.kind,
+        ...other,
+        kind: s.kind?.kind ?? k.kind,
         verbs: [...s.verbs],
       });
     }

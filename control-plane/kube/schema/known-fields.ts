@@ -74,15 +74,23 @@ export interface UnknownFields {
   paths: string[];
   /** The body nests deeper than MAX_DEPTH where the schema looks; it was not walked further. */
   tooDeep: boolean;
+  /** Where it first went too deep (a dotted path), when `tooDeep`. */
+  tooDeepAt?: string;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function walk(value: unknown, tree: FieldTree, path: string, depth: number, out: UnknownFields): void {
+/** One walk: collects unknown paths and, when `drop`, deletes those fields from the body. */
+interface Walk extends UnknownFields {
+  drop: boolean;
+}
+
+function walk(value: unknown, tree: FieldTree, path: string, depth: number, out: Walk): void {
   if (tree.kind === "leaf") return;
   if (depth > MAX_DEPTH) {
+    if (!out.tooDeep) out.tooDeepAt = path;
     out.tooDeep = true;
     return;
   }
@@ -95,15 +103,30 @@ function walk(value: unknown, tree: FieldTree, path: string, depth: number, out:
     const p = path ? `${path}.${key}` : key;
     const sub = tree.kind === "map" ? tree.values : tree.fields.get(key);
     if (sub !== undefined) walk(value[key], sub, p, depth + 1, out);
-    else if (tree.kind === "object" && !tree.open) out.paths.push(p);
+    else if (tree.kind === "object" && !tree.open) {
+      out.paths.push(p);
+      if (out.drop) delete value[key];
+    }
   }
+}
+
+function run(tree: FieldTree, body: unknown, drop: boolean): UnknownFields {
+  const out: Walk = { paths: [], tooDeep: false, drop };
+  walk(body, tree, "", 0, out);
+  const { paths, tooDeep, tooDeepAt } = out;
+  return tooDeepAt === undefined ? { paths, tooDeep } : { paths, tooDeep, tooDeepAt };
 }
 
 /** The fields of `body` that `tree` does not know. */
 export function findUnknownFields(tree: FieldTree, body: unknown): UnknownFields {
-  const out: UnknownFields = { paths: [], tooDeep: false };
-  walk(body, tree, "", 0, out);
-  return out;
+  return run(tree, body, false);
+}
+
+function treeOf(registry: Registry, kind: KindDescription | string): FieldTree {
+  const resource = typeof kind === "string" ? kind : kind.resource;
+  const tree = fieldTrees(registry).get(resource);
+  if (tree === undefined) throw new Error(`no kind is served as ${resource}`);
+  return tree;
 }
 
 /** The unknown fields of a body of `kind` (by its plural resource name). */
@@ -112,8 +135,17 @@ export function unknownFieldsOf(
   kind: KindDescription | string,
   body: unknown,
 ): UnknownFields {
-  const resource = typeof kind === "string" ? kind : kind.resource;
-  const tree = fieldTrees(registry).get(resource);
-  if (tree === undefined) throw new Error(`no kind is served as ${resource}`);
-  return findUnknownFields(tree, body);
+  return run(treeOf(registry, kind), body, false);
+}
+
+/**
+ * Removes the fields of `body` that `kind` does not know, in place, as the API server's
+ * decoder drops them, and says which. Below a `tooDeep` point nothing was looked at.
+ */
+export function dropUnknownFields(
+  registry: Registry,
+  kind: KindDescription | string,
+  body: unknown,
+): UnknownFields {
+  return run(treeOf(registry, kind), body, true);
 }

@@ -52,7 +52,10 @@ export function toV3Component(name: string, def: Definition): Record<string, unk
   return { ...rest, oneOf: types.map((t) => ({ type: t })) };
 }
 
-/** The kinds published in OpenAPI and discovery: today, those the generic handlers serve. */
+/**
+ * The kinds published in OpenAPI and discovery: those the generic handlers serve. Leases and
+ * JoinTokens have routers of their own and stay out (their kind files say why).
+ */
 export const publishedKinds = (r: Registry): KindDescription[] =>
   r.kinds.filter((k) => k.servedBy === "store");
 

@@ -5,7 +5,7 @@
 
 import fc from "fast-check";
 import type { KubeObject } from "../../../shared/api-types.js";
-import { resourceForKind } from "../../../shared/resources.js";
+import { resourceForKind, REGISTRY, unknownFieldsOf } from "../../../control-plane/kube/index.js";
 import { waitFor } from "../../helpers/cluster.js";
 import type { ScriptedAgent } from "../../helpers/scripted-agent.js";
 import { connectScriptedAgent } from "../../helpers/scripted-agent.js";
@@ -24,7 +24,6 @@ import {
   FUZZ_WS_NODE,
 } from "./manifests.js";
 import { nodeProblems, podProblems } from "./well-formed.js";
-import { unknownFields } from "../../../control-plane/api/known-fields.js";
 
 /** The header deadline the fuzzed server is started with (slowloris). */
 export const HEADER_TIMEOUT_SECONDS = 3;
@@ -222,7 +221,7 @@ export class FuzzTarget {
         ? nodeProblems(r.json)
         : info.resource === "pods"
           ? podProblems(r.json)
-          : unknownFields(info.resource, r.json).map((f) => `unknown field ${f}`);
+          : unknownFieldsOf(REGISTRY, info.resource, r.json).paths.map((f) => `unknown field ${f}`);
     return problems.map((p) => `stored ${info.resource}/${o.metadata.name}: ${p}`);
   }
 

@@ -3,9 +3,12 @@
 // (which kubectl's printers read without checking).
 
 import type { Node, Pod } from "../../../shared/api-types.js";
-import type { ResourceName } from "../../../shared/resources.js";
-import { validateNode } from "../../../control-plane/api/validation/index.js";
-import { unknownFields } from "../../../control-plane/api/known-fields.js";
+import {
+  REGISTRY,
+  type ResourceName,
+  unknownFieldsOf,
+  validateNode,
+} from "../../../control-plane/kube/index.js";
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
@@ -40,7 +43,7 @@ function conditions(v: unknown, path: string, out: string[]): void {
 
 function unknown(resource: ResourceName, o: unknown, out: string[]): void {
   try {
-    for (const f of unknownFields(resource, o)) out.push(`unknown field ${f}`);
+    for (const f of unknownFieldsOf(REGISTRY, resource, o).paths) out.push(`unknown field ${f}`);
   } catch (e) {
     out.push(`the known-fields check threw: ${(e as Error).message}`);
   }

@@ -3,7 +3,7 @@
 // repeat counts are left out (they move with time, not with requests). The store's global
 // revision is the cheap first check: when it has not moved, no object has.
 
-import { ALL_RESOURCES } from "../../../shared/resources.js";
+import { ALL_RESOURCES } from "../../../control-plane/kube/index.js";
 import { JOIN_TOKENS_PATH } from "../../../control-plane/auth/token-routes.js";
 import type { ServerProcess } from "../../helpers/server-process.js";
 

@@ -3,7 +3,7 @@
 // spare join token, and one token per caller (an expired join token and a revoked node
 // credential included). Also turns a route template into the request a caller sends.
 
-import type { ResourceName } from "../../../shared/resources.js";
+import type { ResourceName } from "../../../control-plane/kube/index.js";
 import { JOIN_TOKENS_PATH } from "../../../control-plane/auth/token-routes.js";
 import { bearerOf, parseJoinToken } from "../../../shared/join-token.js";
 import { waitFor } from "../../helpers/cluster.js";

@@ -6,12 +6,11 @@
 
 import { verbOf } from "../../../control-plane/api/resource-routes.js";
 import { parseResourcePath } from "../../../control-plane/api/request-target.js";
-import { openApiV3Index } from "../../../control-plane/api/openapi.js";
 import { JOIN_TOKENS_PATH } from "../../../control-plane/auth/token-routes.js";
 import { LEASE_PATH } from "../../../control-plane/nodes/lease-router.js";
 import { AGENT_CONNECT_PATH, AGENT_REGISTER_PATH, CA_CERT_PATH } from "../../../shared/protocol.js";
-import type { ResourceInfo, ResourceName } from "../../../shared/resources.js";
-import { ALL_RESOURCES, apiVersionOf } from "../../../shared/resources.js";
+import type { ResourceInfo, ResourceName } from "../../../control-plane/kube/index.js";
+import { ALL_RESOURCES, apiVersionOf, openApiV3Index, REGISTRY } from "../../../control-plane/kube/index.js";
 
 /** Which router serves a route, which is what decides who may call it. */
 export type RouteKind =
@@ -132,7 +131,7 @@ function simple(kind: RouteKind, method: string, template: string): Route {
 
 function documentRoutes(): Route[] {
   const groupVersions = [...new Set(ALL_RESOURCES.map((r) => prefixOf(r)))];
-  const openapi = Object.keys((openApiV3Index() as { paths: Record<string, unknown> }).paths);
+  const openapi = Object.keys((openApiV3Index(REGISTRY) as { paths: Record<string, unknown> }).paths);
   const paths = [
     "/api",
     "/apis",
