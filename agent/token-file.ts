@@ -71,7 +71,8 @@ export async function waitForTokenFile(file: string, deps: TokenFileDeps): Promi
         lastText = text;
       }
     }
-    const delay = backoffDelay(TOKEN_FILE_BACKOFF, attempt);
+    // `attempt` reads so far have failed, this one included.
+    const delay = backoffDelay(TOKEN_FILE_BACKOFF, attempt + 1);
     if (deps.clock.now() - lastLog >= LOG_EVERY_MS) {
       lastLog = deps.clock.now();
       deps.logger.info(`waiting for ${file}`, {
