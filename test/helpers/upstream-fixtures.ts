@@ -15,23 +15,20 @@ export const STAND_IN_IMAGES: Record<string, string> = {
   "quay.io/fluentd_elasticsearch/fluentd": local("fluentd-elasticsearch"),
   "fluent/fluent-bit": local("fluent-bit"),
   "docker.elastic.co/beats/filebeat": local("filebeat"),
-  "grafana/promtail": local("promtail"),
-  "docker.io/timberio/vector": local("vector"),
+  "timberio/vector": local("vector"),
   "quay.io/prometheus/node-exporter": local("node-exporter"),
   "quay.io/brancz/kube-rbac-proxy": local("kube-rbac-proxy"),
   "registry.k8s.io/kube-proxy": local("kube-proxy"),
-  "ghcr.io/flannel-io/flannel": local("flannel"),
-  "ghcr.io/flannel-io/flannel-cni-plugin": local("flannel-cni-plugin"),
-  "ghcr.io/kubereboot/kured": local("kured"),
-  "registry.k8s.io/node-problem-detector/node-problem-detector": local("node-problem-detector"),
+  "docker.io/flannel/flannel": local("flannel"),
+  "docker.io/flannel/flannel-cni-plugin": local("flannel-cni-plugin"),
+  "docker.io/weaveworks/kured": local("kured"),
+  "k8s.gcr.io/node-problem-detector": local("node-problem-detector"),
 };
 
 /** The test's own stand-ins for the services manifests send to. */
 export interface OutsideServices {
   /** host and port of something answering HTTP where Elasticsearch would be */
   elasticsearch?: { host: string; port: number };
-  /** base URL of something answering HTTP where Loki would be, e.g. http://127.0.0.1:3100 */
-  loki?: string;
   /** everynode's API URL, for kubeconfigs that name the API server (kube-proxy) */
   apiServer?: string;
 }
@@ -86,8 +83,7 @@ export const UPSTREAM_FIXTURES: UpstreamFixture[] = [
   {
     name: "fluent-bit",
     files: [
-      "fluent-bit-service-account.yaml",
-      "fluent-bit-role-1.22.yaml",
+      "everynode-service-account-and-role.yaml",
       "fluent-bit-role-binding-1.22.yaml",
       "fluent-bit-configmap.yaml",
       "fluent-bit-ds.yaml",
@@ -110,14 +106,6 @@ export const UPSTREAM_FIXTURES: UpstreamFixture[] = [
       const es = need(s.elasticsearch, "elasticsearch");
       return { env: { ELASTICSEARCH_HOST: es.host, ELASTICSEARCH_PORT: String(es.port) } };
     },
-  },
-  {
-    name: "promtail",
-    files: ["promtail.yaml"],
-    namespace: "default",
-    namespaceCreatedByTest: false,
-    daemonSet: "promtail-daemonset",
-    addresses: (s) => ({ text: { "https://{YOUR_LOKI_ENDPOINT}": need(s.loki, "loki") } }),
   },
   {
     name: "vector",
@@ -161,22 +149,15 @@ export const UPSTREAM_FIXTURES: UpstreamFixture[] = [
   },
 ];
 
-/** Where the fixtures are: EVERYNODE_UPSTREAM_FIXTURES, else test/fixtures/upstream. */
+/** Where the fixtures are: test/fixtures/upstream, committed with their SOURCE.md. */
 export function upstreamFixturesDir(): string {
-  const own = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/upstream");
-  return process.env["EVERYNODE_UPSTREAM_FIXTURES"] ?? own;
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/upstream");
 }
 
 export function upstreamFixture(name: string): UpstreamFixture {
   const fixture = UPSTREAM_FIXTURES.find((f) => f.name === name);
   if (!fixture) throw new Error(`no upstream fixture ${name}`);
   return fixture;
-}
-
-/** Whether every file of a fixture is on disk (see README.md: they may live outside git). */
-export function upstreamFixturePresent(name: string): boolean {
-  const dir = path.join(upstreamFixturesDir(), name);
-  return upstreamFixture(name).files.every((f) => existsSync(path.join(dir, f)));
 }
 
 /** The upstream files of a fixture, unchanged, as one multi-document YAML text. */

@@ -1,3 +1,5 @@
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   imageRepository,
@@ -10,7 +12,7 @@ import {
   UPSTREAM_FIXTURES,
   readUpstreamManifest,
   testManifest,
-  upstreamFixturePresent,
+  upstreamFixturesDir,
 } from "./upstream-fixtures.js";
 
 const manifest = `---
@@ -110,7 +112,7 @@ describe("rewriteUpstreamManifest", () => {
 describe("imageRepository and upstreamImages", () => {
   it.each([
     ["quay.io/prometheus/node-exporter:v1.12.1", "quay.io/prometheus/node-exporter"],
-    ["grafana/promtail", "grafana/promtail"],
+    ["docker.io/weaveworks/kured", "docker.io/weaveworks/kured"],
     ["localhost:5000/agent", "localhost:5000/agent"],
     ["localhost:5000/agent:1.0", "localhost:5000/agent"],
     ["nginx@sha256:0123abcd", "nginx"],
@@ -125,13 +127,30 @@ describe("imageRepository and upstreamImages", () => {
 
 const services = {
   elasticsearch: { host: "127.0.0.1", port: 19200 },
-  loki: "http://127.0.0.1:13100",
   apiServer: "https://127.0.0.1:16443",
 };
 
+/** Every file under a folder, as paths relative to it. */
+function filesUnder(dir: string, prefix = ""): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const full = path.join(dir, entry);
+    return statSync(full).isDirectory() ? filesUnder(full, `${prefix}${entry}/`) : [`${prefix}${entry}`];
+  });
+}
+
+describe("the committed upstream fixtures", () => {
+  it("are one folder per fixture, each holding its SOURCE.md and exactly the files it lists", () => {
+    const dir = upstreamFixturesDir();
+    const folders = readdirSync(dir).filter((e) => statSync(path.join(dir, e)).isDirectory());
+    expect(folders.sort()).toEqual(UPSTREAM_FIXTURES.map((f) => f.name).sort());
+    for (const fixture of UPSTREAM_FIXTURES) {
+      expect(filesUnder(path.join(dir, fixture.name)).sort()).toEqual([...fixture.files, "SOURCE.md"].sort());
+    }
+  });
+});
+
 describe.each(UPSTREAM_FIXTURES.map((f) => [f.name, f] as const))("upstream fixture %s", (name, fixture) => {
-  // The fixtures are upstream's files; where they are not checked out, see their README.
-  it.skipIf(!upstreamFixturePresent(name))("becomes a test manifest with stand-ins only", () => {
+  it("becomes a test manifest with stand-ins only", () => {
     const upstream = readUpstreamManifest(name);
     const out = testManifest(name, services);
     expect(manifestObjects(out).length).toBe(manifestObjects(upstream).length);

@@ -40,12 +40,14 @@ export type Definitions = Readonly<Record<string, Definition>>;
 
 /** Where the vendored definitions come from (see ./README.md). */
 export interface Provenance {
+  /** The npm package's page, and the package at its version. */
   source: string;
-  commit: string;
-  commitTitle: string;
+  package: string;
   kubernetesVersion: string;
   licence: string;
   generator: string;
+  /** everynode's table of what the package does not carry (list and patch metadata). */
+  facts: string;
   roots: string[];
 }
 
