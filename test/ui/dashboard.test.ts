@@ -64,6 +64,15 @@ function cell(node: string, ds: string) {
   return browser.page.locator(`.grid-row[data-node="${node}"] .cell[data-daemonset="${NS}/${ds}"]`);
 }
 
+/** Keeps a picture of the page in .tmp/ui/ (git ignores .tmp/) and prints where. */
+async function screenshot(name: string): Promise<void> {
+  const dir = path.join(REPO_ROOT, ".tmp/ui");
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name);
+  await browser.page.screenshot({ path: file, fullPage: true });
+  console.log(`dashboard screenshot: ${file}`);
+}
+
 async function daemonSetPaused(): Promise<boolean> {
   const r = await server.send("GET", `/apis/apps/v1/namespaces/${NS}/daemonsets/web`);
   return r.json?.spec?.updateStrategy?.rollingUpdate?.paused === true;
@@ -127,13 +136,9 @@ describe("the dashboard", () => {
     await page.click(".filters button[type=submit]");
     await cell("ui-a", "web").waitFor();
 
-    const dir = path.join(REPO_ROOT, ".tmp/ui");
-    mkdirSync(dir, { recursive: true });
     await cell("ui-a", "web").hover();
     await page.locator("#cell-detail", { hasText: "CrashLoopBackOff" }).waitFor();
-    const shot = path.join(dir, "dashboard-grid.png");
-    await page.screenshot({ path: shot, fullPage: true });
-    console.log(`dashboard screenshot: ${shot}`);
+    await screenshot("dashboard-grid.png");
   });
 
   it("pauses and resumes the rollout from the DaemonSet's page", async () => {
@@ -148,6 +153,7 @@ describe("the dashboard", () => {
     await waitFor("the DaemonSet to be resumed", async () => !(await daemonSetPaused()), 15_000);
     await page.locator("#paused-badge").waitFor({ state: "detached" });
     await page.locator("table.groups td", { hasText: "ui-a" }).first().waitFor();
+    await screenshot("dashboard-daemonset.png");
   });
 
   it("streams a pod's logs from the node's page", async () => {
@@ -156,6 +162,7 @@ describe("the dashboard", () => {
     await page.locator("#node-labels .chip", { hasText: "zone=a" }).waitFor();
     await page.locator("table.pods a.log-link").first().click();
     await page.locator("#logs", { hasText: SCRIPTED_LOG_LINE.trim() }).waitFor();
+    await screenshot("dashboard-logs.png");
   });
 
   it("never put the token in a URL, loaded nothing from elsewhere, and the CSP refused nothing", () => {
