@@ -1,7 +1,7 @@
 // The web dashboard in a real browser (Debian's headless Chromium, playwright-core) against a
 // real `everynode server`: log in with the admin token, watch the grid change when a node
-// joins and when a pod crashes, pause and resume a rollout from the DaemonSet's page, read a
-// pod's logs; the page is served under a strict Content-Security-Policy that refuses
+// joins and when a pod crashes, pause, resume and roll back a rollout from the DaemonSet's
+// page, read a pod's logs; the page is served under a strict Content-Security-Policy that refuses
 // nothing the dashboard does, and no request URL ever carries the token. A screenshot of
 // the grid is kept in .tmp/ui/.
 
@@ -154,6 +154,24 @@ describe("the dashboard", () => {
     await page.locator("#paused-badge").waitFor({ state: "detached" });
     await page.locator("table.groups td", { hasText: "ui-a" }).first().waitFor();
     await screenshot("dashboard-daemonset.png");
+  });
+
+  it("rolls the DaemonSet back to its previous revision, as kubectl rollout undo does", async () => {
+    const { page } = browser;
+    const path = `/apis/apps/v1/namespaces/${NS}/daemonsets/web`;
+    const image = async (): Promise<string> =>
+      (await server.send("GET", path)).json?.spec?.template?.spec?.containers?.[0]?.image;
+    const r = await server.send("PATCH", path, {
+      body: { spec: { template: { spec: { containers: [{ name: "main", image: "everynode/web:v2" }] } } } },
+      contentType: "application/strategic-merge-patch+json",
+    });
+    expect(r.status, r.text).toBe(200);
+    // The page is live: the new revision appears in its history.
+    await page.locator("table.revisions tbody tr").nth(1).waitFor();
+    page.once("dialog", (d) => void d.accept());
+    await page.click("#rollback");
+    await page.locator("#ds-message", { hasText: "rolled back to revision 1" }).waitFor();
+    await waitFor("the template to be back", async () => (await image()) === "everynode/web:test", 15_000);
   });
 
   it("streams a pod's logs from the node's page", async () => {

@@ -173,6 +173,7 @@ export function showDaemonSet(root: HTMLElement, signal: AbortSignal, namespace:
                     on: { click: () => void rollBack(r.revision) },
                   }),
             ]),
+            "data revisions",
           ),
         );
       },
