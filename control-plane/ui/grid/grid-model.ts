@@ -132,6 +132,8 @@ export class GridModel {
     this.columnsList = [];
     this.dirty.clear();
     this.rebuild = undefined;
+    // Whoever waited for a grid that will not be built now goes on (and finds its stream closed).
+    for (const resolve of this.readyWaiters.splice(0)) resolve();
   }
 
   private startRebuild(): void {
