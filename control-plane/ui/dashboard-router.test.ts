@@ -18,6 +18,7 @@ import type { GridMessage } from "./grid-protocol.js";
 const PRINCIPALS: Record<string, Principal> = {
   "admin-token": { kind: "admin", name: "admin" },
   "node-token": { kind: "node", nodeName: "n1", credentialId: "c1" },
+  "join-token": { kind: "join", tokenId: "abc123" },
 };
 const authenticator: Authenticator = { authenticate: (t) => (t ? PRINCIPALS[t] : undefined) };
 
@@ -104,6 +105,8 @@ describe("the dashboard's API", () => {
     const node = await get("/ui/api/whoami", "node-token");
     expect(node.status).toBe(403);
     expect(((await node.json()) as { message: string }).message).toContain("system:node:n1");
+    expect((await get("/ui/api/grid", "join-token")).status).toBe(403);
+    expect((await get("/ui/api/rollout/default/x", "node-token")).status).toBe(403);
     const admin = await get("/ui/api/whoami", "admin-token");
     expect(await admin.json()).toEqual({ user: "admin", kind: "admin" });
     expect(admin.headers.get("cache-control")).toBe("no-store");

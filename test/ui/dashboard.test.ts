@@ -180,6 +180,9 @@ describe("the dashboard", () => {
     await page.locator("#node-labels .chip", { hasText: "zone=a" }).waitFor();
     await page.locator("table.pods a.log-link").first().click();
     await page.locator("#logs", { hasText: SCRIPTED_LOG_LINE.trim() }).waitFor();
+    // Asked as `kubectl logs -f` asks, through the API's log endpoint (the agent answered once).
+    expect(browser.requests.some((u) => /\/pods\/web-[a-z0-9]+\/log\?.*follow=true/.test(u))).toBe(true);
+    await page.locator("#logs-status", { hasText: "the stream ended" }).waitFor();
     await screenshot("dashboard-logs.png");
   });
 

@@ -1,9 +1,9 @@
 // A container's logs, streamed as `kubectl logs -f` streams them (the API's log endpoint,
 // relayed from the node's agent). The page keeps the last MAX_CHARS of text and follows
-// the end unless the reader scrolled up.
+// the end unless the reader scrolled up; Reload (or another container or option) reads again.
 
 import type { Pod } from "../../../../shared/api-types.js";
-import { getJson, query, request, sleep, streamText } from "../api.js";
+import { getJson, query, request, streamText } from "../api.js";
 import { fill, h, link } from "../dom.js";
 import { routes } from "../routes.js";
 
@@ -23,6 +23,7 @@ export function showLogs(
   follow.checked = true;
   const timestamps = h("input", { type: "checkbox", id: "timestamps" });
   const picker = h("select", { id: "container", attrs: { "aria-label": "Container" } });
+  const reload = h("button", { type: "button", id: "reload-logs", text: "Reload" });
   const nodeLink = h("span");
   fill(
     root,
@@ -37,6 +38,7 @@ export function showLogs(
         picker,
         h("label", { class: "check" }, follow, " follow"),
         h("label", { class: "check" }, timestamps, " timestamps"),
+        reload,
       ),
       status,
       out,
@@ -56,34 +58,29 @@ export function showLogs(
       tailLines: 1000,
     };
     void (async () => {
-      while (!s.aborted) {
-        try {
-          status.textContent = follow.checked ? "following" : "reading";
-          const res = await request(`${podPath}/log${query(params)}`, { signal: s });
-          // A reconnection reads the tail again: start from an empty page.
-          out.textContent = "";
-          let chars = 0;
-          await streamText(res, s, (chunk) => {
-            const atEnd = out.scrollTop + out.clientHeight >= out.scrollHeight - 4;
-            out.append(chunk);
-            chars += chunk.length;
-            while (chars > MAX_CHARS && out.firstChild) {
-              chars -= out.firstChild.textContent?.length ?? 0;
-              out.firstChild.remove();
-            }
-            if (atEnd) out.scrollTop = out.scrollHeight;
-            return "";
-          });
-          if (!follow.checked || s.aborted) {
-            if (!s.aborted) status.textContent = "end of the logs";
-            return;
+      try {
+        status.textContent = follow.checked ? "following" : "reading";
+        const res = await request(`${podPath}/log${query(params)}`, { signal: s });
+        out.textContent = "";
+        let chars = 0;
+        await streamText(res, s, (chunk) => {
+          const atEnd = out.scrollTop + out.clientHeight >= out.scrollHeight - 4;
+          out.append(chunk);
+          chars += chunk.length;
+          while (chars > MAX_CHARS && out.firstChild) {
+            chars -= out.firstChild.textContent?.length ?? 0;
+            out.firstChild.remove();
           }
-          status.textContent = "the stream ended; reconnecting…";
-        } catch (e) {
-          if (s.aborted) return;
-          status.textContent = `${(e as Error).message} (retrying)`;
-        }
-        await sleep(3000, s);
+          if (atEnd) out.scrollTop = out.scrollHeight;
+          return "";
+        });
+        // As `kubectl logs -f` ends when the container stops; Reload reads the next one's.
+        if (!s.aborted)
+          status.textContent = follow.checked
+            ? "the stream ended (the container stopped?)"
+            : "end of the logs";
+      } catch (e) {
+        if (!s.aborted) status.textContent = (e as Error).message;
       }
     })();
   };
@@ -98,4 +95,5 @@ export function showLogs(
     (e: unknown) => (status.textContent = (e as Error).message),
   );
   for (const control of [picker, follow, timestamps]) control.addEventListener("change", start);
+  reload.addEventListener("click", start);
 }
