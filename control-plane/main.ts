@@ -30,6 +30,7 @@ import { openStore } from "./store/index.js";
 import { startLocalAgent } from "./local-agent.js";
 import { localAgentJoinToken } from "./server-files.js";
 import { serverNextSteps } from "./next-steps.js";
+import { createDashboardRouter } from "./ui/dashboard-router.js";
 
 const USAGE = `Usage: everynode server [flags]
 
@@ -113,6 +114,12 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         pki,
         clock,
         logger: logger.child({ component: "tokens" }),
+      }),
+      createDashboardRouter({
+        store,
+        clock,
+        logger: logger.child({ component: "ui" }),
+        authenticator: tokens,
       }),
     ],
   });

@@ -1,0 +1,78 @@
+// Debian's Chromium, headless, driven by playwright-core: a fresh profile in the test's temp
+// dir, the server's certificate pinned by its public key (not every certificate error
+// ignored), and a record of every request the page made and every console message, so a
+// test can check that no URL carried the token and that the CSP refused nothing.
+
+import { X509Certificate, createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import tls from "node:tls";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+
+export const CHROMIUM = process.env.EVERYNODE_CHROMIUM ?? "/usr/bin/chromium";
+
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export interface Browser {
+  page: Page;
+  context: BrowserContext;
+  /** Every URL the page requested. */
+  requests: string[];
+  /** Every console message and page error, as text. */
+  console: string[];
+  close(): Promise<void>;
+}
+
+/** The base64 SHA-256 of the server certificate's public key, as Chromium's SPKI list wants it. */
+export async function serverSpki(url: string): Promise<string> {
+  const u = new URL(url);
+  const raw = await new Promise<Buffer>((resolve, reject) => {
+    const socket = tls.connect({ host: u.hostname, port: Number(u.port), rejectUnauthorized: false }, () => {
+      const cert = socket.getPeerCertificate();
+      socket.end();
+      resolve(cert.raw);
+    });
+    socket.on("error", reject);
+  });
+  const spki = new X509Certificate(raw).publicKey.export({ type: "spki", format: "der" });
+  return createHash("sha256").update(spki).digest("base64");
+}
+
+export async function launchBrowser(serverUrl: string): Promise<Browser> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "everynode-ui-browser-"));
+  const spki = await serverSpki(serverUrl);
+  const context = await chromium.launchPersistentContext(path.join(dir, "profile"), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...FLAGS, `--ignore-certificate-errors-spki-list=${spki}`],
+    viewport: { width: 1400, height: 900 },
+    // Chromium's own temp files go to the test's dir, not the run's.
+    env: { ...process.env, TMPDIR: dir },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const requests: string[] = [];
+  const consoleLines: string[] = [];
+  page.on("request", (r) => requests.push(r.url()));
+  page.on("console", (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+  page.on("pageerror", (e) => consoleLines.push(`pageerror: ${e.message}`));
+  return {
+    page,
+    context,
+    requests,
+    console: consoleLines,
+    close: async () => {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
