@@ -245,6 +245,14 @@ describe("DaemonSet propagation", () => {
 });
 
 describe("namespaces", () => {
+  it("refuse spec.finalizers other than kubernetes (there is no finalize subresource)", async () => {
+    const r = await call(h, "POST", "/api/v1/namespaces", {
+      body: { metadata: { name: "held" }, spec: { finalizers: ["kubernetes", "example.com/x"] } },
+    });
+    expect(r.status).toBe(422);
+    expect(r.json.details.causes[0].field).toBe("spec.finalizers[1]");
+  });
+
   it("stay Terminating while a pod terminates, refusing new content, and go with it", async () => {
     expect(
       (await call(h, "POST", "/api/v1/namespaces", { body: { metadata: { name: "team" } } })).status,
