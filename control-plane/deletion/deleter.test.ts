@@ -57,6 +57,13 @@ describe("Deleter: pods", () => {
     expect(getPod("web-1")).toBeUndefined();
   });
 
+  it("records Killing once when a terminating pod is then removed with grace period 0", () => {
+    const p = store.create("pods", pod("web-6", { node: "n1" }));
+    del("pods", p);
+    expect(del("pods", p, { gracePeriodSeconds: 0 }).removed).toBe(true);
+    expect(killing()).toEqual(["web-6"]);
+  });
+
   it("removes at once a pod whose node's agent cannot report it gone", () => {
     const p = store.create("pods", pod("web-2", { node: "n2" }));
     expect(del("pods", p).removed).toBe(true);

@@ -105,7 +105,11 @@ export class Deleter {
     const plan = this.plan(resource, stored, options);
     switch (plan.action) {
       case "remove":
-        return { removed: true, object: this.remove(tx, resource, stored, killing) };
+        // A pod already terminating had its Killing event when its termination started.
+        return {
+          removed: true,
+          object: this.remove(tx, resource, stored, killing && !stored.metadata.deletionTimestamp),
+        };
       case "pending":
         return { removed: false, object: stored };
       case "update": {
