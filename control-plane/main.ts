@@ -11,6 +11,7 @@ import { EverynodeError, isEverynodeError } from "../shared/errors.js";
 import { flagHelp } from "../shared/flags.js";
 import { createLogger } from "../shared/logger.js";
 import type { Logger } from "../shared/logger.js";
+import { AgentCapabilities } from "./agents/agent-capabilities.js";
 import { startAgentEndpoints } from "./agents/index.js";
 import type { PodLogStreamer } from "./api/pod-log-streamer.js";
 import { createAgentRouter } from "./agents/registration-router.js";
@@ -22,9 +23,11 @@ import { parseServerArgs, SERVER_FLAGS } from "./config.js";
 import { applyConnectionLimits, serverTimeoutOptions } from "./connection-limits.js";
 import type { ServerConfig } from "./config.js";
 import { DaemonSetController } from "./controller/daemonset-controller.js";
+import { Deleter } from "./deletion/deleter.js";
 import { EventRecorder } from "./events/event-recorder.js";
 import { createLeaseRouter } from "./nodes/lease-router.js";
 import { NodeLifecycle } from "./nodes/node-lifecycle.js";
+import { TerminatingPodsGc } from "./nodes/terminating-pods.js";
 import { ensureServerFiles } from "./server-files.js";
 import { openStore } from "./store/index.js";
 import { startLocalAgent } from "./local-agent.js";
@@ -58,6 +61,10 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const pki = await ensurePki(config.dataDir, { sans: config.tlsSans, clock });
   const tokens = new TokenService({ store, clock });
   const events = new EventRecorder({ store, clock, ttlMs: config.eventTtlMs });
+  // One deleter for the API, the controllers and the agents' gone reports; it deletes pods
+  // gracefully on the nodes whose agents announced they report them gone.
+  const capabilities = new AgentCapabilities();
+  const deleter = new Deleter({ store, clock, events, agents: capabilities });
   const lifecycle = new NodeLifecycle({
     store,
     clock,
@@ -71,7 +78,15 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     clock,
     logger: logger.child({ component: "daemonset-controller" }),
     events,
+    deleter,
     resyncIntervalMs: config.resyncIntervalMs,
+  });
+  const terminatingPods = new TerminatingPodsGc({
+    store,
+    clock,
+    logger,
+    deleter,
+    nodeMonitorGraceMs: config.nodeMonitorGracePeriodMs,
   });
 
   // The log relay needs the HTTPS server, which needs the app: a forwarder breaks the cycle.
@@ -98,6 +113,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     clock,
     logger: logger.child({ component: "api" }),
     events,
+    deleter,
     authenticator: tokens,
     logs,
     routers: [
@@ -136,6 +152,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     tokens,
     liveness: lifecycle,
     events,
+    capabilities,
+    deleter,
     heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
   });
   relay.current = endpoints.logs;
@@ -153,6 +171,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
 
   lifecycle.start();
   controller.start();
+  terminatingPods.start();
   const stopEventGc = clock.every(60_000, () => events.gc());
   logger.info("everynode server is ready", {
     url,
@@ -182,6 +201,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         .catch((e: unknown) => logger.warn("agent stop failed", { error: e }));
       stopEventGc();
       await controller.stop();
+      terminatingPods.stop();
       lifecycle.stop();
       await endpoints.close();
       await new Promise<void>((resolve) => {

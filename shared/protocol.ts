@@ -75,6 +75,8 @@ export const AGENT_LIMITS = {
   byteBurst: 32 * 1024 * 1024,
   /** Refused statuses named in one ack (the rest are counted in the server's log). */
   refusedPerAck: 20,
+  /** Capabilities in one hello. */
+  capabilities: 32,
 } as const;
 
 // ------------------------------------------------------------------ registration (HTTP)
@@ -109,6 +111,16 @@ export interface NodeReport {
   nodeInfo: NodeSystemInfo;
 }
 
+/**
+ * What an agent can do beyond protocol version 1, announced in hello. `gracefulDeletion`: it
+ * stops a pod whose `metadata.deletionTimestamp` is set (preStop, SIGTERM, the grace period,
+ * SIGKILL), removes its containers and sandbox, then reports it with `gone: true`. The server
+ * keeps such pods in the agent's set until then; to an agent without it, a deleted pod leaves
+ * the set (and the API) at once.
+ */
+export type AgentCapability = "gracefulDeletion";
+export const AGENT_CAPABILITIES: readonly AgentCapability[] = ["gracefulDeletion"];
+
 export interface HelloMessage {
   v: 1;
   type: "hello";
@@ -116,6 +128,8 @@ export interface HelloMessage {
   node: NodeReport;
   /** The revision of the last assignment set the agent applied (0 after a fresh start). */
   appliedRevision: number;
+  /** Absent from older agents. Names the server does not know are logged and left aside. */
+  capabilities?: string[];
 }
 
 export interface HeartbeatMessage {
@@ -281,6 +295,11 @@ export function decodeAgentMessage(
       if (!Array.isArray(m.node.addresses)) fail(`field "node.addresses" must be an array`);
       if (!isObject(m.node.nodeInfo)) fail(`field "node.nodeInfo" must be an object`);
       if (!isObject(m.node.capacity) || !isObject(m.node.allocatable)) fail(`node capacity must be objects`);
+      if (
+        m.capabilities !== undefined &&
+        !(Array.isArray(m.capabilities) && m.capabilities.every((c) => typeof c === "string"))
+      )
+        fail(`field "capabilities" must be a list of strings`);
       return m as unknown as HelloMessage;
     }
     case "heartbeat":

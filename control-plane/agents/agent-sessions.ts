@@ -1,6 +1,8 @@
-// What an agent's messages mean, per connection: hello (the node's facts, then welcome and
-// the full set), heartbeats, pod statuses, logs and goodbye. One live session per node: a
-// new connection supersedes the old one; a deleted node loses its session and credential.
+// What an agent's messages mean, per connection: hello (the node's facts and capabilities,
+// then welcome and the full set), heartbeats, pod statuses, logs and goodbye. One live
+// session per node: a new connection supersedes the old one; a deleted node loses its
+// session and credential. An agent that cannot report pods gone gets none that are
+// terminating: those left from a capable predecessor go at once when it says hello.
 
 import type { Node } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
@@ -9,8 +11,10 @@ import type { Logger } from "../../shared/logger.js";
 import type { AckMessage, AgentMessage, HelloMessage } from "../../shared/protocol.js";
 import { CLOSE_CODES, PROTOCOL_VERSION } from "../../shared/protocol.js";
 import type { TokenService } from "../auth/tokens.js";
+import type { Deleter } from "../deletion/deleter.js";
 import type { NodeLiveness } from "../nodes/node-liveness.js";
 import type { Store, WatchHandle } from "../store/store.js";
+import type { AgentCapabilities } from "./agent-capabilities.js";
 import type { ConnectionHandler } from "./agent-socket-server.js";
 import type { Dispatcher } from "./dispatcher.js";
 import type { LogRelay } from "./log-relay.js";
@@ -28,6 +32,8 @@ export interface AgentSessionsDeps {
   dispatcher: Dispatcher;
   ingest: StatusIngest;
   logs: LogRelay;
+  capabilities: AgentCapabilities;
+  deleter: Deleter;
   heartbeatIntervalSeconds: number;
 }
 
@@ -104,6 +110,9 @@ export class AgentSessions {
       connection.close(CLOSE_CODES.nodeDeleted, "the node was deleted");
       return false;
     }
+    const unknown = this.deps.capabilities.announce(nodeName, message.capabilities);
+    if (unknown.length > 0) log.info("agent announced capabilities this server does not know", { unknown });
+    if (!this.deps.capabilities.gracefulDeletion(nodeName)) this.endTerminatingPods(nodeName, log);
     this.deps.liveness.heartbeat(nodeName);
     this.deps.registry.markReady(connection);
     connection
@@ -151,7 +160,20 @@ export class AgentSessions {
     }
   }
 
+  /** Pods left terminating on a node whose agent will never report them gone: they go now. */
+  private endTerminatingPods(nodeName: string, log: Logger): void {
+    const terminating = this.deps.store.listPodsOnNode(nodeName).filter((p) => p.metadata.deletionTimestamp);
+    if (terminating.length === 0) return;
+    this.deps.store.transaction((tx) => {
+      for (const pod of terminating) this.deps.deleter.podGone(tx, pod);
+    });
+    log.info("agent cannot report pods gone: its terminating pods were removed", {
+      pods: terminating.length,
+    });
+  }
+
   private nodeDeleted(nodeName: string): void {
+    this.deps.capabilities.forget(nodeName);
     this.deps.tokens.revokeNode(nodeName);
     const connection = this.deps.registry.get(nodeName);
     if (connection) {

@@ -10,6 +10,7 @@ import type { AssignmentsMessage } from "../../shared/protocol.js";
 import { PROTOCOL_VERSION } from "../../shared/protocol.js";
 import { EventRecorder } from "../events/event-recorder.js";
 import type { Store, WatchHandle } from "../store/store.js";
+import type { AgentCapabilities } from "./agent-capabilities.js";
 import { nodesAffectedBy } from "./assignment-changes.js";
 import type { AgentConnection, SessionRegistry } from "./session-registry.js";
 
@@ -20,6 +21,8 @@ export interface DispatcherDeps {
   registry: SessionRegistry;
   /** When given, a pod's first dispatch records its "Scheduled" event. */
   events?: EventRecorder;
+  /** Which agents get terminating pods (they report them gone); none without it. */
+  capabilities?: Pick<AgentCapabilities, "gracefulDeletion">;
   debounceMs?: number;
 }
 
@@ -30,10 +33,14 @@ interface NodeState {
   dirty: boolean;
 }
 
-/** The complete pod set of a node as the agent gets it: pods being deleted are not in it. */
-export function assignmentsFor(store: Store, nodeName: string): AssignmentsMessage {
+/**
+ * The complete pod set of a node as the agent gets it. Terminating pods are in it for an
+ * agent that reports them gone (it stops them and says so); an agent that cannot gets none.
+ */
+export function assignmentsFor(store: Store, nodeName: string, withTerminating = false): AssignmentsMessage {
   const revision = store.revision();
-  const pods = store.listPodsOnNode(nodeName).filter((p) => !p.metadata.deletionTimestamp);
+  const all = store.listPodsOnNode(nodeName);
+  const pods = withTerminating ? all : all.filter((p) => !p.metadata.deletionTimestamp);
   return { v: PROTOCOL_VERSION, type: "assignments", revision, pods };
 }
 
@@ -100,7 +107,8 @@ export class Dispatcher {
     if (this.states.get(nodeName) !== state || !state.dirty || state.inFlight) return;
     state.dirty = false;
     state.inFlight = true;
-    const message = assignmentsFor(this.deps.store, nodeName);
+    const graceful = this.deps.capabilities?.gracefulDeletion(nodeName) ?? false;
+    const message = assignmentsFor(this.deps.store, nodeName, graceful);
     this.recordScheduled(nodeName, message.pods);
     state.connection.send(message).then(
       () => this.sent(state),
@@ -135,7 +143,9 @@ export class Dispatcher {
     for (const p of fresh) seen.add(p.metadata.uid as string);
     const current = new Set(pods.map((p) => p.metadata.uid));
     for (const uid of seen) if (!current.has(uid)) seen.delete(uid);
-    const toRecord = fresh.filter((p) => !p.status?.containerStatuses?.length);
+    const toRecord = fresh.filter(
+      (p) => !p.status?.containerStatuses?.length && !p.metadata.deletionTimestamp,
+    );
     if (toRecord.length === 0) return;
     try {
       this.deps.store.transaction((tx) => {

@@ -6,9 +6,11 @@ import type { Server as HttpsServer } from "node:https";
 import type { Clock } from "../../shared/clock.js";
 import type { Logger } from "../../shared/logger.js";
 import type { TokenService } from "../auth/tokens.js";
+import { Deleter } from "../deletion/deleter.js";
 import type { EventRecorder } from "../events/event-recorder.js";
 import type { NodeLiveness } from "../nodes/node-liveness.js";
 import type { Store } from "../store/store.js";
+import { AgentCapabilities } from "./agent-capabilities.js";
 import { AgentSessions } from "./agent-sessions.js";
 import { attachAgentSocketServer } from "./agent-socket-server.js";
 import { Dispatcher } from "./dispatcher.js";
@@ -28,6 +30,10 @@ export interface AgentEndpointsDeps {
   tokens: TokenService;
   liveness: NodeLiveness;
   events: EventRecorder;
+  /** What each node's agent announced (shared with the deleter); a fresh registry by default. */
+  capabilities?: AgentCapabilities;
+  /** Ends deletions when agents report pods gone; by default one over `capabilities`. */
+  deleter?: Deleter;
   /** What agents are told in welcome; 10 by default. */
   heartbeatIntervalSeconds?: number;
   /** Dispatcher debounce (50 ms) and status flush interval (100 ms), for tests and benchmarks. */
@@ -50,12 +56,17 @@ export interface AgentEndpoints {
 export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
   const logger = deps.logger.child({ component: "agents" });
   const registry = new SessionRegistry();
+  const capabilities = deps.capabilities ?? new AgentCapabilities();
+  const deleter =
+    deps.deleter ??
+    new Deleter({ store: deps.store, clock: deps.clock, events: deps.events, agents: capabilities });
   const dispatcher = new Dispatcher({
     store: deps.store,
     clock: deps.clock,
     logger,
     registry,
     events: deps.events,
+    capabilities,
     ...(deps.dispatchDebounceMs !== undefined ? { debounceMs: deps.dispatchDebounceMs } : {}),
   });
   const ingest = new StatusIngest({
@@ -63,6 +74,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     clock: deps.clock,
     logger,
     events: deps.events,
+    deleter,
     ...(deps.statusFlushMs !== undefined ? { flushIntervalMs: deps.statusFlushMs } : {}),
     ...(deps.statusWarningIntervalMs !== undefined
       ? { warningIntervalMs: deps.statusWarningIntervalMs }
@@ -79,6 +91,8 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     dispatcher,
     ingest,
     logs,
+    capabilities,
+    deleter,
     heartbeatIntervalSeconds: deps.heartbeatIntervalSeconds ?? 10,
   });
   dispatcher.start();

@@ -34,6 +34,7 @@ function problem(m: any, bytes = JSON.stringify(m).length): string {
 describe("checkAgentMessage", () => {
   it.each<[string, any]>([
     ["hello", hello()],
+    ["hello with capabilities", { ...hello(), capabilities: ["gracefulDeletion", "somethingNewer"] }],
     ["heartbeat", { v: 1, type: "heartbeat" }],
     ["podStatus", { v: 1, type: "podStatus", seq: 3, statuses: [report("a", { phase: "Running" })] }],
     [
@@ -55,6 +56,17 @@ describe("checkAgentMessage", () => {
     ],
     ["addresses that are no list", (m) => ((m.node.addresses = {}), m), /node\.addresses: .*must be a list/],
     ["no nodeInfo", (m) => (delete m.node.nodeInfo, m), /node\.nodeInfo: .*must be an object/],
+    [
+      "capabilities that are no list",
+      (m) => ((m.capabilities = "gracefulDeletion"), m),
+      /capabilities: .*must be a list/,
+    ],
+    ["a capability that is no string", (m) => ((m.capabilities = [1]), m), /capabilities\[0\]/],
+    [
+      "too many capabilities",
+      (m) => ((m.capabilities = Array.from({ length: 33 }, (_, i) => `c${i}`)), m),
+      /capabilities: Too many/,
+    ],
     ["an unknown node field", (m) => ((m.node.conditions = []), m), /node\.conditions: unknown field/],
     ["a capacity that is no quantity", (m) => ((m.node.capacity.cpu = "many"), m), /node\.capacity\[cpu\]/],
     [

@@ -27,7 +27,7 @@ import {
 
 const ENVELOPE = ["v", "type"];
 const FIELDS: Record<AgentMessage["type"], string[]> = {
-  hello: [...ENVELOPE, "nodeName", "node", "appliedRevision"],
+  hello: [...ENVELOPE, "nodeName", "node", "appliedRevision", "capabilities"],
   heartbeat: ENVELOPE,
   podStatus: [...ENVELOPE, "seq", "statuses"],
   logData: [...ENVELOPE, "requestId", "data"],
@@ -76,6 +76,10 @@ function checkHello(m: Record<string, unknown>, errs: FieldError[]): void {
   }
   if (!isObject(node.nodeInfo)) errs.push(typeInvalid("node.nodeInfo", node.nodeInfo, "an object"));
   else errs.push(...validateNodeInfo(node.nodeInfo, "node.nodeInfo"));
+  if (m.capabilities !== undefined) {
+    const caps = boundedList(m.capabilities, "capabilities", L.capabilities, errs);
+    caps.forEach((c, i) => boundedString(c, `capabilities[${i}]`, L.nameBytes, errs, { required: true }));
+  }
 }
 
 /** Identity of each entry: what an ack can name. The statuses themselves are checked per entry. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Pod, PodStatus } from "../../shared/api-types.js";
 import { createLogger } from "../../shared/logger.js";
 import type { PodStatusMessage, RefusedStatus } from "../../shared/protocol.js";
+import { Deleter } from "../deletion/deleter.js";
 import { EventRecorder } from "../events/event-recorder.js";
 import { openStore } from "../store/index.js";
 import { fakeClock } from "../store/test-support.js";
@@ -12,20 +13,18 @@ function setup() {
   const store = openStore({ path: ":memory:", clock });
   const lines: string[] = [];
   const logger = createLogger({ level: "debug", write: (l) => lines.push(l) });
-  const ingest = new StatusIngest({
-    store,
-    clock,
-    logger,
-    events: new EventRecorder({ store, clock, ttlMs: 3_600_000 }),
-  });
-  const pod = (name: string): Pod =>
+  const events = new EventRecorder({ store, clock, ttlMs: 3_600_000 });
+  const deleter = new Deleter({ store, clock, events, agents: { gracefulDeletion: () => true } });
+  const ingest = new StatusIngest({ store, clock, logger, events, deleter });
+  const pod = (name: string, finalizers?: string[]): Pod =>
     store.create<Pod>("pods", {
       apiVersion: "v1",
       kind: "Pod",
-      metadata: { name, namespace: "default" },
+      metadata: { name, namespace: "default", ...(finalizers ? { finalizers } : {}) },
       spec: { nodeName: "node-a", containers: [{ name: "web", image: "nginx" }] },
     });
-  return { store, ingest, lines, pod };
+  const terminate = (p: Pod): Pod => store.transaction((tx) => deleter.delete(tx, "pods", p)).object as Pod;
+  return { store, ingest, lines, pod, terminate };
 }
 
 const message = (statuses: PodStatusMessage["statuses"]): PodStatusMessage => ({
@@ -92,5 +91,85 @@ describe("StatusIngest", () => {
     expect(warnings[0]).toMatch(
       /1000 status reports for pods the node does not run from node node-a, e\.g\. default\/ghost-0 \(no such pod\)/,
     );
+  });
+
+  it("ends a terminating pod's deletion when its node reports it gone, after its last status", () => {
+    const { store, ingest, pod, terminate } = setup();
+    const p = terminate(pod("leaving"));
+    const seen: string[] = [];
+    const stop = store.onChange((es) =>
+      seen.push(...es.map((e) => `${e.type} ${(e.object as Pod).status?.phase ?? "-"}`)),
+    );
+    ingest.accept(
+      "node-a",
+      message([
+        {
+          namespace: "default",
+          name: "leaving",
+          uid: p.metadata.uid ?? "",
+          status: { phase: "Succeeded" },
+          gone: true,
+        },
+      ]),
+      () => {},
+    );
+    ingest.flush();
+    stop();
+    expect(store.get("pods", "default", "leaving")).toBeUndefined();
+    expect(seen).toEqual(["MODIFIED Succeeded", "DELETED Succeeded"]);
+  });
+
+  it("keeps a gone pod that a finalizer holds, with grace period 0", () => {
+    const { store, ingest, pod, terminate } = setup();
+    const p = terminate(pod("held", ["example.com/keep"]));
+    ingest.accept(
+      "node-a",
+      message([
+        {
+          namespace: "default",
+          name: "held",
+          uid: p.metadata.uid ?? "",
+          status: { phase: "Running" },
+          gone: true,
+        },
+      ]),
+      () => {},
+    );
+    ingest.flush();
+    expect(store.get<Pod>("pods", "default", "held")?.metadata.deletionGracePeriodSeconds).toBe(0);
+  });
+
+  it("does not delete a pod that is not being deleted, whatever the report says, and logs it", () => {
+    const { store, ingest, pod, lines } = setup();
+    const p = pod("staying");
+    const gone = {
+      namespace: "default",
+      name: "staying",
+      uid: p.metadata.uid ?? "",
+      status: { phase: "Running" as const },
+      gone: true as const,
+    };
+    ingest.accept("node-a", message([gone]), () => {});
+    ingest.close();
+    expect(store.get<Pod>("pods", "default", "staying")?.status?.phase).toBe("Running");
+    expect(lines.some((l) => l.includes("gone reports for pods not being deleted"))).toBe(true);
+  });
+
+  it("keeps a gone report when a later report of the same pod arrives before the flush", () => {
+    const { store, ingest, pod, terminate } = setup();
+    const p = terminate(pod("twice"));
+    const uid = p.metadata.uid ?? "";
+    ingest.accept(
+      "node-a",
+      message([{ namespace: "default", name: "twice", uid, status: { phase: "Running" }, gone: true }]),
+      () => {},
+    );
+    ingest.accept(
+      "node-a",
+      message([{ namespace: "default", name: "twice", uid, status: { phase: "Running" } }]),
+      () => {},
+    );
+    ingest.flush();
+    expect(store.get("pods", "default", "twice")).toBeUndefined();
   });
 });

@@ -5,6 +5,8 @@
 // the flush that holds it committed; a dropped status is acked too, since sending it again
 // would not make it valid (the ack names the invalid ones, for the agent's log). Dropped
 // statuses are logged folded, one line per node and kind per interval (warning-digest.ts).
+// A report with `gone: true` for a terminating pod ends its deletion: its last status is
+// written, then the deleter removes it (or, while finalizers hold it, sets its grace to 0).
 
 import { isDeepStrictEqual } from "node:util";
 import type { Pod } from "../../shared/api-types.js";
@@ -12,6 +14,7 @@ import type { Clock } from "../../shared/clock.js";
 import type { Logger } from "../../shared/logger.js";
 import type { PodStatusMessage, PodStatusReport, RefusedStatus } from "../../shared/protocol.js";
 import { AGENT_LIMITS } from "../../shared/protocol.js";
+import type { Deleter } from "../deletion/deleter.js";
 import { EventRecorder } from "../events/event-recorder.js";
 import type { Store, StoreWriter } from "../store/store.js";
 import { splitPodStatuses } from "./message-validation.js";
@@ -23,6 +26,7 @@ export interface StatusIngestDeps {
   clock: Clock;
   logger: Logger;
   events: EventRecorder;
+  deleter: Deleter;
   flushIntervalMs?: number;
   maxBatch?: number;
   /** How often dropped statuses are summed up in the log; 10 s by default. */
@@ -82,7 +86,9 @@ export class StatusIngest {
         );
         continue;
       }
-      this.pending.set(report.uid, { nodeName, report });
+      // Latest wins, but a pod once reported gone stays gone.
+      const gone = report.gone === true || this.pending.get(report.uid)?.report.gone === true;
+      this.pending.set(report.uid, { nodeName, report: gone ? { ...report, gone: true } : report });
     }
     const told = refused.slice(0, AGENT_LIMITS.refusedPerAck);
     this.acks.push(() => ack(told));
@@ -143,6 +149,14 @@ export class StatusIngest {
       const pod = tx.get<Pod>("pods", report.namespace, report.name);
       if (!belongsTo(pod, report.uid, nodeName)) return false; // gone or rebound since accept
       const status = mergeReportedStatus(pod.status, report.status);
+      if (report.gone) {
+        if (pod.metadata.deletionTimestamp) return this.ended(tx, pod, status);
+        this.digest.note(
+          nodeName,
+          "gone reports for pods not being deleted",
+          `${report.namespace}/${report.name}`,
+        );
+      }
       if (isDeepStrictEqual(status, pod.status)) return false;
       const events = podStatusEvents(pod, pod.status, status);
       const next = structuredClone(pod) as Pod;
@@ -168,5 +182,17 @@ export class StatusIngest {
       );
       return false;
     }
+  }
+
+  /** A terminating pod's containers are gone: its last status (no events), then the deleter. */
+  private ended(tx: StoreWriter, pod: Pod, status: Pod["status"]): boolean {
+    let current = pod;
+    if (!isDeepStrictEqual(status, pod.status)) {
+      const next = structuredClone(pod) as Pod;
+      if (status) next.status = status;
+      current = tx.update("pods", next);
+    }
+    this.deps.deleter.podGone(tx, current);
+    return true;
   }
 }

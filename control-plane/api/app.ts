@@ -4,6 +4,7 @@
 
 import express from "express";
 import type { Namespace } from "../../shared/api-types.js";
+import { Deleter } from "../deletion/deleter.js";
 import { BUILTIN_NAMESPACES, applyNamespaceDefaults } from "../kube/index.js";
 import { authenticate } from "./auth-middleware.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./body.js";
@@ -39,6 +40,7 @@ export function buildApiApp(deps: ApiDeps): express.Express {
     maxBodyBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     watchBookmarkIntervalMs: deps.watchBookmarkIntervalMs ?? 20_000,
     rules: buildRules(deps.store, deps.clock),
+    deleter: deps.deleter ?? new Deleter({ store: deps.store, clock: deps.clock, events: deps.events }),
   };
   const app = express();
   app.disable("x-powered-by");

@@ -6,6 +6,7 @@ import type { Logger } from "../../shared/logger.js";
 import type { ResourceName } from "../kube/index.js";
 import type { PodLogStreamer } from "./pod-log-streamer.js";
 import type { Authenticator } from "../auth/principal.js";
+import type { Deleter } from "../deletion/deleter.js";
 import type { EventRecorder } from "../events/event-recorder.js";
 import type { Store } from "../store/store.js";
 import type { ResourceRule } from "./resource-rules/index.js";
@@ -26,6 +27,11 @@ export interface ApiDeps {
   watchBookmarkIntervalMs?: number;
   /** host:port clients reach the API at, for legacy discovery; default: the request's Host. */
   serverAddress?: string;
+  /**
+   * Deletes objects (shared with the controllers, and knowing which agents report pods
+   * gone); default: one over this store for which no agent does, so pods go at once.
+   */
+  deleter?: Deleter;
 }
 
 /** What every handler works with: the deps with their defaults filled in, and the rules. */
@@ -38,4 +44,5 @@ export interface HandlerContext {
   maxBodyBytes: number;
   watchBookmarkIntervalMs: number;
   rules: Record<ResourceName, ResourceRule>;
+  deleter: Deleter;
 }

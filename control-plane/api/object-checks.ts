@@ -206,7 +206,15 @@ export function mergeForUpdate(
       else merged.status = clone(old.status);
     }
   }
-  for (const f of ["uid", "creationTimestamp", "deletionTimestamp", "generation", "name", "namespace"]) {
+  for (const f of [
+    "uid",
+    "creationTimestamp",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "generation",
+    "name",
+    "namespace",
+  ]) {
     if (old.metadata[f] === undefined) delete merged.metadata[f];
     else merged.metadata[f] = old.metadata[f];
   }

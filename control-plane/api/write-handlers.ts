@@ -8,6 +8,7 @@ import { randomInt } from "node:crypto";
 import type { Request, Response } from "express";
 import type { KubeObject } from "../../shared/api-types.js";
 import { EverynodeError, errors, fieldError } from "../../shared/errors.js";
+import { finalizerErrors } from "../deletion/finalizers.js";
 import type { StoreWriter } from "../store/store.js";
 import { asObject, decodeBody, readBody, readRawBody } from "./body.js";
 import {
@@ -44,6 +45,36 @@ function hasStatus(target: ResourceTarget): boolean {
   return target.info.subresources.includes("status");
 }
 
+/** metadata.finalizers are checked for every kind (control-plane/deletion/finalizers.ts). */
+function checkFinalizers(target: ResourceTarget, object: KubeObject, old?: KubeObject): void {
+  const problems = finalizerErrors(object.metadata, old?.metadata);
+  if (problems.length > 0)
+    throw errors.invalid(target.info.kind, target.info.group, object.metadata.name ?? "", problems);
+}
+
+/** The 403 Kubernetes' NamespaceLifecycle answers a create in a namespace being deleted. */
+function namespaceTerminating(target: ResourceTarget, name: string): EverynodeError {
+  const qualified = target.info.group ? `${target.info.resource}.${target.info.group}` : target.info.resource;
+  return new EverynodeError(
+    "Forbidden",
+    `${qualified} "${name}" is forbidden: unable to create new content in namespace ${target.namespace ?? ""} because it is being terminated`,
+    {
+      details: {
+        name,
+        group: target.info.group,
+        kind: target.info.resource,
+        causes: [
+          {
+            reason: "NamespaceTerminating",
+            message: `namespace ${target.namespace ?? ""} is being terminated`,
+            field: "metadata.namespace",
+          },
+        ],
+      },
+    },
+  );
+}
+
 /** Stores a new object after the create checks; shared by POST and server-side apply. */
 function createObject(
   ctx: HandlerContext,
@@ -61,9 +92,12 @@ function createObject(
   if (!object.metadata.name)
     object.metadata.name = generateName(String(object.metadata.generateName), cryptoRandom);
   const prepared = ctx.rules[target.info.resource].prepareCreate(object);
+  checkFinalizers(target, prepared);
   const write = (tx: StoreWriter): KubeObject => {
-    if (target.info.namespaced && !tx.get("namespaces", undefined, target.namespace ?? "")) {
-      throw errors.notFound("namespaces", target.namespace ?? "");
+    if (target.info.namespaced) {
+      const ns = tx.get("namespaces", undefined, target.namespace ?? "");
+      if (!ns) throw errors.notFound("namespaces", target.namespace ?? "");
+      if (ns.metadata.deletionTimestamp) throw namespaceTerminating(target, prepared.metadata.name ?? "");
     }
     if (!dryRun) return tx.create(target.info.resource, prepared);
     // A dry run answers what the create would: a taken name is a 409 here too.
@@ -104,7 +138,8 @@ export function changesNothing(next: KubeObject, stored: KubeObject): boolean {
 /**
  * Runs the type's update rules and writes; `expected` is the precondition, if any. An update
  * that changes nothing writes nothing: the stored object comes back with its resourceVersion
- * and watchers hear of nothing, as with Kubernetes.
+ * and watchers hear of nothing, as with Kubernetes. An update that leaves an object being
+ * deleted with nothing holding it (its last finalizer cleared) removes it.
  */
 function updateObject(
   ctx: HandlerContext,
@@ -116,6 +151,7 @@ function updateObject(
   const merged = mergeForUpdate(next, old, target.subresource, hasStatus(target));
   const expected = merged.metadata.resourceVersion;
   const prepared = ctx.rules[target.info.resource].prepareUpdate(merged, old, target.subresource);
+  checkFinalizers(target, prepared, old);
   if (dryRun) {
     if (expected !== undefined && expected !== old.metadata.resourceVersion) {
       throw errors.conflict(target.info.resource, target.name ?? "", target.info.group);
@@ -129,11 +165,13 @@ function updateObject(
       (expected === undefined || expected === stored.metadata.resourceVersion) &&
       changesNothing(prepared, stored);
     if (unchanged) return stored;
-    return tx.update(
+    const written = tx.update(
       target.info.resource,
       prepared,
       expected !== undefined ? { expectedResourceVersion: expected } : {},
     );
+    ctx.deleter.afterUpdate(tx, target.info.resource, written);
+    return written;
   });
 }
 

@@ -7,6 +7,7 @@ import type { KubeObject, Node } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
 import { backoffDelay, type BackoffPolicy } from "../../shared/backoff.js";
 import type { Logger } from "../../shared/logger.js";
+import { Deleter } from "../deletion/deleter.js";
 import type { EventRecorder } from "../events/event-recorder.js";
 import type { ChangeEvent, Store } from "../store/store.js";
 import { applyPass, daemonSetOwnerUid, passHasWrites, planPass } from "./daemonset-pass.js";
@@ -18,6 +19,8 @@ export interface DaemonSetControllerDeps {
   clock: Clock;
   logger: Logger;
   events: EventRecorder;
+  /** Deletes pods (gracefully where agents report them gone); by default one for which none do. */
+  deleter?: Deleter;
   /** How often a full pass runs without any change; default 30 s. */
   resyncIntervalMs?: number;
 }
@@ -55,6 +58,7 @@ function ownedByDaemonSet(o: KubeObject): boolean {
 /** Keeps one pod of every DaemonSet on every node that should run it. */
 export class DaemonSetController {
   private readonly backoff: FailedPodBackoff;
+  private readonly deleter: Deleter;
   private readonly log: Logger;
   private started = false;
   private dirty = false;
@@ -70,6 +74,7 @@ export class DaemonSetController {
   constructor(private readonly deps: DaemonSetControllerDeps) {
     this.log = deps.logger.child({ component: "daemonset-controller" });
     this.backoff = new FailedPodBackoff(deps.clock);
+    this.deleter = deps.deleter ?? new Deleter({ store: deps.store, clock: deps.clock, events: deps.events });
   }
 
   /** Subscribes to the store, starts the resync timer and runs a first pass soon. */
@@ -77,7 +82,8 @@ export class DaemonSetController {
     if (this.started) return;
     this.started = true;
     this.unsubscribe = this.deps.store.onChange((events) => {
-      if (events.some((e) => e.resource === "daemonsets" && e.type === "DELETED")) this.garbageDue = true;
+      // A DaemonSet gone leaves garbage; a new one may adopt orphan pods.
+      if (events.some((e) => e.resource === "daemonsets" && e.type !== "MODIFIED")) this.garbageDue = true;
       if (events.some(changeMatters)) this.trigger("store change");
     });
     this.stopResync = this.deps.clock.every(this.deps.resyncIntervalMs ?? 30_000, () => {
@@ -125,10 +131,12 @@ export class DaemonSetController {
     const started = performance.now();
     const collectGarbage = this.garbageDue;
     this.garbageDue = false;
-    const pass = planPass(this.deps.store, now, this.backoff, collectGarbage);
+    const pass = planPass(this.deps.store, now, this.backoff, collectGarbage, (n) =>
+      this.deleter.nodeCanWait(n),
+    );
     this.backoff.gc(now);
     if (passHasWrites(pass)) {
-      const counts = applyPass(this.deps.store, this.deps.events, pass, this.backoff, now);
+      const counts = applyPass(this.deps.store, this.deps.events, pass, this.backoff, now, this.deleter);
       this.log.info("pass written", { ...counts, ms: Math.round(performance.now() - started) });
     }
     if (pass.recheckAt !== undefined) this.wakeAt(pass.recheckAt, now);

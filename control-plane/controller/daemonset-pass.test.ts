@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { KubeEvent, Node, Pod } from "../../shared/api-types.js";
+import { Deleter } from "../deletion/deleter.js";
 import { EventRecorder } from "../events/event-recorder.js";
 import { openStore } from "../store/index.js";
 import type { Store } from "../store/store.js";
@@ -15,7 +16,8 @@ let clock: FakeClock;
 let backoff: FailedPodBackoff;
 
 function pass(): void {
-  applyPass(store, events, planPass(store, clock.now(), backoff), backoff, clock.now());
+  const deleter = new Deleter({ store, clock, events });
+  applyPass(store, events, planPass(store, clock.now(), backoff), backoff, clock.now(), deleter);
 }
 const killing = (): KubeEvent[] =>
   store.list<KubeEvent>("events", "default").filter((e) => e.reason === "Killing");

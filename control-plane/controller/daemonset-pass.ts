@@ -1,6 +1,7 @@
 // One pass of the DaemonSet controller: read the store, plan every DaemonSet (revisions,
-// pods, status) and the garbage of deleted DaemonSets, then write it all in one
-// transaction with its events.
+// pods, status), the garbage of deleted DaemonSets and the work of those being deleted
+// (garbage-collector.ts), then write it all in one transaction with its events. Pods are
+// deleted through the deleter: gracefully where the node's agent reports them gone.
 
 import type {
   ControllerRevision,
@@ -10,10 +11,18 @@ import type {
   Pod,
   PodTemplateSpec,
 } from "../../shared/api-types.js";
+import type { Deleter } from "../deletion/deleter.js";
 import { EventRecorder } from "../events/event-recorder.js";
-import type { Store, StoreWriter } from "../store/store.js";
+import type { Store } from "../store/store.js";
 import type { FailedPodBackoff } from "./failed-pod-backoff.js";
-import { recordKilling } from "../events/killing-events.js";
+import {
+  applyAdoption,
+  applyFinalizing,
+  planFinalizing,
+  toAdopt,
+  type Adoption,
+  type Finalizing,
+} from "./garbage-collector.js";
 import { newDaemonPod } from "./pod-factory.js";
 import type { DaemonSetPlan } from "./planner.js";
 import { planDaemonSet } from "./planner.js";
@@ -63,6 +72,10 @@ export interface PassPlan {
   /** Pods whose owning DaemonSet is gone (cascading deletion). */
   orphanPods: Pod[];
   orphanRevisions: ControllerRevision[];
+  /** DaemonSets being deleted in the foreground or orphaning: their dependents' turn. */
+  finalizing: Finalizing[];
+  /** Orphan pods and revisions a DaemonSet's selector matches. */
+  adopt: Adoption[];
   recheckAt?: number;
 }
 
@@ -81,6 +94,7 @@ export function planPass(
   now: number,
   backoff: FailedPodBackoff,
   collectGarbage = true,
+  nodeCanWait?: (nodeName: string) => boolean,
 ): PassPlan {
   const daemonSets = store.list<DaemonSet>("daemonsets");
   const nodes = store.list<Node>("nodes");
@@ -88,20 +102,49 @@ export function planPass(
   const revisionsByOwner = new Map<string, ControllerRevision[]>();
   const revisionsByName = new Map<string, ControllerRevision>();
   const orphanRevisions: ControllerRevision[] = [];
+  const uncontrolledRevisions: ControllerRevision[] = [];
+  const addOwned = (owner: string, r: ControllerRevision): void => {
+    revisionsByOwner.set(owner, [...(revisionsByOwner.get(owner) ?? []), r]);
+  };
   for (const r of store.list<ControllerRevision>("controllerrevisions")) {
     revisionsByName.set(`${r.metadata.namespace}/${r.metadata.name}`, r);
     const owner = daemonSetOwnerUid(r);
-    if (owner === undefined) continue;
-    if (!existing.has(owner)) orphanRevisions.push(r);
-    else revisionsByOwner.set(owner, [...(revisionsByOwner.get(owner) ?? []), r]);
+    if (owner === undefined) {
+      if (!r.metadata.ownerReferences?.some((ref) => ref.controller)) uncontrolledRevisions.push(r);
+    } else if (!existing.has(owner)) orphanRevisions.push(r);
+    else addOwned(owner, r);
   }
 
-  const result: PassPlan = { work: [], orphanPods: [], orphanRevisions };
+  const result: PassPlan = { work: [], orphanPods: [], orphanRevisions, finalizing: [], adopt: [] };
+  // Garbage and adoption first (a scan of every pod), so that this pass plans with what it adopts.
+  const adoptedPods = new Map<string, Pod[]>();
+  if (collectGarbage) {
+    const uncontrolled: Pod[] = [];
+    for (const pod of store.list<Pod>("pods")) {
+      const owner = daemonSetOwnerUid(pod);
+      if (owner !== undefined && !existing.has(owner)) {
+        // Those already terminating are on their way.
+        if (!pod.metadata.deletionTimestamp) result.orphanPods.push(pod);
+      } else if (!pod.metadata.ownerReferences?.some((r) => r.controller)) uncontrolled.push(pod);
+    }
+    result.adopt = toAdopt(daemonSets, uncontrolled, uncontrolledRevisions);
+    for (const a of result.adopt) {
+      const uid = a.ds.metadata.uid ?? "";
+      adoptedPods.set(uid, a.pods);
+      for (const r of a.revisions) addOwned(uid, r);
+    }
+  }
   for (const ds of daemonSets) {
-    // While a DaemonSet is being deleted the controller leaves it alone, status included.
-    if (ds.metadata.deletionTimestamp) continue;
     const uid = ds.metadata.uid ?? "";
-    const pods = store.listPodsOwnedBy(uid);
+    // While a DaemonSet is being deleted the controller leaves it alone, status included;
+    // only the garbage collector deals with its dependents.
+    if (ds.metadata.deletionTimestamp) {
+      const f = planFinalizing(ds, store.listPodsOwnedBy(uid), revisionsByOwner.get(uid) ?? []);
+      if (f) result.finalizing.push(f);
+      continue;
+    }
+    const adopted = adoptedPods.get(uid);
+    const pods = adopted ? [...store.listPodsOwnedBy(uid), ...adopted] : store.listPodsOwnedBy(uid);
     const owned = revisionsByOwner.get(uid) ?? [];
     const stable = stableRevisionOf(ds, owned);
     const liveHashes = new Set(pods.map((p) => p.metadata.labels?.[HASH_LABEL] ?? ""));
@@ -122,6 +165,7 @@ export function planPass(
       now,
       failedBackoff: backoff.untilByNode(uid, ds.metadata.generation),
       ...(stable ? { stable: { hash: stable.hash, revision: stable.revision } } : {}),
+      ...(nodeCanWait ? { nodeCanWait } : {}),
     });
     if (revisions.collisionCount > 0) plan.status.collisionCount = revisions.collisionCount;
     const statusChanged = canonicalJson(plan.status) !== canonicalJson(ds.status ?? {});
@@ -136,12 +180,6 @@ export function planPass(
     }
   }
 
-  // Cascading deletion: pods controlled by a DaemonSet uid that no longer exists.
-  if (!collectGarbage) return result;
-  for (const pod of store.list<Pod>("pods")) {
-    const owner = daemonSetOwnerUid(pod);
-    if (owner !== undefined && !existing.has(owner)) result.orphanPods.push(pod);
-  }
   return result;
 }
 
@@ -150,6 +188,8 @@ export function passHasWrites(pass: PassPlan): boolean {
   return (
     pass.orphanPods.length > 0 ||
     pass.orphanRevisions.length > 0 ||
+    pass.finalizing.length > 0 ||
+    pass.adopt.length > 0 ||
     pass.work.some(
       (w) =>
         w.statusChanged ||
@@ -177,10 +217,13 @@ export function applyPass(
   pass: PassPlan,
   backoff: FailedPodBackoff,
   now: number,
+  deleter: Deleter,
 ): PassCounts {
   const counts: PassCounts = { created: 0, deleted: 0, statuses: 0 };
   store.transaction((tx) => {
-    for (const pod of pass.orphanPods) deletePod(tx, events, pod);
+    for (const pod of pass.orphanPods) if (deleter.deletePod(tx, pod)) counts.deleted++;
+    for (const f of pass.finalizing) counts.deleted += applyFinalizing(tx, deleter, f).length;
+    for (const a of pass.adopt) applyAdoption(tx, a);
     for (const r of pass.orphanRevisions) {
       if (tx.get("controllerrevisions", r.metadata.namespace, r.metadata.name ?? "")) {
         tx.delete("controllerrevisions", r.metadata.namespace, r.metadata.name ?? "");
@@ -214,7 +257,7 @@ export function applyPass(
             tx,
           );
         }
-        deletePod(tx, events, d.pod);
+        if (!deleter.deletePod(tx, d.pod)) continue;
         events.record(ref, "Normal", "SuccessfulDelete", `Deleted pod: ${name}`, SOURCE, tx);
         counts.deleted++;
       }
@@ -254,13 +297,4 @@ export function applyPass(
     }
   }
   return counts;
-}
-
-/** Deletes a pod (if it is still the same one) and records its containers' Killing events. */
-function deletePod(tx: StoreWriter, events: EventRecorder, pod: Pod): void {
-  const name = pod.metadata.name ?? "";
-  const stored = tx.get<Pod>("pods", pod.metadata.namespace, name);
-  if (!stored || stored.metadata.uid !== pod.metadata.uid) return;
-  tx.delete("pods", pod.metadata.namespace, name, { expectedUid: pod.metadata.uid });
-  recordKilling(events, stored, tx);
 }

@@ -10,6 +10,7 @@ import {
   isPodAvailable,
   isPodReady,
   isPodUpdated,
+  isTerminal,
   isTerminating,
   podTargetNode,
 } from "./pod-utils.js";
@@ -44,7 +45,7 @@ export function podsByTargetNode(
 export interface KeptPods {
   /** Per node: the pods that remain. */
   live: PodsByNode;
-  /** Nodes with a pod already terminating. */
+  /** Nodes with a pod already terminating (and not yet ended). */
   terminating: Set<string>;
   deletes: PlannedDelete[];
   /** When a failed pod's back-off ends. */
@@ -69,7 +70,9 @@ export function podsToKeep(input: PlanInput, nodes: NodesToRun, byNode: PodsByNo
     const running: Pod[] = [];
     for (const pod of pods) {
       if (isTerminating(pod)) {
-        terminating.add(name);
+        // As Kubernetes: a terminating pod holds its node until it is gone, unless it already
+        // ended (Failed, Succeeded): then the node gets its new pod at once.
+        if (!isTerminal(pod)) terminating.add(name);
       } else if (!d.shouldContinueRunning) {
         deletes.push({
           pod,

@@ -7,7 +7,7 @@ import { computeDaemonSetStatus } from "./daemonset-status.js";
 import type { PlannedRollout } from "./plan-rollout.js";
 import type { NodesToRun, PlanInput, PlannedCreate, PodsByNode } from "./plan-types.js";
 import { earliestAfter } from "./plan-types.js";
-import { availableAt, GENERATION_LABEL, HASH_LABEL, isTerminating } from "./pod-utils.js";
+import { availableAt, GENERATION_LABEL, HASH_LABEL, isTerminating, podTargetNode } from "./pod-utils.js";
 import { rolloutFacts } from "./rollout-facts.js";
 import { rolloutStatus } from "./rollout-state.js";
 
@@ -22,6 +22,8 @@ export interface PlanOutcome {
   byNode: PodsByNode;
   rollout: PlannedRollout;
   terminating: ReadonlySet<string>;
+  /** Pods this plan deletes that stay Terminating for their grace period. */
+  staying: readonly Pod[];
   creates: readonly PlannedCreate[];
   /** Whether the plan changes anything (creates, deletes, or pods still terminating). */
   changes: boolean;
@@ -34,10 +36,16 @@ export function statusAfter(input: PlanInput, nodes: NodesToRun, outcome: PlanOu
   const addAfter = (name: string, pod: Pod): void => {
     after.set(name, [...(after.get(name) ?? []), pod]);
   };
-  for (const name of outcome.terminating)
-    for (const p of outcome.byNode.get(name) ?? []) if (isTerminating(p)) addAfter(name, p);
   const createdAt = rfc3339(now);
   for (const c of outcome.creates) addAfter(c.nodeName, placeholderPod(c, input, createdAt));
+  // The rollout counts live pods only (as the next pass will); the counters count terminating ones too.
+  const live = new Map(after);
+  for (const name of outcome.terminating)
+    for (const p of outcome.byNode.get(name) ?? []) if (isTerminating(p)) addAfter(name, p);
+  for (const p of outcome.staying) {
+    const marked = { ...p, metadata: { ...p.metadata, deletionTimestamp: createdAt } };
+    addAfter(podTargetNode(p) ?? "", marked);
+  }
   const minReady = ds.spec.minReadySeconds ?? 0;
   const availableTimes: (number | undefined)[] = [];
   if (minReady > 0)
@@ -65,7 +73,7 @@ export function statusAfter(input: PlanInput, nodes: NodesToRun, outcome: PlanOu
             ...(seen?.stable ? { stable: seen.stable } : {}),
             now,
             desiredNodes: nodes.desired,
-            podsByNode: after,
+            podsByNode: live,
             unreachable: nodes.unreachable,
             nodeLabels: nodes.nodeLabels,
           }).facts;

@@ -51,6 +51,11 @@ export interface PlanInput {
   failedBackoff?: ReadonlyMap<string, number>;
   /** The stable revision (last available on every node) when its template is at hand. */
   stable?: { hash: string; revision: number };
+  /**
+   * Whether a node's agent reports deleted pods gone: a pod deleted there stays Terminating
+   * for its grace period, holding its node, instead of leaving at once. None by default.
+   */
+  nodeCanWait?: (nodeName: string) => boolean;
 }
 
 /** Phase 1: which nodes should run the DaemonSet, and what the rollout reads of the nodes. */

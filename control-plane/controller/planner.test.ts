@@ -221,6 +221,80 @@ describe("planDaemonSet: rolling update", () => {
   });
 });
 
+describe("planDaemonSet: pods that terminate gracefully", () => {
+  const nodes = ["n1", "n2", "n3"].map((n) => node(n));
+  const rolling = daemonSet(
+    {},
+    { updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } } },
+  );
+  const graceful = (pods: Pod[], ds = rolling) =>
+    planDaemonSet({ ds, nodes, pods, hash: "new", now: NOW, nodeCanWait: () => true });
+  const olds = () => nodes.map((n) => daemonPod(`old-${n.metadata.name}`, n.metadata.name ?? ""));
+
+  it("deletes an outdated pod but creates its successor only once it is gone", () => {
+    const p = graceful(olds());
+    expect(deleted(p)).toEqual(["old-n1:Outdated"]);
+    expect(p.create).toEqual([]);
+    // The node still counts its terminating pod, and is unavailable.
+    expect(p.status).toMatchObject({ currentNumberScheduled: 3, numberAvailable: 2, numberUnavailable: 1 });
+  });
+
+  it("holds the node's slot while the old pod terminates, then fills it when it is gone", () => {
+    const terminating = [daemonPod("old-n1", "n1", { terminating: true }), ...olds().slice(1)];
+    const waiting = graceful(terminating);
+    expect(waiting.delete).toEqual([]);
+    expect(waiting.create).toEqual([]);
+    const gone = graceful(olds().slice(1));
+    expect(created(gone)).toEqual(["n1"]);
+    expect(gone.delete).toEqual([]);
+  });
+
+  it("predicts the status the next pass computes while the pod terminates", () => {
+    const first = graceful(olds());
+    const marked = olds().map((p, i) => (i === 0 ? daemonPod("old-n1", "n1", { terminating: true }) : p));
+    marked[0]!.metadata.deletionTimestamp = rfc3339(NOW);
+    expect(graceful(marked).status).toEqual(first.status);
+  });
+
+  it("creates next to a pod that ended while terminating (Failed or Succeeded)", () => {
+    const ended = [daemonPod("old-n1", "n1", { terminating: true, phase: "Failed" }), ...olds().slice(1)];
+    expect(created(graceful(ended))).toEqual(["n1"]);
+  });
+
+  it("replaces a pod on a node whose agent cannot wait in the same pass, as before", () => {
+    const p = planDaemonSet({
+      ds: rolling,
+      nodes,
+      pods: olds(),
+      hash: "new",
+      now: NOW,
+      nodeCanWait: () => false,
+    });
+    expect(created(p)).toEqual(["n1"]);
+  });
+
+  it("with maxSurge, starts the new pod next to the old one and lets the old one terminate", () => {
+    const surge = daemonSet(
+      {},
+      { updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } },
+    );
+    const pods = [daemonPod("new-n1", "n1", { hash: "new" }), ...olds()];
+    const p = graceful(pods, surge);
+    expect(deleted(p)).toEqual(["old-n1:Replaced"]);
+    expect(created(p)).toEqual(["n2"]);
+    const next = graceful(
+      [
+        daemonPod("new-n1", "n1", { hash: "new" }),
+        daemonPod("old-n1", "n1", { terminating: true }),
+        ...olds().slice(1),
+      ],
+      surge,
+    );
+    expect(next.delete).toEqual([]);
+    expect(created(next)).toEqual(["n2"]);
+  });
+});
+
 // ---------------------------------------------------------------- property: idempotence
 
 function prng(seed: number): () => number {

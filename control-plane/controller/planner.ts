@@ -3,9 +3,11 @@
 // Pure: no I/O, no clock (`now` is an input). Its phases are named pure functions:
 // nodesToRun → podsByTargetNode → podsToKeep → rolloutStep → podsToCreate → statusAfter.
 
-import type { Node } from "../../shared/api-types.js";
+import type { Node, Pod } from "../../shared/api-types.js";
+import { podGracePeriod } from "../deletion/deletion-plan.js";
 import { nodeShouldRunDaemonPod, type DaemonPodDecision } from "./eligibility.js";
 import { podsByTargetNode, podsToKeep } from "./plan-pods.js";
+import { podTargetNode } from "./pod-utils.js";
 import { rolloutStep, type PlannedRollout } from "./plan-rollout.js";
 import { statusAfter } from "./plan-status.js";
 import {
@@ -25,12 +27,18 @@ export function planDaemonSet(input: PlanInput): DaemonSetPlan {
   const placed = podsByTargetNode(input.pods, nodes);
   const kept = podsToKeep(input, nodes, placed.byNode);
   const rollout = rolloutStep(input, nodes, kept.live);
-  const creates = podsToCreate(input, nodes, kept.terminating, rollout);
+  // A pod the rollout deletes on a node whose agent reports it gone stays Terminating for its
+  // grace period: its node gets the new pod once it is gone (a later pass), not next to it.
+  const staying = rollout.deletes.map((d) => d.pod).filter((p) => staysTerminating(p, input));
+  const held = new Set(kept.terminating);
+  for (const p of staying) held.add(podTargetNode(p) ?? "");
+  const creates = podsToCreate(input, nodes, held, rollout);
   const deletes = [...placed.deletes, ...kept.deletes, ...rollout.deletes];
   const { status, recheckAt: availableAt } = statusAfter(input, nodes, {
     byNode: placed.byNode,
     rollout,
     terminating: kept.terminating,
+    staying,
     creates,
     changes: creates.length > 0 || deletes.length > 0 || kept.terminating.size > 0,
   });
@@ -99,6 +107,13 @@ export function podsToCreate(
     }
   }
   return creates;
+}
+
+/** Whether deleting the pod leaves it Terminating for a while (see control-plane/deletion). */
+function staysTerminating(pod: Pod, input: Pick<PlanInput, "nodeCanWait">): boolean {
+  const node = pod.spec.nodeName;
+  const canWait = node !== undefined && (input.nodeCanWait?.(node) ?? false);
+  return podGracePeriod(pod, undefined, canWait) > 0 || (pod.metadata.finalizers?.length ?? 0) > 0;
 }
 
 /** A node is left out of the rollout when its Ready condition says it is not Ready. */

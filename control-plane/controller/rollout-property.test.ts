@@ -1,9 +1,11 @@
 // Property test of the pure rollout planner: random fleets, budgets, partitions, selectors,
 // pauses, crashes and node failures, simulated pass by pass (pods start, become Ready,
-// crash; nodes drop out and come back). At every step: no node ever has more than two pods;
-// the nodes the rollout has taken down and that are not back yet never exceed
-// maxUnavailable; a paused rollout deletes no old pod. At the end every node converges: the
-// canary set on the new revision, the others on the old one, or nothing moves while paused.
+// crash; nodes drop out and come back), with agents that report deleted pods gone after a
+// random termination delay (or none: deleted pods go at once). At every step: no node ever
+// has more than two pods, terminating ones included (one without surge); the nodes the
+// rollout has taken down and that are not back yet never exceed maxUnavailable; a paused
+// rollout deletes no old pod. At the end every node converges: the canary set on the new
+// revision, the others on the old one, or nothing moves while paused.
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -34,6 +36,8 @@ interface Scenario {
   strategy: { maxUnavailable?: number | string; maxSurge?: number | string };
   partition: number | string | undefined;
   useSelector: boolean;
+  /** Steps a deleted pod takes to go (its agent reports it gone); null: it goes at once. */
+  termination: number | null;
   steps: Step[];
   endPaused: boolean;
 }
@@ -54,6 +58,7 @@ const scenario: fc.Arbitrary<Scenario> = fc.integer({ min: 1, max: 9 }).chain((n
       nil: undefined,
     }),
     useSelector: fc.boolean(),
+    termination: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
     steps: fc.array(
       fc.record({
         flip: fc.option(fc.integer({ min: 0, max: n - 1 }), { nil: null }),
@@ -74,6 +79,8 @@ class Sim {
   private serial = 0;
   /** Per pod: the time it becomes Ready (Pending pods start after a step or two). */
   private readyAt = new Map<Pod, number>();
+  /** Per terminating pod: when its agent reports it gone (on a reachable node). */
+  private goneAt = new Map<Pod, number>();
   /** Nodes the rollout took an available pod from, until they have an available pod again. */
   readonly disrupted = new Set<string>();
 
@@ -154,6 +161,7 @@ class Sim {
       templateGeneration: 2,
       now: this.now,
       stable: { hash: "old", revision: 1 },
+      nodeCanWait: () => this.s.termination !== null,
     });
   }
 
@@ -164,7 +172,13 @@ class Sim {
         this.disrupted.add(name);
     }
     const gone = new Set(p.delete.map((d) => d.pod));
-    this.pods = this.pods.filter((x) => !gone.has(x));
+    if (this.s.termination === null) this.pods = this.pods.filter((x) => !gone.has(x));
+    else
+      for (const d of p.delete) {
+        // The pod turns Terminating (not Ready from now on) and goes after the delay.
+        d.pod.metadata.deletionTimestamp = rfc3339(this.now);
+        this.goneAt.set(d.pod, this.now + this.s.termination * STEP_MS);
+      }
     for (const c of p.create) {
       const pod = c.stable
         ? newDaemonPod(this.ds, c.nodeName, "old", 1, this.now)
@@ -180,11 +194,19 @@ class Sim {
     this.ds.status = p.status;
   }
 
-  /** Time passes: pods on reachable nodes whose time has come turn Ready. */
+  /** Time passes: pods on reachable nodes whose time has come turn Ready, or go. */
   tick(): void {
     this.now += STEP_MS;
+    for (const [p, at] of [...this.goneAt]) {
+      // An unreachable node's agent cannot report; its pod goes once the node is back.
+      if (at <= this.now && this.reachable(podTargetNode(p) ?? "")) {
+        this.pods = this.pods.filter((x) => x !== p);
+        this.goneAt.delete(p);
+      }
+    }
     for (const p of this.pods) {
       const at = this.readyAt.get(p);
+      if (p.metadata.deletionTimestamp) continue;
       if (at !== undefined && at <= this.now && this.reachable(podTargetNode(p) ?? "")) {
         setReady(p, true, this.now);
         this.readyAt.delete(p);
@@ -257,10 +279,13 @@ describe("rollout planner: properties over random fleets", () => {
         // The end: every node back, then either paused for good or left to finish.
         for (let i = 0; i < s.nodes; i++) if (!sim.reachable(`n${i}`)) sim.flip(i);
         sim.setPaused(s.endPaused);
+        // Old pods already terminating when the pause came go all the same.
         const oldBefore = new Set(
-          sim.pods.filter((p) => !isPodUpdated(p, "new")).map((p) => p.metadata.name),
+          sim.pods
+            .filter((p) => !isPodUpdated(p, "new") && !p.metadata.deletionTimestamp)
+            .map((p) => p.metadata.name),
         );
-        for (let i = 0; i < 6 * s.nodes + 10; i++) {
+        for (let i = 0; i < (6 + (s.termination ?? 0)) * s.nodes + 10; i++) {
           sim.pass();
           sim.tick();
         }
@@ -285,7 +310,27 @@ describe("rollout planner: properties over random fleets", () => {
           expect(last.delete).toEqual([]);
         }
       }),
-      { numRuns: 300 },
+      {
+        numRuns: 300,
+        examples: [
+          [
+            {
+              nodes: 2,
+              canary: [false, false],
+              strategy: { maxUnavailable: 1 },
+              partition: undefined,
+              useSelector: false,
+              termination: 0,
+              steps: [
+                { flip: null, crash: null, togglePause: false },
+                { flip: 0, crash: null, togglePause: true },
+                { flip: null, crash: null, togglePause: true },
+              ],
+              endPaused: false,
+            },
+          ],
+        ],
+      },
     );
   });
 });

@@ -8,7 +8,8 @@
 //
 // Nodes that are not Ready (NotReady, Unknown) are left alone: they neither take a slot nor
 // block the others. The exception is a node that dropped out in the middle of its own
-// update (its new pod never became ready): the new version may be why, so it keeps its slot.
+// update (its pod never became ready, or it has none yet): the new version may be why, or
+// its replacement is still to come, so it keeps its slot.
 //
 // The canary set: desired nodes that match `rollingUpdate.selector` (all without one),
 // nodes already on the update revision first, then by node name; the first
@@ -126,10 +127,16 @@ function containersWereReady(pod: Pod): boolean {
   return statuses.length > 0 && statuses.every((c) => c.ready === true);
 }
 
-/** An unreachable node keeps a slot only when it dropped out in the middle of its own update. */
+/**
+ * An unreachable node keeps a slot only when it dropped out in the middle of its own update:
+ * it has no live pod (its old one was deleted and is terminating or gone), both an old and a
+ * new one, or a pod that was never ready (a new one, or the stable one a paused rollout put
+ * on a node it had emptied).
+ */
 function unreachableHoldsSlot(old: Pod[], current: Pod[]): boolean {
-  if (current.length === 0) return false;
-  return old.length > 0 || !current.every(containersWereReady);
+  if (old.length === 0 && current.length === 0) return true;
+  if (old.length > 0 && current.length > 0) return true;
+  return ![...old, ...current].every(containersWereReady);
 }
 
 /**

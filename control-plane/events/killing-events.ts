@@ -1,6 +1,6 @@
-// The kubelet's `Killing` event for a deleted pod. everynode removes pods from the store at
-// once (no graceful deletion), so the agent can no longer report on them afterwards; the
-// control plane records what the node's kubelet would, in the deleting transaction.
+// The kubelet's `Killing` event for a deleted pod, recorded by the control plane (the
+// deleter) in the transaction that starts the pod's termination: when it turns Terminating,
+// or when it is removed at once.
 
 import type { Pod } from "../../shared/api-types.js";
 import { EventRecorder } from "./event-recorder.js";

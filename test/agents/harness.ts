@@ -17,10 +17,12 @@ import type { AgentMessage, ServerMessage } from "../../shared/protocol.js";
 import { AGENT_CONNECT_PATH, decodeServerMessage } from "../../shared/protocol.js";
 import { startAgentEndpoints } from "../../control-plane/agents/index.js";
 import type { AgentEndpoints } from "../../control-plane/agents/index.js";
+import { AgentCapabilities } from "../../control-plane/agents/agent-capabilities.js";
 import { createAgentRouter } from "../../control-plane/agents/registration-router.js";
 import type { Pki } from "../../control-plane/auth/pki.js";
 import { ensurePki } from "../../control-plane/auth/pki.js";
 import { TokenService } from "../../control-plane/auth/tokens.js";
+import { Deleter } from "../../control-plane/deletion/deleter.js";
 import { EventRecorder } from "../../control-plane/events/event-recorder.js";
 import type { NodeLiveness } from "../../control-plane/nodes/node-liveness.js";
 import { openStore } from "../../control-plane/store/index.js";
@@ -60,6 +62,8 @@ export interface Harness {
   clock: ReturnType<typeof shiftableClock>;
   liveness: LivenessRecorder;
   agents: AgentEndpoints;
+  /** Deletes as the API does, knowing which connected agents report pods gone. */
+  deleter: Deleter;
   request(
     method: string,
     urlPath: string,
@@ -86,6 +90,8 @@ export async function startHarness(): Promise<Harness> {
   const tokens = new TokenService({ store, clock });
   const events = new EventRecorder({ store, clock, ttlMs: 3600_000 });
   const liveness = new LivenessRecorder();
+  const capabilities = new AgentCapabilities();
+  const deleter = new Deleter({ store, clock, events, agents: capabilities });
 
   const app = express();
   app.use(createAgentRouter({ tokens, store, clock, logger: silentLogger, pki, events }));
@@ -110,6 +116,8 @@ export async function startHarness(): Promise<Harness> {
     tokens,
     liveness,
     events,
+    capabilities,
+    deleter,
   });
   const open: FakeAgent[] = [];
 
@@ -155,6 +163,7 @@ export async function startHarness(): Promise<Harness> {
     clock,
     liveness,
     agents,
+    deleter,
     request,
     register: async (nodeName, labels = {}) => {
       const res = await request("POST", "/agent/v1/register", {
@@ -233,13 +242,14 @@ export class FakeAgent {
   }
 }
 
-/** A hello as an agent sends it. */
-export function hello(nodeName: string, address = "10.0.0.1"): AgentMessage {
+/** A hello as an agent sends it, with the capabilities it announces (none by default). */
+export function hello(nodeName: string, address = "10.0.0.1", capabilities?: string[]): AgentMessage {
   return {
     v: 1,
     type: "hello",
     nodeName,
     appliedRevision: 0,
+    ...(capabilities ? { capabilities } : {}),
     node: {
       addresses: [
         { type: "InternalIP", address },

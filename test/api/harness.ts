@@ -12,6 +12,7 @@ import { silentLogger } from "../../shared/logger.js";
 import type { LogSink, PodLogOptions, PodLogStreamer } from "../../control-plane/api/pod-log-streamer.js";
 import { buildApiApp } from "../../control-plane/api/app.js";
 import type { Authenticator, Principal } from "../../control-plane/auth/principal.js";
+import { Deleter } from "../../control-plane/deletion/deleter.js";
 import { EventRecorder } from "../../control-plane/events/event-recorder.js";
 import { openStore } from "../../control-plane/store/index.js";
 import type { Store } from "../../control-plane/store/store.js";
@@ -56,6 +57,8 @@ export interface ApiHarness {
   store: Store;
   clock: FakeClock;
   logs: StubLogs;
+  /** The API's deleter (what an agent's "gone" report calls). */
+  deleter: Deleter;
   dbPath: string;
   /** Stops the server and closes the store (keeps the file). */
   stop(): Promise<void>;
@@ -72,6 +75,8 @@ export async function startApi(
     clock?: FakeClock;
     /** Serve HTTPS with this key and certificate (kubectl sends tokens only over TLS). */
     tls?: { key: string; cert: string };
+    /** Nodes whose (pretend) agents report pods gone: their pods are deleted gracefully. */
+    gracefulNodes?: string[];
   } = {},
 ): Promise<ApiHarness> {
   const dir = options.dbPath
@@ -81,14 +86,18 @@ export async function startApi(
   const clock = options.clock ?? new FakeClock();
   const store = openStore({ path: dbPath, clock });
   const logs = new StubLogs();
+  const events = new EventRecorder({ store, clock, ttlMs: 3_600_000 });
+  const graceful = new Set(options.gracefulNodes ?? []);
   const deps: Parameters<typeof buildApiApp>[0] = {
     store,
     clock,
     logger: silentLogger,
-    events: new EventRecorder({ store, clock, ttlMs: 3_600_000 }),
+    events,
     authenticator: stubAuthenticator,
     logs,
+    deleter: new Deleter({ store, clock, events, agents: { gracefulDeletion: (n) => graceful.has(n) } }),
   };
+  const deleter = deps.deleter as Deleter;
   if (options.maxBodyBytes !== undefined) deps.maxBodyBytes = options.maxBodyBytes;
   if (options.watchBookmarkIntervalMs !== undefined)
     deps.watchBookmarkIntervalMs = options.watchBookmarkIntervalMs;
@@ -110,6 +119,7 @@ export async function startApi(
     store,
     clock,
     logs,
+    deleter,
     dbPath,
     stop,
     close: async () => {

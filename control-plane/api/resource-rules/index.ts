@@ -16,12 +16,12 @@ import { controllerRevisionRule } from "./simple.js";
 export type { ResourceRule } from "./rule.js";
 
 /** One rule per stored kind; the clock is the server's, for timestamps clients send. */
-export function buildRules(store: Store, clock: Clock): Record<ResourceName, ResourceRule> {
+export function buildRules(_store: Store, clock: Clock): Record<ResourceName, ResourceRule> {
   const own: Partial<Record<ResourceName, ResourceRule>> = {
     daemonsets: daemonSetRule,
-    nodes: nodeRule((node) => store.listPodsOnNode(node)),
+    nodes: nodeRule(),
     pods: podRule,
-    namespaces: namespaceRule((resource, ns) => store.list(resource, ns)),
+    namespaces: namespaceRule(),
     events: eventRule(clock),
     controllerrevisions: controllerRevisionRule,
   };

@@ -1,48 +1,47 @@
-// Namespaces: the builtin ones always exist and cannot be deleted; deleting another removes
-// everything in it (pods, events, DaemonSets, revisions: every namespaced kind) in one
-// transaction, at once.
+// Namespaces: the builtin ones always exist and cannot be deleted. Deleting another is the
+// deleter's (control-plane/deletion/namespace-deletion.ts): everything in it is deleted and
+// the namespace stays Terminating until nothing is left; the answer is the namespace marked
+// Terminating, as Kubernetes answers. spec.finalizers other than `kubernetes` would wait for
+// a finalize subresource everynode does not serve: refused (metadata.finalizers hold it).
 
 import type { KubeObject, Namespace } from "../../../shared/api-types.js";
-import { errors } from "../../../shared/errors.js";
-import {
-  BUILTIN_NAMESPACES,
-  type KindDescription,
-  REGISTRY,
-  RESOURCES,
-  type ResourceName,
-} from "../../kube/index.js";
-import type { StoreWriter } from "../../store/store.js";
+import { errors, fieldError, type FieldError } from "../../../shared/errors.js";
+import { BUILTIN_NAMESPACES, type KindDescription, REGISTRY } from "../../kube/index.js";
 import { ruleFromHooks } from "./from-hooks.js";
 import { markedDeleted, type ResourceRule } from "./rule.js";
 
-/** What a namespace delete removes with it: every namespaced stored kind, in registry order. */
-export const NAMESPACE_CONTENTS: ResourceName[] = Object.values(RESOURCES)
-  .filter((r) => r.namespaced)
-  .map((r) => r.resource);
+/** spec.finalizers may hold only `kubernetes`, the namespace controller's own. */
+function specFinalizerErrors(ns: Namespace): FieldError[] {
+  const list = ns.spec?.finalizers;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((f, i) =>
+    f === "kubernetes" ? [] : [fieldError.notSupported(`spec.finalizers[${i}]`, f, ["kubernetes"])],
+  );
+}
 
-/** The namespace rule; `list` reads the objects of a type in a namespace. */
-export function namespaceRule(
-  list: (resource: ResourceName, namespace: string) => KubeObject[],
-): ResourceRule {
+function checked(ns: KubeObject): KubeObject {
+  const problems = specFinalizerErrors(ns as Namespace);
+  if (problems.length > 0) throw errors.invalid("Namespace", "", ns.metadata.name ?? "", problems);
+  return ns;
+}
+
+/** The namespace rule. */
+export function namespaceRule(): ResourceRule {
+  const base = ruleFromHooks(REGISTRY.byResource("namespaces") as KindDescription);
   return {
-    ...ruleFromHooks(REGISTRY.byResource("namespaces") as KindDescription),
+    ...base,
+    prepareCreate: (object) => checked(base.prepareCreate(object)),
+    prepareUpdate: (next, old, subresource) => checked(base.prepareUpdate(next, old, subresource)),
     checkDelete(object: KubeObject): void {
       const name = object.metadata.name ?? "";
       if (BUILTIN_NAMESPACES.includes(name)) {
         throw errors.forbidden(`namespaces "${name}" is forbidden: this namespace may not be deleted`);
       }
     },
-    cascadeDelete(tx: StoreWriter, object: KubeObject): void {
-      const ns = object.metadata.name ?? "";
-      for (const resource of NAMESPACE_CONTENTS) {
-        for (const item of list(resource, ns)) {
-          const name = item.metadata.name ?? "";
-          if (tx.get(resource, ns, name)) tx.delete(resource, ns, name);
-        }
-      }
-    },
     deleteResponse(deleted: KubeObject, deletedAt: string): unknown {
-      const copy = markedDeleted(deleted, deletedAt) as Namespace;
+      const copy = (
+        deleted.metadata.deletionTimestamp ? structuredClone(deleted) : markedDeleted(deleted, deletedAt)
+      ) as Namespace;
       copy.status = { ...(copy.status ?? {}), phase: "Terminating" };
       return copy;
     },

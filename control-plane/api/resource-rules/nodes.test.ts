@@ -26,7 +26,7 @@ function failure(fn: () => unknown): EverynodeError | undefined {
 }
 
 describe("restrictedToNode", () => {
-  const base = nodeRule(() => []);
+  const base = nodeRule();
 
   it("lets a node change its labels", () => {
     const rule = restrictedToNode(base, "a", () => stored);
@@ -83,8 +83,9 @@ describe("restrictedToNode", () => {
     expect(e?.message).toMatch(/agents register with a join token/);
   });
 
-  it("keeps the rule's deletes and cascades", () => {
-    const rule = restrictedToNode(base, "a", () => stored);
-    expect(rule.cascadeDelete).toBe(base.cascadeDelete);
+  it("keeps the rule's delete checks", () => {
+    const checked = { ...base, checkDelete: () => {} };
+    const rule = restrictedToNode(checked, "a", () => stored);
+    expect(rule.checkDelete).toBe(checked.checkDelete);
   });
 });

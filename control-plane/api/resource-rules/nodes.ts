@@ -1,8 +1,7 @@
-// Nodes: defaults and validation; deleting a node removes the pods bound to it in the same
-// transaction (its agent then stops their containers; its credentials and node secret are
-// revoked by whoever watches node deletes). A node's own credential gets NodeRestriction.
+// Nodes: defaults and validation (deleting a node removes the pods bound to it in the same
+// transaction: control-plane/deletion). A node's own credential gets NodeRestriction.
 
-import type { KubeObject, Node, Pod } from "../../../shared/api-types.js";
+import type { KubeObject, Node } from "../../../shared/api-types.js";
 import { errors } from "../../../shared/errors.js";
 import {
   type KindDescription,
@@ -10,22 +9,12 @@ import {
   nodeRestrictionMessage,
   nodeUpdateViolations,
 } from "../../kube/index.js";
-import type { StoreWriter } from "../../store/store.js";
 import { ruleFromHooks } from "./from-hooks.js";
 import type { ResourceRule } from "./rule.js";
 
-/** The node rule; `podsOnNode` comes from the store's index. */
-export function nodeRule(podsOnNode: (nodeName: string) => Pod[]): ResourceRule {
-  return {
-    ...ruleFromHooks(REGISTRY.byResource("nodes") as KindDescription),
-    cascadeDelete(tx: StoreWriter, object: KubeObject): void {
-      for (const pod of podsOnNode(object.metadata.name ?? "")) {
-        if (tx.get("pods", pod.metadata.namespace, pod.metadata.name ?? "")) {
-          tx.delete("pods", pod.metadata.namespace, pod.metadata.name ?? "");
-        }
-      }
-    },
-  };
+/** The node rule. */
+export function nodeRule(): ResourceRule {
+  return ruleFromHooks(REGISTRY.byResource("nodes") as KindDescription);
 }
 
 /**

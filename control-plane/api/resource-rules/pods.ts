@@ -1,8 +1,8 @@
 // Pods: everynode makes pods only through DaemonSets, so a POST is refused with a 405 that says
 // what to do instead; a bare pod would have no controller to place, restart or remove it.
-// Updates are validated against the old pod. A DELETE removes the pod at once (the agent
-// stops the containers gracefully, the DaemonSet controller makes a replacement) and answers
-// with the pod as it was, marked with a deletionTimestamp, as Kubernetes answers a pod delete.
+// Updates are validated against the old pod. A DELETE is graceful (control-plane/deletion):
+// the pod turns Terminating and goes once its node reports its containers gone; a pod that
+// goes at once is answered as it was, marked with a deletionTimestamp, as Kubernetes answers.
 
 import type { KubeObject } from "../../../shared/api-types.js";
 import { errors } from "../../../shared/errors.js";

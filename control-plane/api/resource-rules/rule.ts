@@ -1,8 +1,8 @@
 // What differs between resource types behind the generic handlers: defaults, validation,
-// server-set fields, refused verbs, delete protection and cascades.
+// server-set fields, refused verbs, delete protection and the answer to a DELETE. What a
+// deletion does (graceful pods, finalizers, cascades) is control-plane/deletion's.
 
 import type { KubeObject } from "../../../shared/api-types.js";
-import type { StoreWriter } from "../../store/store.js";
 import type { Verb } from "../authorization.js";
 
 /** The per-type behaviour the generic handlers call. */
@@ -18,9 +18,7 @@ export interface ResourceRule {
   prepareUpdate(next: KubeObject, old: KubeObject, subresource: string | undefined): KubeObject;
   /** Refuses a delete by throwing (e.g. a builtin namespace). */
   checkDelete?(object: KubeObject): void;
-  /** Further deletes in the same transaction, after the object itself is gone. */
-  cascadeDelete?(tx: StoreWriter, object: KubeObject): void;
-  /** The body of a successful DELETE; the default is a Kubernetes Success Status. */
+  /** The body of a DELETE that removed the object; the default is a Kubernetes Success Status. */
   deleteResponse?(deleted: KubeObject, deletedAt: string): unknown;
 }
 
