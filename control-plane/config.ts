@@ -6,7 +6,7 @@ import { parseDuration } from "../shared/duration.js";
 import { EverynodeError } from "../shared/errors.js";
 import type { FlagSpec } from "../shared/flags.js";
 import { parseFlags } from "../shared/flags.js";
-import type { LogLevel } from "../shared/logger.js";
+import { LOG_FORMATS, type LogFormat, type LogLevel } from "../shared/logger.js";
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from "./connection-limits.js";
 
 export interface ServerConfig {
@@ -30,6 +30,7 @@ export interface ServerConfig {
   /** The HTTPS server's deadlines and per-address connection cap (connection-limits.ts). */
   connectionLimits: ConnectionLimits;
   logLevel: LogLevel;
+  logFormat: LogFormat;
 }
 
 const seconds = (ms: number): string => `${ms / 1000}s`;
@@ -112,6 +113,12 @@ export const SERVER_FLAGS: FlagSpec[] = [
     description: "connections one client address may hold at once (0: no cap)",
   },
   { name: "log-level", type: "string", default: "info", description: "debug, info, warn or error" },
+  {
+    name: "log-format",
+    type: "string",
+    default: "text",
+    description: "text (time, level, message, key=value) or json (one JSON object per line)",
+  },
   { name: "help", short: "h", type: "boolean", description: "show this help" },
 ];
 
@@ -165,6 +172,10 @@ export function parseServerArgs(args: string[]): { config: ServerConfig; help: b
   if (!["debug", "info", "warn", "error"].includes(level)) {
     throw new EverynodeError("Usage", `--log-level must be debug, info, warn or error`);
   }
+  const format = String(values["log-format"]);
+  if (!(LOG_FORMATS as readonly string[]).includes(format)) {
+    throw new EverynodeError("Usage", `--log-format must be text or json, not "${format}"`);
+  }
   const config: ServerConfig = {
     dataDir: path.resolve(
       typeof values["data-dir"] === "string" ? values["data-dir"] : defaultServerDataDir(),
@@ -189,6 +200,7 @@ export function parseServerArgs(args: string[]): { config: ServerConfig; help: b
     resyncIntervalMs: duration("resync-interval", values["resync-interval"]),
     connectionLimits: connectionLimits(values),
     logLevel: level as LogLevel,
+    logFormat: format as LogFormat,
   };
   return { config, help: values.help === true };
 }

@@ -199,7 +199,11 @@ export async function runServer(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const logger = createLogger({ level: parsed.config.logLevel, component: "server" });
+  const logger = createLogger({
+    level: parsed.config.logLevel,
+    format: parsed.config.logFormat,
+    component: "server",
+  });
   let running: RunningServer;
   try {
     running = await startServer(parsed.config, logger);
@@ -208,7 +212,8 @@ export async function runServer(args: string[]): Promise<number> {
     logger.error("the server could not start", { error: message });
     return 1;
   }
-  process.stderr.write(serverNextSteps(parsed.config, running.port));
+  // For people at a terminal; a json log stays all JSON (the ready line names the same files).
+  if (parsed.config.logFormat === "text") process.stderr.write(serverNextSteps(parsed.config, running.port));
   await new Promise<void>((resolve) => {
     const onSignal = (signal: string): void => {
       logger.info("signal received", { signal });
