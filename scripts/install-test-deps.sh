@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Everything the test suite needs beyond npm, from Debian's packages: the Docker engine
 # (started), docker-compose for the demo, iproute2/iptables for the network-namespace hosts,
-# a static busybox for the offline images, and kubectl 1.20 as an old client. Idempotent:
-# installs only what is missing, so `npm test` can call it on every run.
+# a static busybox for the offline images, prometheus (promtool checks /metrics, the server
+# scrapes a test cluster), python3-kubernetes (the official Python client's test), and
+# kubectl 1.20 as an old client. Idempotent: installs only what is missing, so `npm test`
+# can call it on every run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in docker.io cgroupfs-mount xz-utils docker-compose busybox-static iproute2 iptables ca-certificates; do
+for pkg in docker.io cgroupfs-mount xz-utils docker-compose busybox-static iproute2 iptables ca-certificates \
+  prometheus python3-kubernetes; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
