@@ -25,6 +25,8 @@ export interface ServerConfig {
   nodeMonitorGracePeriodMs: number;
   nodeStartupGracePeriodMs: number;
   heartbeatIntervalSeconds: number;
+  /** How often agents send their metrics summary. */
+  agentMetricsIntervalSeconds: number;
   eventTtlMs: number;
   resyncIntervalMs: number;
   /** The HTTPS server's deadlines and per-address connection cap (connection-limits.ts). */
@@ -81,6 +83,12 @@ export const SERVER_FLAGS: FlagSpec[] = [
     description: "grace for a node that never reported",
   },
   { name: "heartbeat-interval", type: "string", default: "10s", description: "how often agents heartbeat" },
+  {
+    name: "agent-metrics-interval",
+    type: "string",
+    default: "15s",
+    description: "how often agents send the control plane their metrics summary (for /metrics)",
+  },
   { name: "event-ttl", type: "string", default: "1h", description: "how long events are kept" },
   {
     name: "resync-interval",
@@ -195,6 +203,10 @@ export function parseServerArgs(args: string[]): { config: ServerConfig; help: b
     heartbeatIntervalSeconds: Math.max(
       1,
       Math.round(duration("heartbeat-interval", values["heartbeat-interval"]) / 1000),
+    ),
+    agentMetricsIntervalSeconds: Math.max(
+      1,
+      Math.round(duration("agent-metrics-interval", values["agent-metrics-interval"]) / 1000),
     ),
     eventTtlMs: duration("event-ttl", values["event-ttl"]),
     resyncIntervalMs: duration("resync-interval", values["resync-interval"]),

@@ -22,6 +22,8 @@ import { parseServerArgs, SERVER_FLAGS } from "./config.js";
 import { applyConnectionLimits, serverTimeoutOptions } from "./connection-limits.js";
 import type { ServerConfig } from "./config.js";
 import { DaemonSetController } from "./controller/daemonset-controller.js";
+import { ControlPlaneMetrics } from "./metrics/control-plane-metrics.js";
+import { metricsRoute } from "./metrics/metrics-route.js";
 import { EventRecorder } from "./events/event-recorder.js";
 import { createLeaseRouter } from "./nodes/lease-router.js";
 import { NodeLifecycle } from "./nodes/node-lifecycle.js";
@@ -53,7 +55,12 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   logger.info("using data dir", { dir: config.dataDir });
 
-  const store = openStore({ path: path.join(config.dataDir, "everynode.db"), clock });
+  const metrics = new ControlPlaneMetrics();
+  const store = openStore({
+    path: path.join(config.dataDir, "everynode.db"),
+    clock,
+    onWrite: metrics.storeWrite,
+  });
   const pki = await ensurePki(config.dataDir, { sans: config.tlsSans, clock });
   const tokens = new TokenService({ store, clock });
   const events = new EventRecorder({ store, clock, ttlMs: config.eventTtlMs });
@@ -71,6 +78,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     logger: logger.child({ component: "daemonset-controller" }),
     events,
     resyncIntervalMs: config.resyncIntervalMs,
+    onPass: metrics.controllerPass,
   });
 
   // The log relay needs the HTTPS server, which needs the app: a forwarder breaks the cycle.
@@ -99,6 +107,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     events,
     authenticator: tokens,
     logs,
+    requestObserver: metrics.api,
+    authenticatedRoutes: [metricsRoute(metrics)],
     routers: [
       agentRouter,
       createLeaseRouter({
@@ -130,8 +140,11 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     liveness: lifecycle,
     events,
     heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
+    onDispatch: metrics.dispatched,
+    agentMetrics: { sink: metrics.agents, intervalSeconds: config.agentMetricsIntervalSeconds },
   });
   relay.current = endpoints.logs;
+  metrics.attach({ store, sessions: endpoints.sessions });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -151,6 +164,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     url,
     kubeconfig: files.kubeconfigPath,
     joinToken: files.joinTokenPath,
+    metricsToken: files.metricsTokenPath,
   });
 
   const agent = config.runAgent

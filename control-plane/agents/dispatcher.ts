@@ -21,6 +21,8 @@ export interface DispatcherDeps {
   /** When given, a pod's first dispatch records its "Scheduled" event. */
   events?: EventRecorder;
   debounceMs?: number;
+  /** Hears how long after the first change of a node's pods its new set was sent, in seconds. */
+  onDispatch?: (seconds: number) => void;
 }
 
 interface NodeState {
@@ -28,6 +30,8 @@ interface NodeState {
   scheduled: boolean;
   inFlight: boolean;
   dirty: boolean;
+  /** When the oldest change not yet sent happened (clock ms); unset after a connect's full send. */
+  changedAt?: number;
 }
 
 /** The complete pod set of a node as the agent gets it: pods being deleted are not in it. */
@@ -75,6 +79,7 @@ export class Dispatcher {
     const state = this.states.get(nodeName);
     if (!state) return;
     state.dirty = true;
+    state.changedAt ??= this.deps.clock.now();
     if (!state.scheduled && !state.inFlight) this.schedule(state);
   }
 
@@ -100,10 +105,15 @@ export class Dispatcher {
     if (this.states.get(nodeName) !== state || !state.dirty || state.inFlight) return;
     state.dirty = false;
     state.inFlight = true;
+    const changedAt = state.changedAt;
+    state.changedAt = undefined;
     const message = assignmentsFor(this.deps.store, nodeName);
     this.recordScheduled(nodeName, message.pods);
     state.connection.send(message).then(
-      () => this.sent(state),
+      () => {
+        if (changedAt !== undefined) this.deps.onDispatch?.((this.deps.clock.now() - changedAt) / 1000);
+        this.sent(state);
+      },
       (err: unknown) => {
         this.log.debug("assignments not delivered", { node: nodeName, err });
         this.sent(state);

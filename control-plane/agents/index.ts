@@ -9,7 +9,7 @@ import type { TokenService } from "../auth/tokens.js";
 import type { EventRecorder } from "../events/event-recorder.js";
 import type { NodeLiveness } from "../nodes/node-liveness.js";
 import type { Store } from "../store/store.js";
-import { AgentSessions } from "./agent-sessions.js";
+import { AgentSessions, type AgentMetricsSink } from "./agent-sessions.js";
 import { attachAgentSocketServer } from "./agent-socket-server.js";
 import { Dispatcher } from "./dispatcher.js";
 import { LogRelay } from "./log-relay.js";
@@ -37,11 +37,17 @@ export interface AgentEndpointsDeps {
   statusWarningIntervalMs?: number;
   /** Per-connection message and byte rates (AGENT_LIMITS by default). */
   limits?: Partial<BudgetLimits>;
+  /** Hears each dispatch latency (the first change of a node's pods → its set sent), in seconds. */
+  onDispatch?: (seconds: number) => void;
+  /** When set, agents send a metrics summary every intervalSeconds, relayed to the sink. */
+  agentMetrics?: { sink: AgentMetricsSink; intervalSeconds: number };
 }
 
 export interface AgentEndpoints {
   /** For the API's pods/log endpoint. */
   logs: PodLogStreamer;
+  /** Agent WebSocket sessions open now. */
+  sessions(): number;
   /** Closes every agent socket (1001), then flushes pending statuses. */
   close(): Promise<void>;
 }
@@ -57,6 +63,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     registry,
     events: deps.events,
     ...(deps.dispatchDebounceMs !== undefined ? { debounceMs: deps.dispatchDebounceMs } : {}),
+    ...(deps.onDispatch ? { onDispatch: deps.onDispatch } : {}),
   });
   const ingest = new StatusIngest({
     store: deps.store,
@@ -80,6 +87,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     ingest,
     logs,
     heartbeatIntervalSeconds: deps.heartbeatIntervalSeconds ?? 10,
+    ...(deps.agentMetrics ? { metrics: deps.agentMetrics } : {}),
   });
   dispatcher.start();
   sessions.start();
@@ -93,6 +101,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
 
   return {
     logs,
+    sessions: () => registry.size,
     close: async () => {
       await socket.close();
       sessions.close();

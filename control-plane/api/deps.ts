@@ -1,6 +1,6 @@
 // What the API needs from the rest of the control plane, assembled by the composition root.
 
-import type { Router } from "express";
+import type { RequestHandler, Router } from "express";
 import type { Clock } from "../../shared/clock.js";
 import type { Logger } from "../../shared/logger.js";
 import type { ResourceName } from "../kube/index.js";
@@ -8,6 +8,7 @@ import type { PodLogStreamer } from "./pod-log-streamer.js";
 import type { Authenticator } from "../auth/principal.js";
 import type { EventRecorder } from "../events/event-recorder.js";
 import type { Store } from "../store/store.js";
+import type { ApiObserver } from "./request-metrics.js";
 import type { ResourceRule } from "./resource-rules/index.js";
 
 export interface ApiDeps {
@@ -26,6 +27,10 @@ export interface ApiDeps {
   watchBookmarkIntervalMs?: number;
   /** host:port clients reach the API at, for legacy discovery; default: the request's Host. */
   serverAddress?: string;
+  /** Hears of every request's verb, resource, code and duration (the /metrics registry). */
+  requestObserver?: ApiObserver;
+  /** Mounted after authentication, before discovery: non-resource paths such as /metrics. */
+  authenticatedRoutes?: RequestHandler[];
 }
 
 /** What every handler works with: the deps with their defaults filled in, and the rules. */

@@ -78,7 +78,9 @@ export interface HttpResult {
   json(): unknown;
 }
 
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(
+  options: Pick<Parameters<typeof startAgentEndpoints>[0], "agentMetrics"> = {},
+): Promise<Harness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "everynode-agents-"));
   const clock = shiftableClock();
   const store = openStore({ path: path.join(dir, "everynode.db"), clock });
@@ -110,6 +112,7 @@ export async function startHarness(): Promise<Harness> {
     tokens,
     liveness,
     events,
+    ...options,
   });
   const open: FakeAgent[] = [];
 
