@@ -164,6 +164,7 @@ export class ControlPlaneMetrics {
 
   /** The text Prometheus scrapes, and its content type. */
   async render(): Promise<{ contentType: string; text: string }> {
-    return { contentType: this.registry.contentType, text: await this.registry.metrics() };
+    const text = (await this.registry.metrics()) + "\n" + this.agents.perNodeText();
+    return { contentType: this.registry.contentType, text };
   }
 }
