@@ -147,6 +147,12 @@ describe("Prometheus scrapes everynode", () => {
     expect((await query('up{job="everynode"}'))[0]?.value).toBe(1);
     expect((await query('everynode_nodes{ready="True"}'))[0]?.value).toBe(2);
     expect((await query("everynode_daemonset_rollout_updated_ratio"))[0]?.value).toBe(1);
+    expect((await query("everynode_agent_sessions"))[0]?.value).toBe(2);
+    // The DaemonSet's pods were planned by a pass and sent to both agents.
+    expect(
+      (await query("everynode_daemonset_controller_pass_duration_seconds_count"))[0]?.value,
+    ).toBeGreaterThan(0);
+    expect((await query("everynode_dispatch_latency_seconds_count"))[0]?.value).toBeGreaterThanOrEqual(2);
   }, 240_000);
 
   it("the agents' relayed figures reach Prometheus, one node label per agent", async () => {
