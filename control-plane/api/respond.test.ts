@@ -11,6 +11,9 @@ describe("boolParam: Kubernetes' parameter codec", () => {
     ["watch=1", true],
     ["watch=t", true],
     ["watch=yes", true],
+    // Go's ParseBool would read these as false; Kubernetes' parameter codec does not.
+    ["watch=f", true],
+    ["watch=F", true],
     ["watch=", true],
     ["watch", true],
     ["watch=false", false],
