@@ -5,6 +5,8 @@
 import type { Clock } from "../shared/clock.js";
 import type { Logger } from "../shared/logger.js";
 import type { NodeReport, RegisterRequest } from "../shared/protocol.js";
+import { AgentMetrics } from "./metrics/agent-metrics.js";
+import { measuredRuntime } from "./metrics/measured-runtime.js";
 import { collectNodeReport, defaultNodeIP, defaultNodeName, wellKnownLabels } from "./node-info.js";
 import type { ContainerRuntime } from "./runtime/container-runtime.js";
 import { deleteCredential, loadCredential, type NodeCredential } from "./session/credential-store.js";
@@ -45,12 +47,15 @@ export class Agent {
   private reporter: StatusReporter | undefined;
   private leaving = false;
   private engineVersion: string | undefined;
+  /** The figures relayed to the control plane's /metrics. */
+  private readonly metrics: AgentMetrics;
 
   constructor(
     private readonly config: AgentConfig,
     private readonly deps: AgentDeps,
   ) {
     this.hostIP = config.nodeIP ?? defaultNodeIP();
+    this.metrics = new AgentMetrics(deps.clock);
     this.credentials = new CredentialSource({
       server: config.server,
       dataDir: config.dataDir,
@@ -98,6 +103,7 @@ export class Agent {
       nodeReport: () => this.nodeReport(),
       credentials: this.credentials,
       leaving: () => this.leaving,
+      metrics: this.metrics,
       ...(this.deps.random ? { random: this.deps.random } : {}),
     });
     this.session = session;
@@ -137,11 +143,17 @@ export class Agent {
       nodeName: credential.nodeName,
       dataDir: this.config.dataDir,
       hostIP: this.hostIP,
-      runtime: this.deps.runtime,
+      runtime: measuredRuntime(this.deps.runtime, this.metrics, credential.nodeName, this.deps.clock),
       clock: this.deps.clock,
       logger: this.deps.logger.child({ node: credential.nodeName }),
-      onStatus: (r) => reporter.report(r),
-      onForget: (uid) => reporter.forget(uid),
+      onStatus: (r) => {
+        this.metrics.podStatus(r);
+        reporter.report(r);
+      },
+      onForget: (uid) => {
+        this.metrics.forget(uid);
+        reporter.forget(uid);
+      },
       ...(this.config.resyncMs ? { resyncMs: this.config.resyncMs } : {}),
     });
     return this.worker;

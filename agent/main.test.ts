@@ -3,7 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLogger } from "../shared/logger.js";
-import { parseLabelFlags, parseServerFlag, parseTaintFlags, resolveJoinToken, runAgent } from "./main.js";
+import {
+  parseLabelFlags,
+  parseLogFormat,
+  parseServerFlag,
+  parseTaintFlags,
+  resolveJoinToken,
+  runAgent,
+} from "./main.js";
 
 describe("agent flags", () => {
   it("parses labels k=v", () => {
@@ -32,6 +39,12 @@ describe("agent flags", () => {
     expect(() => parseServerFlag(text)).toThrow(message);
   });
 
+  it("reads --log-format text or json, nothing else", () => {
+    expect(parseLogFormat("text")).toBe("text");
+    expect(parseLogFormat("json")).toBe("json");
+    expect(() => parseLogFormat("xml")).toThrow(/--log-format must be text or json, not "xml"/);
+  });
+
   it("accepts an https server", () => {
     expect(parseServerFlag("https://10.250.0.1:6443")).toBe("https://10.250.0.1:6443");
   });
@@ -43,6 +56,7 @@ describe("agent flags", () => {
     [["--token", "x"], 2],
     [["--server", "https://127.0.0.1:1", "--token", ""], 2],
     [["--server", "https://127.0.0.1:1", "--token", "x", "--token-file", "f"], 2],
+    [["--server", "https://127.0.0.1:1", "--token", "x", "--log-format", "yaml"], 2],
   ])("runAgent %j exits with %i", async (args, code) => {
     expect(await runAgent(args)).toBe(code);
   });

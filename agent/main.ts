@@ -9,7 +9,7 @@ import { TAINT_EFFECTS, type TaintEffect } from "../shared/api-types.js";
 import { systemClock } from "../shared/clock.js";
 import { EverynodeError } from "../shared/errors.js";
 import { flagHelp, parseFlags, type FlagSpec } from "../shared/flags.js";
-import { createLogger, type Logger } from "../shared/logger.js";
+import { createLogger, LOG_FORMATS, type LogFormat, type Logger } from "../shared/logger.js";
 import type { RegisterRequest } from "../shared/protocol.js";
 import { Agent, type AgentConfig } from "./agent.js";
 import { DockerRuntime } from "./runtime/docker-runtime.js";
@@ -39,8 +39,22 @@ const FLAGS: FlagSpec[] = [
     type: "string",
     description: "the node's InternalIP (default: first non-internal IPv4)",
   },
+  {
+    name: "log-format",
+    type: "string",
+    default: "text",
+    description: "text (time, level, message, key=value) or json (one JSON object per line)",
+  },
   { name: "help", short: "h", type: "boolean", description: "show this help" },
 ];
+
+/** --log-format's value, checked. */
+export function parseLogFormat(value: unknown): LogFormat {
+  const text = String(value);
+  if (!(LOG_FORMATS as readonly string[]).includes(text))
+    throw new EverynodeError("Usage", `--log-format must be text or json, not "${text}"`);
+  return text as LogFormat;
+}
 
 /** /var/lib/everynode/agent as root, else ~/.local/share/everynode/agent. */
 export function defaultDataDir(): string {
@@ -158,10 +172,11 @@ function waitForSignal(): Promise<string> {
 
 /** `everynode agent ...`: returns the process exit code. */
 export async function runAgent(args: string[]): Promise<number> {
-  const logger = createLogger({ component: "agent" });
+  let logger = createLogger({ component: "agent" });
   const leave = args[0] === "leave";
   try {
     const { values } = parseFlags(leave ? args.slice(1) : args, FLAGS);
+    logger = createLogger({ component: "agent", format: parseLogFormat(values["log-format"]) });
     if (values.help) {
       process.stdout.write(
         `Usage: everynode agent --server https://HOST:6443 --token TOKEN|--token-file FILE [flags]\n       everynode agent leave [--data-dir DIR]\n\n${flagHelp(FLAGS)}\n`,

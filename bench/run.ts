@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { runMetricsScrapeBench } from "./metrics-scrape-bench.js";
 import { runReconcileBench } from "./reconcile-bench.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -21,4 +22,15 @@ process.stdout.write(
     `  pass after one node label change: ${result.labelChangePassMs} ms\n` +
     `  reopen of the store: ${result.reopenMs} ms\n` +
     `written to ${path.relative(root, file)}\n`,
+);
+
+const scrape = await runMetricsScrapeBench(nodes, 5);
+const scrapeFile = path.join(outDir, "metrics-scrape.json");
+writeFileSync(scrapeFile, JSON.stringify(scrape, null, 2) + "\n");
+process.stdout.write(
+  `metrics scrape: ${scrape.nodes} nodes, ${scrape.pods} pods, ${scrape.series} series, ${Math.round(scrape.bytes / 1024)} KiB\n` +
+    `  scrape after a store change: median ${scrape.changedScrapeMedianMs} ms (${scrape.changedScrapeMs.join(", ")})\n` +
+    `  scrape without one: median ${scrape.unchangedScrapeMedianMs} ms\n` +
+    `  of which the gauges read from the store: ${scrape.fleetGaugesMs} ms\n` +
+    `written to ${path.relative(root, scrapeFile)}\n`,
 );

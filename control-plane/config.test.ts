@@ -35,3 +35,16 @@ describe("parseServerArgs: connection limits", () => {
     expect(() => parseServerArgs([...base, ...args])).toThrow(message);
   });
 });
+
+describe("parseServerArgs: logs", () => {
+  it("writes text lines unless told json", () => {
+    expect(parseServerArgs(base).config.logFormat).toBe("text");
+    expect(parseServerArgs([...base, "--log-format=json"]).config.logFormat).toBe("json");
+  });
+
+  it("refuses another format", () => {
+    expect(() => parseServerArgs([...base, "--log-format=logfmt"])).toThrow(
+      /--log-format must be text or json, not "logfmt"/,
+    );
+  });
+});

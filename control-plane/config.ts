@@ -6,7 +6,7 @@ import { parseDuration } from "../shared/duration.js";
 import { EverynodeError } from "../shared/errors.js";
 import type { FlagSpec } from "../shared/flags.js";
 import { parseFlags } from "../shared/flags.js";
-import type { LogLevel } from "../shared/logger.js";
+import { LOG_FORMATS, type LogFormat, type LogLevel } from "../shared/logger.js";
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from "./connection-limits.js";
 
 export interface ServerConfig {
@@ -25,11 +25,14 @@ export interface ServerConfig {
   nodeMonitorGracePeriodMs: number;
   nodeStartupGracePeriodMs: number;
   heartbeatIntervalSeconds: number;
+  /** How often agents send their metrics summary. */
+  agentMetricsIntervalSeconds: number;
   eventTtlMs: number;
   resyncIntervalMs: number;
   /** The HTTPS server's deadlines and per-address connection cap (connection-limits.ts). */
   connectionLimits: ConnectionLimits;
   logLevel: LogLevel;
+  logFormat: LogFormat;
 }
 
 const seconds = (ms: number): string => `${ms / 1000}s`;
@@ -80,6 +83,12 @@ export const SERVER_FLAGS: FlagSpec[] = [
     description: "grace for a node that never reported",
   },
   { name: "heartbeat-interval", type: "string", default: "10s", description: "how often agents heartbeat" },
+  {
+    name: "agent-metrics-interval",
+    type: "string",
+    default: "15s",
+    description: "how often agents send the control plane their metrics summary (for /metrics)",
+  },
   { name: "event-ttl", type: "string", default: "1h", description: "how long events are kept" },
   {
     name: "resync-interval",
@@ -112,6 +121,12 @@ export const SERVER_FLAGS: FlagSpec[] = [
     description: "connections one client address may hold at once (0: no cap)",
   },
   { name: "log-level", type: "string", default: "info", description: "debug, info, warn or error" },
+  {
+    name: "log-format",
+    type: "string",
+    default: "text",
+    description: "text (time, level, message, key=value) or json (one JSON object per line)",
+  },
   { name: "help", short: "h", type: "boolean", description: "show this help" },
 ];
 
@@ -165,6 +180,10 @@ export function parseServerArgs(args: string[]): { config: ServerConfig; help: b
   if (!["debug", "info", "warn", "error"].includes(level)) {
     throw new EverynodeError("Usage", `--log-level must be debug, info, warn or error`);
   }
+  const format = String(values["log-format"]);
+  if (!(LOG_FORMATS as readonly string[]).includes(format)) {
+    throw new EverynodeError("Usage", `--log-format must be text or json, not "${format}"`);
+  }
   const config: ServerConfig = {
     dataDir: path.resolve(
       typeof values["data-dir"] === "string" ? values["data-dir"] : defaultServerDataDir(),
@@ -185,10 +204,15 @@ export function parseServerArgs(args: string[]): { config: ServerConfig; help: b
       1,
       Math.round(duration("heartbeat-interval", values["heartbeat-interval"]) / 1000),
     ),
+    agentMetricsIntervalSeconds: Math.max(
+      1,
+      Math.round(duration("agent-metrics-interval", values["agent-metrics-interval"]) / 1000),
+    ),
     eventTtlMs: duration("event-ttl", values["event-ttl"]),
     resyncIntervalMs: duration("resync-interval", values["resync-interval"]),
     connectionLimits: connectionLimits(values),
     logLevel: level as LogLevel,
+    logFormat: format as LogFormat,
   };
   return { config, help: values.help === true };
 }

@@ -24,6 +24,8 @@ import { applyConnectionLimits, serverTimeoutOptions } from "./connection-limits
 import type { ServerConfig } from "./config.js";
 import { DaemonSetController } from "./controller/daemonset-controller.js";
 import { Deleter } from "./deletion/deleter.js";
+import { ControlPlaneMetrics } from "./metrics/control-plane-metrics.js";
+import { metricsRoute } from "./metrics/metrics-route.js";
 import { EventRecorder } from "./events/event-recorder.js";
 import { createLeaseRouter } from "./nodes/lease-router.js";
 import { NodeLifecycle } from "./nodes/node-lifecycle.js";
@@ -57,7 +59,12 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   logger.info("using data dir", { dir: config.dataDir });
 
-  const store = openStore({ path: path.join(config.dataDir, "everynode.db"), clock });
+  const metrics = new ControlPlaneMetrics();
+  const store = openStore({
+    path: path.join(config.dataDir, "everynode.db"),
+    clock,
+    onWrite: metrics.storeWrite,
+  });
   const pki = await ensurePki(config.dataDir, { sans: config.tlsSans, clock });
   const tokens = new TokenService({ store, clock });
   const events = new EventRecorder({ store, clock, ttlMs: config.eventTtlMs });
@@ -80,6 +87,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     events,
     deleter,
     resyncIntervalMs: config.resyncIntervalMs,
+    onPass: metrics.controllerPass,
   });
   const terminatingPods = new TerminatingPodsGc({
     store,
@@ -116,6 +124,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     deleter,
     authenticator: tokens,
     logs,
+    requestObserver: metrics.api,
+    authenticatedRoutes: [metricsRoute(metrics)],
     routers: [
       agentRouter,
       createLeaseRouter({
@@ -155,8 +165,11 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     capabilities,
     deleter,
     heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
+    onDispatch: metrics.dispatched,
+    agentMetrics: { sink: metrics.agents, intervalSeconds: config.agentMetricsIntervalSeconds },
   });
   relay.current = endpoints.logs;
+  metrics.attach({ store, sessions: endpoints.sessions });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -177,6 +190,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     url,
     kubeconfig: files.kubeconfigPath,
     joinToken: files.joinTokenPath,
+    metricsToken: files.metricsTokenPath,
   });
 
   const agent = config.runAgent
@@ -226,7 +240,11 @@ export async function runServer(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const logger = createLogger({ level: parsed.config.logLevel, component: "server" });
+  const logger = createLogger({
+    level: parsed.config.logLevel,
+    format: parsed.config.logFormat,
+    component: "server",
+  });
   let running: RunningServer;
   try {
     running = await startServer(parsed.config, logger);
@@ -235,7 +253,8 @@ export async function runServer(args: string[]): Promise<number> {
     logger.error("the server could not start", { error: message });
     return 1;
   }
-  process.stderr.write(serverNextSteps(parsed.config, running.port));
+  // For people at a terminal; a json log stays all JSON (the ready line names the same files).
+  if (parsed.config.logFormat === "text") process.stderr.write(serverNextSteps(parsed.config, running.port));
   await new Promise<void>((resolve) => {
     const onSignal = (signal: string): void => {
       logger.info("signal received", { signal });

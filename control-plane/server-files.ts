@@ -1,5 +1,5 @@
-// The files a user takes from the server's data dir: the admin kubeconfig, the admin token
-// and the join token for agents. Made on first start and reused afterwards; the kubeconfig
+// The files a user takes from the server's data dir: the admin kubeconfig, the admin token,
+// the join token for agents and the read-only metrics token for Prometheus. Made on first start and reused afterwards; the kubeconfig
 // is rewritten on every start because the port may change.
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -19,6 +19,8 @@ export interface ServerFiles {
   joinTokenPath: string;
   joinToken: string;
   adminToken: string;
+  /** Prometheus' bearer token file: it may read /metrics and nothing else. */
+  metricsTokenPath: string;
 }
 
 const LOOPBACK_OR_ANY = new Set(["0.0.0.0", "::", "127.0.0.1", "localhost", "::1", ""]);
@@ -61,6 +63,12 @@ export async function ensureServerFiles(input: {
     writeFileSync(joinTokenPath, joinToken + "\n", { mode: 0o600 });
   }
 
+  const metricsTokenPath = path.join(dir, "metrics-token");
+  const savedMetricsToken = readToken(metricsTokenPath);
+  const metricsToken = tokens.ensureMetricsToken(savedMetricsToken);
+  if (metricsToken !== savedMetricsToken)
+    writeFileSync(metricsTokenPath, metricsToken + "\n", { mode: 0o600 });
+
   const host = LOOPBACK_OR_ANY.has(config.listenHost) ? "127.0.0.1" : config.listenHost;
   const hostPart = host.includes(":") ? `[${host}]` : host;
   const localUrl = `https://${hostPart}:${port}`;
@@ -68,7 +76,15 @@ export async function ensureServerFiles(input: {
   const kubeconfigPath = path.join(dir, "kubeconfig.yaml");
   await writeKubeconfig(kubeconfigPath, { server: serverUrl, caPem: pki.caCertPem, token: adminToken });
 
-  return { serverUrl, localUrl, kubeconfigPath, joinTokenPath, joinToken: joinToken as string, adminToken };
+  return {
+    serverUrl,
+    localUrl,
+    kubeconfigPath,
+    joinTokenPath,
+    joinToken: joinToken as string,
+    adminToken,
+    metricsTokenPath,
+  };
 }
 
 /** The description that marks the join token of the server's own agent. */

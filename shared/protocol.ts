@@ -54,6 +54,7 @@ export const AGENT_LIMITS = {
     logData: 1024 * 1024,
     logEnd: 16 * 1024,
     goodbye: 4 * 1024,
+    metrics: 4 * 1024,
   },
   /** Statuses in one podStatus message. */
   podStatusEntries: 250,
@@ -173,6 +174,39 @@ export interface LogEndMessage {
   error?: { code: "NotFound" | "BadRequest" | "InternalError"; message: string };
 }
 
+/**
+ * Upper bounds (seconds) of the buckets of every duration an agent relays; one set for all
+ * of them, from a quick container start to a slow image pull.
+ */
+export const AGENT_METRIC_BUCKETS: readonly number[] = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
+];
+
+/** Observations of one duration since the agent's previous metrics message. */
+export interface DurationCounts {
+  /** How many fell in each bucket of AGENT_METRIC_BUCKETS, then above the last: not cumulative. */
+  counts: number[];
+  /** Their sum, in seconds. */
+  sum: number;
+}
+
+/**
+ * An agent's periodic summary of its own figures, sent every `metricsIntervalSeconds` of the
+ * welcome (a server whose welcome does not ask for it does not know the message).
+ */
+export interface MetricsMessage {
+  v: 1;
+  type: "metrics";
+  /** The containers of the node's assigned pods, by state, now. */
+  containers: { running: number; waiting: number; terminated: number };
+  /** The sum of those containers' restart counts, now. */
+  restarts: number;
+  /** Image pulls, container starts and reconcile lag since the previous message. */
+  imagePulls: DurationCounts;
+  containerStarts: DurationCounts;
+  reconcileLag: DurationCounts;
+}
+
 /** Sent by an agent that stops cleanly: its node turns NotReady at once. */
 export interface GoodbyeMessage {
   v: 1;
@@ -181,7 +215,13 @@ export interface GoodbyeMessage {
 }
 
 export type AgentMessage =
-  HelloMessage | HeartbeatMessage | PodStatusMessage | LogDataMessage | LogEndMessage | GoodbyeMessage;
+  | HelloMessage
+  | HeartbeatMessage
+  | PodStatusMessage
+  | LogDataMessage
+  | LogEndMessage
+  | GoodbyeMessage
+  | MetricsMessage;
 
 // ------------------------------------------------------------------ server → agent
 
@@ -190,6 +230,8 @@ export interface WelcomeMessage {
   type: "welcome";
   nodeName: string;
   heartbeatIntervalSeconds: number;
+  /** When set, the agent sends a `metrics` summary this often (older servers leave it out). */
+  metricsIntervalSeconds?: number;
 }
 
 export interface AssignmentsMessage {
@@ -327,6 +369,11 @@ export function decodeAgentMessage(
     case "goodbye":
       str(m, "reason");
       return m as unknown as GoodbyeMessage;
+    case "metrics":
+      num(m, "restarts");
+      for (const key of ["containers", "imagePulls", "containerStarts", "reconcileLag"])
+        if (!isObject(m[key])) fail(`field "${key}" must be an object`);
+      return m as unknown as MetricsMessage;
     default:
       return fail(`unknown message type ${JSON.stringify(m.type)}`);
   }
@@ -339,6 +386,7 @@ export function decodeServerMessage(raw: string | Buffer, maxBytes = 64 * 1024 *
     case "welcome":
       str(m, "nodeName");
       num(m, "heartbeatIntervalSeconds");
+      num(m, "metricsIntervalSeconds", true);
       return m as unknown as WelcomeMessage;
     case "assignments":
       num(m, "revision");

@@ -13,6 +13,7 @@ import {
   type ServerMessage,
 } from "../../shared/protocol.js";
 import type { Pod } from "../../shared/api-types.js";
+import type { AgentMetrics } from "../metrics/agent-metrics.js";
 import type { StatusReporter } from "../worker/status-reporter.js";
 import type { NodeCredential } from "./credential-store.js";
 import { ControlPlaneSocket } from "./control-plane-socket.js";
@@ -36,6 +37,8 @@ export interface SessionOptions {
   credentials: { get(): Promise<NodeCredential>; rejoin(): Promise<NodeCredential> };
   /** True while the agent is leaving the cluster: a deleted node is not re-registered. */
   leaving?: () => boolean;
+  /** The figures sent as `metrics` summaries when the server's welcome asks for them. */
+  metrics?: Pick<AgentMetrics, "assignmentsArrived" | "takeSummary" | "unsent">;
 }
 
 const CLOSE_REASONS: Record<number, string> = {
@@ -54,6 +57,7 @@ export class Session {
   private loop: Promise<void> | undefined;
   private welcomed = false;
   private stopHeartbeat: (() => void) | undefined;
+  private stopMetrics: (() => void) | undefined;
   /** Resolves each time a welcome arrives (for callers that wait for a connection). */
   private onWelcome: (() => void)[] = [];
 
@@ -83,6 +87,7 @@ export class Session {
   async stop(reason: string): Promise<void> {
     this.abort.abort();
     this.stopHeartbeat?.();
+    this.stopMetrics?.();
     this.o.logs.cancelAll();
     const s = this.socket;
     if (s?.isOpen) {
@@ -109,6 +114,7 @@ export class Session {
         if (this.welcomed) failures = 0;
         this.welcomed = false;
         this.stopHeartbeat?.();
+        this.stopMetrics?.();
         if (this.stopped) return;
         why = closed.reason
           ? `the connection closed (${closed.code}: ${closed.reason})`
@@ -186,15 +192,27 @@ export class Session {
         this.stopHeartbeat?.();
         const ms = Math.max(1, m.heartbeatIntervalSeconds) * 1000;
         this.stopHeartbeat = this.o.clock.every(ms, () => this.send({ v: 1, type: "heartbeat" }));
+        this.stopMetrics?.();
+        const metrics = this.o.metrics;
+        // Only a server that asks knows the message (an older one would close the connection).
+        if (metrics && m.metricsIntervalSeconds !== undefined) {
+          this.stopMetrics = this.o.clock.every(Math.max(1, m.metricsIntervalSeconds) * 1000, () => {
+            const summary = metrics.takeSummary();
+            if (!this.send(summary)) metrics.unsent(summary);
+          });
+        }
         this.o.reporter.resendAll();
         for (const r of this.onWelcome.splice(0)) r();
         break;
       }
-      case "assignments":
+      case "assignments": {
+        // Before the worker takes the set: taking it starts the pass that ends the wait.
+        const undo = this.o.metrics?.assignmentsArrived();
         if (this.o.worker.setDesired(m.revision, m.pods)) {
           this.o.logger.info(`assignments revision ${m.revision} (${m.pods.length} pods)`);
-        }
+        } else undo?.();
         break;
+      }
       case "ack":
         for (const r of m.refused ?? []) {
           // Acked all the same: sending it again would be refused again. The next change is sent.

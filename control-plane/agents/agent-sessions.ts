@@ -8,7 +8,13 @@ import type { Node } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
 import { EverynodeError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/logger.js";
-import type { AckMessage, AgentMessage, HelloMessage } from "../../shared/protocol.js";
+import type {
+  AckMessage,
+  AgentMessage,
+  HelloMessage,
+  MetricsMessage,
+  WelcomeMessage,
+} from "../../shared/protocol.js";
 import { CLOSE_CODES, PROTOCOL_VERSION } from "../../shared/protocol.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { Deleter } from "../deletion/deleter.js";
@@ -21,6 +27,14 @@ import type { LogRelay } from "./log-relay.js";
 import { nodeWithReport } from "./node-report.js";
 import type { AgentConnection, SessionRegistry } from "./session-registry.js";
 import type { StatusIngest } from "./status-ingest.js";
+
+/** Where the agents' metrics summaries go (the /metrics registry's relay). */
+export interface AgentMetricsSink {
+  /** A node's agent sent a summary. */
+  accept(nodeName: string, message: MetricsMessage): void;
+  /** The node's session ended: its per-node figures go. */
+  forget(nodeName: string): void;
+}
 
 export interface AgentSessionsDeps {
   store: Store;
@@ -35,6 +49,8 @@ export interface AgentSessionsDeps {
   capabilities: AgentCapabilities;
   deleter: Deleter;
   heartbeatIntervalSeconds: number;
+  /** When set, agents are asked for a metrics summary every intervalSeconds. */
+  metrics?: { sink: AgentMetricsSink; intervalSeconds: number };
 }
 
 /** The per-node session logic; the socket server calls onConnection for each agent socket. */
@@ -82,6 +98,7 @@ export class AgentSessions {
         const wasCurrent = registry.remove(connection);
         this.deps.dispatcher.connectionClosed(connection);
         this.deps.logs.connectionClosed(connection);
+        if (wasCurrent) this.deps.metrics?.sink.forget(connection.nodeName);
         // A socket that dropped without goodbye changes nothing: the grace period decides.
         if (wasCurrent) log.info("agent disconnected", { code, reason: reason || undefined });
       },
@@ -115,14 +132,14 @@ export class AgentSessions {
     if (!this.deps.capabilities.gracefulDeletion(nodeName)) this.endTerminatingPods(nodeName, log);
     this.deps.liveness.heartbeat(nodeName);
     this.deps.registry.markReady(connection);
-    connection
-      .send({
-        v: PROTOCOL_VERSION,
-        type: "welcome",
-        nodeName,
-        heartbeatIntervalSeconds: this.deps.heartbeatIntervalSeconds,
-      })
-      .catch(() => {});
+    const welcome: WelcomeMessage = {
+      v: PROTOCOL_VERSION,
+      type: "welcome",
+      nodeName,
+      heartbeatIntervalSeconds: this.deps.heartbeatIntervalSeconds,
+    };
+    if (this.deps.metrics) welcome.metricsIntervalSeconds = this.deps.metrics.intervalSeconds;
+    connection.send(welcome).catch(() => {});
     this.deps.dispatcher.nodeConnected(connection);
     log.info("agent connected", { appliedRevision: message.appliedRevision });
     return true;
@@ -146,6 +163,9 @@ export class AgentSessions {
         return;
       case "logEnd":
         this.deps.logs.onEnd(connection, message);
+        return;
+      case "metrics":
+        this.deps.metrics?.sink.accept(nodeName, message);
         return;
       case "goodbye":
         log.info("agent said goodbye", { reason: message.reason });

@@ -24,6 +24,8 @@ export interface DispatcherDeps {
   /** Which agents get terminating pods (they report them gone); none without it. */
   capabilities?: Pick<AgentCapabilities, "gracefulDeletion">;
   debounceMs?: number;
+  /** Hears how long after the first change of a node's pods its new set was sent, in seconds. */
+  onDispatch?: (seconds: number) => void;
 }
 
 interface NodeState {
@@ -31,6 +33,8 @@ interface NodeState {
   scheduled: boolean;
   inFlight: boolean;
   dirty: boolean;
+  /** When the oldest change not yet sent happened (clock ms); unset after a connect's full send. */
+  changedAt?: number;
 }
 
 /**
@@ -82,6 +86,7 @@ export class Dispatcher {
     const state = this.states.get(nodeName);
     if (!state) return;
     state.dirty = true;
+    state.changedAt ??= this.deps.clock.now();
     if (!state.scheduled && !state.inFlight) this.schedule(state);
   }
 
@@ -107,11 +112,16 @@ export class Dispatcher {
     if (this.states.get(nodeName) !== state || !state.dirty || state.inFlight) return;
     state.dirty = false;
     state.inFlight = true;
+    const changedAt = state.changedAt;
+    state.changedAt = undefined;
     const graceful = this.deps.capabilities?.gracefulDeletion(nodeName) ?? false;
     const message = assignmentsFor(this.deps.store, nodeName, graceful);
     this.recordScheduled(nodeName, message.pods);
     state.connection.send(message).then(
-      () => this.sent(state),
+      () => {
+        if (changedAt !== undefined) this.deps.onDispatch?.((this.deps.clock.now() - changedAt) / 1000);
+        this.sent(state);
+      },
       (err: unknown) => {
         this.log.debug("assignments not delivered", { node: nodeName, err });
         this.sent(state);

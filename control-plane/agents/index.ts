@@ -11,7 +11,7 @@ import type { EventRecorder } from "../events/event-recorder.js";
 import type { NodeLiveness } from "../nodes/node-liveness.js";
 import type { Store } from "../store/store.js";
 import { AgentCapabilities } from "./agent-capabilities.js";
-import { AgentSessions } from "./agent-sessions.js";
+import { AgentSessions, type AgentMetricsSink } from "./agent-sessions.js";
 import { attachAgentSocketServer } from "./agent-socket-server.js";
 import { Dispatcher } from "./dispatcher.js";
 import { LogRelay } from "./log-relay.js";
@@ -43,11 +43,17 @@ export interface AgentEndpointsDeps {
   statusWarningIntervalMs?: number;
   /** Per-connection message and byte rates (AGENT_LIMITS by default). */
   limits?: Partial<BudgetLimits>;
+  /** Hears each dispatch latency (the first change of a node's pods → its set sent), in seconds. */
+  onDispatch?: (seconds: number) => void;
+  /** When set, agents send a metrics summary every intervalSeconds, relayed to the sink. */
+  agentMetrics?: { sink: AgentMetricsSink; intervalSeconds: number };
 }
 
 export interface AgentEndpoints {
   /** For the API's pods/log endpoint. */
   logs: PodLogStreamer;
+  /** Agent WebSocket sessions open now. */
+  sessions(): number;
   /** Closes every agent socket (1001), then flushes pending statuses. */
   close(): Promise<void>;
 }
@@ -68,6 +74,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     events: deps.events,
     capabilities,
     ...(deps.dispatchDebounceMs !== undefined ? { debounceMs: deps.dispatchDebounceMs } : {}),
+    ...(deps.onDispatch ? { onDispatch: deps.onDispatch } : {}),
   });
   const ingest = new StatusIngest({
     store: deps.store,
@@ -94,6 +101,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     capabilities,
     deleter,
     heartbeatIntervalSeconds: deps.heartbeatIntervalSeconds ?? 10,
+    ...(deps.agentMetrics ? { metrics: deps.agentMetrics } : {}),
   });
   dispatcher.start();
   sessions.start();
@@ -107,6 +115,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
 
   return {
     logs,
+    sessions: () => registry.size,
     close: async () => {
       await socket.close();
       sessions.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AgentMessage, PodStatusReport } from "../../shared/protocol.js";
+import { AGENT_METRIC_BUCKETS, type AgentMessage, type PodStatusReport } from "../../shared/protocol.js";
 import { checkAgentMessage, describeProblems, splitPodStatuses } from "./message-validation.js";
 
 function hello(): any {
@@ -14,6 +14,19 @@ function hello(): any {
       allocatable: { cpu: "2", memory: "2Gi", pods: "110" },
       nodeInfo: { kubeletVersion: "v1.32.4", osImage: "test" },
     },
+  };
+}
+
+function metrics(): any {
+  const none = (): any => ({ counts: new Array(AGENT_METRIC_BUCKETS.length + 1).fill(0), sum: 0 });
+  return {
+    v: 1,
+    type: "metrics",
+    containers: { running: 3, waiting: 1, terminated: 0 },
+    restarts: 4,
+    imagePulls: { ...none(), sum: 2.5 },
+    containerStarts: none(),
+    reconcileLag: none(),
   };
 }
 
@@ -44,6 +57,7 @@ describe("checkAgentMessage", () => {
     ["logData", { v: 1, type: "logData", requestId: "r1", data: Buffer.from("hi\n").toString("base64") }],
     ["logEnd", { v: 1, type: "logEnd", requestId: "r1", error: { code: "NotFound", message: "gone" } }],
     ["goodbye", { v: 1, type: "goodbye", reason: "shutting down" }],
+    ["metrics", metrics()],
   ])("passes a well-formed %s", (_what, m) => {
     expect(problem(m)).toBe("");
   });
@@ -115,6 +129,24 @@ describe("checkAgentMessage", () => {
     ["a goodbye reason of 4 KiB", { v: 1, type: "goodbye", reason: "r".repeat(3000) }, /reason: Too long/],
   ])("refuses %s", (_what, m, why) => {
     expect(problem(m)).toMatch(why);
+  });
+
+  it.each<[string, (m: any) => any, RegExp]>([
+    [
+      "a negative container count",
+      (m) => ((m.containers.running = -1), m),
+      /containers\.running: .*between 0/,
+    ],
+    ["a missing state", (m) => (delete m.containers.waiting, m), /containers\.waiting: .*an integer/],
+    ["an unknown state", (m) => ((m.containers.paused = 1), m), /containers\.paused: unknown field/],
+    ["fractional restarts", (m) => ((m.restarts = 1.5), m), /restarts: .*an integer/],
+    ["a bucket too few", (m) => (m.imagePulls.counts.pop(), m), /imagePulls\.counts: .*a list of 16 counts/],
+    ["a huge count", (m) => ((m.containerStarts.counts[2] = 1e7), m), /containerStarts\.counts\[2\]/],
+    ["a negative sum", (m) => ((m.reconcileLag.sum = -1), m), /reconcileLag\.sum/],
+    ["no lag at all", (m) => (delete m.reconcileLag, m), /reconcileLag: .*an object/],
+    ["an unknown field", (m) => ((m.cpu = 1), m), /metrics\.cpu: unknown field/],
+  ])("refuses a metrics summary with %s", (_what, mutate, why) => {
+    expect(problem(mutate(metrics()))).toMatch(why);
   });
 
   it("refuses a message larger than its type allows, before reading its fields", () => {

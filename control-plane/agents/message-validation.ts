@@ -11,7 +11,7 @@
 import { EverynodeError, fieldError, type FieldError } from "../../shared/errors.js";
 import { truncateUtf8 } from "../../shared/limits.js";
 import type { AgentMessage, PodStatusReport, RefusedStatus } from "../../shared/protocol.js";
-import { AGENT_LIMITS as L } from "../../shared/protocol.js";
+import { AGENT_LIMITS as L, AGENT_METRIC_BUCKETS } from "../../shared/protocol.js";
 import {
   boundedList,
   boundedString,
@@ -33,6 +33,7 @@ const FIELDS: Record<AgentMessage["type"], string[]> = {
   logData: [...ENVELOPE, "requestId", "data"],
   logEnd: [...ENVELOPE, "requestId", "error"],
   goodbye: [...ENVELOPE, "reason"],
+  metrics: [...ENVELOPE, "containers", "restarts", "imagePulls", "containerStarts", "reconcileLag"],
 };
 const REPORT_FIELDS = ["namespace", "name", "uid", "status", "gone"];
 const NODE_FIELDS = ["addresses", "capacity", "allocatable", "nodeInfo"];
@@ -116,6 +117,41 @@ function checkLogEnd(m: Record<string, unknown>, errs: FieldError[]): void {
   boundedString(error.message, "error.message", L.textBytes, errs);
 }
 
+/** Bounds of a metrics summary: far above what one node reports in one interval. */
+const MAX_CONTAINERS = 100_000;
+const MAX_RESTARTS = 1_000_000_000;
+const MAX_OBSERVATIONS = 1_000_000;
+const MAX_SECONDS_SUM = 1e9;
+
+function checkDurations(v: unknown, path: string, errs: FieldError[]): void {
+  const o = requiredObject(v, path, ["counts", "sum"], errs);
+  if (!Array.isArray(o.counts) || o.counts.length !== AGENT_METRIC_BUCKETS.length + 1) {
+    errs.push(
+      typeInvalid(`${path}.counts`, "(not shown)", `a list of ${AGENT_METRIC_BUCKETS.length + 1} counts`),
+    );
+  } else {
+    o.counts.forEach((c, i) => {
+      intField(c, `${path}.counts[${i}]`, errs, 0, MAX_OBSERVATIONS);
+      if (c === null) errs.push(typeInvalid(`${path}.counts[${i}]`, c, "an integer"));
+    });
+  }
+  if (typeof o.sum !== "number" || !Number.isFinite(o.sum) || o.sum < 0 || o.sum > MAX_SECONDS_SUM)
+    errs.push(typeInvalid(`${path}.sum`, o.sum, `a number of seconds between 0 and ${MAX_SECONDS_SUM}`));
+}
+
+function checkMetrics(m: Record<string, unknown>, errs: FieldError[]): void {
+  const states = ["running", "waiting", "terminated"];
+  const containers = requiredObject(m.containers, "containers", states, errs);
+  for (const state of states) {
+    if (containers[state] === undefined)
+      errs.push(typeInvalid(`containers.${state}`, undefined, "an integer"));
+    intField(containers[state], `containers.${state}`, errs, 0, MAX_CONTAINERS);
+  }
+  if (m.restarts === undefined) errs.push(typeInvalid("restarts", undefined, "an integer"));
+  intField(m.restarts, "restarts", errs, 0, MAX_RESTARTS);
+  for (const key of ["imagePulls", "containerStarts", "reconcileLag"]) checkDurations(m[key], key, errs);
+}
+
 /**
  * Checks a decoded agent message of `bytes` bytes; throws a ProtocolError naming what is
  * wrong. A podStatus passing this may still hold statuses that splitPodStatuses leaves out.
@@ -134,6 +170,7 @@ export function checkAgentMessage(message: AgentMessage, bytes: number): void {
   else if (type === "logData") checkLogData(m, errs);
   else if (type === "logEnd") checkLogEnd(m, errs);
   else if (type === "goodbye") boundedString(m.reason, "reason", L.textBytes, errs);
+  else if (type === "metrics") checkMetrics(m, errs);
   if (errs.length > 0) refuse(type, errs);
 }
 

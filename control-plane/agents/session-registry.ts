@@ -65,6 +65,11 @@ export class SessionRegistry {
     return [...this.entries].filter(([, e]) => e.ready).map(([name]) => name);
   }
 
+  /** How many nodes have a connection now, ready or not. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   all(): AgentConnection[] {
     return [...this.entries.values()].map((e) => e.connection);
   }

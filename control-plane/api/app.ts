@@ -1,6 +1,7 @@
 // everynode's Kubernetes-shaped HTTP API as an Express app. It never listens: the composition
-// root wraps it in an HTTPS server. Order: public routes, the self-authenticating routers
-// (agent registration), authentication, discovery, resources, 404, errors.
+// root wraps it in an HTTPS server. Order: request timing, public routes, the
+// self-authenticating routers (agent registration), authentication, authenticated
+// non-resource routes (/metrics), discovery, resources, 404, errors.
 
 import express from "express";
 import type { Namespace } from "../../shared/api-types.js";
@@ -11,6 +12,7 @@ import { DEFAULT_MAX_BODY_BYTES } from "./body.js";
 import type { ApiDeps, HandlerContext } from "./deps.js";
 import { errorHandler } from "./error-handler.js";
 import { discoveryRoutes, pathNotFound, publicRoutes } from "./public-routes.js";
+import { requestMetrics } from "./request-metrics.js";
 import { buildRules } from "./resource-rules/index.js";
 import { resourceRoutes } from "./resource-routes.js";
 
@@ -45,9 +47,11 @@ export function buildApiApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
+  if (deps.requestObserver) app.use(requestMetrics(deps.requestObserver));
   app.use(publicRoutes());
   for (const router of deps.routers ?? []) app.use(router);
   app.use(authenticate(deps.authenticator));
+  for (const route of deps.authenticatedRoutes ?? []) app.use(route);
   app.use(discoveryRoutes(deps.serverAddress));
   app.use(resourceRoutes(ctx));
   app.use((req, _res, next) => {

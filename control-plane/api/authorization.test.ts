@@ -263,11 +263,17 @@ describe("forbidden", () => {
 });
 
 describe("mayReadNonResource", () => {
-  it.each<[Principal, boolean]>([
-    [admin, true],
-    [nodeA, true],
-    [join, false],
-  ])("%j", (p, expected) => {
-    expect(mayReadNonResource(p)).toBe(expected);
+  const metrics: Principal = { kind: "metrics", tokenId: "m1" };
+  it.each<[Principal, string, boolean]>([
+    [admin, "/openapi/v3", true],
+    [nodeA, "/openapi/v3", true],
+    [join, "/openapi/v3", false],
+    [metrics, "/apis", false],
+    [admin, "/metrics", true],
+    [metrics, "/metrics", true],
+    [nodeA, "/metrics", false],
+    [join, "/metrics", false],
+  ])("%j %s", (p, path, expected) => {
+    expect(mayReadNonResource(p, path)).toBe(expected);
   });
 });

@@ -32,6 +32,7 @@ export interface RequestAttributes {
 export function userName(p: Principal): string {
   if (p.kind === "admin") return p.name;
   if (p.kind === "node") return `system:node:${p.nodeName}`;
+  if (p.kind === "metrics") return `everynode:metrics:${p.tokenId}`;
   return `system:bootstrap:${p.tokenId}`;
 }
 
@@ -76,9 +77,19 @@ export function isAllowed(p: Principal, a: RequestAttributes): boolean {
   return false;
 }
 
-/** Discovery, OpenAPI and other non-resource paths: any agent or admin, never a join token. */
-export function mayReadNonResource(p: Principal): boolean {
-  return p.kind !== "join";
+/** The Prometheus endpoint. */
+export const METRICS_PATH = "/metrics";
+
+/**
+ * Non-resource paths (the `nonResourceURLs` of RBAC), read with `verb` (get). /metrics: the
+ * admin and the metrics token only (a node's credential has no business with the fleet's
+ * figures). Everything else (discovery, OpenAPI): any agent or admin, never a join token or
+ * the metrics token. RBAC hook: a subject granted `verb` on `path` is allowed here too.
+ */
+export function mayReadNonResource(p: Principal, path: string, verb = "get"): boolean {
+  if (verb !== "get") return p.kind === "admin";
+  if (path === METRICS_PATH) return p.kind === "admin" || p.kind === "metrics";
+  return p.kind !== "join" && p.kind !== "metrics";
 }
 
 /** The 403 Kubernetes would answer, worded as it words it. */

@@ -1,6 +1,6 @@
 // What the API needs from the rest of the control plane, assembled by the composition root.
 
-import type { Router } from "express";
+import type { RequestHandler, Router } from "express";
 import type { Clock } from "../../shared/clock.js";
 import type { Logger } from "../../shared/logger.js";
 import type { ResourceName } from "../kube/index.js";
@@ -9,6 +9,7 @@ import type { Authenticator } from "../auth/principal.js";
 import type { Deleter } from "../deletion/deleter.js";
 import type { EventRecorder } from "../events/event-recorder.js";
 import type { Store } from "../store/store.js";
+import type { ApiObserver } from "./request-metrics.js";
 import type { ResourceRule } from "./resource-rules/index.js";
 
 export interface ApiDeps {
@@ -32,6 +33,10 @@ export interface ApiDeps {
    * gone); default: one over this store for which no agent does, so pods go at once.
    */
   deleter?: Deleter;
+  /** Hears of every request's verb, resource, code and duration (the /metrics registry). */
+  requestObserver?: ApiObserver;
+  /** Mounted after authentication, before discovery: non-resource paths such as /metrics. */
+  authenticatedRoutes?: RequestHandler[];
 }
 
 /** What every handler works with: the deps with their defaults filled in, and the rules. */

@@ -5,6 +5,7 @@
 import type { Pod } from "../../shared/api-types.js";
 import { errors } from "../../shared/errors.js";
 import type { PodLogOptions } from "./pod-log-streamer.js";
+import { boolParam } from "./respond.js";
 
 const DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container";
 
@@ -35,18 +36,13 @@ function optionalInt(q: URLSearchParams, name: string, min: number): number | un
   return n;
 }
 
-function flag(q: URLSearchParams, name: string): boolean {
-  const v = q.get(name);
-  return v === "true" || v === "1";
-}
-
 /** The streamer's options from the query string. */
 export function parseLogOptions(pod: Pod, q: URLSearchParams): PodLogOptions {
   const options: PodLogOptions = {
     container: chooseContainer(pod, q.get("container")),
-    follow: flag(q, "follow"),
-    timestamps: flag(q, "timestamps"),
-    previous: flag(q, "previous"),
+    follow: boolParam(q, "follow"),
+    timestamps: boolParam(q, "timestamps"),
+    previous: boolParam(q, "previous"),
   };
   const tailLines = optionalInt(q, "tailLines", 0);
   const sinceSeconds = optionalInt(q, "sinceSeconds", 1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tableVersion } from "./negotiation.js";
+import { tableRequest, tableVersion } from "./negotiation.js";
 
 describe("tableVersion", () => {
   it.each([
@@ -17,5 +17,30 @@ describe("tableVersion", () => {
     [undefined, undefined],
   ])("%s → %s", (accept, expected) => {
     expect(tableVersion(accept)).toBe(expected);
+  });
+});
+
+describe("tableRequest", () => {
+  const TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+  const q = (text: string): URLSearchParams => new URLSearchParams(text);
+
+  it.each([
+    ["", "Metadata"],
+    ["includeObject=", "Metadata"],
+    ["includeObject=Metadata", "Metadata"],
+    ["includeObject=Object", "Object"],
+    ["includeObject=None", "None"],
+  ])("%s → %s", (query, includeObject) => {
+    expect(tableRequest(TABLE, q(query))).toEqual({ version: "v1", includeObject });
+  });
+
+  it("refuses an unknown includeObject with a 400, as Kubernetes does", () => {
+    expect(() => tableRequest(TABLE, q("includeObject=object"))).toThrow(
+      'unrecognized includeObject value: "object"',
+    );
+  });
+
+  it("reads includeObject only for a Table, as Kubernetes reads TableOptions", () => {
+    expect(tableRequest("application/json", q("includeObject=bogus"))).toBeUndefined();
   });
 });

@@ -66,7 +66,7 @@ export function discoveryRoutes(serverAddress: string | undefined): Router {
       p === "/swagger-2.0.0.pb-v1"
     ) {
       const principal = principalOf(res);
-      if (!mayReadNonResource(principal)) {
+      if (!mayReadNonResource(principal, p)) {
         next(forbiddenPath(principal, "get", p));
         return;
       }

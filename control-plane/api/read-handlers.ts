@@ -3,12 +3,12 @@
 import type { Request, Response } from "express";
 import type { KubeObject } from "../../shared/api-types.js";
 import { errors } from "../../shared/errors.js";
-import { apiVersionOf, buildTable } from "../kube/index.js";
+import { apiVersionOf, buildTable, type BuildTableOptions } from "../kube/index.js";
 import type { HandlerContext } from "./deps.js";
 import { matchesFilter, paginate, parseLimit, type ObjectFilter } from "./list-options.js";
-import { tableVersion } from "./negotiation.js";
+import { tableRequest, type TableRequest } from "./negotiation.js";
 import type { ResourceTarget } from "./request-target.js";
-import { sendJson } from "./respond.js";
+import { queryOf, sendJson } from "./respond.js";
 
 /** The object with kind and apiVersion, as clients expect on every item. */
 export function withTypeMeta(object: KubeObject, target: ResourceTarget): KubeObject {
@@ -24,25 +24,32 @@ export function requireObject(ctx: HandlerContext, target: ResourceTarget): Kube
   return object;
 }
 
-/** A Table of the objects, in the version the client asked for. */
+/** A Table of the objects, as the client asked for it (version, includeObject). */
 export function renderTable(
   ctx: HandlerContext,
   target: ResourceTarget,
-  version: "v1" | "v1beta1",
+  request: TableRequest,
   objects: KubeObject[],
   resourceVersion: string,
   continueToken?: string,
 ): unknown {
-  const options: Parameters<typeof buildTable>[2] = { now: ctx.clock.now(), resourceVersion };
+  const options: BuildTableOptions = {
+    now: ctx.clock.now(),
+    resourceVersion,
+    version: request.version,
+    includeObject: request.includeObject,
+  };
   if (continueToken !== undefined) options.continueToken = continueToken;
-  const table = buildTable(target.info.resource, objects, options) as unknown as Record<string, unknown>;
-  return version === "v1" ? table : { ...table, apiVersion: "meta.k8s.io/v1beta1" };
+  // Whole objects in rows carry kind and apiVersion, as on every list item.
+  const rowObjects =
+    request.includeObject === "Object" ? objects.map((o) => withTypeMeta(o, target)) : objects;
+  return buildTable(target.info.resource, rowObjects, options);
 }
 
 /** GET of one object (also of its status subresource). */
 export function handleGet(ctx: HandlerContext, req: Request, res: Response, target: ResourceTarget): void {
   const object = requireObject(ctx, target);
-  const table = tableVersion(req.headers.accept);
+  const table = tableRequest(req.headers.accept, queryOf(req));
   if (table) {
     sendJson(res, 200, renderTable(ctx, target, table, [object], object.metadata.resourceVersion ?? ""));
     return;
@@ -64,9 +71,9 @@ export function handleList(
   q: URLSearchParams,
   filter: ObjectFilter,
 ): void {
+  const table = tableRequest(req.headers.accept, q);
   const revision = ctx.store.revision();
   const page = paginate(selectObjects(ctx, filter), revision, parseLimit(q), q.get("continue") ?? undefined);
-  const table = tableVersion(req.headers.accept);
   if (table) {
     sendJson(
       res,

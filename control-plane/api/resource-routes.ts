@@ -15,6 +15,7 @@ import { parseFilter, type ObjectFilter } from "./list-options.js";
 import { handleLogs } from "./logs-route.js";
 import { handleGet, handleList } from "./read-handlers.js";
 import { parseResourcePath, type ResourceTarget } from "./request-target.js";
+import { noteResourceRequest } from "./request-metrics.js";
 import { restrictedEvents } from "./resource-rules/events.js";
 import { restrictedToNode } from "./resource-rules/nodes.js";
 import { boolParam, queryOf } from "./respond.js";
@@ -127,6 +128,13 @@ export function resourceRoutes(ctx: HandlerContext): RequestHandler {
       req.resume();
       throw methodNotAllowed(`the server does not allow this method on the requested resource`);
     }
+    noteResourceRequest(res, {
+      verb,
+      resource: target.info.resource,
+      ...(target.subresource !== undefined ? { subresource: target.subresource } : {}),
+      apply: verb === "patch" && (req.headers["content-type"] ?? "").startsWith("application/apply-patch"),
+      longRunning: verb === "watch" || (target.subresource === "log" && boolParam(q, "follow")),
+    });
     const current =
       target.name !== undefined
         ? ctx.store.get(target.info.resource, target.namespace, target.name)

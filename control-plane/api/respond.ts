@@ -3,9 +3,9 @@
 
 import type { Request, Response } from "express";
 
-/** Sends `body` as JSON with the status code. */
+/** Sends `body` as JSON with the status code; indented when the request asked `pretty=true`. */
 export function sendJson(res: Response, code: number, body: unknown, contentType = "application/json"): void {
-  const text = JSON.stringify(body);
+  const text = prettyRequested(res) ? JSON.stringify(body, null, 2) + "\n" : JSON.stringify(body);
   res.statusCode = code;
   res.setHeader("Content-Type", contentType);
   res.setHeader("Content-Length", Buffer.byteLength(text));
@@ -33,11 +33,29 @@ export function addWarning(res: Response, text: string): void {
   res.appendHeader("Warning", warningHeaderValue(text));
 }
 
-// Go's strconv.ParseBool, which Kubernetes uses for boolean query parameters.
-const TRUE_FORMS = new Set(["1", "t", "T", "TRUE", "true", "True"]);
-
-/** True for the forms Go's ParseBool reads as true (`true`, `1`, `t`, `True`, ...). */
+/**
+ * A boolean query parameter as Kubernetes reads it (its parameter codec, for watch,
+ * allowWatchBookmarks, follow, previous, timestamps, ...): absent, `0` or `false` in any
+ * case is false; anything else is true, the empty value (`?watch`) and `True` included.
+ * Kubernetes refuses none, so neither does everynode.
+ */
 export function boolParam(q: URLSearchParams, name: string): boolean {
   const v = q.get(name);
-  return v !== null && TRUE_FORMS.has(v);
+  if (v === null) return false;
+  return v !== "0" && v.toLowerCase() !== "false";
+}
+
+// Go's strconv.ParseBool, which Kubernetes uses for `pretty` alone.
+const PARSE_BOOL_TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+
+/** `pretty` as Kubernetes reads it: Go's ParseBool, where a value it cannot read is false. */
+export function prettyParam(q: URLSearchParams): boolean {
+  const v = q.get("pretty");
+  return v !== null && PARSE_BOOL_TRUE.has(v);
+}
+
+function prettyRequested(res: Response): boolean {
+  const url = (res.req as Request | undefined)?.originalUrl;
+  // Most requests never name it: no query parse for them.
+  return url !== undefined && url.includes("pretty") && prettyParam(queryOf(res.req));
 }

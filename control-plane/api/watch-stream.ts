@@ -11,7 +11,7 @@ import type { WatchHandle } from "../store/store.js";
 import type { HandlerContext } from "./deps.js";
 import { statusFor } from "./error-handler.js";
 import { matchesFilter, type ObjectFilter } from "./list-options.js";
-import { tableVersion } from "./negotiation.js";
+import { tableRequest } from "./negotiation.js";
 import { renderTable, selectObjects, withTypeMeta } from "./read-handlers.js";
 import type { ResourceTarget } from "./request-target.js";
 import { boolParam } from "./respond.js";
@@ -39,7 +39,7 @@ export function handleWatch(
   if (Number.isNaN(start))
     throw errors.badRequest(`invalid resourceVersion: ${JSON.stringify(q.get("resourceVersion"))}`);
   const timeout = watchTimeoutMs(q.get("timeoutSeconds"));
-  const table = tableVersion(req.headers.accept);
+  const table = tableRequest(req.headers.accept, q);
   const kind = target.info.kind;
   const apiVersion = apiVersionOf(target.info);
 

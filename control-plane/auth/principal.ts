@@ -8,7 +8,9 @@ export type Principal =
   /** An agent after registration: may only touch its own Node and the pods bound to it. */
   | { kind: "node"; nodeName: string; credentialId: string }
   /** A joining agent: may only register. */
-  | { kind: "join"; tokenId: string };
+  | { kind: "join"; tokenId: string }
+  /** A Prometheus scraper with the metrics token (the data dir's metrics-token): may only read /metrics. */
+  | { kind: "metrics"; tokenId: string };
 
 export interface Authenticator {
   /** The principal for a bearer token, or undefined when the token is unknown, wrong or expired. */

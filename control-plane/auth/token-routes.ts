@@ -157,7 +157,12 @@ export function createTokenRouter(deps: TokenRouterDeps): Router {
     const principal = deps.authenticator.authenticate(bearerOf(req.headers.authorization));
     if (!principal) return sendError(res, errors.unauthorized("Unauthorized"), log);
     if (principal.kind !== "admin") {
-      const who = principal.kind === "node" ? `system:node:${principal.nodeName}` : "a join token";
+      const who =
+        principal.kind === "node"
+          ? `system:node:${principal.nodeName}`
+          : principal.kind === "metrics"
+            ? "the metrics token"
+            : "a join token";
       return sendError(
         res,
         errors.forbidden(

@@ -31,6 +31,26 @@ describe("TokenService", () => {
     expect(tokens.authenticate(`Bearer ${bearer}`)).toEqual({ kind: "join", tokenId: id });
   });
 
+  it("keeps the metrics token while it is valid; a missing or stale one is replaced and the old revoked", () => {
+    const first = tokens.ensureMetricsToken(undefined);
+    const id = splitBearer(first)!.id;
+    expect(tokens.authenticate(first)).toEqual({ kind: "metrics", tokenId: id });
+    expect(tokens.ensureMetricsToken(first)).toBe(first);
+    expect(JSON.stringify(store.listCredentials("metrics"))).not.toContain(splitBearer(first)!.secret);
+    // The file was deleted (or holds something else): a new token, and the old one stops working.
+    const second = tokens.ensureMetricsToken(undefined);
+    expect(second).not.toBe(first);
+    expect(tokens.authenticate(first)).toBeUndefined();
+    expect(tokens.ensureMetricsToken("garbage")).not.toBe(second);
+    expect(store.listCredentials("metrics")).toHaveLength(1);
+    // A join token is no metrics token: it gets a new one, and stays a join token.
+    const join = tokens.createJoinToken().bearer;
+    const third = tokens.ensureMetricsToken(join);
+    expect(third).not.toBe(join);
+    expect(tokens.authenticate(third)?.kind).toBe("metrics");
+    expect(tokens.authenticate(join)?.kind).toBe("join");
+  });
+
   it.each([
     ["nothing", undefined],
     ["an empty string", ""],

@@ -66,6 +66,18 @@ export class TokenService implements Authenticator {
     return bearer;
   }
 
+  /**
+   * The read-only metrics token: `current` (the data dir's metrics-token file) while it is
+   * still a valid one, else a new one, and every other metrics token is revoked (deleting
+   * the file and restarting the server rotates it). Only its hash is stored.
+   */
+  ensureMetricsToken(current: string | undefined): string {
+    const { store } = this.deps;
+    if (current !== undefined && this.authenticate(current)?.kind === "metrics") return current;
+    for (const old of store.listCredentials("metrics")) store.deleteCredential(old.id);
+    return this.issue({ kind: "metrics", description: "the metrics token (Prometheus)" });
+  }
+
   /** A new join token; `ttlMs` absent means it never expires. */
   createJoinToken(opts: { ttlMs?: number; description?: string } = {}): { id: string; bearer: string } {
     const extra: Partial<Credential> = {};
@@ -136,6 +148,8 @@ export class TokenService implements Authenticator {
         return { kind: "join", tokenId: cred.id };
       case "node":
         return cred.nodeName ? { kind: "node", nodeName: cred.nodeName, credentialId: cred.id } : undefined;
+      case "metrics":
+        return { kind: "metrics", tokenId: cred.id };
       default:
         return undefined;
     }

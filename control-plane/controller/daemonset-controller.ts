@@ -23,6 +23,8 @@ export interface DaemonSetControllerDeps {
   deleter?: Deleter;
   /** How often a full pass runs without any change; default 30 s. */
   resyncIntervalMs?: number;
+  /** Hears how long each pass that finished took, in seconds (the /metrics histogram). */
+  onPass?: (seconds: number) => void;
 }
 
 /** A pass that threw is tried again after 1 s, doubling up to 30 s while it keeps failing. */
@@ -140,6 +142,7 @@ export class DaemonSetController {
       this.log.info("pass written", { ...counts, ms: Math.round(performance.now() - started) });
     }
     if (pass.recheckAt !== undefined) this.wakeAt(pass.recheckAt, now);
+    this.deps.onPass?.((performance.now() - started) / 1000);
   }
 
   private safePass(): void {

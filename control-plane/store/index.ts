@@ -15,6 +15,8 @@ export interface OpenStoreOptions {
   historySize?: number;
   /** Randomness for generated names (tests pin it); default Math.random. */
   random?: () => number;
+  /** Hears how long each transaction that wrote took, in seconds. */
+  onWrite?: (seconds: number) => void;
 }
 
 /** Opens (creating or migrating as needed) the store at `options.path`. */
@@ -24,5 +26,6 @@ export function openStore(options: OpenStoreOptions): Store {
     clock: options.clock,
     historySize: options.historySize ?? 100_000,
     random: options.random ?? Math.random,
+    ...(options.onWrite ? { onWrite: options.onWrite } : {}),
   });
 }

@@ -26,6 +26,8 @@ export interface SqliteStoreOptions {
   clock: Clock;
   historySize: number;
   random: () => number;
+  /** Hears how long each transaction that wrote took, in seconds (the /metrics histogram). */
+  onWrite?: (seconds: number) => void;
 }
 
 const REVISION_KEY = "revision";
@@ -52,7 +54,7 @@ export class SqliteStore implements Store {
   private staged: StagedWrites | undefined;
   private closed = false;
 
-  constructor(options: SqliteStoreOptions) {
+  constructor(private readonly options: SqliteStoreOptions) {
     this.db = sqlWork(`open ${options.path}`, () => {
       const db = new Database(options.path);
       try {
@@ -153,6 +155,7 @@ export class SqliteStore implements Store {
     }
     const staged = new StagedWrites(this.lastRevision, (self) => this.writerFor(self));
     this.staged = staged;
+    const started = performance.now();
     let result: R;
     try {
       result = this.runInTransaction.immediate(() => {
@@ -166,6 +169,7 @@ export class SqliteStore implements Store {
     } finally {
       this.staged = undefined;
     }
+    if (staged.events.length > 0) this.options.onWrite?.((performance.now() - started) / 1000);
     this.applyCommitted(staged.events);
     return result;
   }
@@ -207,6 +211,16 @@ export class SqliteStore implements Store {
   deleteNodeCredentials(nodeName: string): number {
     this.assertOpen();
     return this.credentials.deleteForNode(nodeName);
+  }
+
+  databaseBytes(): number {
+    this.assertOpen();
+    // The database's pages as this connection sees them, WAL included: no file system call.
+    return sqlWork("measure the database", () => {
+      const pages = Number(this.db.pragma("page_count", { simple: true }));
+      const pageSize = Number(this.db.pragma("page_size", { simple: true }));
+      return pages * pageSize;
+    });
   }
 
   getSetting(key: string): string | undefined {

@@ -66,10 +66,10 @@ export interface Credential {
   /** Public part of the token (`<id>.<secret>`); also the row's key. */
   id: string;
   /**
-   * admin, join and node: bearer tokens. node-secret: a node's secret ("node password"),
-   * which proves a re-registering agent is that node; never a bearer token.
+   * admin, join, node and metrics: bearer tokens. node-secret: a node's secret ("node
+   * password"), which proves a re-registering agent is that node; never a bearer token.
    */
-  kind: "admin" | "join" | "node" | "node-secret";
+  kind: "admin" | "join" | "node" | "node-secret" | "metrics";
   /** sha256 hex of the secret part; the secret itself is never stored. */
   secretHash: string;
   /** For node credentials and node secrets: the node it belongs to. */
@@ -121,6 +121,9 @@ export interface Store extends StoreWriter {
   deleteCredential(id: string): boolean;
   /** Removes a node's bearer credentials (kind "node"; its node secret stays). */
   deleteNodeCredentials(nodeName: string): number;
+
+  /** The database's size in bytes (its pages, those still in the write-ahead log included). */
+  databaseBytes(): number;
 
   /** Small settings that must survive restarts (e.g. the cluster's uid). */
   getSetting(key: string): string | undefined;

@@ -82,7 +82,9 @@ export interface HttpResult {
   json(): unknown;
 }
 
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(
+  options: Pick<Parameters<typeof startAgentEndpoints>[0], "agentMetrics"> = {},
+): Promise<Harness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "everynode-agents-"));
   const clock = shiftableClock();
   const store = openStore({ path: path.join(dir, "everynode.db"), clock });
@@ -118,6 +120,7 @@ export async function startHarness(): Promise<Harness> {
     events,
     capabilities,
     deleter,
+    ...options,
   });
   const open: FakeAgent[] = [];
 

@@ -9,7 +9,8 @@ import type {
   Pod,
 } from "../../../shared/api-types.js";
 import type { ResourceName } from "../kinds/resources.js";
-import { buildTable } from "./build-table.js";
+import { buildTable, type BuildTableOptions } from "./build-table.js";
+import type { IncludeObject } from "./table-types.js";
 
 const NOW = Date.parse("2026-12-01T11:24:22Z");
 const CREATED = "2026-12-01T11:19:22Z"; // five minutes before NOW
@@ -271,8 +272,39 @@ describe("buildTable", () => {
 
   it("keeps the row's namespace and labels for `get -A` and `--show-labels`", () => {
     const table = buildTable("pods", [pod], { now: NOW, resourceVersion: "1" });
-    expect(table.rows[0]?.object.metadata.namespace).toBe("default");
-    expect(table.rows[0]?.object.metadata.labels).toEqual({ app: "nginx" });
+    expect(table.rows[0]?.object?.metadata.namespace).toBe("default");
+    expect(table.rows[0]?.object?.metadata.labels).toEqual({ app: "nginx" });
+  });
+
+  it.each<[IncludeObject | undefined, "v1" | "v1beta1" | undefined, unknown]>([
+    [
+      undefined,
+      undefined,
+      { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: pod.metadata },
+    ],
+    [
+      "Metadata",
+      "v1beta1",
+      { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1beta1", metadata: pod.metadata },
+    ],
+    ["Object", "v1", pod],
+    ["None", "v1", null],
+  ])("includeObject=%s (Table %s): the row's object", (includeObject, version, want) => {
+    const options: BuildTableOptions = { now: NOW, resourceVersion: "1" };
+    if (includeObject) options.includeObject = includeObject;
+    if (version) options.version = version;
+    const table = buildTable("pods", [pod], options);
+    expect(table.apiVersion).toBe(`meta.k8s.io/${version ?? "v1"}`);
+    expect(table.rows[0]?.object).toEqual(want);
+    // The cells do not depend on what the row carries.
+    expect(table.rows[0]?.cells).toEqual(
+      buildTable("pods", [pod], { now: NOW, resourceVersion: "1" }).rows[0]?.cells,
+    );
+  });
+
+  it("keeps the JSON null Kubernetes sends for includeObject=None", () => {
+    const table = buildTable("pods", [pod], { now: NOW, resourceVersion: "1", includeObject: "None" });
+    expect(JSON.stringify(table.rows[0])).toContain('"object":null');
   });
 
   it("sets continue when a page follows, and gives an empty list no rows", () => {

@@ -4,7 +4,15 @@ import type { KubeObject } from "../../../shared/api-types.js";
 import { REGISTRY } from "../kinds/index.js";
 import type { ResourceName } from "../kinds/resources.js";
 import { defaultPrinter } from "./other-printers.js";
-import { cellValue, UNKNOWN_CELL, type Printer, type Table, type TableRow } from "./table-types.js";
+import {
+  cellValue,
+  UNKNOWN_CELL,
+  type IncludeObject,
+  type Printer,
+  type Table,
+  type TableRow,
+  type TableVersion,
+} from "./table-types.js";
 
 /** The printer of a kind: its kind file's `hooks.printer`. */
 function printerOf(resource: ResourceName): Printer<KubeObject> {
@@ -34,25 +42,49 @@ function conditionsOf(printer: Printer<KubeObject>, object: KubeObject): TableRo
   }
 }
 
+/** What a row carries of `object`, per includeObject. */
+function rowObject(object: KubeObject, include: IncludeObject, version: TableVersion): TableRow["object"] {
+  switch (include) {
+    case "Object":
+      return object;
+    case "None":
+      return null;
+    case "Metadata":
+      return {
+        kind: "PartialObjectMetadata",
+        apiVersion: `meta.k8s.io/${version}`,
+        metadata: structuredClone(object.metadata),
+      };
+  }
+}
+
+export interface BuildTableOptions {
+  /** The clock's time, for the ages. */
+  now: number;
+  resourceVersion: string;
+  continueToken?: string;
+  /** Default v1. */
+  version?: TableVersion;
+  /**
+   * What each row carries of its object; default Metadata. With Object, `objects` should
+   * carry their kind and apiVersion, as clients read them.
+   */
+  includeObject?: IncludeObject;
+}
+
 /**
  * The Table for `objects` of `resource`: the API server's columns (wide ones with priority 1,
- * all cells always present), one row per object carrying its metadata (kubectl takes the
- * NAMESPACE column and `--show-labels` from it). `now` is the clock's time for the ages.
+ * all cells always present), one row per object carrying its metadata, the whole object or
+ * nothing, as includeObject says.
  */
-export function buildTable(
-  resource: ResourceName,
-  objects: KubeObject[],
-  options: { now: number; resourceVersion: string; continueToken?: string },
-): Table {
+export function buildTable(resource: ResourceName, objects: KubeObject[], options: BuildTableOptions): Table {
   const printer = printerOf(resource);
+  const version = options.version ?? "v1";
+  const include = options.includeObject ?? "Metadata";
   const rows = objects.map((object): TableRow => {
     const row: TableRow = {
       cells: cellsOf(printer, object, options.now),
-      object: {
-        kind: "PartialObjectMetadata",
-        apiVersion: "meta.k8s.io/v1",
-        metadata: structuredClone(object.metadata),
-      },
+      object: rowObject(object, include, version),
     };
     const conditions = conditionsOf(printer, object);
     if (conditions) row.conditions = conditions;
@@ -62,7 +94,7 @@ export function buildTable(
   if (options.continueToken) metadata.continue = options.continueToken;
   return {
     kind: "Table",
-    apiVersion: "meta.k8s.io/v1",
+    apiVersion: `meta.k8s.io/${version}`,
     metadata,
     columnDefinitions: printer.columns.map((c) => ({ ...c })),
     rows,

@@ -1,7 +1,7 @@
 // The meta.k8s.io/v1 Table shapes kubectl asks for with `Accept: ...;as=Table`, and the
 // helpers every resource's printer shares.
 
-import type { ObjectMeta } from "../../../shared/api-types.js";
+import type { KubeObject, ObjectMeta } from "../../../shared/api-types.js";
 import { humanAge } from "../../../shared/duration.js";
 
 /** One column; `priority: 1` columns show only with `-o wide`. */
@@ -14,10 +14,22 @@ export interface TableColumnDefinition {
   priority: number;
 }
 
-/** What a row carries of its object (kubectl reads namespace and labels from it). */
+/** The Table versions kubectl asks for. */
+export type TableVersion = "v1" | "v1beta1";
+
+/**
+ * What each row carries of its object (TableOptions.includeObject): its metadata (the
+ * default; kubectl reads namespace and labels from it), the whole object (kubectl asks for it
+ * with `--sort-by`, to sort by any field), or nothing.
+ */
+export type IncludeObject = "Object" | "Metadata" | "None";
+
+export const INCLUDE_OBJECT_VALUES: readonly IncludeObject[] = ["Object", "Metadata", "None"];
+
+/** A row's object under includeObject=Metadata. */
 export interface PartialObjectMetadata {
   kind: "PartialObjectMetadata";
-  apiVersion: "meta.k8s.io/v1";
+  apiVersion: `meta.k8s.io/${TableVersion}`;
   metadata: ObjectMeta;
 }
 
@@ -32,14 +44,15 @@ export interface TableRowCondition {
 /** One object's cells, in column order. */
 export interface TableRow {
   cells: (string | number)[];
-  object: PartialObjectMetadata;
+  /** Per includeObject: the metadata, the whole object, or null (as Kubernetes sends it). */
+  object: PartialObjectMetadata | KubeObject | null;
   conditions?: TableRowCondition[];
 }
 
 /** A server-side printed list or object. */
 export interface Table {
   kind: "Table";
-  apiVersion: "meta.k8s.io/v1";
+  apiVersion: `meta.k8s.io/${TableVersion}`;
   metadata: { resourceVersion: string; continue?: string };
   columnDefinitions: TableColumnDefinition[];
   rows: TableRow[];

@@ -1,8 +1,10 @@
 // The world the auth matrix runs in: nodes A and B registered through the real endpoint with
 // well-behaved agents connected, a DaemonSet whose pod is bound to A, an event about A, a
-// spare join token, and one token per caller (an expired join token and a revoked node
-// credential included). Also turns a route template into the request a caller sends.
+// spare join token, and one token per caller (an expired join token, a revoked node
+// credential and the metrics token included). Also turns a route template into the request a caller sends.
 
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { ResourceName } from "../../../control-plane/kube/index.js";
 import { JOIN_TOKENS_PATH } from "../../../control-plane/auth/token-routes.js";
 import { bearerOf, parseJoinToken } from "../../../shared/join-token.js";
@@ -119,6 +121,7 @@ export async function setUpFixture(server: ServerProcess): Promise<Fixture> {
     "node-self": credentials.get(NODE_A) ?? "",
     "node-other": credentials.get(NODE_B) ?? "",
     join: server.joinBearer,
+    metrics: readFileSync(path.join(server.serverDataDir, "metrics-token"), "utf8").trim(),
     "join-expired": bearerOf(parseJoinToken(expiring.status.token)),
     "node-revoked": gone,
     none: null,

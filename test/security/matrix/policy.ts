@@ -9,6 +9,7 @@ export type Caller =
   | "node-self"
   | "node-other"
   | "join"
+  | "metrics"
   | "join-expired"
   | "node-revoked"
   | "none"
@@ -20,6 +21,7 @@ export const CALLERS: Caller[] = [
   "node-self",
   "node-other",
   "join",
+  "metrics",
   "join-expired",
   "node-revoked",
   "none",
@@ -76,7 +78,10 @@ export function expected(caller: Caller, route: Route): Outcome {
     case "register":
       return caller === "join" ? ALLOW : UNAUTHORIZED;
     case "document":
-      return caller === "join" ? FORBIDDEN : ALLOW;
+      return caller === "join" || caller === "metrics" ? FORBIDDEN : ALLOW;
+    // Prometheus' endpoint: the admin and the read-only metrics token (the data dir's metrics-token).
+    case "metrics":
+      return caller === "admin" || caller === "metrics" ? ALLOW : FORBIDDEN;
     case "lease":
       return caller === "admin" || caller === "node-self" ? ALLOW : FORBIDDEN;
     case "joinTokens":

@@ -4,6 +4,7 @@
 // self-authenticating routers. A kind added to RESOURCES shows up here without an edit.
 // Paths are templates: `{namespace}` and `{<resource>}` are filled in from the fixture.
 
+import { METRICS_PATH } from "../../../control-plane/api/authorization.js";
 import { verbOf } from "../../../control-plane/api/resource-routes.js";
 import { parseResourcePath } from "../../../control-plane/api/request-target.js";
 import { JOIN_TOKENS_PATH } from "../../../control-plane/auth/token-routes.js";
@@ -14,7 +15,7 @@ import { ALL_RESOURCES, apiVersionOf, openApiV3Index, REGISTRY } from "../../../
 
 /** Which router serves a route, which is what decides who may call it. */
 export type RouteKind =
-  "public" | "document" | "resource" | "register" | "agentConnect" | "joinTokens" | "lease";
+  "public" | "document" | "resource" | "register" | "agentConnect" | "joinTokens" | "lease" | "metrics";
 
 export type Shape = "collection" | "allNamespaces" | "item";
 
@@ -155,6 +156,7 @@ export function allRoutes(): Route[] {
     simple("joinTokens", "POST", JOIN_TOKENS_PATH),
     simple("joinTokens", "GET", `${JOIN_TOKENS_PATH}/{jointoken}`),
     simple("joinTokens", "DELETE", `${JOIN_TOKENS_PATH}/{jointoken}`),
+    simple("metrics", "GET", METRICS_PATH),
     simple("register", "POST", AGENT_REGISTER_PATH),
     simple("agentConnect", "GET", AGENT_CONNECT_PATH),
   ];
