@@ -52,6 +52,7 @@ describe("nextSteps", () => {
   const base = {
     kubeconfigPath: "/var/lib/everynode/server/kubeconfig.yaml",
     joinTokenPath: "/var/lib/everynode/server/join-token",
+    adminTokenPath: "/var/lib/everynode/server/admin-token",
     port: 6443,
     cli: "everynode",
   };
@@ -63,6 +64,7 @@ describe("nextSteps", () => {
         "To use the cluster:",
         "  export KUBECONFIG=/var/lib/everynode/server/kubeconfig.yaml",
         "  kubectl get nodes        # or: everynode get nodes",
+        "The dashboard: https://10.0.0.5:6443/ui/ (log in with the admin token: /var/lib/everynode/server/admin-token)",
         "To join another machine, copy /var/lib/everynode/server/join-token to it and run there:",
         "  everynode agent --server https://10.0.0.5:6443 --token-file join-token",
         "",

@@ -41,6 +41,7 @@ export function cliCommand(opts: {
 export interface NextStepsInput {
   kubeconfigPath: string;
   joinTokenPath: string;
+  adminTokenPath: string;
   port: number;
   /** Where other machines reach this server (joinHost), if anywhere. */
   host: string | undefined;
@@ -55,6 +56,7 @@ export function nextSteps(i: NextStepsInput): string {
     "To use the cluster:",
     `  export KUBECONFIG=${i.kubeconfigPath}`,
     `  kubectl get nodes        # or: ${i.cli} get nodes`,
+    `The dashboard: https://${i.host ? hostPart(i.host) : "127.0.0.1"}:${i.port}/ui/ (log in with the admin token: ${i.adminTokenPath})`,
   ];
   if (i.host) {
     lines.push(
@@ -76,6 +78,7 @@ export function serverNextSteps(config: ServerConfig, port: number): string {
   return nextSteps({
     kubeconfigPath: path.join(config.dataDir, "kubeconfig.yaml"),
     joinTokenPath: path.join(config.dataDir, "join-token"),
+    adminTokenPath: path.join(config.dataDir, "admin-token"),
     port,
     host: joinHost(config.listenHost, os.networkInterfaces()),
     cli: cliCommand({
