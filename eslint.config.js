@@ -37,6 +37,9 @@ export default tseslint.config(
   edge("ws", [
     "control-plane/agents/agent-socket-server.ts",
     "agent/session/control-plane-socket.ts",
+    // The fleet simulator's agent sockets and the bare-ws floor it is compared with.
+    "bench/fleet/sim-socket.ts",
+    "bench/fleet/ws-floor-server.ts",
     "test/**",
   ]),
 );

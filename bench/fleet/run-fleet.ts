@@ -1,0 +1,232 @@
+// `npm run bench:fleet -- --nodes 10000`: a fresh `everynode server --no-agent`, a simulated
+// fleet in other processes, and the numbers of the issue's table: register, connect,
+// DaemonSet create / update / delete to the last node, numberReady after the last status,
+// the API's worst latency meanwhile, idle CPU, RSS. Writes bench/results/fleet-<N>.json
+// and .md and rebuilds the combined table bench/results/fleet.md. It waits for a quiet
+// machine first and records the load, since these machines are shared.
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseFlags, type FlagSpec } from "../../shared/flags.js";
+import { ApiProbe } from "./api-probe.js";
+import { Fleet, planNodes } from "./fleet.js";
+import { ProcSampler, waitForQuietMachine } from "./proc.js";
+import { combinedTable, runMarkdown, type FleetRun, type MeasuredPhase } from "./report.js";
+import { imageFor, runPhase, type PhaseKind } from "./scenario.js";
+import { REPO_ROOT, ServerProcess } from "./server-process.js";
+import { machineFacts, numberFlag, say } from "./run-common.js";
+
+const FLAGS: FlagSpec[] = [
+  { name: "nodes", type: "string", default: "1000", description: "simulated nodes" },
+  { name: "processes", type: "string", description: "simulator processes (default: one per 5,000 nodes)" },
+  { name: "cycles", type: "string", default: "1", description: "create/update/delete cycles" },
+  {
+    name: "startup-ms",
+    type: "string",
+    default: "0",
+    description: "simulated container start (Pending first)",
+  },
+  { name: "failure-rate", type: "string", default: "0", description: "share of pods that crash-loop" },
+  { name: "register-concurrency", type: "string", default: "64", description: "registrations in flight" },
+  { name: "connect-concurrency", type: "string", default: "128", description: "first connections in flight" },
+  { name: "idle-seconds", type: "string", default: "30", description: "heartbeat-only window measured" },
+  { name: "rest-seconds", type: "string", default: "10", description: "pause before RSS at rest is read" },
+  {
+    name: "max-load",
+    type: "string",
+    default: "1",
+    description: "wait until the 1-min load is at most this",
+  },
+  {
+    name: "quiet-timeout",
+    type: "string",
+    default: "600",
+    description: "seconds to wait for a quiet machine",
+  },
+  {
+    name: "wait-quiet",
+    type: "boolean",
+    default: true,
+    description: "wait for a quiet machine (--no-wait-quiet)",
+  },
+  { name: "cpu-prof", type: "boolean", default: false, description: "write a CPU profile of the server" },
+  {
+    name: "heap-snapshot",
+    type: "boolean",
+    default: false,
+    description: "heap snapshot of the server at rest",
+  },
+  { name: "phase-timeout", type: "string", default: "180", description: "seconds a phase may take" },
+  { name: "out", type: "string", description: "results directory (default bench/results)" },
+  { name: "label", type: "string", default: "", description: "suffix of the result files" },
+  { name: "seed", type: "string", default: "1", description: "random seed" },
+  { name: "keep", type: "boolean", default: false, description: "keep the server's data dir" },
+];
+
+async function main(): Promise<void> {
+  const { values } = parseFlags(process.argv.slice(2), FLAGS);
+  const n = numberFlag(values, "nodes");
+  const processes = values.processes ? numberFlag(values, "processes") : Math.max(1, Math.ceil(n / 5000));
+  const cycles = numberFlag(values, "cycles");
+  const outDir = path.resolve(String(values.out ?? path.join(REPO_ROOT, "bench/results")));
+  const label = values.label ? `-${String(values.label)}` : "";
+  mkdirSync(outDir, { recursive: true });
+  const work = mkdtempSync(path.join(os.tmpdir(), "everynode-fleet-"));
+
+  const quiet = values["wait-quiet"]
+    ? await waitForQuietMachine(
+        numberFlag(values, "max-load"),
+        numberFlag(values, "quiet-timeout") * 1000,
+        say,
+      )
+    : { waitedMs: 0, loadBefore: os.loadavg(), loadAfter: os.loadavg(), quiet: false };
+
+  const profDir = path.join(outDir, `fleet-${n}${label}-profile`);
+  const nodeArgs: string[] = [];
+  if (values["cpu-prof"]) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${profDir}`);
+  if (values["heap-snapshot"]) nodeArgs.push("--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${profDir}`);
+  if (nodeArgs.length) mkdirSync(profDir, { recursive: true });
+  const server = new ServerProcess({
+    dataDir: path.join(work, "server"),
+    port: 0,
+    logFile: path.join(work, "server.log"),
+    nodeArgs,
+  });
+  say(`starting the server (${work})`);
+  const info = await server.start();
+  const nodes = planNodes(n);
+  const simOptions = {
+    startupMs: numberFlag(values, "startup-ms"),
+    failureRate: numberFlag(values, "failure-rate"),
+    registerConcurrency: Math.max(1, Math.round(numberFlag(values, "register-concurrency") / processes)),
+    connectConcurrency: Math.max(1, Math.round(numberFlag(values, "connect-concurrency") / processes)),
+    seed: numberFlag(values, "seed"),
+  };
+  const fleet = await Fleet.start({
+    processes,
+    nodes,
+    server: info.url,
+    joinToken: info.joinToken,
+    options: simOptions,
+  });
+  const sampler = new ProcSampler(
+    () => server.pid,
+    () => fleet.pids,
+  );
+  const probe = new ApiProbe(() => server.api);
+  sampler.start();
+  probe.start();
+  const measured = (
+    name: string,
+    from: number,
+    to: number,
+    extra: Partial<MeasuredPhase> = {},
+  ): MeasuredPhase => {
+    sampler.sample(); // a sample at the phase's end, for short phases
+    return {
+      name,
+      startedAt: from,
+      ms: to - from,
+      ...sampler.window(from, to),
+      version: probe.summary("version", from, to),
+      table: probe.summary("table", from, to),
+      probeLagMs: probe.lagMax(from, to),
+      ...extra,
+    };
+  };
+
+  const run: FleetRun = {
+    kind: "fleet",
+    date: new Date().toISOString(),
+    clockAnchor: { epochMs: Date.now(), monoUs: Number(process.hrtime.bigint() / 1000n) },
+    machine: machineFacts(),
+    quiet,
+    config: {
+      nodes: n,
+      eligible: fleet.eligible,
+      processes,
+      cycles,
+      ...simOptions,
+      label: String(values.label ?? ""),
+    },
+    phases: [],
+    cycles: [],
+    restRssBytes: [],
+  };
+  try {
+    say(`registering ${n} nodes`);
+    let t = Date.now();
+    await fleet.all({ cmd: "register" });
+    run.phases.push(measured("register", t, Date.now()));
+    sampler.sample();
+    const rssBeforeConnect = sampler.serverRss();
+    say(`connecting ${n} nodes`);
+    t = Date.now();
+    await fleet.all({ cmd: "connect" });
+    run.phases.push(measured("connect", t, Date.now()));
+    await new Promise((r) => setTimeout(r, 5_000));
+    sampler.sample();
+    run.perConnectionRssBytes = Math.round((sampler.serverRss() - rssBeforeConnect) / n);
+    const idleSeconds = numberFlag(values, "idle-seconds");
+    if (idleSeconds > 0) {
+      say(`idle for ${idleSeconds}s (heartbeats only)`);
+      const before = await fleet.stats();
+      t = Date.now();
+      await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+      const after = await fleet.stats();
+      run.phases.push(
+        measured("idle", t, Date.now(), {
+          heartbeatsPerSecond: Math.round((after.heartbeatsSent - before.heartbeatsSent) / idleSeconds),
+        }),
+      );
+    }
+    const timeoutMs = numberFlag(values, "phase-timeout") * 1000;
+    let version = 0;
+    for (let c = 0; c < cycles; c++) {
+      const cycle: Partial<Record<PhaseKind, MeasuredPhase>> = {};
+      for (const kind of ["create", "update", "delete"] as const) {
+        if (kind !== "delete") version++;
+        say(`cycle ${c + 1}/${cycles}: ${kind}`);
+        const r = await runPhase(fleet, server.api!, kind, imageFor(version), {
+          timeoutMs,
+          measureReady: simOptions.failureRate === 0,
+        });
+        cycle[kind] = measured(kind, r.startedAt, r.endedAt, { result: r });
+        if (!r.done) say(`  not converged: ${r.missing} nodes missing, ${r.violations.length} violations`);
+      }
+      run.cycles.push(cycle);
+      await new Promise((r) => setTimeout(r, numberFlag(values, "rest-seconds") * 1000));
+      sampler.sample();
+      run.restRssBytes.push(sampler.serverRss());
+    }
+    if (values["heap-snapshot"]) {
+      say("writing a heap snapshot of the server");
+      process.kill(server.pid, "SIGUSR2");
+      await new Promise((r) => setTimeout(r, 60_000));
+    }
+    sampler.sample();
+    run.serverPeakRssBytes = sampler.samples[sampler.samples.length - 1]?.server.hwmBytes ?? 0;
+    run.sim = await fleet.stats();
+    say("stopping the server (SIGTERM) with the fleet connected");
+    run.shutdown = await server.stop();
+  } finally {
+    probe.stop();
+    sampler.stop();
+    await fleet.stop();
+    await server.stop().catch(() => {});
+    if (!values.keep) rmSync(work, { recursive: true, force: true });
+  }
+  run.simCpuSeconds = run.sim ? Math.round((run.sim.cpuUserUs + run.sim.cpuSystemUs) / 1e6) : 0;
+  const base = path.join(outDir, `fleet-${n}${label}`);
+  writeFileSync(`${base}.json`, JSON.stringify(run, null, 2) + "\n");
+  writeFileSync(`${base}.md`, runMarkdown(run));
+  writeFileSync(path.join(outDir, "fleet.md"), combinedTable(outDir));
+  process.stdout.write(runMarkdown(run));
+  say(`written to ${path.relative(process.cwd(), base)}.json and .md`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
+  process.exit(1);
+});
