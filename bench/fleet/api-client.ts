@@ -80,3 +80,12 @@ export class ApiClient {
     this.agent.destroy();
   }
 }
+
+/** How many objects a list holds, from a one-item page (its remainingItemCount). */
+export async function countObjects(api: ApiClient, listPath: string): Promise<number | undefined> {
+  const page = await api.getJson<{ items: unknown[]; metadata?: { remainingItemCount?: number } }>(
+    `${listPath}${listPath.includes("?") ? "&" : "?"}limit=1`,
+  );
+  if (!page) return undefined;
+  return page.items.length + (page.metadata?.remainingItemCount ?? 0);
+}

@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { ProbeSummary } from "./api-probe.js";
+import type { HeapFacts } from "./diagnostics.js";
 import type { CpuWindow, QuietWait } from "./proc.js";
 import type { MachineFacts } from "./run-common.js";
 import type { PhaseKind, PhaseResult } from "./scenario.js";
@@ -19,6 +20,14 @@ export interface MeasuredPhase extends CpuWindow {
   probeLagMs: number;
   heartbeatsPerSecond?: number;
   result?: PhaseResult;
+}
+
+export interface StoreCounts {
+  events: number;
+  pods: number;
+  controllerRevisions: number;
+  dbBytes: number;
+  walBytes: number;
 }
 
 export interface FleetRun {
@@ -42,11 +51,21 @@ export interface FleetRun {
   phases: MeasuredPhase[];
   cycles: Partial<Record<PhaseKind, MeasuredPhase>>[];
   restRssBytes: number[];
+  /** After each cycle, at rest. */
+  storeAtRest: StoreCounts[];
+  /** The server's heap and handles once the fleet connected, and at rest after each cycle. */
+  heapConnected?: HeapFacts;
+  heapAtRest: HeapFacts[];
   perConnectionRssBytes?: number;
   serverPeakRssBytes?: number;
   sim?: SimStats;
   simCpuSeconds?: number;
   shutdown?: { ms: number; exitedByItself: boolean; code: number | null };
+}
+
+function heapLine(h: HeapFacts | undefined): string {
+  if (!h) return "–";
+  return `${fmtBytes(h.heapUsedBytes)} / ${fmtBytes(h.heapCommittedBytes)} / ${fmtBytes(h.externalBytes)} (${h.handles.tcp ?? 0} TCP handles, ${h.handles.timer ?? 0} timer)`;
 }
 
 function phaseRow(p: MeasuredPhase): string {
@@ -94,6 +113,13 @@ export function runMarkdown(run: FleetRun): string {
     `- idle: server ${idle?.serverCpu ?? "–"}% of a core at ${idle?.heartbeatsPerSecond ?? "–"} heartbeats/s`,
     `- server RSS: peak ${fmtBytes(run.serverPeakRssBytes)}; at rest after each cycle ${run.restRssBytes.map(fmtBytes).join(", ")}; ` +
       `${fmtBytes(run.perConnectionRssBytes)} per connected node`,
+    `- V8 heap used / committed / external: connected ${heapLine(run.heapConnected)}; at rest after each cycle ${run.heapAtRest.map(heapLine).join("; ")}`,
+    `- store at rest after each cycle: ${run.storeAtRest
+      .map(
+        (s) =>
+          `${s.events} events, ${s.pods} pods, ${s.controllerRevisions} revisions, SQLite ${fmtBytes(s.dbBytes)} + WAL ${fmtBytes(s.walBytes)}`,
+      )
+      .join("; ")}`,
     `- shutdown with the fleet connected: ${fmtMs(run.shutdown?.ms)}${run.shutdown && !run.shutdown.exitedByItself ? " (killed: did not exit)" : ""}`,
   );
   if (run.sim) {

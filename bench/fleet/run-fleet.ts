@@ -5,14 +5,16 @@
 // and .md and rebuilds the combined table bench/results/fleet.md. It waits for a quiet
 // machine first and records the load, since these machines are shared.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseFlags, type FlagSpec } from "../../shared/flags.js";
+import { countObjects, type ApiClient } from "./api-client.js";
 import { ApiProbe } from "./api-probe.js";
+import { diagnosticFlags, serverReport } from "./diagnostics.js";
 import { Fleet, planNodes } from "./fleet.js";
 import { ProcSampler, waitForQuietMachine } from "./proc.js";
-import { combinedTable, runMarkdown, type FleetRun, type MeasuredPhase } from "./report.js";
+import { combinedTable, runMarkdown, type FleetRun, type MeasuredPhase, type StoreCounts } from "./report.js";
 import { imageFor, runPhase, type PhaseKind } from "./scenario.js";
 import { REPO_ROOT, ServerProcess } from "./server-process.js";
 import { machineFacts, numberFlag, say } from "./run-common.js";
@@ -64,6 +66,36 @@ const FLAGS: FlagSpec[] = [
   { name: "keep", type: "boolean", default: false, description: "keep the server's data dir" },
 ];
 
+/** What the store holds at rest: objects per kind and the SQLite files' size. */
+async function storeCounts(api: ApiClient, dataDir: string): Promise<StoreCounts> {
+  const size = (f: string): number => {
+    try {
+      return statSync(path.join(dataDir, f)).size;
+    } catch {
+      return 0;
+    }
+  };
+  return {
+    events: (await countObjects(api, "/api/v1/events")) ?? 0,
+    pods: (await countObjects(api, "/api/v1/pods")) ?? 0,
+    controllerRevisions: (await countObjects(api, "/apis/apps/v1/controllerrevisions")) ?? 0,
+    dbBytes: size("everynode.db"),
+    walBytes: size("everynode.db-wal"),
+  };
+}
+
+/** Waits until a heap snapshot file in `dir` stops growing (writing one takes a while). */
+async function waitForHeapSnapshot(dir: string): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 600; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const f = readdirSync(dir).find((x) => x.endsWith(".heapsnapshot"));
+    const size = f ? statSync(path.join(dir, f)).size : -1;
+    if (size > 0 && size === last) return;
+    last = size;
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseFlags(process.argv.slice(2), FLAGS);
   const n = numberFlag(values, "nodes");
@@ -83,10 +115,12 @@ async function main(): Promise<void> {
     : { waitedMs: 0, loadBefore: os.loadavg(), loadAfter: os.loadavg(), quiet: false };
 
   const profDir = path.join(outDir, `fleet-${n}${label}-profile`);
-  const nodeArgs: string[] = [];
+  const heapSnapshot = values["heap-snapshot"] === true;
+  const diagDir = heapSnapshot ? profDir : path.join(work, "diagnostics");
+  const nodeArgs = diagnosticFlags(diagDir, heapSnapshot);
   if (values["cpu-prof"]) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${profDir}`);
-  if (values["heap-snapshot"]) nodeArgs.push("--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${profDir}`);
-  if (nodeArgs.length) mkdirSync(profDir, { recursive: true });
+  mkdirSync(diagDir, { recursive: true });
+  if (values["cpu-prof"]) mkdirSync(profDir, { recursive: true });
   const server = new ServerProcess({
     dataDir: path.join(work, "server"),
     port: 0,
@@ -153,6 +187,8 @@ async function main(): Promise<void> {
     phases: [],
     cycles: [],
     restRssBytes: [],
+    storeAtRest: [],
+    heapAtRest: [],
   };
   try {
     say(`registering ${n} nodes`);
@@ -168,6 +204,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 5_000));
     sampler.sample();
     run.perConnectionRssBytes = Math.round((sampler.serverRss() - rssBeforeConnect) / n);
+    run.heapConnected = await serverReport(server.pid, diagDir);
     const idleSeconds = numberFlag(values, "idle-seconds");
     if (idleSeconds > 0) {
       say(`idle for ${idleSeconds}s (heartbeats only)`);
@@ -199,11 +236,14 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, numberFlag(values, "rest-seconds") * 1000));
       sampler.sample();
       run.restRssBytes.push(sampler.serverRss());
+      run.storeAtRest.push(await storeCounts(server.api!, path.join(work, "server")));
+      const heap = await serverReport(server.pid, diagDir);
+      if (heap) run.heapAtRest.push(heap);
     }
-    if (values["heap-snapshot"]) {
-      say("writing a heap snapshot of the server");
-      process.kill(server.pid, "SIGUSR2");
-      await new Promise((r) => setTimeout(r, 60_000));
+    if (heapSnapshot) {
+      say("writing a heap snapshot of the server (SIGTTIN)");
+      process.kill(server.pid, "SIGTTIN");
+      await waitForHeapSnapshot(profDir);
     }
     sampler.sample();
     run.serverPeakRssBytes = sampler.samples[sampler.samples.length - 1]?.server.hwmBytes ?? 0;
