@@ -8,7 +8,14 @@ import path from "node:path";
 
 /** The node flags that make the server answer these signals, writing into `dir`. */
 export function diagnosticFlags(dir: string, heapSnapshots: boolean): string[] {
-  const flags = ["--report-on-signal", "--report-signal=SIGUSR2", `--report-directory=${dir}`];
+  // Without --report-exclude-network the report looks up the name of every socket's peer,
+  // blocking the server for minutes with thousands of agents connected.
+  const flags = [
+    "--report-on-signal",
+    "--report-signal=SIGUSR2",
+    "--report-exclude-network",
+    `--report-directory=${dir}`,
+  ];
   if (heapSnapshots) flags.push("--heapsnapshot-signal=SIGTTIN", `--diagnostic-dir=${dir}`);
   return flags;
 }
