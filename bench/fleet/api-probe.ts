@@ -36,6 +36,8 @@ export class ApiProbe {
   readonly lags: { at: number; ms: number }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private outstanding = 0;
+  /** While paused no requests are sent (the idle window measures heartbeats alone). */
+  paused = false;
 
   constructor(
     private readonly api: () => ApiClient | undefined,
@@ -50,6 +52,7 @@ export class ApiProbe {
       if (lag > 20) this.lags.push({ at: now, ms: lag });
       expected += this.intervalMs;
       if (expected < now) expected = now + this.intervalMs;
+      if (this.paused) return;
       this.fire("version", now);
       this.fire("table", now);
     }, this.intervalMs);

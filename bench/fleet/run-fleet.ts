@@ -207,10 +207,12 @@ async function main(): Promise<void> {
     run.heapConnected = await serverReport(server.pid, diagDir);
     const idleSeconds = numberFlag(values, "idle-seconds");
     if (idleSeconds > 0) {
-      say(`idle for ${idleSeconds}s (heartbeats only)`);
+      say(`idle for ${idleSeconds}s (heartbeats only, no API probes)`);
       const before = await fleet.stats();
+      probe.paused = true;
       t = Date.now();
       await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+      probe.paused = false;
       const after = await fleet.stats();
       run.phases.push(
         measured("idle", t, Date.now(), {

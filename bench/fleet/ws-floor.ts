@@ -34,6 +34,8 @@ interface VariantResult {
   rssConnectedBytes: number;
   perConnectionBytes: number;
   serverCpuMsPerHandshake: number;
+  /** One ~1 KB message to every connection: server CPU per message. */
+  broadcastCpuUsPerMessage: number;
 }
 
 function makeCert(dir: string, kind: "rsa" | "ecdsa"): { cert: string; key: string } {
@@ -64,16 +66,36 @@ function makeCert(dir: string, kind: "rsa" | "ecdsa"): { cert: string; key: stri
   return { cert, key };
 }
 
-async function startFloor(args: string[]): Promise<{ child: ChildProcess; port: number }> {
+interface Floor {
+  child: ChildProcess;
+  port: number;
+  /** The next line the floor server prints. */
+  nextLine(): Promise<string>;
+}
+
+async function startFloor(args: string[]): Promise<Floor> {
   const script = fileURLToPath(new URL("./ws-floor-server.js", import.meta.url));
   const child = spawnWithFileLimit([process.execPath, script, ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["pipe", "pipe", "inherit"],
   });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once("line", resolve);
-    child.once("exit", () => reject(new Error("the floor server exited")));
+  const lines: string[] = [];
+  const waiting: ((l: string) => void)[] = [];
+  createInterface({ input: child.stdout! }).on("line", (l) => {
+    const w = waiting.shift();
+    if (w) w(l);
+    else lines.push(l);
   });
-  return { child, port: (JSON.parse(line) as { port: number }).port };
+  const exited = new Promise<never>((_, reject) =>
+    child.once("exit", () => reject(new Error("the floor server exited"))),
+  );
+  exited.catch(() => {});
+  const nextLine = (): Promise<string> => {
+    const l = lines.shift();
+    if (l !== undefined) return Promise.resolve(l);
+    return Promise.race([new Promise<string>((resolve) => waiting.push(resolve)), exited]);
+  };
+  const port = (JSON.parse(await nextLine()) as { port: number }).port;
+  return { child, port, nextLine };
 }
 
 const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -83,7 +105,8 @@ async function measure(
   connections: number,
   certs?: { cert: string; key: string },
 ): Promise<VariantResult> {
-  const { child, port } = await startFloor(certs ? ["tls", certs.cert, certs.key] : ["plain"]);
+  const floor = await startFloor(certs ? ["tls", certs.cert, certs.key] : ["plain"]);
+  const { child, port } = floor;
   const pid = child.pid ?? 0;
   await settle(2_000);
   const base = readProc(pid)!;
@@ -113,6 +136,13 @@ async function measure(
   const connectMs = Date.now() - t0;
   await settle(5_000);
   const after = readProc(pid)!;
+  const broadcasts: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    child.stdin!.write("broadcast 1000\n");
+    const b = JSON.parse(await floor.nextLine()) as { clients: number; cpuMs: number };
+    broadcasts.push((b.cpuMs * 1000) / b.clients);
+    await settle(500);
+  }
   for (const s of sockets) s.terminate();
   child.kill("SIGTERM");
   return {
@@ -123,6 +153,7 @@ async function measure(
     rssConnectedBytes: after.rssBytes,
     perConnectionBytes: Math.round((after.rssBytes - base.rssBytes) / connections),
     serverCpuMsPerHandshake: round((((after.ticks - base.ticks) / CLK_TCK) * 1000) / connections, 3),
+    broadcastCpuUsPerMessage: round(Math.min(...broadcasts), 1),
   };
 }
 
@@ -152,11 +183,11 @@ async function main(): Promise<void> {
       .map((x) => x.toFixed(2))
       .join(" / ")}`,
     "",
-    "| variant | RSS before | RSS connected | per connection | server CPU per handshake | connect all |",
-    "|---|---|---|---|---|---|",
+    "| variant | RSS before | RSS connected | per connection | server CPU per handshake | server CPU per 1 KB message sent (fan-out) | connect all |",
+    "|---|---|---|---|---|---|---|",
     ...results.map(
       (r) =>
-        `| ${r.variant} | ${fmtBytes(r.rssBaseBytes)} | ${fmtBytes(r.rssConnectedBytes)} | ${fmtBytes(r.perConnectionBytes)} | ${r.serverCpuMsPerHandshake} ms | ${r.connectMs} ms |`,
+        `| ${r.variant} | ${fmtBytes(r.rssBaseBytes)} | ${fmtBytes(r.rssConnectedBytes)} | ${fmtBytes(r.perConnectionBytes)} | ${r.serverCpuMsPerHandshake} ms | ${r.broadcastCpuUsPerMessage} µs | ${r.connectMs} ms |`,
     ),
     "",
   ].join("\n");
