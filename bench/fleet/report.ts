@@ -61,6 +61,10 @@ export interface FleetRun {
   sim?: SimStats;
   simCpuSeconds?: number;
   shutdown?: { ms: number; exitedByItself: boolean; code: number | null };
+  /** The server's open-file limit: one per connected agent. */
+  serverMaxOpenFiles?: number;
+  /** Why the run stopped early, if it did. */
+  failure?: string;
 }
 
 function heapLine(h: HeapFacts | undefined): string {
@@ -101,6 +105,13 @@ export function runMarkdown(run: FleetRun): string {
     "|---|---|---|---|---|---|---|---|---|---|---|",
     ...run.phases.map((p) => `| ${phaseRow(p)} |`),
   ];
+  if (run.failure)
+    lines.splice(
+      4,
+      0,
+      `**The run stopped early: ${run.failure}** (server open-file limit ${run.serverMaxOpenFiles ?? "?"})`,
+      "",
+    );
   run.cycles.forEach((cycle, i) => {
     for (const kind of ["create", "update", "delete"] as const) {
       const p = cycle[kind];
@@ -164,7 +175,9 @@ export function combinedTable(dir: string): string {
       max(all.filter((p) => p.name !== "idle").map((p) => p[kind].maxMs));
     const loads = all.map((p) => p.load1);
     return [
-      r.config.nodes.toLocaleString("en-US") + (r.config.label ? ` [${r.config.label}]` : ""),
+      r.config.nodes.toLocaleString("en-US") +
+        (r.config.label ? ` [${r.config.label}]` : "") +
+        (r.failure ? ` — stopped: ${r.failure}` : ""),
       fmtMs(phase("register")?.ms),
       fmtMs(phase("connect")?.ms),
       `${last("create")} (${fmtMs(first.create?.result?.medianMs)})`,

@@ -5,7 +5,7 @@
 // and .md and rebuilds the combined table bench/results/fleet.md. It waits for a quiet
 // machine first and records the load, since these machines are shared.
 
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseFlags, type FlagSpec } from "../../shared/flags.js";
@@ -82,6 +82,21 @@ async function storeCounts(api: ApiClient, dataDir: string): Promise<StoreCounts
     dbBytes: size("everynode.db"),
     walBytes: size("everynode.db-wal"),
   };
+}
+
+/** Whether `p` settled within `ms`. */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  const done = await Promise.race([p.then(() => true), timeout]);
+  clearTimeout(timer);
+  return done;
+}
+
+/** The soft limit on open files of a process (each agent connection holds one). */
+function maxOpenFiles(pid: number): number {
+  const limits = readFileSync(`/proc/${pid}/limits`, "utf8");
+  return Number(/^Max open files\s+(\d+)/m.exec(limits)?.[1] ?? 0);
 }
 
 /** Waits until a heap snapshot file in `dir` stops growing (writing one takes a while). */
@@ -191,16 +206,26 @@ async function main(): Promise<void> {
     heapAtRest: [],
   };
   try {
+    run.serverMaxOpenFiles = maxOpenFiles(server.pid);
+    if (run.serverMaxOpenFiles < n + 256)
+      say(`the server may open only ${run.serverMaxOpenFiles} files: not every node can stay connected`);
+    // Joining may take long, but not forever: a fleet that cannot all join is a result too.
+    const joinTimeoutMs = Math.max(600_000, n * 40);
     say(`registering ${n} nodes`);
     let t = Date.now();
-    await fleet.all({ cmd: "register" });
+    if (!(await within(fleet.all({ cmd: "register" }), joinTimeoutMs)))
+      throw new Error(`registration did not finish in ${joinTimeoutMs / 1000}s`);
     run.phases.push(measured("register", t, Date.now()));
     sampler.sample();
     const rssBeforeConnect = sampler.serverRss();
     say(`connecting ${n} nodes`);
     t = Date.now();
-    await fleet.all({ cmd: "connect" });
+    const allConnected = await within(fleet.all({ cmd: "connect" }), joinTimeoutMs);
     run.phases.push(measured("connect", t, Date.now()));
+    if (!allConnected) {
+      const s = await fleet.stats();
+      throw new Error(`only ${s.connected} of ${n} nodes connected in ${joinTimeoutMs / 1000}s`);
+    }
     await new Promise((r) => setTimeout(r, 5_000));
     sampler.sample();
     run.perConnectionRssBytes = Math.round((sampler.serverRss() - rssBeforeConnect) / n);
@@ -252,6 +277,10 @@ async function main(): Promise<void> {
     run.sim = await fleet.stats();
     say("stopping the server (SIGTERM) with the fleet connected");
     run.shutdown = await server.stop();
+  } catch (e) {
+    run.failure = (e as Error).message;
+    say(`the run stopped: ${run.failure}`);
+    run.sim = await fleet.stats().catch(() => undefined);
   } finally {
     probe.stop();
     sampler.stop();
