@@ -9,7 +9,14 @@ import prettier from "eslint-config-prettier";
 const EDGES = {
   "better-sqlite3": ["control-plane/store/sqlite-store.ts", "control-plane/store/*.test.ts"],
   dockerode: ["agent/runtime/docker-runtime.ts", "test/**"],
-  ws: ["control-plane/agents/agent-socket-server.ts", "agent/session/control-plane-socket.ts", "test/**"],
+  ws: [
+    "control-plane/agents/agent-socket-server.ts",
+    "agent/session/control-plane-socket.ts",
+    // The fleet simulator's agent sockets and the bare-ws floor it is compared with.
+    "bench/fleet/sim-socket.ts",
+    "bench/fleet/ws-floor-server.ts",
+    "test/**",
+  ],
 };
 const edgePaths = (except) =>
   Object.entries(EDGES)

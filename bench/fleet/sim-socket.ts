@@ -1,0 +1,113 @@
+// The simulator's only WebSocket code: one agent connection as the real agent opens it
+// (agent/session/control-plane-socket.ts: node credential as bearer, the pinned CA, server
+// messages decoded and checked by the protocol's decoder), with two differences that let
+// one process hold thousands: one TLS context shared by all sockets of the process, and a
+// chosen loopback source address so that 30,000 connections do not run out of ports.
+
+import type { SecureContext } from "node:tls";
+import WebSocket from "ws";
+import {
+  AGENT_CONNECT_PATH,
+  CLOSE_CODES,
+  decodeServerMessage,
+  type AgentMessage,
+  type ServerMessage,
+} from "../../shared/protocol.js";
+
+export interface SimSocketOptions {
+  server: URL;
+  token: string;
+  secureContext: SecureContext;
+  localAddress: string;
+  timeoutMs: number;
+  onMessage: (m: ServerMessage, bytes: number) => void;
+  onClose: (code: number, reason: string) => void;
+}
+
+/** Why a connection attempt failed: refused credential (re-register) or anything else. */
+export class ConnectError extends Error {
+  constructor(
+    message: string,
+    readonly unauthorized: boolean,
+  ) {
+    super(message);
+  }
+}
+
+function connectUrl(server: URL): string {
+  const u = new URL(AGENT_CONNECT_PATH, server);
+  u.protocol = u.protocol === "http:" ? "ws:" : "wss:";
+  return u.toString();
+}
+
+export class SimSocket {
+  private constructor(private readonly ws: WebSocket) {}
+
+  static open(o: SimSocketOptions): Promise<SimSocket> {
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      // ws hands every option on to tls.connect; its types just do not list secureContext.
+      const options: WebSocket.ClientOptions & { secureContext: SecureContext } = {
+        headers: { Authorization: `Bearer ${o.token}` },
+        secureContext: o.secureContext,
+        rejectUnauthorized: true,
+        localAddress: o.localAddress,
+        handshakeTimeout: o.timeoutMs,
+        maxPayload: 64 * 1024 * 1024,
+      };
+      const ws = new WebSocket(connectUrl(o.server), options);
+      const fail = (e: ConnectError): void => {
+        if (settled) return;
+        settled = true;
+        reject(e);
+      };
+      ws.on("unexpected-response", (_req, res) => {
+        const status = res.statusCode ?? 0;
+        res.resume();
+        ws.terminate();
+        fail(new ConnectError(`the server answered ${status}`, status === 401 || status === 403));
+      });
+      ws.on("error", (e: Error & { code?: string }) => {
+        if (!settled) fail(new ConnectError(e.code ?? e.message, false));
+      });
+      ws.on("open", () => {
+        settled = true;
+        const socket = new SimSocket(ws);
+        ws.on("message", (data: WebSocket.RawData) => socket.receive(data, o.onMessage));
+        ws.on("close", (code, reason) => o.onClose(code, reason.toString("utf8")));
+        resolve(socket);
+      });
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  send(m: AgentMessage): boolean {
+    if (!this.isOpen) return false;
+    this.ws.send(JSON.stringify(m));
+    return true;
+  }
+
+  close(code = 1000, reason = ""): void {
+    if (this.ws.readyState !== WebSocket.CLOSED) this.ws.close(code, reason);
+  }
+
+  /** Drops the connection without a close handshake, as a crashed host would. */
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  private receive(data: WebSocket.RawData, onMessage: (m: ServerMessage, bytes: number) => void): void {
+    const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    let message: ServerMessage;
+    try {
+      message = decodeServerMessage(raw);
+    } catch {
+      this.close(CLOSE_CODES.protocolError, "malformed message");
+      return;
+    }
+    onMessage(message, raw.length);
+  }
+}
