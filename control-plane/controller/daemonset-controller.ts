@@ -3,7 +3,7 @@
 // one transaction. A periodic resync (and a timer for back-offs and minReadySeconds)
 // guarantees progress even when no change arrives.
 
-import type { KubeObject, Node } from "../../shared/api-types.js";
+import type { DaemonSet, KubeObject, Node } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
 import { backoffDelay, type BackoffPolicy } from "../../shared/backoff.js";
 import type { Logger } from "../../shared/logger.js";
@@ -12,6 +12,8 @@ import type { EventRecorder } from "../events/event-recorder.js";
 import type { ChangeEvent, Store } from "../store/store.js";
 import { applyPass, daemonSetOwnerUid, passHasWrites, planPass } from "./daemonset-pass.js";
 import { FailedPodBackoff } from "./failed-pod-backoff.js";
+import type { PrePullSupport } from "./plan-prepull.js";
+import type { DaemonSetPlan } from "./planner.js";
 import { canonicalJson } from "./template-hash.js";
 
 export interface DaemonSetControllerDeps {
@@ -25,6 +27,15 @@ export interface DaemonSetControllerDeps {
   resyncIntervalMs?: number;
   /** Hears how long each pass that finished took, in seconds (the /metrics histogram). */
   onPass?: (seconds: number) => void;
+  /** Image pre-pull: which agents pre-pull, and where each pass's wants go (the agents' board). */
+  prePull?: PrePullLink;
+}
+
+/** What the controller needs of the agents' side for `rollingUpdate.prePull`. */
+export interface PrePullLink {
+  support(nodeName: string): PrePullSupport;
+  /** Every planned DaemonSet's wants of this pass (replacing the previous pass's). */
+  publish(work: readonly { ds: DaemonSet; plan: Pick<DaemonSetPlan, "prePull"> }[]): void;
 }
 
 /** A pass that threw is tried again after 1 s, doubling up to 30 s while it keeps failing. */
@@ -38,12 +49,13 @@ export function changeMatters(e: ChangeEvent): boolean {
       return false;
     case "nodes": {
       if (e.type !== "MODIFIED" || !e.previous) return true;
-      // Eligibility reads only the name, labels and taints.
+      // Eligibility reads only the name, labels and taints; pre-pull the images.
       const before = e.previous as Node;
       const after = e.object as Node;
       return (
         canonicalJson(before.metadata.labels ?? {}) !== canonicalJson(after.metadata.labels ?? {}) ||
-        canonicalJson(before.spec?.taints ?? []) !== canonicalJson(after.spec?.taints ?? [])
+        canonicalJson(before.spec?.taints ?? []) !== canonicalJson(after.spec?.taints ?? []) ||
+        canonicalJson(before.status?.images ?? []) !== canonicalJson(after.status?.images ?? [])
       );
     }
     case "pods":
@@ -133,9 +145,16 @@ export class DaemonSetController {
     const started = performance.now();
     const collectGarbage = this.garbageDue;
     this.garbageDue = false;
-    const pass = planPass(this.deps.store, now, this.backoff, collectGarbage, (n) =>
-      this.deleter.nodeCanWait(n),
+    const prePull = this.deps.prePull;
+    const pass = planPass(
+      this.deps.store,
+      now,
+      this.backoff,
+      collectGarbage,
+      (n) => this.deleter.nodeCanWait(n),
+      prePull && ((n) => prePull.support(n)),
     );
+    prePull?.publish(pass.work);
     this.backoff.gc(now);
     if (passHasWrites(pass)) {
       const counts = applyPass(this.deps.store, this.deps.events, pass, this.backoff, now, this.deleter);
