@@ -41,7 +41,7 @@ export interface SessionOptions {
   /** The figures sent as `metrics` summaries when the server's welcome asks for them. */
   metrics?: Pick<AgentMetrics, "assignmentsArrived" | "takeSummary" | "unsent">;
   /** Image pre-pull: takes each assignment set's `prePull` (and so announces the capability). */
-  prePull?: { setWanted(images: readonly PrePullImage[]): void };
+  prePull?: { setWanted(images: readonly PrePullImage[]): void; reconnected(): void };
 }
 
 const CLOSE_REASONS: Record<number, string> = {
@@ -206,6 +206,7 @@ export class Session {
           });
         }
         this.o.reporter.resendAll();
+        this.o.prePull?.reconnected();
         for (const r of this.onWelcome.splice(0)) r();
         break;
       }

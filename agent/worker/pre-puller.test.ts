@@ -92,16 +92,33 @@ describe("PrePuller", () => {
     expect(calls).toHaveLength(3);
   });
 
-  it("forgets images no longer wanted and reports again to a new connection", async () => {
+  it("forgets images no longer wanted; reports only to a server that sent a list, again after a reconnect", async () => {
     const { puller, sent, last } = setup(["web:v2"]);
     puller.setWanted([{ image: "web:v2" }]);
     await puller.idle();
     const before = sent.length;
     puller.setWanted([{ image: "web:v2" }]);
     await puller.idle();
+    expect(sent.length).toBe(before);
+    puller.reconnected();
+    puller.setWanted([{ image: "web:v2" }]);
+    await puller.idle();
     expect(sent.length).toBe(before + 1);
     puller.setWanted([]);
     await puller.idle();
     expect(last()).toEqual({ v: 1, type: "nodeImages", images: [], prePull: [] });
+  });
+
+  it("says nothing on a connection whose server sent no list yet", async () => {
+    const { puller, clock, calls, sent } = setup([], ["bad:1"]);
+    puller.setWanted([{ image: "bad:1" }]);
+    await puller.idle();
+    const before = sent.length;
+    puller.reconnected();
+    // The retry after the back-off pulls (and fails) again, but reports nothing yet.
+    await clock.advance(10_000);
+    await puller.idle();
+    expect(calls).toHaveLength(2);
+    expect(sent.length).toBe(before);
   });
 });

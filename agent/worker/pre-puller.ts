@@ -32,21 +32,33 @@ export class PrePuller {
   private loop: Promise<void> | undefined;
   private dirty = false;
   private lastSent = "";
+  private serverTakesReports = false;
   private wakeAt = Infinity;
 
   constructor(private readonly o: PrePullerOptions) {
     this.backoff = new Backoff(IMAGE_PULL_BACKOFF, { clock: o.clock });
   }
 
-  /** An assignment set's `prePull`: the images wanted now (the server takes reports). */
-  setWanted(images: readonly PrePullImage[]): void {
-    this.wanted = images.slice(0, AGENT_LIMITS.prePullImages).map((i) => ({ ...i }));
-    const names = new Set(this.wanted.map((i) => i.image));
-    for (const key of [...this.states.keys()]) if (!names.has(key)) this.states.delete(key);
-    for (const key of [...this.present.keys()]) if (!names.has(key)) this.present.delete(key);
-    this.backoff.resetWhere((k) => !names.has(k));
-    // A set arrives after every (re)connect: the new connection hears the whole state.
+  /**
+   * A new connection: nothing is reported on it until its server shows, by an assignment set
+   * with `prePull`, that it takes reports (an older server would close the connection).
+   */
+  reconnected(): void {
+    this.serverTakesReports = false;
     this.lastSent = "";
+  }
+
+  /** An assignment set's `prePull`: the images wanted now (and the server takes reports). */
+  setWanted(images: readonly PrePullImage[]): void {
+    this.serverTakesReports = true;
+    const next = images.slice(0, AGENT_LIMITS.prePullImages);
+    if (JSON.stringify(next) !== JSON.stringify(this.wanted)) {
+      this.wanted = next.map((i) => ({ ...i }));
+      const names = new Set(this.wanted.map((i) => i.image));
+      for (const key of [...this.states.keys()]) if (!names.has(key)) this.states.delete(key);
+      for (const key of [...this.present.keys()]) if (!names.has(key)) this.present.delete(key);
+      this.backoff.resetWhere((k) => !names.has(k));
+    }
     this.report();
     this.kick();
   }
@@ -146,7 +158,7 @@ export class PrePuller {
       prePull: this.wanted.flatMap((w) => this.states.get(w.image) ?? []),
     };
     const json = JSON.stringify(message);
-    if (json === this.lastSent) return;
+    if (!this.serverTakesReports || json === this.lastSent) return;
     if (this.o.send(message)) this.lastSent = json;
   }
 
