@@ -7,8 +7,7 @@
 import type { DaemonSet } from "../../shared/api-types.js";
 import type { PrePullImage } from "../../shared/protocol.js";
 import { AGENT_LIMITS } from "../../shared/protocol.js";
-import type { PrePullLink } from "../controller/daemonset-controller.js";
-import type { PrePullSupport } from "../controller/plan-prepull.js";
+import type { PrePullLink, PrePullSupport } from "../controller/plan-prepull.js";
 import type { AgentCapabilities } from "./agent-capabilities.js";
 
 /** A stronger policy satisfies a weaker one: a pull also makes the image present. */

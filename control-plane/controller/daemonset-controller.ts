@@ -3,7 +3,7 @@
 // one transaction. A periodic resync (and a timer for back-offs and minReadySeconds)
 // guarantees progress even when no change arrives.
 
-import type { DaemonSet, KubeObject, Node } from "../../shared/api-types.js";
+import type { KubeObject, Node } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
 import { backoffDelay, type BackoffPolicy } from "../../shared/backoff.js";
 import type { Logger } from "../../shared/logger.js";
@@ -12,8 +12,7 @@ import type { EventRecorder } from "../events/event-recorder.js";
 import type { ChangeEvent, Store } from "../store/store.js";
 import { applyPass, daemonSetOwnerUid, passHasWrites, planPass } from "./daemonset-pass.js";
 import { FailedPodBackoff } from "./failed-pod-backoff.js";
-import type { PrePullSupport } from "./plan-prepull.js";
-import type { DaemonSetPlan } from "./planner.js";
+import type { PrePullLink } from "./plan-prepull.js";
 import { canonicalJson } from "./template-hash.js";
 
 export interface DaemonSetControllerDeps {
@@ -29,13 +28,6 @@ export interface DaemonSetControllerDeps {
   onPass?: (seconds: number) => void;
   /** Image pre-pull: which agents pre-pull, and where each pass's wants go (the agents' board). */
   prePull?: PrePullLink;
-}
-
-/** What the controller needs of the agents' side for `rollingUpdate.prePull`. */
-export interface PrePullLink {
-  support(nodeName: string): PrePullSupport;
-  /** Every planned DaemonSet's wants of this pass (replacing the previous pass's). */
-  publish(work: readonly { ds: DaemonSet; plan: Pick<DaemonSetPlan, "prePull"> }[]): void;
 }
 
 /** A pass that threw is tried again after 1 s, doubling up to 30 s while it keeps failing. */

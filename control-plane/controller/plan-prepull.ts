@@ -17,6 +17,18 @@ import { isPodUpdated } from "./pod-utils.js";
 /** Whether a node's agent pre-pulls: it said so, said it cannot, or has not said hello yet. */
 export type PrePullSupport = "yes" | "no" | "unknown";
 
+/** What the controller needs of the agents' side (control-plane/agents/pre-pull-board.ts). */
+export interface PrePullLink {
+  support(nodeName: string): PrePullSupport;
+  /** Every planned DaemonSet's wants of this pass (replacing the previous pass's). */
+  publish(
+    work: readonly {
+      ds: DaemonSet;
+      plan: { prePull?: ReadonlyMap<string, readonly PrePullImage[]> };
+    }[],
+  ): void;
+}
+
 export interface PrePullInput {
   ds: DaemonSet;
   hash: string;
