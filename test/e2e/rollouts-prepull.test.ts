@@ -138,6 +138,8 @@ describe("rollouts with image pre-pull", () => {
     expect(
       ok(await kubectl(["get", "ds", "pp", "-o", "jsonpath={.spec.updateStrategy.rollingUpdate.prePull}"])),
     ).toBe("true");
+    const explain = ok(await kubectl(["explain", "daemonset.spec.updateStrategy.rollingUpdate.prePull"]));
+    expect(explain).toMatch(/pulls the new revision's images/);
     const recorder = recordEngineEvents();
     ok(await kubectl(["set", "image", "ds/pp", `main=${image("v2")}`]));
     await rolledOut();
