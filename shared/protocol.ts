@@ -55,7 +55,8 @@ export const AGENT_LIMITS = {
     logEnd: 16 * 1024,
     goodbye: 4 * 1024,
     metrics: 4 * 1024,
-    nodeImages: 128 * 1024,
+    /** Room for the worst case the agent can send (every list, name and message at its bound). */
+    nodeImages: 512 * 1024,
   },
   /** Statuses in one podStatus message. */
   podStatusEntries: 250,

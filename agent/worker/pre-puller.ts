@@ -132,10 +132,11 @@ export class PrePuller {
 
   private async havePresent(want: PrePullImage): Promise<void> {
     const facts = await this.o.runtime.inspectImage?.(want.image);
-    const names = [want.image, ...(facts?.names ?? []).filter((n) => n !== want.image)].slice(
-      0,
-      AGENT_LIMITS.imageNames,
+    // Within what the server takes: the wanted reference first (the rollout looks for it).
+    const others = (facts?.names ?? []).filter(
+      (n) => n !== want.image && Buffer.byteLength(n) <= AGENT_LIMITS.imageRefBytes,
     );
+    const names = [want.image, ...others].slice(0, AGENT_LIMITS.imageNames);
     const reported: ReportedImage = facts ? { names, sizeBytes: facts.sizeBytes } : { names };
     this.backoff.reset(want.image);
     if (!this.wanted.includes(want)) return; // the set changed meanwhile

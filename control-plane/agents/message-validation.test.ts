@@ -56,6 +56,25 @@ describe("checkAgentMessage: nodeImages", () => {
   ])("refuses a report with %s", (_what, mutate, why) => {
     expect(problem(mutate(nodeImages()))).toMatch(why);
   });
+
+  it("takes the largest report an agent can send", () => {
+    const ref = (i: number, j: number): string => `${i}-${j}-`.padEnd(512, "x");
+    const largest = {
+      v: 1,
+      type: "nodeImages",
+      images: Array.from({ length: 50 }, (_, i) => ({
+        names: Array.from({ length: 8 }, (_, j) => ref(i, j)),
+        sizeBytes: 2 ** 40,
+      })),
+      prePull: Array.from({ length: 50 }, (_, i) => ({
+        image: ref(i, 0),
+        state: "Failed",
+        reason: "ErrImageNeverPull",
+        message: "m".repeat(2048),
+      })),
+    };
+    expect(problem(largest)).toBe("");
+  });
 });
 
 const report = (name: string, status: unknown): PodStatusReport =>
