@@ -11,8 +11,6 @@ import type { NodeImagesMessage, PrePullState } from "../../shared/protocol.js";
 import { EventRecorder } from "../events/event-recorder.js";
 import type { Store } from "../store/store.js";
 
-const SOURCE = { component: "daemonset-controller" };
-
 export interface PrePullEvent {
   type: "Normal" | "Warning";
   reason: "Pulling" | "Pulled" | "PrePullFailed";
@@ -102,7 +100,9 @@ export class NodeImagesIngest {
         for (const e of events) {
           for (const ds of this.deps.wantersOf(nodeName, e.image)) {
             const ref = EventRecorder.referenceTo(ds, "DaemonSet", "apps/v1");
-            this.deps.events.record(ref, e.type, e.reason, e.message, SOURCE, tx);
+            // Like the pod events the agents' reports make: from the node's kubelet.
+            const source = { component: "kubelet", host: nodeName };
+            this.deps.events.record(ref, e.type, e.reason, e.message, source, tx);
           }
         }
       });
