@@ -14,6 +14,7 @@ import { CredentialSource } from "./session/credentials.js";
 import { httpsRequest, statusMessage } from "./session/https-client.js";
 import { LogStreamer } from "./session/log-streamer.js";
 import { Session } from "./session/session.js";
+import { PrePuller } from "./worker/pre-puller.js";
 import { StatusReporter } from "./worker/status-reporter.js";
 import { Worker } from "./worker/worker.js";
 
@@ -45,6 +46,7 @@ export class Agent {
   private worker: Worker | undefined;
   private session: Session | undefined;
   private reporter: StatusReporter | undefined;
+  private prePuller: PrePuller | undefined;
   private leaving = false;
   private engineVersion: string | undefined;
   /** The figures relayed to the control plane's /metrics. */
@@ -88,6 +90,14 @@ export class Agent {
     const credential = await this.credentials.get();
     const worker = this.makeWorker(credential);
     const reporter = this.reporter!;
+    // Pulls through the same (measured) runtime as the pods' pulls.
+    const prePuller = new PrePuller({
+      runtime: measuredRuntime(this.deps.runtime, this.metrics, credential.nodeName, this.deps.clock),
+      clock: this.deps.clock,
+      logger: this.deps.logger.child({ node: credential.nodeName }),
+      send: (m) => this.session?.send(m) ?? false,
+    });
+    this.prePuller = prePuller;
     const session = new Session({
       clock: this.deps.clock,
       logger: this.deps.logger,
@@ -104,6 +114,7 @@ export class Agent {
       credentials: this.credentials,
       leaving: () => this.leaving,
       metrics: this.metrics,
+      prePull: prePuller,
       ...(this.deps.random ? { random: this.deps.random } : {}),
     });
     this.session = session;
@@ -115,6 +126,7 @@ export class Agent {
   async stop(opts: { leave: boolean }): Promise<void> {
     this.leaving = opts.leave;
     this.abort.abort();
+    this.prePuller?.stop();
     this.reporter?.flush();
     await this.session?.stop(opts.leave ? "leaving the cluster" : "agent stopping");
     if (!opts.leave) {

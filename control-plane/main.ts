@@ -13,6 +13,7 @@ import { createLogger } from "../shared/logger.js";
 import type { Logger } from "../shared/logger.js";
 import { AgentCapabilities } from "./agents/agent-capabilities.js";
 import { startAgentEndpoints } from "./agents/index.js";
+import { PrePullBoard } from "./agents/pre-pull-board.js";
 import type { PodLogStreamer } from "./api/pod-log-streamer.js";
 import { createAgentRouter } from "./agents/registration-router.js";
 import { buildApiApp } from "./api/app.js";
@@ -72,6 +73,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   // gracefully on the nodes whose agents announced they report them gone.
   const capabilities = new AgentCapabilities();
   const deleter = new Deleter({ store, clock, events, agents: capabilities });
+  // The controller's image pre-pull wants, which the dispatcher sends to the agents.
+  const prePull = new PrePullBoard(capabilities);
   const lifecycle = new NodeLifecycle({
     store,
     clock,
@@ -88,6 +91,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     deleter,
     resyncIntervalMs: config.resyncIntervalMs,
     onPass: metrics.controllerPass,
+    prePull,
   });
   const terminatingPods = new TerminatingPodsGc({
     store,
@@ -164,6 +168,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     events,
     capabilities,
     deleter,
+    prePull,
     heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
     onDispatch: metrics.dispatched,
     agentMetrics: { sink: metrics.agents, intervalSeconds: config.agentMetricsIntervalSeconds },

@@ -285,7 +285,15 @@ export interface NodeStatus {
   addresses?: NodeAddress[];
   nodeInfo?: NodeSystemInfo;
   daemonEndpoints?: Record<string, unknown>;
+  /** everynode: the images the node's agent has among those a rollout asked it to pre-pull. */
+  images?: ContainerImage[];
   [extra: string]: unknown;
+}
+
+/** v1 ContainerImage: an image on a node. */
+export interface ContainerImage {
+  names?: string[];
+  sizeBytes?: number;
 }
 
 export interface Node extends KubeObject {

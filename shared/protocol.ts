@@ -55,6 +55,8 @@ export const AGENT_LIMITS = {
     logEnd: 16 * 1024,
     goodbye: 4 * 1024,
     metrics: 4 * 1024,
+    /** Room for the worst case the agent can send (every list, name and message at its bound). */
+    nodeImages: 512 * 1024,
   },
   /** Statuses in one podStatus message. */
   podStatusEntries: 250,
@@ -78,6 +80,11 @@ export const AGENT_LIMITS = {
   refusedPerAck: 20,
   /** Capabilities in one hello. */
   capabilities: 32,
+  /** Images a node is asked to pre-pull, and images (and pre-pull states) it reports. */
+  prePullImages: 50,
+  /** Names of one reported image; bytes of an image reference. */
+  imageNames: 8,
+  imageRefBytes: 512,
 } as const;
 
 // ------------------------------------------------------------------ registration (HTTP)
@@ -117,10 +124,11 @@ export interface NodeReport {
  * stops a pod whose `metadata.deletionTimestamp` is set (preStop, SIGTERM, the grace period,
  * SIGKILL), removes its containers and sandbox, then reports it with `gone: true`. The server
  * keeps such pods in the agent's set until then; to an agent without it, a deleted pod leaves
- * the set (and the API) at once.
+ * the set (and the API) at once. `prePull`: it pulls the images an assignment set's `prePull`
+ * names ahead of a rollout and reports them in `nodeImages` messages.
  */
-export type AgentCapability = "gracefulDeletion";
-export const AGENT_CAPABILITIES: readonly AgentCapability[] = ["gracefulDeletion"];
+export type AgentCapability = "gracefulDeletion" | "prePull";
+export const AGENT_CAPABILITIES: readonly AgentCapability[] = ["gracefulDeletion", "prePull"];
 
 export interface HelloMessage {
   v: 1;
@@ -214,8 +222,36 @@ export interface GoodbyeMessage {
   reason: string;
 }
 
+/** An image the agent has: node.status.images' entry. */
+export interface ReportedImage {
+  names: string[];
+  sizeBytes?: number;
+}
+
+/** Where the agent is with one image it was asked to pre-pull. */
+export interface PrePullState {
+  image: string;
+  state: "Pulling" | "Present" | "Failed";
+  /** Failed: why (the agent tries again after the image-pull back-off). */
+  reason?: "ErrImagePull" | "ErrImageNeverPull";
+  message?: string;
+}
+
+/**
+ * The images the agent has among those it was asked to pre-pull (they become the Node's
+ * `status.images`), and each pre-pull's state. Sent whenever either changes, and only to a
+ * server whose assignment sets carry `prePull` (an older server does not know the message).
+ */
+export interface NodeImagesMessage {
+  v: 1;
+  type: "nodeImages";
+  images: ReportedImage[];
+  prePull: PrePullState[];
+}
+
 export type AgentMessage =
   | HelloMessage
+  | NodeImagesMessage
   | HeartbeatMessage
   | PodStatusMessage
   | LogDataMessage
@@ -241,6 +277,18 @@ export interface AssignmentsMessage {
   revision: number;
   /** The node's complete set: what is not in it must not run. */
   pods: Pod[];
+  /**
+   * Images to pull ahead of a rollout (`rollingUpdate.prePull`), sent only to agents that
+   * announced the `prePull` capability, and then always (empty when there is nothing to
+   * pull): its presence tells the agent that the server takes `nodeImages` messages.
+   */
+  prePull?: PrePullImage[];
+}
+
+/** An image of a rollout's update revision, with the container's imagePullPolicy. */
+export interface PrePullImage {
+  image: string;
+  pullPolicy?: "Always" | "IfNotPresent" | "Never";
 }
 
 /** A status the server would not store, and why (the agent logs it; resending would not help). */
@@ -323,6 +371,23 @@ function parseEnvelope(raw: string | Buffer, maxBytes: number): Record<string, u
   return parsed;
 }
 
+const PULL_POLICIES = ["Always", "IfNotPresent", "Never"];
+
+/** An assignment set's pre-pull list: bounded, each a reference and a known policy. */
+function checkPrePullList(v: unknown): void {
+  if (!Array.isArray(v)) fail(`field "prePull" must be an array`);
+  if (v.length > AGENT_LIMITS.prePullImages)
+    fail(`field "prePull" has ${v.length} images, more than ${AGENT_LIMITS.prePullImages}`);
+  for (const entry of v) {
+    if (!isObject(entry)) fail("each prePull entry must be an object");
+    str(entry, "image");
+    if ((entry.image as string).length === 0 || (entry.image as string).length > AGENT_LIMITS.imageRefBytes)
+      fail(`prePull image must have 1 to ${AGENT_LIMITS.imageRefBytes} characters`);
+    if (entry.pullPolicy !== undefined && !PULL_POLICIES.includes(entry.pullPolicy as string))
+      fail(`prePull pullPolicy must be one of ${PULL_POLICIES.join(", ")}`);
+  }
+}
+
 /** Validates a message from an agent; throws a ProtocolError naming what is wrong. */
 export function decodeAgentMessage(
   raw: string | Buffer,
@@ -369,6 +434,10 @@ export function decodeAgentMessage(
     case "goodbye":
       str(m, "reason");
       return m as unknown as GoodbyeMessage;
+    case "nodeImages":
+      if (!Array.isArray(m.images) || !Array.isArray(m.prePull))
+        fail(`fields "images" and "prePull" must be arrays`);
+      return m as unknown as NodeImagesMessage;
     case "metrics":
       num(m, "restarts");
       for (const key of ["containers", "imagePulls", "containerStarts", "reconcileLag"])
@@ -395,6 +464,7 @@ export function decodeServerMessage(raw: string | Buffer, maxBytes = 64 * 1024 *
         if (!isObject(p) || !isObject(p.metadata) || !isObject(p.spec))
           fail("each pod must have metadata and spec");
       }
+      if (m.prePull !== undefined) checkPrePullList(m.prePull);
       return m as unknown as AssignmentsMessage;
     case "ack":
       num(m, "seq");

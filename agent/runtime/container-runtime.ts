@@ -48,6 +48,12 @@ export interface ContainerCreateSpec {
   init: boolean;
 }
 
+/** What the engine knows of an image: its size and its tags and digests. */
+export interface ImageFacts {
+  sizeBytes: number;
+  names: string[];
+}
+
 /** What the engine reports about one container. */
 export interface ObservedContainer {
   id: string;
@@ -95,6 +101,8 @@ export interface ContainerRuntime {
   /** Makes sure the image is present according to the policy (pulls when needed). */
   ensureImage(ref: string, policy: PullPolicy): Promise<void>;
   imageExists(ref: string): Promise<boolean>;
+  /** The image's size and the names it goes by, or undefined when absent (optional: pre-pull reports). */
+  inspectImage?(ref: string): Promise<ImageFacts | undefined>;
   pull(ref: string): Promise<void>;
   /** Creates the container (not started); returns its id. */
   createContainer(spec: ContainerCreateSpec): Promise<string>;

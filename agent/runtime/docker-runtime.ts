@@ -11,6 +11,7 @@ import {
   type ExecResult,
   type LogOptions,
   type ObservedContainer,
+  type ImageFacts,
   type PullPolicy,
   type RuntimeEvent,
 } from "./container-runtime.js";
@@ -100,6 +101,16 @@ export class DockerRuntime implements ContainerRuntime {
       return true;
     } catch (e) {
       if (statusOf(e) === 404) return false;
+      throw classify(`inspect image ${ref}`, e);
+    }
+  }
+
+  async inspectImage(ref: string): Promise<ImageFacts | undefined> {
+    try {
+      const info = await this.docker.getImage(ref).inspect();
+      return { sizeBytes: info.Size, names: [...(info.RepoTags ?? []), ...(info.RepoDigests ?? [])] };
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
       throw classify(`inspect image ${ref}`, e);
     }
   }

@@ -10,6 +10,7 @@ import {
   CLOSE_CODES,
   type AgentMessage,
   type NodeReport,
+  type PrePullImage,
   type ServerMessage,
 } from "../../shared/protocol.js";
 import type { Pod } from "../../shared/api-types.js";
@@ -39,6 +40,8 @@ export interface SessionOptions {
   leaving?: () => boolean;
   /** The figures sent as `metrics` summaries when the server's welcome asks for them. */
   metrics?: Pick<AgentMetrics, "assignmentsArrived" | "takeSummary" | "unsent">;
+  /** Image pre-pull: takes each assignment set's `prePull` (and so announces the capability). */
+  prePull?: { setWanted(images: readonly PrePullImage[]): void; reconnected(): void };
 }
 
 const CLOSE_REASONS: Record<number, string> = {
@@ -181,6 +184,7 @@ export class Session {
       nodeName: credential.nodeName,
       node: await this.o.nodeReport(),
       appliedRevision: this.o.worker.appliedRevision,
+      ...(this.o.prePull ? { capabilities: ["prePull"] } : {}),
     });
     return closed;
   }
@@ -202,6 +206,7 @@ export class Session {
           });
         }
         this.o.reporter.resendAll();
+        this.o.prePull?.reconnected();
         for (const r of this.onWelcome.splice(0)) r();
         break;
       }
@@ -210,6 +215,7 @@ export class Session {
         const undo = this.o.metrics?.assignmentsArrived();
         if (this.o.worker.setDesired(m.revision, m.pods)) {
           this.o.logger.info(`assignments revision ${m.revision} (${m.pods.length} pods)`);
+          if (m.prePull !== undefined) this.o.prePull?.setWanted(m.prePull);
         } else undo?.();
         break;
       }

@@ -23,6 +23,11 @@ export class AgentCapabilities implements GracefulAgents {
     return unknown;
   }
 
+  /** Whether the node's agent said hello since this server started (and the node was not deleted). */
+  announced(nodeName: string): boolean {
+    return this.byNode.has(nodeName);
+  }
+
   has(nodeName: string, capability: AgentCapability): boolean {
     return this.byNode.get(nodeName)?.has(capability) ?? false;
   }

@@ -24,6 +24,7 @@ import type { AgentCapabilities } from "./agent-capabilities.js";
 import type { ConnectionHandler } from "./agent-socket-server.js";
 import type { Dispatcher } from "./dispatcher.js";
 import type { LogRelay } from "./log-relay.js";
+import type { NodeImagesIngest } from "./node-images.js";
 import { nodeWithReport } from "./node-report.js";
 import type { AgentConnection, SessionRegistry } from "./session-registry.js";
 import type { StatusIngest } from "./status-ingest.js";
@@ -51,6 +52,8 @@ export interface AgentSessionsDeps {
   heartbeatIntervalSeconds: number;
   /** When set, agents are asked for a metrics summary every intervalSeconds. */
   metrics?: { sink: AgentMetricsSink; intervalSeconds: number };
+  /** Image pre-pull reports (node.status.images and the pre-pull events). */
+  nodeImages?: NodeImagesIngest;
 }
 
 /** The per-node session logic; the socket server calls onConnection for each agent socket. */
@@ -167,6 +170,9 @@ export class AgentSessions {
       case "metrics":
         this.deps.metrics?.sink.accept(nodeName, message);
         return;
+      case "nodeImages":
+        this.deps.nodeImages?.accept(nodeName, message);
+        return;
       case "goodbye":
         log.info("agent said goodbye", { reason: message.reason });
         this.deps.liveness.markNotReady(
@@ -194,6 +200,7 @@ export class AgentSessions {
 
   private nodeDeleted(nodeName: string): void {
     this.deps.capabilities.forget(nodeName);
+    this.deps.nodeImages?.forget(nodeName);
     this.deps.tokens.revokeNode(nodeName);
     const connection = this.deps.registry.get(nodeName);
     if (connection) {

@@ -6,7 +6,7 @@
 import type { Pod } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
 import type { Logger } from "../../shared/logger.js";
-import type { AssignmentsMessage } from "../../shared/protocol.js";
+import type { AssignmentsMessage, PrePullImage } from "../../shared/protocol.js";
 import { PROTOCOL_VERSION } from "../../shared/protocol.js";
 import { EventRecorder } from "../events/event-recorder.js";
 import type { Store, WatchHandle } from "../store/store.js";
@@ -21,8 +21,10 @@ export interface DispatcherDeps {
   registry: SessionRegistry;
   /** When given, a pod's first dispatch records its "Scheduled" event. */
   events?: EventRecorder;
-  /** Which agents get terminating pods (they report them gone); none without it. */
-  capabilities?: Pick<AgentCapabilities, "gracefulDeletion">;
+  /** Which agents get terminating pods (they report them gone), and which pre-pull; none without it. */
+  capabilities?: Pick<AgentCapabilities, "gracefulDeletion" | "has">;
+  /** Images to pre-pull per node (rollingUpdate.prePull), for agents with the prePull capability. */
+  prePull?: { imagesFor(nodeName: string): PrePullImage[] };
   debounceMs?: number;
   /** Hears how long after the first change of a node's pods its new set was sent, in seconds. */
   onDispatch?: (seconds: number) => void;
@@ -116,6 +118,8 @@ export class Dispatcher {
     state.changedAt = undefined;
     const graceful = this.deps.capabilities?.gracefulDeletion(nodeName) ?? false;
     const message = assignmentsFor(this.deps.store, nodeName, graceful);
+    if (this.deps.prePull && this.deps.capabilities?.has(nodeName, "prePull"))
+      message.prePull = this.deps.prePull.imagesFor(nodeName);
     this.recordScheduled(nodeName, message.pods);
     state.connection.send(message).then(
       () => {

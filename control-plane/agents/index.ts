@@ -15,6 +15,8 @@ import { AgentSessions, type AgentMetricsSink } from "./agent-sessions.js";
 import { attachAgentSocketServer } from "./agent-socket-server.js";
 import { Dispatcher } from "./dispatcher.js";
 import { LogRelay } from "./log-relay.js";
+import { NodeImagesIngest } from "./node-images.js";
+import { PrePullBoard } from "./pre-pull-board.js";
 import type { PodLogStreamer } from "../api/pod-log-streamer.js";
 import type { BudgetLimits } from "./rate-limit.js";
 import { SessionRegistry } from "./session-registry.js";
@@ -47,6 +49,8 @@ export interface AgentEndpointsDeps {
   onDispatch?: (seconds: number) => void;
   /** When set, agents send a metrics summary every intervalSeconds, relayed to the sink. */
   agentMetrics?: { sink: AgentMetricsSink; intervalSeconds: number };
+  /** The controller's pre-pull wants (shared with the DaemonSet controller); a fresh one by default. */
+  prePull?: PrePullBoard;
 }
 
 export interface AgentEndpoints {
@@ -66,6 +70,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
   const deleter =
     deps.deleter ??
     new Deleter({ store: deps.store, clock: deps.clock, events: deps.events, agents: capabilities });
+  const prePull = deps.prePull ?? new PrePullBoard(capabilities);
   const dispatcher = new Dispatcher({
     store: deps.store,
     clock: deps.clock,
@@ -73,6 +78,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     registry,
     events: deps.events,
     capabilities,
+    prePull,
     ...(deps.dispatchDebounceMs !== undefined ? { debounceMs: deps.dispatchDebounceMs } : {}),
     ...(deps.onDispatch ? { onDispatch: deps.onDispatch } : {}),
   });
@@ -102,7 +108,14 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     deleter,
     heartbeatIntervalSeconds: deps.heartbeatIntervalSeconds ?? 10,
     ...(deps.agentMetrics ? { metrics: deps.agentMetrics } : {}),
+    nodeImages: new NodeImagesIngest({
+      store: deps.store,
+      events: deps.events,
+      logger,
+      wantersOf: (node, image) => prePull.wantersOf(node, image),
+    }),
   });
+  prePull.onChange((node) => dispatcher.notify(node));
   dispatcher.start();
   sessions.start();
   const socket = attachAgentSocketServer(deps.server, {

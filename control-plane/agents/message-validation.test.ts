@@ -30,6 +30,53 @@ function metrics(): any {
   };
 }
 
+function nodeImages(): any {
+  return {
+    v: 1,
+    type: "nodeImages",
+    images: [{ names: ["web:v2", "docker.io/library/web@sha256:abc"], sizeBytes: 2_000_000 }],
+    prePull: [
+      { image: "web:v2", state: "Present" },
+      { image: "side:2", state: "Failed", reason: "ErrImagePull", message: "pull access denied" },
+    ],
+  };
+}
+
+describe("checkAgentMessage: nodeImages", () => {
+  it.each<[string, (m: any) => any, RegExp]>([
+    ["51 images", (m) => ((m.images = new Array(51).fill(m.images[0])), m), /images: Too many: 51/],
+    ["an image without names", (m) => ((m.images[0].names = []), m), /images\[0\]\.names/],
+    ["9 names", (m) => ((m.images[0].names = new Array(9).fill("x")), m), /images\[0\]\.names: Too many/],
+    ["a name of 1 KiB", (m) => ((m.images[0].names = ["n".repeat(1024)]), m), /names\[0\]: Too long/],
+    ["a negative size", (m) => ((m.images[0].sizeBytes = -1), m), /images\[0\]\.sizeBytes/],
+    ["an unknown state", (m) => ((m.prePull[0].state = "Done"), m), /prePull\[0\]\.state: Unsupported/],
+    ["an unknown reason", (m) => ((m.prePull[1].reason = "Oops"), m), /prePull\[1\]\.reason: Unsupported/],
+    ["a message of 4 KiB", (m) => ((m.prePull[1].message = "m".repeat(4096)), m), /message: Too long/],
+    ["an unknown field", (m) => ((m.prePull[0].extra = 1), m), /prePull\[0\]\.extra: unknown field/],
+  ])("refuses a report with %s", (_what, mutate, why) => {
+    expect(problem(mutate(nodeImages()))).toMatch(why);
+  });
+
+  it("takes the largest report an agent can send", () => {
+    const ref = (i: number, j: number): string => `${i}-${j}-`.padEnd(512, "x");
+    const largest = {
+      v: 1,
+      type: "nodeImages",
+      images: Array.from({ length: 50 }, (_, i) => ({
+        names: Array.from({ length: 8 }, (_, j) => ref(i, j)),
+        sizeBytes: 2 ** 40,
+      })),
+      prePull: Array.from({ length: 50 }, (_, i) => ({
+        image: ref(i, 0),
+        state: "Failed",
+        reason: "ErrImageNeverPull",
+        message: "m".repeat(2048),
+      })),
+    };
+    expect(problem(largest)).toBe("");
+  });
+});
+
 const report = (name: string, status: unknown): PodStatusReport =>
   ({ namespace: "default", name, uid: `u-${name}`, status }) as PodStatusReport;
 
@@ -58,6 +105,8 @@ describe("checkAgentMessage", () => {
     ["logEnd", { v: 1, type: "logEnd", requestId: "r1", error: { code: "NotFound", message: "gone" } }],
     ["goodbye", { v: 1, type: "goodbye", reason: "shutting down" }],
     ["metrics", metrics()],
+    ["nodeImages", nodeImages()],
+    ["nodeImages, nothing to report", { v: 1, type: "nodeImages", images: [], prePull: [] }],
   ])("passes a well-formed %s", (_what, m) => {
     expect(problem(m)).toBe("");
   });

@@ -34,6 +34,7 @@ const FIELDS: Record<AgentMessage["type"], string[]> = {
   logEnd: [...ENVELOPE, "requestId", "error"],
   goodbye: [...ENVELOPE, "reason"],
   metrics: [...ENVELOPE, "containers", "restarts", "imagePulls", "containerStarts", "reconcileLag"],
+  nodeImages: [...ENVELOPE, "images", "prePull"],
 };
 const REPORT_FIELDS = ["namespace", "name", "uid", "status", "gone"];
 const NODE_FIELDS = ["addresses", "capacity", "allocatable", "nodeInfo"];
@@ -152,6 +153,35 @@ function checkMetrics(m: Record<string, unknown>, errs: FieldError[]): void {
   for (const key of ["imagePulls", "containerStarts", "reconcileLag"]) checkDurations(m[key], key, errs);
 }
 
+const PRE_PULL_STATES = ["Pulling", "Present", "Failed"];
+const PULL_FAILURES = ["ErrImagePull", "ErrImageNeverPull"];
+/** A reported image's size: far above any real image. */
+const MAX_IMAGE_BYTES = 2 ** 50;
+
+/** nodeImages: at most AGENT_LIMITS.prePullImages of each, every name and message bounded. */
+function checkNodeImages(m: Record<string, unknown>, errs: FieldError[]): void {
+  boundedList(m.images, "images", L.prePullImages, errs).forEach((v, i) => {
+    const p = `images[${i}]`;
+    const image = requiredObject(v, p, ["names", "sizeBytes"], errs);
+    const names = boundedList(image.names, `${p}.names`, L.imageNames, errs);
+    if (names.length === 0) errs.push(typeInvalid(`${p}.names`, image.names, "a list of image names"));
+    names.forEach((n, j) => boundedString(n, `${p}.names[${j}]`, L.imageRefBytes, errs, { required: true }));
+    intField(image.sizeBytes, `${p}.sizeBytes`, errs, 0, MAX_IMAGE_BYTES);
+  });
+  boundedList(m.prePull, "prePull", L.prePullImages, errs).forEach((v, i) => {
+    const p = `prePull[${i}]`;
+    const s = requiredObject(v, p, ["image", "state", "reason", "message"], errs);
+    boundedString(s.image, `${p}.image`, L.imageRefBytes, errs, { required: true });
+    const state = boundedString(s.state, `${p}.state`, L.nameBytes, errs, { required: true });
+    if (state && !PRE_PULL_STATES.includes(state))
+      errs.push(fieldError.notSupported(`${p}.state`, state, PRE_PULL_STATES));
+    const reason = boundedString(s.reason, `${p}.reason`, L.nameBytes, errs);
+    if (reason && !PULL_FAILURES.includes(reason))
+      errs.push(fieldError.notSupported(`${p}.reason`, reason, PULL_FAILURES));
+    boundedString(s.message, `${p}.message`, L.textBytes, errs);
+  });
+}
+
 /**
  * Checks a decoded agent message of `bytes` bytes; throws a ProtocolError naming what is
  * wrong. A podStatus passing this may still hold statuses that splitPodStatuses leaves out.
@@ -171,6 +201,7 @@ export function checkAgentMessage(message: AgentMessage, bytes: number): void {
   else if (type === "logEnd") checkLogEnd(m, errs);
   else if (type === "goodbye") boundedString(m.reason, "reason", L.textBytes, errs);
   else if (type === "metrics") checkMetrics(m, errs);
+  else if (type === "nodeImages") checkNodeImages(m, errs);
   if (errs.length > 0) refuse(type, errs);
 }
 

@@ -23,6 +23,13 @@ const heartbeatOnly = (): [Node, Node] => {
   return [before, after];
 };
 
+const withImages = (): [Node, Node] => {
+  const before = node("n1");
+  const after = structuredClone(before);
+  after.status!.images = [{ names: ["web:v2"], sizeBytes: 1 }];
+  return [before, after];
+};
+
 describe("changeMatters", () => {
   it.each<[string, ChangeEvent, boolean]>([
     [
@@ -37,6 +44,7 @@ describe("changeMatters", () => {
       modified("nodes", node("n1"), node("n1", { taints: [{ key: "k", effect: "NoSchedule" }] })),
       true,
     ],
+    ["a node reporting pre-pulled images", modified("nodes", ...withImages()), true],
     ["a new node", { type: "ADDED", resource: "nodes", object: node("n2"), revision: 1 }, true],
     ["a deleted node", { type: "DELETED", resource: "nodes", object: node("n2"), revision: 1 }, true],
     [

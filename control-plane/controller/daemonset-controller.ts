@@ -12,6 +12,7 @@ import type { EventRecorder } from "../events/event-recorder.js";
 import type { ChangeEvent, Store } from "../store/store.js";
 import { applyPass, daemonSetOwnerUid, passHasWrites, planPass } from "./daemonset-pass.js";
 import { FailedPodBackoff } from "./failed-pod-backoff.js";
+import type { PrePullLink } from "./plan-prepull.js";
 import { canonicalJson } from "./template-hash.js";
 
 export interface DaemonSetControllerDeps {
@@ -25,6 +26,8 @@ export interface DaemonSetControllerDeps {
   resyncIntervalMs?: number;
   /** Hears how long each pass that finished took, in seconds (the /metrics histogram). */
   onPass?: (seconds: number) => void;
+  /** Image pre-pull: which agents pre-pull, and where each pass's wants go (the agents' board). */
+  prePull?: PrePullLink;
 }
 
 /** A pass that threw is tried again after 1 s, doubling up to 30 s while it keeps failing. */
@@ -38,12 +41,13 @@ export function changeMatters(e: ChangeEvent): boolean {
       return false;
     case "nodes": {
       if (e.type !== "MODIFIED" || !e.previous) return true;
-      // Eligibility reads only the name, labels and taints.
+      // Eligibility reads only the name, labels and taints; pre-pull the images.
       const before = e.previous as Node;
       const after = e.object as Node;
       return (
         canonicalJson(before.metadata.labels ?? {}) !== canonicalJson(after.metadata.labels ?? {}) ||
-        canonicalJson(before.spec?.taints ?? []) !== canonicalJson(after.spec?.taints ?? [])
+        canonicalJson(before.spec?.taints ?? []) !== canonicalJson(after.spec?.taints ?? []) ||
+        canonicalJson(before.status?.images ?? []) !== canonicalJson(after.status?.images ?? [])
       );
     }
     case "pods":
@@ -133,9 +137,16 @@ export class DaemonSetController {
     const started = performance.now();
     const collectGarbage = this.garbageDue;
     this.garbageDue = false;
-    const pass = planPass(this.deps.store, now, this.backoff, collectGarbage, (n) =>
-      this.deleter.nodeCanWait(n),
+    const prePull = this.deps.prePull;
+    const pass = planPass(
+      this.deps.store,
+      now,
+      this.backoff,
+      collectGarbage,
+      (n) => this.deleter.nodeCanWait(n),
+      prePull && ((n) => prePull.support(n)),
     );
+    prePull?.publish(pass.work);
     this.backoff.gc(now);
     if (passHasWrites(pass)) {
       const counts = applyPass(this.deps.store, this.deps.events, pass, this.backoff, now, this.deleter);

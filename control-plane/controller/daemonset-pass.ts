@@ -24,6 +24,7 @@ import {
   type Finalizing,
 } from "./garbage-collector.js";
 import { newDaemonPod } from "./pod-factory.js";
+import type { PrePullSupport } from "./plan-prepull.js";
 import type { DaemonSetPlan } from "./planner.js";
 import { planDaemonSet } from "./planner.js";
 import { HASH_LABEL, podTargetNode } from "./pod-utils.js";
@@ -95,6 +96,7 @@ export function planPass(
   backoff: FailedPodBackoff,
   collectGarbage = true,
   nodeCanWait?: (nodeName: string) => boolean,
+  prePullSupport?: (nodeName: string) => PrePullSupport,
 ): PassPlan {
   const daemonSets = store.list<DaemonSet>("daemonsets");
   const nodes = store.list<Node>("nodes");
@@ -166,6 +168,7 @@ export function planPass(
       failedBackoff: backoff.untilByNode(uid, ds.metadata.generation),
       ...(stable ? { stable: { hash: stable.hash, revision: stable.revision } } : {}),
       ...(nodeCanWait ? { nodeCanWait } : {}),
+      ...(prePullSupport ? { prePullSupport } : {}),
     });
     if (revisions.collisionCount > 0) plan.status.collisionCount = revisions.collisionCount;
     const statusChanged = canonicalJson(plan.status) !== canonicalJson(ds.status ?? {});

@@ -3,8 +3,9 @@
 
 import type { PlanInput, PlannedDelete, NodesToRun, PodsByNode } from "./plan-types.js";
 import { earliestAfter } from "./plan-types.js";
-import { podTargetNode } from "./pod-utils.js";
-import { isPausedBySpec, isRollingUpdate, planRollout } from "./rollout.js";
+import { planPrePull, wantsPrePull, type PrePullPlan } from "./plan-prepull.js";
+import { isPodUpdated, podTargetNode } from "./pod-utils.js";
+import { isPausedBySpec, isRollingUpdate, planRollout, rolloutTargets } from "./rollout.js";
 import { rolloutFacts } from "./rollout-facts.js";
 import type { RolloutDecision, RolloutFacts } from "./rollout-state.js";
 import { decideRollout } from "./rollout-state.js";
@@ -23,7 +24,39 @@ export interface PlannedRollout {
   targets: ReadonlySet<string>;
   /** The kept pods without the outdated ones. */
   live: PodsByNode;
+  /** Pre-pull (rollingUpdate.prePull): the nodes due for the update and which have the images. */
+  prePull?: PrePullPlan;
   recheckAt?: number;
+}
+
+/** Pre-pull over `pods`: nothing is due while the rollout is paused. */
+export function prePullOver(
+  input: PlanInput,
+  nodes: NodesToRun,
+  pods: PodsByNode,
+  paused: boolean,
+): PrePullPlan {
+  const { ds, hash, templateGeneration } = input;
+  const targets = paused
+    ? new Set<string>()
+    : new Set(
+        rolloutTargets(
+          ds,
+          nodes.desired,
+          (n) => (pods.get(n) ?? []).some((p) => isPodUpdated(p, hash, templateGeneration)),
+          nodes.nodeLabels,
+        ),
+      );
+  return planPrePull({
+    ds,
+    hash,
+    ...(templateGeneration !== undefined ? { templateGeneration } : {}),
+    nodes: input.nodes,
+    targets,
+    unreachable: nodes.unreachable,
+    podsByNode: pods,
+    ...(input.prePullSupport ? { support: input.prePullSupport } : {}),
+  });
 }
 
 /** The rollout's decision and step over the pods each node keeps. */
@@ -56,7 +89,13 @@ export function rolloutStep(input: PlanInput, nodes: NodesToRun, kept: PodsByNod
     (isPausedBySpec(ds) && change?.paused !== false) ||
     change?.paused === true ||
     change?.rollbackTo !== undefined;
-  const step = planRollout({ ...common, templateGeneration: input.templateGeneration, paused });
+  const prePull = wantsPrePull(ds) ? prePullOver(input, nodes, kept, paused) : undefined;
+  const step = planRollout({
+    ...common,
+    templateGeneration: input.templateGeneration,
+    paused,
+    ...(prePull ? { prePullReady: (n: string) => prePull.ready.has(n) } : {}),
+  });
   // The steady state deletes nothing: the kept pods are shared, not copied.
   const live = step.delete.length > 0 ? new Map(kept) : kept;
   const deletes: PlannedDelete[] = [];
@@ -71,6 +110,7 @@ export function rolloutStep(input: PlanInput, nodes: NodesToRun, kept: PodsByNod
   const planned: PlannedRollout = { paused, deletes, creates: step.create, targets: step.targets, live };
   if (decision) planned.decision = decision;
   if (facts) planned.facts = facts;
+  if (prePull) planned.prePull = prePull;
   const recheckAt = earliestAfter(now, [failureAt, decision?.recheckAt]);
   if (recheckAt !== undefined) planned.recheckAt = recheckAt;
   return planned;

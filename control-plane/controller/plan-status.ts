@@ -4,7 +4,7 @@
 import type { DaemonSetStatus, Pod } from "../../shared/api-types.js";
 import { rfc3339 } from "../../shared/clock.js";
 import { computeDaemonSetStatus } from "./daemonset-status.js";
-import type { PlannedRollout } from "./plan-rollout.js";
+import { prePullOver, type PlannedRollout } from "./plan-rollout.js";
 import type { NodesToRun, PlanInput, PlannedCreate, PodsByNode } from "./plan-types.js";
 import { earliestAfter } from "./plan-types.js";
 import { availableAt, GENERATION_LABEL, HASH_LABEL, isTerminating, podTargetNode } from "./pod-utils.js";
@@ -78,6 +78,13 @@ export function statusAfter(input: PlanInput, nodes: NodesToRun, outcome: PlanOu
             nodeLabels: nodes.nodeLabels,
           }).facts;
     const shown = rolloutStatus(ds, decision.state, facts, now);
+    const before = outcome.rollout.prePull;
+    if (before) {
+      // Counted over the pods as the store will hold them, like the rest.
+      const counts = outcome.changes ? prePullOver(input, nodes, live, outcome.rollout.paused) : before;
+      shown.rollout.prePulledNodes = counts.prePulled;
+      shown.rollout.prePullPendingNodes = counts.pending;
+    }
     status.rollout = shown.rollout;
     status.conditions = shown.conditions;
   }

@@ -1,7 +1,9 @@
 // The shapes the DaemonSet planner reads and returns, shared by its phases.
 
 import type { DaemonSet, DaemonSetStatus, Node, Pod } from "../../shared/api-types.js";
+import type { PrePullImage } from "../../shared/protocol.js";
 import type { DaemonPodDecision } from "./eligibility.js";
+import type { PrePullSupport } from "./plan-prepull.js";
 import type { RolloutDecision } from "./rollout-state.js";
 
 export type DeleteReason =
@@ -36,6 +38,8 @@ export interface DaemonSetPlan {
   recheckAt?: number;
   /** RollingUpdate: the rollout's spec changes (pause, rollback) and events. */
   rollout?: Pick<RolloutDecision, "specChange" | "events">;
+  /** Pre-pull: the images each node due for the update is to pull (absent without prePull). */
+  prePull?: ReadonlyMap<string, readonly PrePullImage[]>;
 }
 
 export interface PlanInput {
@@ -56,6 +60,8 @@ export interface PlanInput {
    * for its grace period, holding its node, instead of leaving at once. None by default.
    */
   nodeCanWait?: (nodeName: string) => boolean;
+  /** Pre-pull: whether a node's agent pre-pulls images; "no" for every node without it. */
+  prePullSupport?: (nodeName: string) => PrePullSupport;
 }
 
 /** Phase 1: which nodes should run the DaemonSet, and what the rollout reads of the nodes. */

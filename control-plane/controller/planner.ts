@@ -44,6 +44,7 @@ export function planDaemonSet(input: PlanInput): DaemonSetPlan {
   });
 
   const plan: DaemonSetPlan = { create: creates, delete: deletes, status };
+  if (rollout.prePull) plan.prePull = rollout.prePull.wanted;
   if (rollout.decision) {
     const { specChange, events } = rollout.decision;
     plan.rollout = specChange ? { specChange, events } : { events };

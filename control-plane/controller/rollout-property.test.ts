@@ -6,6 +6,9 @@
 // rollout has taken down and that are not back yet never exceed maxUnavailable; a paused
 // rollout deletes no old pod. At the end every node converges: the canary set on the new
 // revision, the others on the old one, or nothing moves while paused.
+// With image pre-pull, each node's agent reports the new image some steps after it is asked
+// (or cannot pre-pull at all): no old pod is stopped, and no surge pod started, on a node
+// that can pre-pull before it reports the image.
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -40,7 +43,11 @@ interface Scenario {
   termination: number | null;
   steps: Step[];
   endPaused: boolean;
+  /** rollingUpdate.prePull: per node, whether its agent pre-pulls and how many steps its pull takes. */
+  prePull: { support: boolean[]; pullSteps: number[] } | null;
 }
+
+const NEW_IMAGE = "everynode/web:v2";
 
 const scenario: fc.Arbitrary<Scenario> = fc.integer({ min: 1, max: 9 }).chain((n) =>
   fc.record({
@@ -68,6 +75,13 @@ const scenario: fc.Arbitrary<Scenario> = fc.integer({ min: 1, max: 9 }).chain((n
       { maxLength: 40 },
     ),
     endPaused: fc.boolean(),
+    prePull: fc.option(
+      fc.record({
+        support: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+        pullSteps: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: n, maxLength: n }),
+      }),
+      { nil: null },
+    ),
   }),
 );
 
@@ -83,6 +97,8 @@ class Sim {
   private goneAt = new Map<Pod, number>();
   /** Nodes the rollout took an available pod from, until they have an available pod again. */
   readonly disrupted = new Set<string>();
+  /** Pre-pull: when each asked node's agent reports the new image. */
+  private pulledAt = new Map<string, number>();
 
   constructor(readonly s: Scenario) {
     this.nodes = Array.from({ length: s.nodes }, (_, i) =>
@@ -96,6 +112,7 @@ class Sim {
     };
     if (s.partition !== undefined) ru.partition = s.partition;
     if (s.useSelector) ru.selector = { matchLabels: { canary: "yes" } };
+    if (s.prePull) ru.prePull = true;
     this.ds = daemonSet({}, { updateStrategy: { type: "RollingUpdate", rollingUpdate: ru } });
     this.ds.status = {
       currentNumberScheduled: s.nodes,
@@ -162,10 +179,24 @@ class Sim {
       now: this.now,
       stable: { hash: "old", revision: 1 },
       nodeCanWait: () => this.s.termination !== null,
+      prePullSupport: (name) => (this.s.prePull?.support[Number(name.slice(1))] ? "yes" : "no"),
     });
   }
 
+  /** Whether the node's agent pre-pulls and has not reported the new image. */
+  withoutImage(name: string): boolean {
+    const i = Number(name.slice(1));
+    if (!this.s.prePull?.support[i]) return false;
+    const images = this.nodes[i]?.status?.images ?? [];
+    return !images.some((x) => x.names?.includes(NEW_IMAGE));
+  }
+
   apply(p: DaemonSetPlan): void {
+    for (const [name] of p.prePull ?? []) {
+      const i = Number(name.slice(1));
+      if (!this.pulledAt.has(name))
+        this.pulledAt.set(name, this.now + (this.s.prePull?.pullSteps[i] ?? 0) * STEP_MS);
+    }
     for (const d of p.delete) {
       const name = podTargetNode(d.pod) ?? "";
       if ((d.reason === "Outdated" || d.reason === "Replaced") && isPodAvailable(d.pod, 0, this.now))
@@ -197,6 +228,11 @@ class Sim {
   /** Time passes: pods on reachable nodes whose time has come turn Ready, or go. */
   tick(): void {
     this.now += STEP_MS;
+    for (const [name, at] of this.pulledAt) {
+      const n = this.nodes[Number(name.slice(1))];
+      if (n?.status && at <= this.now && this.reachable(name))
+        n.status.images = [{ names: [NEW_IMAGE], sizeBytes: 2_000_000 }];
+    }
     for (const [p, at] of [...this.goneAt]) {
       // An unreachable node's agent cannot report; its pod goes once the node is back.
       if (at <= this.now && this.reachable(podTargetNode(p) ?? "")) {
@@ -220,8 +256,17 @@ class Sim {
   pass(): DaemonSetPlan {
     const pausedBefore = this.paused;
     const p = this.plan();
-    if (pausedBefore || p.rollout?.specChange?.paused === true)
-      expect(p.delete.filter((d) => d.reason === "Outdated" || d.reason === "Replaced")).toEqual([]);
+    const replaced = p.delete.filter((d) => d.reason === "Outdated" || d.reason === "Replaced");
+    if (pausedBefore || p.rollout?.specChange?.paused === true) expect(replaced).toEqual([]);
+    if (this.s.prePull) {
+      // Nothing old stops, and no surge pod starts next to one, before the node has the image.
+      for (const d of replaced) expect(this.withoutImage(podTargetNode(d.pod) ?? "")).toBe(false);
+      for (const c of p.create)
+        if (this.podsOn(c.nodeName).some((x) => !x.metadata.deletionTimestamp))
+          expect(this.withoutImage(c.nodeName)).toBe(false);
+      const r = p.status.rollout;
+      expect((r?.prePulledNodes ?? 0) + (r?.prePullPendingNodes ?? 0)).toBeLessThanOrEqual(this.nodes.length);
+    }
     this.apply(p);
     for (const n of this.nodes) expect(this.podsOn(n.metadata.name ?? "").length).toBeLessThanOrEqual(2);
     const { maxUnavailable, maxSurge } = rolloutBudget(this.ds, this.nodes.length);
@@ -268,7 +313,7 @@ describe("rollout planner: properties over random fleets", () => {
     fc.assert(
       fc.property(scenario, (s) => {
         const sim = new Sim(s);
-        sim.ds.spec.template.spec.containers = [{ name: "web", image: "everynode/web:v2" }];
+        sim.ds.spec.template.spec.containers = [{ name: "web", image: NEW_IMAGE }];
         for (const step of s.steps) {
           if (step.flip !== null) sim.flip(step.flip);
           if (step.crash !== null) sim.crash(step.crash);
@@ -285,7 +330,7 @@ describe("rollout planner: properties over random fleets", () => {
             .filter((p) => !isPodUpdated(p, "new") && !p.metadata.deletionTimestamp)
             .map((p) => p.metadata.name),
         );
-        for (let i = 0; i < (6 + (s.termination ?? 0)) * s.nodes + 10; i++) {
+        for (let i = 0; i < (6 + (s.termination ?? 0) + (s.prePull ? 4 : 0)) * s.nodes + 10; i++) {
           sim.pass();
           sim.tick();
         }
@@ -327,6 +372,20 @@ describe("rollout planner: properties over random fleets", () => {
                 { flip: null, crash: null, togglePause: true },
               ],
               endPaused: false,
+              prePull: null,
+            },
+          ],
+          [
+            {
+              nodes: 3,
+              canary: [false, false, false],
+              strategy: { maxUnavailable: 2 },
+              partition: undefined,
+              useSelector: false,
+              termination: 1,
+              steps: [],
+              endPaused: false,
+              prePull: { support: [true, false, true], pullSteps: [4, 0, 1] },
             },
           ],
         ],

@@ -14,6 +14,9 @@
 // The canary set: desired nodes that match `rollingUpdate.selector` (all without one),
 // nodes already on the update revision first, then by node name; the first
 // `desired - partition` of them may be updated. Every other node keeps the stable revision.
+//
+// With pre-pull (plan-prepull.ts), a node of the canary set is replaced only once it has the
+// new images; until then it neither takes a slot nor loses its pod.
 
 import type { DaemonSet, Pod } from "../../shared/api-types.js";
 import { labelSelectorMatches } from "../kube/index.js";
@@ -36,6 +39,8 @@ export interface RolloutInput {
   paused?: boolean;
   /** A stable revision other than the update one exists: held-back nodes get it. */
   hasStable?: boolean;
+  /** Pre-pull: whether a node may be replaced yet (it has the new images); all may without it. */
+  prePullReady?: (node: string) => boolean;
 }
 
 export interface RolloutStep {
@@ -164,7 +169,8 @@ export function planRollout(input: RolloutInput): RolloutStep {
   const minReady = input.ds.spec.minReadySeconds ?? 0;
   const available = (p: Pod): boolean => isPodAvailable(p, minReady, input.now);
   const { maxUnavailable, maxSurge } = rolloutBudget(input.ds, input.desiredNodes.length);
-  const replaceable = (node: string): boolean => targets.has(node) && !input.paused;
+  const replaceable = (node: string): boolean =>
+    targets.has(node) && !input.paused && (input.prePullReady?.(node) ?? true);
 
   if (maxSurge > 0) {
     // Create first: a new pod starts next to the old one; the old one goes once it is available.

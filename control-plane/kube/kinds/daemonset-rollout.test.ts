@@ -68,7 +68,9 @@ describe("the DaemonSet's rollout fields", () => {
     expect(status.rollout.description).toMatch(/^everynode: /);
 
     const v2 = openApiV2Document(REGISTRY).definitions;
-    expect(v2[RU]?.properties?.["prePull"]?.description).toMatch(/^everynode: .*refused \(422\)/);
+    expect(v2[RU]?.properties?.["prePull"]?.description).toMatch(
+      /^everynode: every node due for the update .* before its old pod is stopped/,
+    );
     expect(v2["io.everynode.apps.v1.DaemonSetRolloutStatus"]?.properties).toHaveProperty("updateHash");
   });
 });

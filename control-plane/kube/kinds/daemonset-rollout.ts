@@ -105,7 +105,7 @@ export const DAEMONSET_ROLLOUT_OVERLAY: Overlay = {
         "everynode: pause the rollout when a pod of the new revision fails: crash-loops or restarts maxRestarts times, cannot get its image, or stays not Ready for maxNotReadySeconds. Once per revision.",
       ),
       prePull: bool(
-        "everynode: every node due for the update pulls the new revision's images before its old pod is stopped. Not available yet: true is refused (422). Unset means false.",
+        "everynode: every node due for the update (in the canary set, rollout not paused) pulls the new revision's images, with each container's imagePullPolicy, before its old pod is stopped; its pod is replaced, within maxUnavailable, once its agent reports them in node.status.images. A failed pull keeps the node's old pod (Warning event PrePullFailed; the agent retries with back-off). Unset means false.",
       ),
     },
   },

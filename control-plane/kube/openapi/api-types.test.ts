@@ -48,6 +48,7 @@ const VIEWS: Record<string, string> = {
   NodeCondition: `${CORE}.NodeCondition`,
   NodeAddress: `${CORE}.NodeAddress`,
   NodeSystemInfo: `${CORE}.NodeSystemInfo`,
+  ContainerImage: `${CORE}.ContainerImage`,
   NodeSpec: `${CORE}.NodeSpec`,
   NodeStatus: `${CORE}.NodeStatus`,
   Node: `${CORE}.Node`,

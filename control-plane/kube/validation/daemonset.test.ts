@@ -240,11 +240,8 @@ describe("validateDaemonSet: everynode's rollout fields", () => {
       }),
       [],
     ],
-    [
-      "prePull, not available yet",
-      rolling({ prePull: true }),
-      [forbidden(`${RU}.prePull`, "image pre-pull is not available yet in this version of everynode")],
-    ],
+    ["prePull", rolling({ prePull: true }), []],
+    ["prePull not a boolean", rolling({ prePull: "yes" }), [TYPE(`${RU}.prePull`, '"yes"', "a boolean")]],
     ["paused not a boolean", rolling({ paused: "yes" }), [TYPE(`${RU}.paused`, '"yes"', "a boolean")]],
     [
       "negative partition",

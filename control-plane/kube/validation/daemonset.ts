@@ -75,14 +75,6 @@ function validateRolloutExtensions(
     );
   errs.push(...booleanField(ru.autoRollback, `${ruPath}.autoRollback`));
   errs.push(...booleanField(ru.prePull, `${ruPath}.prePull`));
-  // Refused rather than ignored until the agents can pull ahead of a pod.
-  if (ru.prePull === true)
-    errs.push(
-      fieldError.forbidden(
-        `${ruPath}.prePull`,
-        "image pre-pull is not available yet in this version of everynode",
-      ),
-    );
   const apPath = `${ruPath}.autoPause`;
   const ap = objectField(ru.autoPause, apPath, errs);
   if (ap) {
