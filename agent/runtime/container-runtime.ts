@@ -17,6 +17,8 @@ export interface BindMount {
   readOnly: boolean;
   /** hostPath.type: checked (and created for the *OrCreate kinds) before the container is made. */
   hostPathType: string;
+  /** The pod volume it comes from, for messages. */
+  volume?: string;
 }
 
 export interface PortBinding {

@@ -15,7 +15,6 @@ import {
   type RuntimeEvent,
 } from "./container-runtime.js";
 import { demuxInto, JsonLines, untilEnded, type EngineEvent } from "./docker-streams.js";
-import { prepareHostPath } from "./host-paths.js";
 import { EverynodeError } from "../../shared/errors.js";
 
 interface EngineError {
@@ -134,7 +133,6 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async createContainer(spec: ContainerCreateSpec): Promise<string> {
-    for (const b of spec.binds) await prepareHostPath(b.hostPath, b.hostPathType);
     const exposed: Record<string, object> = {};
     const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
     for (const p of spec.ports) {

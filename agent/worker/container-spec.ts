@@ -50,7 +50,13 @@ function binds(pod: Pod, container: Container, dataDir: string): BindMount[] {
       hostPath = path.join(hostPath, mount.subPath);
       if (hostPathType === "DirectoryOrCreate" || hostPathType === "") hostPathType = "DirectoryOrCreate";
     }
-    out.push({ hostPath, containerPath: mount.mountPath, readOnly: mount.readOnly === true, hostPathType });
+    out.push({
+      hostPath,
+      containerPath: mount.mountPath,
+      readOnly: mount.readOnly === true,
+      hostPathType,
+      volume: volume.name,
+    });
   }
   return out;
 }

@@ -9,6 +9,7 @@ import type { Pod } from "../../shared/api-types.js";
 import { EverynodeError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/logger.js";
 import type { ContainerRuntime } from "../runtime/container-runtime.js";
+import { prepareHostPath } from "../runtime/host-paths.js";
 import { containerKey, type ContainerAction } from "./container-plan.js";
 import { buildCreateSpec } from "./container-spec.js";
 import type { PullErrorFact } from "./pod-status.js";
@@ -49,8 +50,12 @@ export type ExecutorOutcome =
   | {
       type: "create-failed";
       key: string;
-      error: PullErrorFact & { reason: "CreateContainerError" | "CreateContainerConfigError" };
+      error: PullErrorFact & {
+        reason: "CreateContainerError" | "CreateContainerConfigError" | "FailedMount";
+      };
     }
+  /** An operation on the pod failed: the worker backs the pod off before trying again. */
+  | { type: "op-failed"; podUid: string }
   /** About to stop a container for a failed probe: why, before the engine reports the exit. */
   | { type: "killing"; containerId: string; message: string }
   /** A pod that left the node is gone with its folders: forget what was kept for it. */
@@ -95,8 +100,9 @@ async function* create(
     container: a.container,
   });
   let id: string;
+  let createSpec: ReturnType<typeof buildCreateSpec>;
   try {
-    const createSpec = buildCreateSpec(pod, spec, {
+    createSpec = buildCreateSpec(pod, spec, {
       nodeName: ctx.nodeName,
       hostIP: ctx.hostIP,
       // The bridge IP is only known once the container runs; the node's IP stands in.
@@ -104,6 +110,27 @@ async function* create(
       dataDir: ctx.dataDir,
       restartCount: a.restartCount,
     });
+  } catch (e) {
+    log.warn("container config is invalid", { error: messageOf(e) });
+    yield {
+      type: "create-failed",
+      key,
+      error: { reason: "CreateContainerConfigError", message: messageOf(e) },
+    };
+    return;
+  }
+  for (const b of createSpec.binds) {
+    try {
+      await prepareHostPath(b.hostPath, b.hostPathType);
+    } catch (e) {
+      // Worded as the kubelet's FailedMount, which `kubectl describe` users know.
+      const message = `MountVolume.SetUp failed for volume "${b.volume ?? b.containerPath}" : ${messageOf(e)}`;
+      log.warn("volume could not be prepared", { error: message });
+      yield { type: "create-failed", key, error: { reason: "FailedMount", message } };
+      return;
+    }
+  }
+  try {
     id = await ctx.runtime.createContainer(createSpec);
   } catch (e) {
     const reason =
@@ -178,6 +205,7 @@ export async function* runPodActions(
       }
     } catch (e) {
       ctx.logger.warn("container operation failed", { action: a.type, pod: a.podUid, error: messageOf(e) });
+      yield { type: "op-failed", podUid: a.podUid };
     }
   }
   // A pod that left the node leaves no emptyDir folders behind.

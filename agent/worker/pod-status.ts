@@ -17,7 +17,12 @@ import { hasProbes, probeSpecsOf, type ProbeView } from "./probe-plan.js";
 
 /** Why a container could not be created: a failed pull, or a config the engine refused. */
 export interface PullErrorFact {
-  reason: "ErrImagePull" | "ErrImageNeverPull" | "CreateContainerError" | "CreateContainerConfigError";
+  reason:
+    | "ErrImagePull"
+    | "ErrImageNeverPull"
+    | "CreateContainerError"
+    | "CreateContainerConfigError"
+    | "FailedMount";
   message: string;
 }
 
@@ -112,7 +117,9 @@ function containerStatus(
   } else if (backoff?.reason === "ImagePullBackOff") {
     status.state = { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${image}"` } };
   } else if (pullError && !current) {
-    status.state = { waiting: { reason: pullError.reason, message: pullError.message } };
+    // A volume that cannot be set up keeps the container creating, as on a kubelet.
+    const reason = pullError.reason === "FailedMount" ? "ContainerCreating" : pullError.reason;
+    status.state = { waiting: { reason, message: pullError.message } };
   } else if (current?.c.state === "running") {
     status.state = {
       running: current.c.startedAt !== undefined ? { startedAt: rfc3339(current.c.startedAt) } : {},

@@ -5,12 +5,13 @@
 // Until the first set arrives it only adopts what runs; nothing is removed.
 
 import type { Pod, PodStatus } from "../../shared/api-types.js";
+import { Backoff } from "../../shared/backoff.js";
 import type { Clock } from "../../shared/clock.js";
 import type { Logger } from "../../shared/logger.js";
 import type { PodStatusReport } from "../../shared/protocol.js";
 import type { ContainerRuntime, ObservedContainer } from "../runtime/container-runtime.js";
 import { nodeFilter } from "../runtime/labels.js";
-import { containerKey, planContainers } from "./container-plan.js";
+import { containerKey, CRASH_LOOP_BACKOFF, planContainers } from "./container-plan.js";
 import { ContainerRecords } from "./container-records.js";
 import { runPodActions, type ExecutorContext, type PodAction } from "./executor.js";
 import { podStatusFor, type BackoffFact } from "./pod-status.js";
@@ -48,9 +49,17 @@ export class Worker {
   private readonly abort = new AbortController();
   private cancelTimer: (() => void) | undefined;
   private wakeAt = Infinity;
+  /**
+   * Pods whose last operation failed (a config the engine refused, a volume that cannot be
+   * set up, an engine error): no new operation before their wait ends, unless the pod
+   * itself changed (the user fixed it, or deleted it). Kubernetes' crash-loop schedule.
+   */
+  private readonly failing: Backoff;
+  private readonly failedVersion = new Map<string, string>();
 
   constructor(private readonly o: WorkerOptions) {
     this.records = new ContainerRecords(o.nodeName, o.clock);
+    this.failing = new Backoff(CRASH_LOOP_BACKOFF, { clock: o.clock });
     this.probes = new ProbeManager({
       runtime: o.runtime,
       clock: o.clock,
@@ -188,7 +197,6 @@ export class Worker {
       byPod.set(a.podUid, list);
     }
     this.records.clearFreshPullFailures();
-    this.scheduleWake(nextWake, now);
     this.probes.sync(this.desired, observed);
     for (const k of this.probes.kills()) {
       if (this.busy.has(k.podUid)) continue;
@@ -198,9 +206,28 @@ export class Worker {
     this.records.keepKillsOf(new Set(observed.map((c) => c.id)));
     for (const [uid, list] of byPod) {
       if (this.busy.has(uid)) continue; // its current operation's end triggers a new pass
+      const readyAt = this.failingUntil(uid);
+      if (readyAt !== undefined && now < readyAt) {
+        nextWake = Math.min(nextWake, readyAt);
+        continue;
+      }
       this.launch(uid, list);
     }
+    this.scheduleWake(nextWake, now);
     this.reportStatuses(observed, backoffs, now);
+  }
+
+  /** When a failing pod may be tried again; a pod that changed since its failure at once. */
+  private failingUntil(uid: string): number | undefined {
+    const readyAt = this.failing.readyAt(uid);
+    if (readyAt === undefined) return undefined;
+    const pod = this.desired?.find((p) => p.metadata.uid === uid);
+    if (!pod || versionOf(pod) !== this.failedVersion.get(uid)) {
+      this.failing.reset(uid);
+      this.failedVersion.delete(uid);
+      return undefined;
+    }
+    return readyAt;
   }
 
   private scheduleWake(at: number, now: number): void {
@@ -226,7 +253,19 @@ export class Worker {
       pod: (u) => this.desired?.find((p) => p.metadata.uid === u),
     };
     const op = this.limited(async () => {
-      for await (const outcome of runPodActions(actions, ctx)) this.records.record(outcome);
+      let failed = false;
+      for await (const outcome of runPodActions(actions, ctx)) {
+        this.records.record(outcome);
+        if (outcome.type === "create-failed" || outcome.type === "op-failed") failed = true;
+      }
+      const pod = ctx.pod(uid);
+      if (failed && pod) {
+        this.failing.fail(uid);
+        this.failedVersion.set(uid, versionOf(pod));
+      } else {
+        this.failing.reset(uid);
+        this.failedVersion.delete(uid);
+      }
     }).finally(() => {
       this.busy.delete(uid);
       this.ops.delete(op);
@@ -277,4 +316,9 @@ export class Worker {
       });
     }
   }
+}
+
+/** What of a pod, once changed, ends its failure back-off: its spec and its deletion. */
+function versionOf(pod: Pod): string {
+  return JSON.stringify([pod.spec, pod.metadata.deletionTimestamp ?? null]);
 }
