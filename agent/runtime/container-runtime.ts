@@ -44,6 +44,8 @@ export interface ContainerCreateSpec {
   hostNetwork: boolean;
   binds: BindMount[];
   nanoCpus?: number;
+  /** The CPU weight from the cpu request. */
+  cpuShares?: number;
   memoryBytes?: number;
   privileged: boolean;
   /** Run an init as PID 1 so that SIGTERM reaches any image's process. */

@@ -161,6 +161,7 @@ export class DockerRuntime implements ContainerRuntime {
     if (spec.workingDir) options.WorkingDir = spec.workingDir;
     if (spec.nanoCpus !== undefined && options.HostConfig) options.HostConfig.NanoCpus = spec.nanoCpus;
     if (spec.memoryBytes !== undefined && options.HostConfig) options.HostConfig.Memory = spec.memoryBytes;
+    if (spec.cpuShares !== undefined && options.HostConfig) options.HostConfig.CpuShares = spec.cpuShares;
     try {
       const c = await this.docker.createContainer(options);
       return c.id;

@@ -12,7 +12,12 @@ import {
 } from "../runtime/container-runtime.js";
 import { buildLabels, containerName, containerSpecHash } from "../runtime/labels.js";
 import { resolveProcess, type PodFacts } from "./env.js";
-import { cpuToNanoCpus, memoryToBytes } from "../../shared/quantity.js";
+import { cpuToMillis, cpuToNanoCpus, memoryToBytes } from "../../shared/quantity.js";
+
+/** The kubelet's CPU weight for a request: 1024 shares a core, at least 2 (the kernel's minimum). */
+export function cpuShares(request: string | number): number {
+  return Math.max(2, Math.floor((cpuToMillis(request) * 1024) / 1000));
+}
 
 export interface SpecContext extends PodFacts {
   /** The agent's data dir: emptyDir volumes live under it. */
@@ -93,6 +98,9 @@ export function buildCreateSpec(pod: Pod, container: Container, ctx: SpecContext
   if (container.workingDir) spec.workingDir = container.workingDir;
   const cpu = container.resources?.limits?.cpu;
   if (cpu !== undefined) spec.nanoCpus = cpuToNanoCpus(cpu);
+  // Kubernetes defaults a missing request to the limit.
+  const request = container.resources?.requests?.cpu ?? cpu;
+  if (request !== undefined) spec.cpuShares = cpuShares(request);
   const memory = container.resources?.limits?.memory;
   if (memory !== undefined) spec.memoryBytes = memoryToBytes(memory);
   return spec;
