@@ -29,6 +29,8 @@ export interface AgentConfig {
   /** The node's InternalIP; default: the host's first non-internal IPv4. */
   nodeIP?: string;
   resyncMs?: number;
+  /** The pods' sandbox image (pulled if absent); default: the agent's own, made offline. */
+  pauseImage?: string;
 }
 
 export interface AgentDeps {
@@ -146,6 +148,7 @@ export class Agent {
       runtime: measuredRuntime(this.deps.runtime, this.metrics, credential.nodeName, this.deps.clock),
       clock: this.deps.clock,
       logger: this.deps.logger.child({ node: credential.nodeName }),
+      ...(this.config.pauseImage ? { pauseImage: { ref: this.config.pauseImage } } : {}),
       onStatus: (r) => {
         this.metrics.podStatus(r);
         reporter.report(r);

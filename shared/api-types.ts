@@ -171,6 +171,9 @@ export interface PodSpec {
   affinity?: Affinity;
   tolerations?: Toleration[];
   hostNetwork?: boolean;
+  hostPID?: boolean;
+  hostIPC?: boolean;
+  shareProcessNamespace?: boolean;
   volumes?: Volume[];
   restartPolicy?: "Always" | "OnFailure" | "Never";
   terminationGracePeriodSeconds?: number;

@@ -42,6 +42,14 @@ export interface ContainerCreateSpec {
   workingDir?: string;
   ports: PortBinding[];
   hostNetwork: boolean;
+  /** Docker's network mode when not just host or bridge: `container:<sandbox id>`. */
+  networkMode?: string;
+  /** `shareable` (a sandbox), `host`, or `container:<sandbox id>`. */
+  ipcMode?: string;
+  /** `host`, or `container:<sandbox id>` (shareProcessNamespace). */
+  pidMode?: string;
+  /** The sandbox's host name (its containers share its UTS namespace). */
+  hostname?: string;
   binds: BindMount[];
   nanoCpus?: number;
   /** The CPU weight from the cpu request. */
@@ -129,6 +137,11 @@ export interface ContainerRuntime {
    * -1). Optional: without it, exec probes report Unknown.
    */
   exec?(id: string, command: string[], signal: AbortSignal): Promise<ExecResult>;
+  /**
+   * Makes image `ref` from a root filesystem (a tar) whose `entrypoint` is given, as `docker
+   * import` does: how the agent makes its pause image without a registry.
+   */
+  importImage?(ref: string, rootfs: Buffer, entrypoint: string[]): Promise<void>;
   /** The engine's version, e.g. "20.10.24". */
   version(): Promise<string>;
 }

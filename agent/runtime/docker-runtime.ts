@@ -105,14 +105,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   async pull(ref: string): Promise<void> {
     try {
-      const stream = await this.docker.pull(ref);
-      await new Promise<void>((resolve, reject) => {
-        this.docker.modem.followProgress(stream, (err: Error | null, out: { error?: string }[]) => {
-          const failed = err ?? out.find((o) => o.error)?.error;
-          if (failed) reject(failed instanceof Error ? failed : new Error(failed));
-          else resolve();
-        });
-      });
+      await this.progressOf(await this.docker.pull(ref));
     } catch (e) {
       const err = classify(`pull image ${ref}`, e);
       // A pull the registry refused (or could not be reached for) is what ErrImagePull reports.
@@ -124,12 +117,39 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  /** Waits for the end of an engine progress stream (pull, import); rejects on its error. */
+  private progressOf(stream: NodeJS.ReadableStream): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.docker.modem.followProgress(stream, (err: Error | null, out: { error?: string }[]) => {
+        const failed = err ?? out.find((o) => o.error)?.error;
+        if (failed) reject(failed instanceof Error ? failed : new Error(failed));
+        else resolve();
+      });
+    });
+  }
+
   async ensureImage(ref: string, policy: PullPolicy): Promise<void> {
     if (policy !== "Always" && (await this.imageExists(ref))) return;
     if (policy === "Never") {
       throw runtimeError(`container image "${ref}" is not present with pull policy of Never`, false);
     }
     await this.pull(ref);
+  }
+
+  async importImage(ref: string, rootfs: Buffer, entrypoint: string[]): Promise<void> {
+    const [repo, tag] = ref.includes(":")
+      ? [ref.slice(0, ref.lastIndexOf(":")), ref.slice(ref.lastIndexOf(":") + 1)]
+      : [ref, "latest"];
+    try {
+      const stream = await this.docker.importImage(Readable.from([rootfs]), {
+        repo,
+        tag,
+        changes: `ENTRYPOINT ${JSON.stringify(entrypoint)}`,
+      });
+      await this.progressOf(stream);
+    } catch (e) {
+      throw classify(`import image ${ref}`, e);
+    }
   }
 
   async createContainer(spec: ContainerCreateSpec): Promise<string> {
@@ -151,7 +171,7 @@ export class DockerRuntime implements ContainerRuntime {
         // No Docker restart policy: the agent restarts, with Kubernetes' back-off.
         RestartPolicy: { Name: "no" },
         PortBindings: bindings,
-        NetworkMode: spec.hostNetwork ? "host" : "bridge",
+        NetworkMode: spec.networkMode ?? (spec.hostNetwork ? "host" : "bridge"),
         Binds: spec.binds.map((b) => `${b.hostPath}:${b.containerPath}${b.readOnly ? ":ro" : ""}`),
         Privileged: spec.privileged,
       },
@@ -162,6 +182,9 @@ export class DockerRuntime implements ContainerRuntime {
     if (spec.nanoCpus !== undefined && options.HostConfig) options.HostConfig.NanoCpus = spec.nanoCpus;
     if (spec.memoryBytes !== undefined && options.HostConfig) options.HostConfig.Memory = spec.memoryBytes;
     if (spec.cpuShares !== undefined && options.HostConfig) options.HostConfig.CpuShares = spec.cpuShares;
+    if (spec.ipcMode && options.HostConfig) options.HostConfig.IpcMode = spec.ipcMode;
+    if (spec.pidMode && options.HostConfig) options.HostConfig.PidMode = spec.pidMode;
+    if (spec.hostname) options.Hostname = spec.hostname;
     try {
       const c = await this.docker.createContainer(options);
       return c.id;

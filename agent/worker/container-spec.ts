@@ -23,6 +23,8 @@ export interface SpecContext extends PodFacts {
   /** The agent's data dir: emptyDir volumes live under it. */
   dataDir: string;
   restartCount: number;
+  /** The id of the pod's sandbox, whose namespaces the container joins. */
+  sandboxId?: string;
 }
 
 // Until shared/quantity.ts exists: the two Kubernetes quantity forms limits use.
@@ -66,7 +68,8 @@ function binds(pod: Pod, container: Container, dataDir: string): BindMount[] {
   return out;
 }
 
-function ports(pod: Pod, container: Container): PortBinding[] {
+/** The host ports a container asks for; the pod's sandbox publishes them all. */
+export function ports(pod: Pod, container: Container): PortBinding[] {
   if (pod.spec.hostNetwork === true) return [];
   return (container.ports ?? [])
     .filter((p) => p.hostPort !== undefined && p.hostPort > 0)
@@ -78,6 +81,21 @@ function ports(pod: Pod, container: Container): PortBinding[] {
     }));
 }
 
+/** The namespaces a container shares with its pod's sandbox, or with the host. */
+function joinedNamespaces(
+  pod: Pod,
+  sandboxId: string,
+): Pick<ContainerCreateSpec, "networkMode" | "ipcMode" | "pidMode"> {
+  const sandbox = `container:${sandboxId}`;
+  const out: Pick<ContainerCreateSpec, "networkMode" | "ipcMode" | "pidMode"> = {
+    networkMode: pod.spec.hostNetwork === true ? "host" : sandbox,
+    ipcMode: pod.spec.hostIPC === true ? "host" : sandbox,
+  };
+  if (pod.spec.hostPID === true) out.pidMode = "host";
+  else if (pod.spec.shareProcessNamespace === true) out.pidMode = sandbox;
+  return out;
+}
+
 /** The create spec of attempt `ctx.restartCount` of `container` in `pod`. */
 export function buildCreateSpec(pod: Pod, container: Container, ctx: SpecContext): ContainerCreateSpec {
   if (!container.image) throw runtimeError(`container "${container.name}" has no image`, false);
@@ -85,14 +103,22 @@ export function buildCreateSpec(pod: Pod, container: Container, ctx: SpecContext
   const spec: ContainerCreateSpec = {
     name: containerName(pod, container, ctx.restartCount),
     image: container.image,
-    labels: buildLabels(pod, container, ctx.nodeName, ctx.restartCount, containerSpecHash(pod, container)),
+    labels: buildLabels(
+      pod,
+      container,
+      ctx.nodeName,
+      ctx.restartCount,
+      containerSpecHash(pod, container),
+      ctx.sandboxId,
+    ),
     env: proc.env,
-    ports: ports(pod, container),
+    ports: ctx.sandboxId ? [] : ports(pod, container),
     hostNetwork: pod.spec.hostNetwork === true,
     binds: binds(pod, container, ctx.dataDir),
     privileged: container.securityContext?.privileged === true,
     init: true,
   };
+  if (ctx.sandboxId) Object.assign(spec, joinedNamespaces(pod, ctx.sandboxId));
   if (proc.command) spec.entrypoint = proc.command;
   if (proc.args) spec.cmd = proc.args;
   if (container.workingDir) spec.workingDir = container.workingDir;

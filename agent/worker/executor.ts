@@ -12,6 +12,7 @@ import type { ContainerRuntime } from "../runtime/container-runtime.js";
 import { prepareHostPath } from "../runtime/host-paths.js";
 import { containerKey, type ContainerAction } from "./container-plan.js";
 import { buildCreateSpec } from "./container-spec.js";
+import { buildSandboxSpec } from "./sandbox-spec.js";
 import type { PullErrorFact } from "./pod-status.js";
 
 export interface ExecutorContext {
@@ -20,6 +21,8 @@ export interface ExecutorContext {
   nodeName: string;
   dataDir: string;
   hostIP: string;
+  /** The sandbox image; with `rootfs`, the agent's own, imported when absent. */
+  pauseImage: { ref: string; rootfs?: Buffer };
   pod(uid: string): Pod | undefined;
 }
 
@@ -56,6 +59,9 @@ export type ExecutorOutcome =
     }
   /** An operation on the pod failed: the worker backs the pod off before trying again. */
   | { type: "op-failed"; podUid: string }
+  /** The pod's sandbox runs; or could not be made, and why (the kubelet's wording). */
+  | { type: "sandbox-ready"; podUid: string }
+  | { type: "sandbox-failed"; podUid: string; message: string }
   /** About to stop a container for a failed probe: why, before the engine reports the exit. */
   | { type: "killing"; containerId: string; message: string }
   /** A pod that left the node is gone with its folders: forget what was kept for it. */
@@ -105,10 +111,11 @@ async function* create(
     createSpec = buildCreateSpec(pod, spec, {
       nodeName: ctx.nodeName,
       hostIP: ctx.hostIP,
-      // The bridge IP is only known once the container runs; the node's IP stands in.
-      podIP: ctx.hostIP,
+      // The pod's IP is its sandbox's.
+      podIP: pod.spec.hostNetwork === true ? ctx.hostIP : (a.sandbox.ip ?? ctx.hostIP),
       dataDir: ctx.dataDir,
       restartCount: a.restartCount,
+      sandboxId: a.sandbox.id,
     });
   } catch (e) {
     log.warn("container config is invalid", { error: messageOf(e) });
@@ -153,6 +160,37 @@ async function* create(
   }
 }
 
+/** Makes the pause image when it is the agent's own and absent; otherwise pulls it if needed. */
+async function ensurePauseImage(ctx: ExecutorContext): Promise<void> {
+  const { ref, rootfs } = ctx.pauseImage;
+  if (rootfs && ctx.runtime.importImage) {
+    if (!(await ctx.runtime.imageExists(ref))) await ctx.runtime.importImage(ref, rootfs, ["/pause"]);
+    return;
+  }
+  await ctx.runtime.ensureImage(ref, "IfNotPresent");
+}
+
+async function* sandbox(
+  a: Extract<ContainerAction, { type: "sandbox" }>,
+  ctx: ExecutorContext,
+): AsyncGenerator<ExecutorOutcome> {
+  const pod = ctx.pod(a.podUid);
+  if (!pod) return;
+  try {
+    await ensurePauseImage(ctx);
+    const id = await ctx.runtime.createContainer(
+      buildSandboxSpec(pod, ctx.nodeName, ctx.pauseImage.ref, a.attempt),
+    );
+    await ctx.runtime.start(id);
+    ctx.logger.info("pod sandbox started", { pod: a.podUid, id: id.slice(0, 12), attempt: a.attempt });
+    yield { type: "sandbox-ready", podUid: a.podUid };
+  } catch (e) {
+    const message = `Failed to create pod sandbox: ${messageOf(e)}`;
+    ctx.logger.warn("pod sandbox could not be made", { pod: a.podUid, error: message });
+    yield { type: "sandbox-failed", podUid: a.podUid, message };
+  }
+}
+
 /** Runs one pod's actions in order, yielding outcomes as they happen; a failed pull skips that container's create. */
 export async function* runPodActions(
   actions: PodAction[],
@@ -187,6 +225,16 @@ export async function* runPodActions(
           if (pod && !pulledFailed.has(a.container)) yield* create(a, pod, ctx);
           break;
         }
+        case "sandbox":
+          yield* sandbox(a, ctx);
+          break;
+        case "stop":
+          await ctx.runtime.stop(a.containerId, a.graceSeconds);
+          ctx.logger.info("container stopped: its pod's sandbox changed", {
+            id: a.containerId.slice(0, 12),
+            pod: a.podUid,
+          });
+          break;
         case "kill":
           // Said first, so that the exit the engine reports already carries the reason.
           yield { type: "killing", containerId: a.containerId, message: a.message };

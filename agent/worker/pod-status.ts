@@ -11,7 +11,7 @@ import type {
 } from "../../shared/api-types.js";
 import { rfc3339 } from "../../shared/clock.js";
 import type { ObservedContainer } from "../runtime/container-runtime.js";
-import { parseLabels } from "../runtime/labels.js";
+import { parseLabels, SANDBOX } from "../runtime/labels.js";
 import { containerKey } from "./container-plan.js";
 import { hasProbes, probeSpecsOf, type ProbeView } from "./probe-plan.js";
 
@@ -41,6 +41,8 @@ export interface StatusFacts {
   probes?: Record<string, ProbeView & { containerId: string }>;
   /** Why containers were killed for a failed probe, by container id. */
   probeKills?: Record<string, string>;
+  /** Why a pod's sandbox could not be made, by pod uid. */
+  sandboxErrors?: Record<string, string>;
   /** The status reported before: keeps startTime and transition times stable. */
   previous?: PodStatus;
 }
@@ -116,6 +118,8 @@ function containerStatus(
     status.lastState = terminatedOf(current.c, facts);
   } else if (backoff?.reason === "ImagePullBackOff") {
     status.state = { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${image}"` } };
+  } else if (facts.sandboxErrors?.[uid] && !current) {
+    status.state = { waiting: { reason: "ContainerCreating", message: facts.sandboxErrors[uid] } };
   } else if (pullError && !current) {
     // A volume that cannot be set up keeps the container creating, as on a kubelet.
     const reason = pullError.reason === "FailedMount" ? "ContainerCreating" : pullError.reason;
@@ -174,6 +178,21 @@ function readinessFailures(uid: string, statuses: ContainerStatus[], facts: Stat
   return out;
 }
 
+/**
+ * The pod's IP: the node's with hostNetwork, else its running sandbox's (its containers share
+ * that network namespace); undefined while it has none.
+ */
+export function podIPOf(pod: Pod, observed: ObservedContainer[], hostIP: string): string | undefined {
+  if (pod.spec.hostNetwork === true) return hostIP;
+  const sandbox = observed.find((c) => {
+    const id = parseLabels(c.labels);
+    return (
+      id !== undefined && id.podUid === pod.metadata.uid && id.container === SANDBOX && c.state === "running"
+    );
+  });
+  return sandbox?.ipAddress || undefined;
+}
+
 /** The status of one pod from its observed containers and the worker's facts. */
 export function podStatusFor(pod: Pod, observed: ObservedContainer[], facts: StatusFacts): PodStatus {
   const uid = pod.metadata.uid ?? "";
@@ -195,13 +214,7 @@ export function podStatusFor(pod: Pod, observed: ObservedContainer[], facts: Sta
   const allReady = unready.length === 0;
   const notReadyMsg = `containers with unready status: [${unready.join(" ")}]`;
 
-  let podIP = facts.hostIP;
-  if (pod.spec.hostNetwork !== true) {
-    const withIp = observed.find(
-      (c) => parseLabels(c.labels)?.podUid === uid && c.state === "running" && c.ipAddress,
-    );
-    if (withIp?.ipAddress) podIP = withIp.ipAddress;
-  }
+  const podIP = podIPOf(pod, observed, facts.hostIP);
   const status: PodStatus = {
     phase: everStarted ? "Running" : "Pending",
     conditions: [
@@ -213,8 +226,8 @@ export function podStatusFor(pod: Pod, observed: ObservedContainer[], facts: Sta
     ],
     hostIP: facts.hostIP,
     hostIPs: [{ ip: facts.hostIP }],
-    podIP,
-    podIPs: [{ ip: podIP }],
+    // Unknown until the sandbox runs: left out, as the kubelet does.
+    ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),
     startTime: facts.previous?.startTime ?? pod.status?.startTime ?? rfc3339(facts.now),
     containerStatuses: statuses,
   };

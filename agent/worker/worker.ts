@@ -11,6 +11,7 @@ import type { Logger } from "../../shared/logger.js";
 import type { PodStatusReport } from "../../shared/protocol.js";
 import type { ContainerRuntime, ObservedContainer } from "../runtime/container-runtime.js";
 import { nodeFilter } from "../runtime/labels.js";
+import { defaultPauseImage } from "../runtime/pause-image.js";
 import { containerKey, CRASH_LOOP_BACKOFF, planContainers } from "./container-plan.js";
 import { ContainerRecords } from "./container-records.js";
 import { runPodActions, type ExecutorContext, type PodAction } from "./executor.js";
@@ -30,6 +31,8 @@ export interface WorkerOptions {
   onForget?: (uid: string) => void;
   resyncMs?: number;
   concurrency?: number;
+  /** The pods' sandbox image; default: the agent's own (agent/runtime/pause-image.ts). */
+  pauseImage?: { ref: string; rootfs?: Buffer };
 }
 
 export class Worker {
@@ -56,10 +59,12 @@ export class Worker {
    */
   private readonly failing: Backoff;
   private readonly failedVersion = new Map<string, string>();
+  private readonly pauseImage: { ref: string; rootfs?: Buffer };
 
   constructor(private readonly o: WorkerOptions) {
     this.records = new ContainerRecords(o.nodeName, o.clock);
     this.failing = new Backoff(CRASH_LOOP_BACKOFF, { clock: o.clock });
+    this.pauseImage = o.pauseImage ?? defaultPauseImage();
     this.probes = new ProbeManager({
       runtime: o.runtime,
       clock: o.clock,
@@ -250,13 +255,14 @@ export class Worker {
       nodeName: this.o.nodeName,
       dataDir: this.o.dataDir,
       hostIP: this.o.hostIP,
+      pauseImage: this.pauseImage,
       pod: (u) => this.desired?.find((p) => p.metadata.uid === u),
     };
     const op = this.limited(async () => {
       let failed = false;
       for await (const outcome of runPodActions(actions, ctx)) {
         this.records.record(outcome);
-        if (outcome.type === "create-failed" || outcome.type === "op-failed") failed = true;
+        if (["create-failed", "op-failed", "sandbox-failed"].includes(outcome.type)) failed = true;
       }
       const pod = ctx.pod(uid);
       if (failed && pod) {
@@ -303,6 +309,7 @@ export class Worker {
         now,
         probes: probeViews,
         probeKills: this.records.probeKills,
+        sandboxErrors: this.records.sandboxErrors,
         ...(before ? { previous: before.status } : {}),
       });
       const json = JSON.stringify(status);

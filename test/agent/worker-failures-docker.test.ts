@@ -6,9 +6,9 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ContainerRuntime } from "../../agent/runtime/container-runtime.js";
+import type { ContainerCreateSpec, ContainerRuntime } from "../../agent/runtime/container-runtime.js";
 import { DockerRuntime } from "../../agent/runtime/docker-runtime.js";
-import { LABELS } from "../../agent/runtime/labels.js";
+import { LABELS, SANDBOX } from "../../agent/runtime/labels.js";
 import { Worker } from "../../agent/worker/worker.js";
 import type { ContainerStatus, Pod } from "../../shared/api-types.js";
 import { silentLogger } from "../../shared/logger.js";
@@ -31,7 +31,11 @@ function counting(): { runtime: ContainerRuntime; calls: Record<string, number> 
       const v = Reflect.get(target, prop, receiver) as unknown;
       if (typeof v !== "function") return v;
       return (...args: unknown[]) => {
-        calls[String(prop)] = (calls[String(prop)] ?? 0) + 1;
+        // Sandboxes are counted apart from the pod's containers.
+        const sandbox =
+          prop === "createContainer" && (args[0] as ContainerCreateSpec).labels[LABELS.container] === SANDBOX;
+        const name = sandbox ? "createSandbox" : String(prop);
+        calls[name] = (calls[name] ?? 0) + 1;
         return (v as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
@@ -130,6 +134,8 @@ describe("a pod the node cannot start", () => {
     await h.advance(6_000);
     expect(h.calls.ensureImage).toBe(3);
     expect(h.calls.createContainer ?? 0).toBe(0);
+    // The pod's sandbox was made once and stays.
+    expect(h.calls.createSandbox).toBe(1);
   });
 
   it("a hostPath of the wrong type keeps the container creating with a FailedMount message, and starts once fixed", async () => {

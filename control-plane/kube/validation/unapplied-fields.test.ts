@@ -45,7 +45,7 @@ describe("unappliedFieldErrors", () => {
       [`${P}.volumes[0].emptyDir.medium`, `${P}.volumes[0].emptyDir.sizeLimit`],
     ],
     ["hostPID false", { ...c({}), hostPID: false }, []],
-    ["hostPID", { ...c({}), hostPID: true }, [`${P}.hostPID`]],
+    ["hostPID", { ...c({}), hostPID: true }, []],
     [
       "pod security",
       { ...c({}), securityContext: { runAsUser: 1, fsGroup: 2 } },

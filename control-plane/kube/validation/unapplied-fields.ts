@@ -33,9 +33,6 @@ const APPLIED_LIMITS = new Set(["cpu", "memory"]);
 export const UNAPPLIED_FIELDS: readonly FieldRule[] = [
   { field: "initContainers", when: nonEmpty, why: NOT_YET },
   { field: "ephemeralContainers", when: nonEmpty, why: "everynode has no ephemeral containers" },
-  { field: "shareProcessNamespace", when: isTrue, why: NOT_YET },
-  { field: "hostPID", when: isTrue, why: NOT_YET },
-  { field: "hostIPC", when: isTrue, why: NOT_YET },
   { field: "hostUsers", when: isFalse, why: "everynode does not run pods in user namespaces" },
   { field: "hostAliases", when: nonEmpty, why: NOT_YET },
   { field: "hostname", why: NOT_YET },
