@@ -31,6 +31,8 @@ export interface AgentConfig {
   resyncMs?: number;
   /** The pods' sandbox image (pulled if absent); default: the agent's own, made offline. */
   pauseImage?: string;
+  /** Where Localhost seccomp profiles live. */
+  seccompRoot?: string;
 }
 
 export interface AgentDeps {
@@ -149,6 +151,7 @@ export class Agent {
       clock: this.deps.clock,
       logger: this.deps.logger.child({ node: credential.nodeName }),
       ...(this.config.pauseImage ? { pauseImage: { ref: this.config.pauseImage } } : {}),
+      ...(this.config.seccompRoot ? { seccompRoot: this.config.seccompRoot } : {}),
       onStatus: (r) => {
         this.metrics.podStatus(r);
         reporter.report(r);

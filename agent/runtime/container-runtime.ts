@@ -56,6 +56,19 @@ export interface ContainerCreateSpec {
   cpuShares?: number;
   memoryBytes?: number;
   privileged: boolean;
+  /** `uid[:gid]` (runAsUser, runAsGroup). */
+  user?: string;
+  /** Supplementary groups (fsGroup, supplementalGroups). */
+  groupAdd?: string[];
+  capAdd?: string[];
+  capDrop?: string[];
+  readOnlyRootfs?: boolean;
+  /** `no-new-privileges`, `seccomp=unconfined` or `seccomp=<profile JSON>`. */
+  securityOpt?: string[];
+  /** DNS servers, searches and options (dnsPolicy None with dnsConfig). */
+  dns?: { servers: string[]; search: string[]; options: string[] };
+  /** `host:ip` lines for /etc/hosts (hostAliases). */
+  extraHosts?: string[];
   /** Run an init as PID 1 so that SIGTERM reaches any image's process. */
   init: boolean;
 }
@@ -137,6 +150,8 @@ export interface ContainerRuntime {
    * -1). Optional: without it, exec probes report Unknown.
    */
   exec?(id: string, command: string[], signal: AbortSignal): Promise<ExecResult>;
+  /** The user an image runs as (its USER; "" for root). Optional: without it, root is assumed. */
+  imageUser?(ref: string): Promise<string>;
   /**
    * Makes image `ref` from a root filesystem (a tar) whose `entrypoint` is given, as `docker
    * import` does: how the agent makes its pause image without a registry.

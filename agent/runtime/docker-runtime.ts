@@ -136,6 +136,14 @@ export class DockerRuntime implements ContainerRuntime {
     await this.pull(ref);
   }
 
+  async imageUser(ref: string): Promise<string> {
+    try {
+      return (await this.docker.getImage(ref).inspect()).Config?.User ?? "";
+    } catch (e) {
+      throw classify(`inspect image ${ref}`, e);
+    }
+  }
+
   async importImage(ref: string, rootfs: Buffer, entrypoint: string[]): Promise<void> {
     const [repo, tag] = ref.includes(":")
       ? [ref.slice(0, ref.lastIndexOf(":")), ref.slice(ref.lastIndexOf(":") + 1)]
@@ -185,6 +193,20 @@ export class DockerRuntime implements ContainerRuntime {
     if (spec.ipcMode && options.HostConfig) options.HostConfig.IpcMode = spec.ipcMode;
     if (spec.pidMode && options.HostConfig) options.HostConfig.PidMode = spec.pidMode;
     if (spec.hostname) options.Hostname = spec.hostname;
+    if (spec.user) options.User = spec.user;
+    const host = options.HostConfig ?? {};
+    if (spec.groupAdd) host.GroupAdd = spec.groupAdd;
+    if (spec.capAdd) host.CapAdd = spec.capAdd;
+    if (spec.capDrop) host.CapDrop = spec.capDrop;
+    if (spec.readOnlyRootfs) host.ReadonlyRootfs = true;
+    if (spec.securityOpt) host.SecurityOpt = spec.securityOpt;
+    if (spec.dns)
+      Object.assign(host, {
+        Dns: spec.dns.servers,
+        DnsSearch: spec.dns.search,
+        DnsOptions: spec.dns.options,
+      });
+    if (spec.extraHosts) host.ExtraHosts = spec.extraHosts;
     try {
       const c = await this.docker.createContainer(options);
       return c.id;

@@ -148,6 +148,9 @@ export function sandboxSpecHash(pod: Pod): string {
     hostPID: s.hostPID === true,
     shareProcessNamespace: s.shareProcessNamespace === true,
     ports: s.containers.flatMap((c) => (c.ports ?? []).filter((p) => (p.hostPort ?? 0) > 0)),
+    dnsPolicy: s.dnsPolicy,
+    dnsConfig: s.dnsConfig,
+    hostAliases: s.hostAliases,
   };
   return createHash("sha256").update(stableJson(input)).digest("hex").slice(0, 16);
 }

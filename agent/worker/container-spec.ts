@@ -12,6 +12,11 @@ import {
 } from "../runtime/container-runtime.js";
 import { buildLabels, containerName, containerSpecHash } from "../runtime/labels.js";
 import { resolveProcess, type PodFacts } from "./env.js";
+import { nameResolution } from "./name-resolution.js";
+import { securitySpec } from "./security-spec.js";
+
+/** Where the kubelet keeps Localhost seccomp profiles; the agent's --seccomp-profile-root. */
+export const DEFAULT_SECCOMP_ROOT = "/var/lib/kubelet/seccomp";
 import { cpuToMillis, cpuToNanoCpus, memoryToBytes } from "../../shared/quantity.js";
 
 /** The kubelet's CPU weight for a request: 1024 shares a core, at least 2 (the kernel's minimum). */
@@ -25,6 +30,10 @@ export interface SpecContext extends PodFacts {
   restartCount: number;
   /** The id of the pod's sandbox, whose namespaces the container joins. */
   sandboxId?: string;
+  /** The image's USER, for runAsGroup alone and the runAsNonRoot check ("" for root). */
+  imageUser?: string;
+  /** Where Localhost seccomp profiles live. */
+  seccompRoot?: string;
 }
 
 // Until shared/quantity.ts exists: the two Kubernetes quantity forms limits use.
@@ -97,10 +106,15 @@ function joinedNamespaces(
 }
 
 /** The create spec of attempt `ctx.restartCount` of `container` in `pod`. */
-export function buildCreateSpec(pod: Pod, container: Container, ctx: SpecContext): ContainerCreateSpec {
+export function buildCreateSpec(
+  pod: Pod,
+  container: Container,
+  ctx: SpecContext,
+): ContainerCreateSpec & { seccompFile?: string } {
   if (!container.image) throw runtimeError(`container "${container.name}" has no image`, false);
   const proc = resolveProcess(pod, container, ctx);
-  const spec: ContainerCreateSpec = {
+  const security = securitySpec(pod, container, ctx.imageUser ?? "", ctx.seccompRoot ?? DEFAULT_SECCOMP_ROOT);
+  const spec: ContainerCreateSpec & { seccompFile?: string } = {
     name: containerName(pod, container, ctx.restartCount),
     image: container.image,
     labels: buildLabels(
@@ -115,9 +129,10 @@ export function buildCreateSpec(pod: Pod, container: Container, ctx: SpecContext
     ports: ctx.sandboxId ? [] : ports(pod, container),
     hostNetwork: pod.spec.hostNetwork === true,
     binds: binds(pod, container, ctx.dataDir),
-    privileged: container.securityContext?.privileged === true,
     init: true,
+    ...security,
   };
+  if (pod.spec.hostNetwork === true) Object.assign(spec, nameResolution(pod));
   if (ctx.sandboxId) Object.assign(spec, joinedNamespaces(pod, ctx.sandboxId));
   if (proc.command) spec.entrypoint = proc.command;
   if (proc.args) spec.cmd = proc.args;

@@ -4,6 +4,7 @@
 // status read next time.
 
 import { promises as fs } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { Pod } from "../../shared/api-types.js";
 import { EverynodeError } from "../../shared/errors.js";
@@ -21,6 +22,8 @@ export interface ExecutorContext {
   nodeName: string;
   dataDir: string;
   hostIP: string;
+  /** Where Localhost seccomp profiles live. */
+  seccompRoot: string;
   /** The sandbox image; with `rootfs`, the agent's own, imported when absent. */
   pauseImage: { ref: string; rootfs?: Buffer };
   pod(uid: string): Pod | undefined;
@@ -108,7 +111,11 @@ async function* create(
   let id: string;
   let createSpec: ReturnType<typeof buildCreateSpec>;
   try {
+    const imageUser = ctx.runtime.imageUser && spec.image ? await ctx.runtime.imageUser(spec.image) : "";
     createSpec = buildCreateSpec(pod, spec, {
+      imageUser,
+      seccompRoot: ctx.seccompRoot,
+      allocatable: { cpu: os.cpus().length, memory: os.totalmem() },
       nodeName: ctx.nodeName,
       hostIP: ctx.hostIP,
       // The pod's IP is its sandbox's.
@@ -117,6 +124,16 @@ async function* create(
       restartCount: a.restartCount,
       sandboxId: a.sandbox.id,
     });
+    if (createSpec.seccompFile) {
+      const profile = await fs.readFile(createSpec.seccompFile, "utf8").catch((e: unknown) => {
+        throw new EverynodeError("RuntimeError", `cannot read seccomp profile: ${messageOf(e)}`);
+      });
+      createSpec.securityOpt = [
+        ...(createSpec.securityOpt ?? []),
+        `seccomp=${JSON.stringify(JSON.parse(profile))}`,
+      ];
+      delete createSpec.seccompFile;
+    }
   } catch (e) {
     log.warn("container config is invalid", { error: messageOf(e) });
     yield {

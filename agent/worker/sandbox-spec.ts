@@ -6,6 +6,7 @@ import type { Pod } from "../../shared/api-types.js";
 import type { ContainerCreateSpec } from "../runtime/container-runtime.js";
 import { buildLabels, containerName, LABELS, SANDBOX, sandboxSpecHash } from "../runtime/labels.js";
 import { ports } from "./container-spec.js";
+import { nameResolution } from "./name-resolution.js";
 
 /** The pod's host name, as the kubelet sets it: the pod's name, cut to a DNS label. */
 export function podHostname(pod: Pod): string {
@@ -40,6 +41,7 @@ export function buildSandboxSpec(
     ipcMode: pod.spec.hostIPC === true ? "host" : "shareable",
   };
   if (pod.spec.hostPID === true) spec.pidMode = "host";
+  Object.assign(spec, nameResolution(pod));
   if (!hostNetwork) spec.hostname = podHostname(pod);
   return spec;
 }

@@ -14,6 +14,7 @@ import { nodeFilter } from "../runtime/labels.js";
 import { defaultPauseImage } from "../runtime/pause-image.js";
 import { containerKey, CRASH_LOOP_BACKOFF, planContainers } from "./container-plan.js";
 import { ContainerRecords } from "./container-records.js";
+import { DEFAULT_SECCOMP_ROOT } from "./container-spec.js";
 import { runPodActions, type ExecutorContext, type PodAction } from "./executor.js";
 import { podStatusFor, type BackoffFact } from "./pod-status.js";
 import { ProbeManager } from "./probe-manager.js";
@@ -33,6 +34,8 @@ export interface WorkerOptions {
   concurrency?: number;
   /** The pods' sandbox image; default: the agent's own (agent/runtime/pause-image.ts). */
   pauseImage?: { ref: string; rootfs?: Buffer };
+  /** Where Localhost seccomp profiles live; default the kubelet's /var/lib/kubelet/seccomp. */
+  seccompRoot?: string;
 }
 
 export class Worker {
@@ -256,6 +259,7 @@ export class Worker {
       dataDir: this.o.dataDir,
       hostIP: this.o.hostIP,
       pauseImage: this.pauseImage,
+      seccompRoot: this.o.seccompRoot ?? DEFAULT_SECCOMP_ROOT,
       pod: (u) => this.desired?.find((p) => p.metadata.uid === u),
     };
     const op = this.limited(async () => {

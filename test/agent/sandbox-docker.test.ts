@@ -11,11 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ObservedContainer } from "../../agent/runtime/container-runtime.js";
 import { DockerRuntime } from "../../agent/runtime/docker-runtime.js";
 import { LABELS, nodeFilter, SANDBOX } from "../../agent/runtime/labels.js";
-import { Worker } from "../../agent/worker/worker.js";
+import type { Worker } from "../../agent/worker/worker.js";
 import type { Pod, PodStatus } from "../../shared/api-types.js";
-import { silentLogger } from "../../shared/logger.js";
 import type { PodStatusReport } from "../../shared/protocol.js";
-import { FakeClock } from "../helpers/fake-clock.js";
+import { testWorker } from "./helpers/test-pods.js";
 import { eventually, inspectRaw, killContainer, removeByLabel } from "./helpers/docker-cleanup.js";
 
 const RUN = `${process.pid}-${Date.now() % 100000}`;
@@ -26,15 +25,7 @@ const workers: Worker[] = [];
 const statuses: PodStatusReport[] = [];
 
 function makeWorker(): Worker {
-  const worker = new Worker({
-    nodeName: NODE,
-    dataDir,
-    hostIP: "127.0.0.1",
-    runtime,
-    clock: new FakeClock(Date.now()),
-    logger: silentLogger,
-    onStatus: (r) => statuses.push(r),
-  });
+  const { worker } = testWorker({ nodeName: NODE, dataDir, runtime, statuses });
   workers.push(worker);
   return worker;
 }

@@ -9,11 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ContainerCreateSpec, ContainerRuntime } from "../../agent/runtime/container-runtime.js";
 import { DockerRuntime } from "../../agent/runtime/docker-runtime.js";
 import { LABELS, SANDBOX } from "../../agent/runtime/labels.js";
-import { Worker } from "../../agent/worker/worker.js";
+import type { Worker } from "../../agent/worker/worker.js";
 import type { ContainerStatus, Pod } from "../../shared/api-types.js";
-import { silentLogger } from "../../shared/logger.js";
 import type { PodStatusReport } from "../../shared/protocol.js";
-import { FakeClock } from "../helpers/fake-clock.js";
+import { testPod, testWorker } from "./helpers/test-pods.js";
 import { removeByLabel } from "./helpers/docker-cleanup.js";
 
 const RUN = `${process.pid}-${Date.now() % 100000}`;
@@ -48,32 +47,16 @@ function pod(
   spec: Partial<Pod["spec"]>,
   container: Partial<Pod["spec"]["containers"][number]> = {},
 ): Pod {
-  return {
-    metadata: { name: `bad-${uid}`, namespace: "default", uid: `${RUN}-${uid}` },
-    spec: {
-      terminationGracePeriodSeconds: 1,
-      containers: [{ name: "c", image: "everynode/web:test", ...container }],
-      ...spec,
-    },
-  };
+  return testPod(RUN, uid, spec, container);
 }
 
 async function harness(p: Pod) {
   const { runtime, calls } = counting();
-  const clock = new FakeClock(Date.now());
   const statuses: PodStatusReport[] = [];
   // One node per case: a worker removes the containers of pods it was not given.
   const nodeName = `${NODE}-${++nodes}`;
   p.spec.nodeName = nodeName;
-  const worker = new Worker({
-    nodeName,
-    dataDir,
-    hostIP: "127.0.0.1",
-    runtime,
-    clock,
-    logger: silentLogger,
-    onStatus: (r) => statuses.push(r),
-  });
+  const { worker, clock } = testWorker({ nodeName, dataDir, runtime, statuses });
   workers.push(worker);
   await worker.start();
   worker.setDesired(1, [p]);

@@ -24,8 +24,8 @@ const BINARIES = [
   `${SDK}/kubectl.1.32`,
 ]; // a missing one fails its tests: no skipping
 
-// kube-prometheus' node-exporter, without the fields everynode's agent does not apply yet
-// (hostPID, security contexts, mount propagation): the API refuses those.
+// kube-prometheus' node-exporter, without mount propagation, which everynode's agent does not
+// apply yet (the API refuses it).
 const nodeExporterYaml = (memory: string): string => `apiVersion: apps/v1
 kind: DaemonSet
 metadata:
@@ -44,9 +44,11 @@ spec:
       annotations: {prometheus.io/scrape: "true"}
     spec:
       hostNetwork: true
+      hostPID: true
       nodeSelector: {kubernetes.io/os: linux}
       tolerations:
       - operator: Exists
+      securityContext: {runAsNonRoot: true, runAsUser: 65534}
       containers:
       - name: node-exporter
         image: quay.io/prometheus/node-exporter:v1.8.2
@@ -63,6 +65,9 @@ spec:
         resources:
           requests: {cpu: 100m, memory: 64Mi}
           limits: {cpu: 1, memory: ${memory}}
+        securityContext:
+          readOnlyRootFilesystem: true
+          capabilities: {drop: [ALL]}
         readinessProbe:
           httpGet: {path: /, port: metrics}
           initialDelaySeconds: 5

@@ -48,14 +48,14 @@ describe("unappliedFieldErrors", () => {
     ["hostPID", { ...c({}), hostPID: true }, []],
     [
       "pod security",
-      { ...c({}), securityContext: { runAsUser: 1, fsGroup: 2 } },
-      [`${P}.securityContext.runAsUser`, `${P}.securityContext.fsGroup`],
+      { ...c({}), securityContext: { runAsUser: 1, fsGroup: 2, sysctls: [] } },
+      [`${P}.securityContext.sysctls`],
     ],
     ["privileged", c({ securityContext: { privileged: true } }), []],
     [
       "capabilities",
-      c({ securityContext: { privileged: true, capabilities: { add: ["NET_ADMIN"] } } }),
-      [`${P}.containers[0].securityContext.capabilities`],
+      c({ securityContext: { capabilities: { add: ["NET_ADMIN"] }, procMount: "Unmasked" } }),
+      [`${P}.containers[0].securityContext.procMount`],
     ],
     [
       "init containers",
@@ -102,10 +102,11 @@ describe("unappliedFieldErrors", () => {
       { ...c({}), ephemeralContainers: [{ name: "e" }] },
       [`${P}.ephemeralContainers`],
     ],
+    ["dns None", { ...c({}), dnsPolicy: "None", dnsConfig: { nameservers: ["1.1.1.1"] } }, []],
     [
-      "dns None",
-      { ...c({}), dnsPolicy: "None", dnsConfig: { nameservers: ["1.1.1.1"] } },
-      [`${P}.dnsPolicy`, `${P}.dnsConfig`],
+      "dnsConfig with ClusterFirst",
+      { ...c({}), dnsPolicy: "ClusterFirst", dnsConfig: { nameservers: ["1.1.1.1"] } },
+      [`${P}.dnsConfig`],
     ],
   ])("%s", (_what, spec, fields) => {
     const errs = unappliedFieldErrors(spec, P);

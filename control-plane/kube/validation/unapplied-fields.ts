@@ -12,7 +12,7 @@ interface FieldRule {
   /** From the pod spec, e.g. `containers[*].lifecycle`; `@containers` stands for every container list. */
   field: string;
   /** Whether this value (at a key named `key`) is the problem; set and not null when absent. */
-  when?: (value: unknown, key: string) => boolean;
+  when?: (value: unknown, key: string, spec: Record<string, unknown>) => boolean;
   /** Why, as the user reads it after the field's path. */
   why: string;
 }
@@ -23,9 +23,25 @@ const NOT_YET = "everynode's agent does not apply this field yet";
 const APPLIED_VOLUME_SOURCES = new Set(["name", "hostPath", "emptyDir"]);
 
 /** The pod security context fields the agent applies (none yet). */
-const APPLIED_POD_SECURITY = new Set<string>();
+const APPLIED_POD_SECURITY = new Set([
+  "runAsUser",
+  "runAsGroup",
+  "runAsNonRoot",
+  "fsGroup",
+  "supplementalGroups",
+  "seccompProfile",
+]);
 /** The container security context fields the agent applies. */
-const APPLIED_CONTAINER_SECURITY = new Set(["privileged"]);
+const APPLIED_CONTAINER_SECURITY = new Set([
+  "privileged",
+  "runAsUser",
+  "runAsGroup",
+  "runAsNonRoot",
+  "capabilities",
+  "readOnlyRootFilesystem",
+  "allowPrivilegeEscalation",
+  "seccompProfile",
+]);
 /** Resource names the agent turns into limits. */
 const APPLIED_LIMITS = new Set(["cpu", "memory"]);
 
@@ -34,12 +50,14 @@ export const UNAPPLIED_FIELDS: readonly FieldRule[] = [
   { field: "initContainers", when: nonEmpty, why: NOT_YET },
   { field: "ephemeralContainers", when: nonEmpty, why: "everynode has no ephemeral containers" },
   { field: "hostUsers", when: isFalse, why: "everynode does not run pods in user namespaces" },
-  { field: "hostAliases", when: nonEmpty, why: NOT_YET },
   { field: "hostname", why: NOT_YET },
   { field: "subdomain", why: NOT_YET },
   { field: "setHostnameAsFQDN", when: isTrue, why: NOT_YET },
-  { field: "dnsPolicy", when: (v) => v === "None", why: NOT_YET },
-  { field: "dnsConfig", why: NOT_YET },
+  {
+    field: "dnsConfig",
+    when: (_v, _k, spec) => spec.dnsPolicy !== "None",
+    why: "everynode applies dnsConfig with dnsPolicy None only (the other policies use the node's resolv.conf)",
+  },
   { field: "imagePullSecrets", when: nonEmpty, why: NOT_YET },
   { field: "readinessGates", when: nonEmpty, why: "nothing in everynode sets custom pod conditions" },
   { field: "runtimeClassName", why: "everynode runs every pod with Docker's default runtime" },
@@ -59,7 +77,6 @@ export const UNAPPLIED_FIELDS: readonly FieldRule[] = [
   { field: "@containers[*].envFrom", when: nonEmpty, why: NOT_YET },
   { field: "@containers[*].env[*].valueFrom.configMapKeyRef", why: NOT_YET },
   { field: "@containers[*].env[*].valueFrom.secretKeyRef", why: NOT_YET },
-  { field: "@containers[*].env[*].valueFrom.resourceFieldRef", why: NOT_YET },
   { field: "@containers[*].volumeDevices", when: nonEmpty, why: "everynode has no block volumes" },
   { field: "@containers[*].volumeMounts[*].mountPropagation", when: (v) => v !== "None", why: NOT_YET },
   { field: "@containers[*].volumeMounts[*].subPathExpr", why: NOT_YET },
@@ -188,7 +205,8 @@ function matches(spec: unknown, path: string, rules: readonly FieldRule[]): { pa
   const out: { path: string; why: string }[] = [];
   for (const rule of rules) {
     for (const hit of valuesAt(spec, rule.field.split("."), path)) {
-      if (!rule.when || rule.when(hit.value, hit.key)) out.push({ path: hit.path, why: rule.why });
+      if (!rule.when || rule.when(hit.value, hit.key, isObject(spec) ? spec : {}))
+        out.push({ path: hit.path, why: rule.why });
     }
   }
   return out;
