@@ -181,6 +181,8 @@ export class Session {
       nodeName: credential.nodeName,
       node: await this.o.nodeReport(),
       appliedRevision: this.o.worker.appliedRevision,
+      // The worker stops a terminating pod with its grace and reports it gone.
+      capabilities: ["gracefulDeletion"],
     });
     return closed;
   }

@@ -58,7 +58,15 @@ export type ContainerAction =
   | { type: "stop"; podUid: string; containerId: string; graceSeconds: number }
   /** Start a container that was created but never started. */
   | { type: "start"; podUid: string; container: string; containerId: string }
-  | { type: "remove"; podUid: string; containerId: string; graceSeconds: number; reason: RemoveReason }
+  | {
+      type: "remove";
+      podUid: string;
+      containerId: string;
+      graceSeconds: number;
+      reason: RemoveReason;
+      /** The pod's sandbox: removed after the containers that joined it. */
+      sandbox?: true;
+    }
   | {
       type: "wait";
       podUid: string;
@@ -102,6 +110,7 @@ function remove(actions: ContainerAction[], o: Owned, reason: RemoveReason): voi
     containerId: o.c.id,
     graceSeconds: reason === "sandbox-changed" ? 0 : o.id.graceSeconds,
     reason,
+    ...(o.id.container === SANDBOX ? { sandbox: true as const } : {}),
   });
 }
 
@@ -246,6 +255,7 @@ export function planContainers(
           containerId: o.c.id,
           graceSeconds: grace ?? o.id.graceSeconds,
           reason: "terminating",
+          ...(o.id.container === SANDBOX ? { sandbox: true as const } : {}),
         });
       }
       continue;
@@ -283,6 +293,7 @@ export function planContainers(
       containerId: o.c.id,
       graceSeconds: o.id.graceSeconds,
       reason: "orphan",
+      ...(o.id.container === SANDBOX ? { sandbox: true as const } : {}),
     });
   }
   return actions;

@@ -208,6 +208,15 @@ async function* sandbox(
   }
 }
 
+async function removeContainer(
+  a: Extract<ContainerAction, { type: "remove" }>,
+  ctx: ExecutorContext,
+): Promise<void> {
+  await ctx.runtime.stop(a.containerId, a.graceSeconds);
+  await ctx.runtime.remove(a.containerId);
+  ctx.logger.info("container stopped", { id: a.containerId.slice(0, 12), reason: a.reason, pod: a.podUid });
+}
+
 /** Runs one pod's actions in order, yielding outcomes as they happen; a failed pull skips that container's create. */
 export async function* runPodActions(
   actions: PodAction[],
@@ -215,19 +224,33 @@ export async function* runPodActions(
 ): AsyncGenerator<ExecutorOutcome> {
   const pulledFailed = new Set<string>();
   let removedOrphan: string | undefined;
-  for (const a of actions) {
+  for (let i = 0; i < actions.length; i++) {
+    const a = actions[i] as PodAction;
+    // A pod's containers stop together, as on a kubelet; its sandbox (removed last) after them.
+    if (a.type === "remove" && !a.sandbox) {
+      const batch = [a];
+      while (actions[i + 1]?.type === "remove" && !(actions[i + 1] as { sandbox?: boolean }).sandbox)
+        batch.push(actions[++i] as typeof a);
+      const results = await Promise.allSettled(batch.map((r) => removeContainer(r, ctx)));
+      for (const [j, r] of results.entries()) {
+        const done = batch[j] as typeof a;
+        if (r.status === "rejected") {
+          ctx.logger.warn("container operation failed", {
+            action: "remove",
+            pod: done.podUid,
+            error: messageOf(r.reason),
+          });
+          yield { type: "op-failed", podUid: done.podUid };
+        } else if (done.reason === "orphan" || done.reason === "terminating") removedOrphan = done.podUid;
+      }
+      continue;
+    }
     try {
       switch (a.type) {
         case "wait":
           break;
         case "remove":
-          await ctx.runtime.stop(a.containerId, a.graceSeconds);
-          await ctx.runtime.remove(a.containerId);
-          ctx.logger.info("container stopped", {
-            id: a.containerId.slice(0, 12),
-            reason: a.reason,
-            pod: a.podUid,
-          });
+          await removeContainer(a, ctx);
           if (a.reason === "orphan" || a.reason === "terminating") removedOrphan = a.podUid;
           break;
         case "pull": {

@@ -10,7 +10,7 @@ import type { Clock } from "../../shared/clock.js";
 import type { Logger } from "../../shared/logger.js";
 import type { PodStatusReport } from "../../shared/protocol.js";
 import type { ContainerRuntime, ObservedContainer } from "../runtime/container-runtime.js";
-import { nodeFilter } from "../runtime/labels.js";
+import { nodeFilter, parseLabels } from "../runtime/labels.js";
 import { defaultPauseImage } from "../runtime/pause-image.js";
 import { containerKey, CRASH_LOOP_BACKOFF, planContainers } from "./container-plan.js";
 import { ContainerRecords } from "./container-records.js";
@@ -262,7 +262,10 @@ export class Worker {
       seccompRoot: this.o.seccompRoot ?? DEFAULT_SECCOMP_ROOT,
       pod: (u) => this.desired?.find((p) => p.metadata.uid === u),
     };
-    const op = this.limited(async () => {
+    // Stopping is waiting out grace periods, not work: every pod being stopped stops at once.
+    const stopsOnly = actions.every((a) => a.type === "remove" || a.type === "stop" || a.type === "kill");
+    const run = (fn: () => Promise<void>): Promise<void> => (stopsOnly ? fn() : this.limited(fn));
+    const op = run(async () => {
       let failed = false;
       for await (const outcome of runPodActions(actions, ctx)) {
         this.records.record(outcome);
@@ -316,7 +319,12 @@ export class Worker {
         sandboxErrors: this.records.sandboxErrors,
         ...(before ? { previous: before.status } : {}),
       });
-      const json = JSON.stringify(status);
+      // A terminating pod with nothing left on the node (no container, no sandbox) is gone:
+      // said once, so that the control plane can end its deletion.
+      const gone =
+        pod.metadata.deletionTimestamp !== undefined &&
+        !observed.some((c) => parseLabels(c.labels)?.podUid === uid);
+      const json = JSON.stringify([status, gone]);
       if (before?.json === json) continue;
       this.lastStatus.set(uid, { json, status });
       this.o.onStatus({
@@ -324,6 +332,7 @@ export class Worker {
         name: pod.metadata.name ?? "",
         uid,
         status,
+        ...(gone ? { gone: true as const } : {}),
       });
     }
   }
