@@ -134,6 +134,7 @@ export interface VolumeMount {
   mountPath: string;
   readOnly?: boolean;
   subPath?: string;
+  mountPropagation?: "None" | "HostToContainer" | "Bidirectional";
 }
 
 export interface Volume {

@@ -19,6 +19,10 @@ export interface BindMount {
   hostPathType: string;
   /** The pod volume it comes from, for messages. */
   volume?: string;
+  /** With a subPath: the volume's root, where `hostPathType` is checked. */
+  subPathOf?: string;
+  /** mountPropagation: rslave (HostToContainer) or rshared (Bidirectional); rprivate if unset. */
+  propagation?: "rslave" | "rshared";
 }
 
 export interface PortBinding {

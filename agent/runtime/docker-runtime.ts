@@ -180,7 +180,10 @@ export class DockerRuntime implements ContainerRuntime {
         RestartPolicy: { Name: "no" },
         PortBindings: bindings,
         NetworkMode: spec.networkMode ?? (spec.hostNetwork ? "host" : "bridge"),
-        Binds: spec.binds.map((b) => `${b.hostPath}:${b.containerPath}${b.readOnly ? ":ro" : ""}`),
+        Binds: spec.binds.map((b) => {
+          const opts = [...(b.readOnly ? ["ro"] : []), ...(b.propagation ? [b.propagation] : [])];
+          return `${b.hostPath}:${b.containerPath}${opts.length > 0 ? `:${opts.join(",")}` : ""}`;
+        }),
         Privileged: spec.privileged,
       },
     };

@@ -42,6 +42,12 @@ export function emptyDirPath(dataDir: string, podUid: string, volume: string): s
   return path.join(dataDir, "pods", podUid, "volumes", volume);
 }
 
+/** Docker's bind propagation for Kubernetes' mountPropagation. */
+const PROPAGATION: Record<string, BindMount["propagation"]> = {
+  HostToContainer: "rslave",
+  Bidirectional: "rshared",
+};
+
 function binds(pod: Pod, container: Container, dataDir: string): BindMount[] {
   const out: BindMount[] = [];
   for (const mount of container.volumeMounts ?? []) {
@@ -62,17 +68,24 @@ function binds(pod: Pod, container: Container, dataDir: string): BindMount[] {
         false,
       );
     }
-    if (mount.subPath) {
-      hostPath = path.join(hostPath, mount.subPath);
-      if (hostPathType === "DirectoryOrCreate" || hostPathType === "") hostPathType = "DirectoryOrCreate";
-    }
-    out.push({
+    const bind: BindMount = {
       hostPath,
       containerPath: mount.mountPath,
       readOnly: mount.readOnly === true,
       hostPathType,
       volume: volume.name,
-    });
+    };
+    if (mount.subPath) {
+      // The volume's type is checked at its root; the sub path may be a file or anything that
+      // exists, and is made a directory only when missing, as the kubelet does.
+      if (mount.subPath.split("/").includes(".."))
+        throw runtimeError(`volumeMount "${mount.name}": subPath must not contain ".."`, false);
+      bind.subPathOf = hostPath;
+      bind.hostPath = path.join(hostPath, mount.subPath);
+    }
+    const propagation = PROPAGATION[String(mount.mountPropagation ?? "None")];
+    if (propagation) bind.propagation = propagation;
+    out.push(bind);
   }
   return out;
 }

@@ -10,7 +10,7 @@ import type { Pod } from "../../shared/api-types.js";
 import { EverynodeError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/logger.js";
 import type { ContainerRuntime } from "../runtime/container-runtime.js";
-import { prepareHostPath } from "../runtime/host-paths.js";
+import { prepareHostPath, prepareSubPath } from "../runtime/host-paths.js";
 import { containerKey, type ContainerAction } from "./container-plan.js";
 import { buildCreateSpec } from "./container-spec.js";
 import { buildSandboxSpec } from "./sandbox-spec.js";
@@ -145,7 +145,8 @@ async function* create(
   }
   for (const b of createSpec.binds) {
     try {
-      await prepareHostPath(b.hostPath, b.hostPathType);
+      await prepareHostPath(b.subPathOf ?? b.hostPath, b.hostPathType);
+      if (b.subPathOf) await prepareSubPath(b.hostPath);
     } catch (e) {
       // Worded as the kubelet's FailedMount, which `kubectl describe` users know.
       const message = `MountVolume.SetUp failed for volume "${b.volume ?? b.containerPath}" : ${messageOf(e)}`;

@@ -78,7 +78,7 @@ afterAll(async () => {
   await fs.rm(dataDir, { recursive: true, force: true });
 });
 
-describe("security contexts and resources on Docker", () => {
+describe("security contexts, resources, name resolution and mounts on Docker", () => {
   it("applies user, groups, capabilities, read-only root, no-new-privileges, seccomp, cpu shares and resourceFieldRef", async () => {
     await apply(
       pod(
@@ -184,6 +184,64 @@ describe("security contexts and resources on Docker", () => {
     expect(resolv).toContain("search example.test");
     expect(resolv).toContain("options ndots:2");
     expect(await inside(c!.id, "grep alias.test /etc/hosts")).toMatch(/192\.0\.2\.10\s+alias\.test/);
+  });
+
+  it("mounts a hostPath's file by subPath (not made a directory), read-only", async () => {
+    const dir = path.join(dataDir, "hostdir");
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(path.join(dir, "app.conf"), "key=value\n");
+    await apply(
+      pod(
+        "vol",
+        { volumes: [{ name: "d", hostPath: { path: dir, type: "Directory" } }] },
+        {
+          volumeMounts: [
+            { name: "d", mountPath: "/etc/app.conf", subPath: "app.conf", readOnly: true },
+            { name: "d", mountPath: "/host/d", mountPropagation: "None" },
+            { name: "d", mountPath: "/new", subPath: "made/here" },
+          ],
+        },
+      ),
+    );
+    const { c } = await containersOf("vol");
+    expect(c?.state).toBe("running");
+    const mounts = (await inspectRaw(c!.id)).Mounts.map((m) => [
+      m.Source,
+      m.Destination,
+      m.RW,
+      m.Propagation,
+    ]);
+    expect(mounts).toEqual(
+      expect.arrayContaining([
+        [path.join(dir, "app.conf"), "/etc/app.conf", false, "rprivate"],
+        [dir, "/host/d", true, "rprivate"],
+        [path.join(dir, "made/here"), "/new", true, "rprivate"],
+      ]),
+    );
+    expect(await inside(c!.id, "cat /etc/app.conf")).toBe("key=value");
+    expect((await fs.stat(path.join(dir, "app.conf"))).isFile()).toBe(true);
+    expect((await fs.stat(path.join(dir, "made/here"))).isDirectory()).toBe(true);
+  });
+
+  it("mountPropagation is set on the bind (this machine's root mount is private: Docker refuses to run it)", async () => {
+    const dir = path.join(dataDir, "hostdir");
+    await apply(
+      pod(
+        "prop",
+        { volumes: [{ name: "d", hostPath: { path: dir } }] },
+        {
+          volumeMounts: [
+            { name: "d", mountPath: "/slave", mountPropagation: "HostToContainer" },
+            { name: "d", mountPath: "/shared", mountPropagation: "Bidirectional" },
+          ],
+        },
+      ),
+    );
+    await eventually(async () => (await containersOf("prop")).c !== undefined);
+    expect((await inspectRaw((await containersOf("prop")).c!.id)).HostConfig.Binds).toEqual([
+      `${dir}:/slave:rslave`,
+      `${dir}:/shared:rshared`,
+    ]);
   });
 
   it("with hostNetwork, hostAliases go on each container", async () => {

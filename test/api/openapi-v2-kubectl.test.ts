@@ -24,8 +24,7 @@ const BINARIES = [
   `${SDK}/kubectl.1.32`,
 ]; // a missing one fails its tests: no skipping
 
-// kube-prometheus' node-exporter, without mount propagation, which everynode's agent does not
-// apply yet (the API refuses it).
+// kube-prometheus' node-exporter.
 const nodeExporterYaml = (memory: string): string => `apiVersion: apps/v1
 kind: DaemonSet
 metadata:
@@ -72,7 +71,7 @@ spec:
           httpGet: {path: /, port: metrics}
           initialDelaySeconds: 5
         volumeMounts:
-        - {name: root, mountPath: /host/root, readOnly: true}
+        - {name: root, mountPath: /host/root, readOnly: true, mountPropagation: HostToContainer}
       volumes:
       - name: root
         hostPath: {path: /}

@@ -61,14 +61,14 @@ describe("pod-spec fields the agent does not apply", () => {
     const file = manifest(
       "refused",
       { volumes: [{ name: "cfg", nfs: { server: "nfs.example", path: "/" } }] },
-      { tty: true, volumeMounts: [{ name: "cfg", mountPath: "/cfg", mountPropagation: "Bidirectional" }] },
+      { tty: true, volumeMounts: [{ name: "cfg", mountPath: "/cfg", subPathExpr: "$(POD)" }] },
     );
     const r = await kubectl("apply", "-f", file);
     expect(r.code).not.toBe(0);
     expect(r.out).toContain('The DaemonSet "refused" is invalid');
     expect(r.out).toContain("spec.template.spec.volumes[0].nfs: Forbidden: everynode's agent mounts");
     expect(r.out).toContain("spec.template.spec.containers[0].tty: Forbidden");
-    expect(r.out).toContain("spec.template.spec.containers[0].volumeMounts[0].mountPropagation: Forbidden");
+    expect(r.out).toContain("spec.template.spec.containers[0].volumeMounts[0].subPathExpr: Forbidden");
     expect((await call(h, "GET", "/apis/apps/v1/namespaces/default/daemonsets/refused")).status).toBe(404);
   });
 

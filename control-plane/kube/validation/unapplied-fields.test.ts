@@ -76,8 +76,12 @@ describe("unappliedFieldErrors", () => {
     ["propagation None", c({ volumeMounts: [{ name: "v", mountPath: "/v", mountPropagation: "None" }] }), []],
     [
       "propagation",
-      c({ volumeMounts: [{ name: "v", mountPath: "/v", mountPropagation: "HostToContainer" }] }),
-      [`${P}.containers[0].volumeMounts[0].mountPropagation`],
+      c({
+        volumeMounts: [
+          { name: "v", mountPath: "/v", mountPropagation: "HostToContainer", subPathExpr: "$(X)" },
+        ],
+      }),
+      [`${P}.containers[0].volumeMounts[0].subPathExpr`],
     ],
     [
       "gpu limit",

@@ -78,7 +78,6 @@ export const UNAPPLIED_FIELDS: readonly FieldRule[] = [
   { field: "@containers[*].env[*].valueFrom.configMapKeyRef", why: NOT_YET },
   { field: "@containers[*].env[*].valueFrom.secretKeyRef", why: NOT_YET },
   { field: "@containers[*].volumeDevices", when: nonEmpty, why: "everynode has no block volumes" },
-  { field: "@containers[*].volumeMounts[*].mountPropagation", when: (v) => v !== "None", why: NOT_YET },
   { field: "@containers[*].volumeMounts[*].subPathExpr", why: NOT_YET },
   { field: "@containers[*].volumeMounts[*].recursiveReadOnly", when: (v) => v !== "Disabled", why: NOT_YET },
   {
