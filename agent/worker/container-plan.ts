@@ -114,6 +114,20 @@ function remove(actions: ContainerAction[], o: Owned, reason: RemoveReason): voi
   });
 }
 
+/** Whether an init container ran to completion (exit 0) in the current sandbox with its current spec. */
+export function initDone(
+  pod: Pod,
+  spec: Pod["spec"]["containers"][number],
+  mine: { c: ObservedContainer; id: ContainerIdentity }[],
+  sandboxId: string,
+): boolean {
+  const hash = containerSpecHash(pod, spec);
+  return mine.some(
+    (o) =>
+      o.id.sandbox === sandboxId && o.id.specHash === hash && o.c.state === "exited" && o.c.exitCode === 0,
+  );
+}
+
 /** An exited container, or one the engine created but could not run. */
 function hasDied(c: ObservedContainer): boolean {
   return c.state === "exited" || (c.state === "created" && c.error !== undefined && c.error !== "");
@@ -279,9 +293,23 @@ export function planContainers(
     }
     for (const o of sandboxes) if (o !== live) remove(actions, o, "sandbox-changed");
     const ref: SandboxRef = live.c.ipAddress ? { id: live.c.id, ip: live.c.ipAddress } : { id: live.c.id };
+    const mineOf = (name: string): Owned[] => containers.filter((o) => o.id.container === name);
+    // Init containers in order, each to completion (a sidecar: until it runs), in this
+    // sandbox: a new sandbox runs them again. The app containers only after the last.
+    let initialized = true;
+    for (const spec of pod.spec.initContainers ?? []) {
+      const mine = mineOf(spec.name);
+      if (spec.restartPolicy !== "Always" && initDone(pod, spec, mine, live.c.id)) continue;
+      const planned = planContainer(pod, uid, spec, mine, ref, state, now);
+      actions.push(...planned);
+      const running = mine.some((o) => o.id.sandbox === live.c.id && o.c.state === "running");
+      if (spec.restartPolicy === "Always" && running) continue;
+      initialized = false;
+      break;
+    }
+    if (!initialized) continue;
     for (const spec of pod.spec.containers) {
-      const mine = containers.filter((o) => o.id.container === spec.name);
-      actions.push(...planContainer(pod, uid, spec, mine, ref, state, now));
+      actions.push(...planContainer(pod, uid, spec, mineOf(spec.name), ref, state, now));
     }
   }
   const orphans: Owned[] = [];

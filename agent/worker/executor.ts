@@ -102,7 +102,9 @@ async function* create(
   ctx: ExecutorContext,
 ): AsyncGenerator<ExecutorOutcome> {
   const key = containerKey(a.podUid, a.container);
-  const spec = pod.spec.containers.find((c) => c.name === a.container);
+  const spec = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find(
+    (c) => c.name === a.container,
+  );
   if (!spec) return;
   const log = ctx.logger.child({
     pod: `${pod.metadata.namespace ?? "default"}/${pod.metadata.name ?? ""}`,

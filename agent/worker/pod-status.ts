@@ -204,9 +204,33 @@ export function podStatusFor(pod: Pod, observed: ObservedContainer[], facts: Sta
     list.push({ c, count: id.restartCount });
     byName.set(id.container, list);
   }
-  const statuses = pod.spec.containers.map((spec) =>
+  // Init containers: done once exited 0 in the running sandbox (a new sandbox runs them
+  // again); a sidecar (restartPolicy Always) once it runs.
+  const sandboxId = observed.find((c) => {
+    const id = parseLabels(c.labels);
+    return id?.podUid === uid && id.container === SANDBOX && c.state === "running";
+  })?.id;
+  const initSpecs = pod.spec.initContainers ?? [];
+  const initStatuses = initSpecs.map((spec) =>
     containerStatus(pod, spec, byName.get(spec.name) ?? [], facts),
   );
+  const incomplete = initSpecs
+    .filter((spec, i) => {
+      if (spec.restartPolicy === "Always") return !initStatuses[i]?.state.running;
+      const done = (byName.get(spec.name) ?? []).some(
+        (a) => a.c.state === "exited" && a.c.exitCode === 0 && parseLabels(a.c.labels)?.sandbox === sandboxId,
+      );
+      if (done && initStatuses[i]) initStatuses[i].ready = true;
+      return !done;
+    })
+    .map((spec) => spec.name);
+  const initialized = incomplete.length === 0;
+  const statuses = pod.spec.containers.map((spec) => {
+    const st = containerStatus(pod, spec, byName.get(spec.name) ?? [], facts);
+    if (!initialized && st.state.waiting?.reason === "ContainerCreating" && !st.state.waiting.message)
+      st.state = { waiting: { reason: "PodInitializing" } };
+    return st;
+  });
   const everStarted = pod.spec.containers.every((spec) =>
     (byName.get(spec.name) ?? []).some((a) => a.c.startedAt !== undefined),
   );
@@ -216,10 +240,16 @@ export function podStatusFor(pod: Pod, observed: ObservedContainer[], facts: Sta
 
   const podIP = podIPOf(pod, observed, facts.hostIP);
   const status: PodStatus = {
-    phase: everStarted ? "Running" : "Pending",
+    phase: everStarted && initialized ? "Running" : "Pending",
     conditions: [
       condition("PodReadyToStartContainers", true, facts),
-      condition("Initialized", true, facts),
+      condition(
+        "Initialized",
+        initialized,
+        facts,
+        "ContainersNotInitialized",
+        `containers with incomplete status: [${incomplete.join(" ")}]`,
+      ),
       condition("Ready", allReady, facts, "ContainersNotReady", notReadyMsg),
       condition("ContainersReady", allReady, facts, "ContainersNotReady", notReadyMsg),
       condition("PodScheduled", true, facts),
@@ -231,6 +261,7 @@ export function podStatusFor(pod: Pod, observed: ObservedContainer[], facts: Sta
     startTime: facts.previous?.startTime ?? pod.status?.startTime ?? rfc3339(facts.now),
     containerStatuses: statuses,
   };
+  if (initSpecs.length > 0) status.initContainerStatuses = initStatuses;
   const failing = readinessFailures(uid, statuses, facts);
   if (failing.length > 0) status.message = failing.join("\n");
   return status;

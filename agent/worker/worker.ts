@@ -269,7 +269,11 @@ export class Worker {
       let failed = false;
       for await (const outcome of runPodActions(actions, ctx)) {
         this.records.record(outcome);
-        if (["create-failed", "op-failed", "sandbox-failed"].includes(outcome.type)) failed = true;
+        // ErrImagePull has its own back-off; ErrImageNeverPull (the image may appear any
+        // time) gets the pod's, so that it is not tried again at every hint.
+        const neverPull = outcome.type === "pull-failed" && outcome.error.reason === "ErrImageNeverPull";
+        if (neverPull || ["create-failed", "op-failed", "sandbox-failed"].includes(outcome.type))
+          failed = true;
       }
       const pod = ctx.pod(uid);
       if (failed && pod) {

@@ -47,7 +47,9 @@ const APPLIED_LIMITS = new Set(["cpu", "memory"]);
 
 /** Refused at admission: the agent would not apply them. */
 export const UNAPPLIED_FIELDS: readonly FieldRule[] = [
-  { field: "initContainers", when: nonEmpty, why: NOT_YET },
+  { field: "initContainers[*].livenessProbe", why: NOT_YET },
+  { field: "initContainers[*].readinessProbe", why: NOT_YET },
+  { field: "initContainers[*].startupProbe", why: NOT_YET },
   { field: "ephemeralContainers", when: nonEmpty, why: "everynode has no ephemeral containers" },
   { field: "hostUsers", when: isFalse, why: "everynode does not run pods in user namespaces" },
   { field: "hostname", why: NOT_YET },
