@@ -66,6 +66,10 @@ export type ContainerAction =
       reason: RemoveReason;
       /** The pod's sandbox: removed after the containers that joined it. */
       sandbox?: true;
+      /** The container's name in the pod, for its preStop hook. */
+      container?: string;
+      /** The pod's IP, for an httpGet preStop hook (the node's when unset). */
+      podIP?: string;
     }
   | {
       type: "wait";
@@ -110,6 +114,7 @@ function remove(actions: ContainerAction[], o: Owned, reason: RemoveReason): voi
     containerId: o.c.id,
     graceSeconds: reason === "sandbox-changed" ? 0 : o.id.graceSeconds,
     reason,
+    container: o.id.container,
     ...(o.id.container === SANDBOX ? { sandbox: true as const } : {}),
   });
 }
@@ -152,6 +157,7 @@ function planContainer(
       containerId: o.c.id,
       graceSeconds: o.id.graceSeconds,
       reason,
+      container: spec.name,
     });
   };
   const sameSpec = mine.filter((o) => o.id.specHash === hash).sort(newestFirst);
@@ -261,6 +267,8 @@ export function planContainers(
     if (pod.metadata.deletionTimestamp) {
       // A terminating pod: stop what runs, as gently as the deletion asked, its sandbox last.
       const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds;
+      // Where an httpGet preStop hook goes: the pod's IP (the node's with hostNetwork).
+      const podIP = ofPod.find((o) => o.id.container === SANDBOX && o.c.state === "running")?.c.ipAddress;
       for (const o of sandboxLast(ofPod)) {
         claimed.add(o.c.id);
         actions.push({
@@ -269,6 +277,8 @@ export function planContainers(
           containerId: o.c.id,
           graceSeconds: grace ?? o.id.graceSeconds,
           reason: "terminating",
+          container: o.id.container,
+          ...(podIP && pod.spec.hostNetwork !== true ? { podIP } : {}),
           ...(o.id.container === SANDBOX ? { sandbox: true as const } : {}),
         });
       }
@@ -321,6 +331,7 @@ export function planContainers(
       containerId: o.c.id,
       graceSeconds: o.id.graceSeconds,
       reason: "orphan",
+      container: o.id.container,
       ...(o.id.container === SANDBOX ? { sandbox: true as const } : {}),
     });
   }

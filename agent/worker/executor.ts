@@ -8,7 +8,9 @@ import os from "node:os";
 import path from "node:path";
 import type { Pod } from "../../shared/api-types.js";
 import { EverynodeError } from "../../shared/errors.js";
+import type { Clock } from "../../shared/clock.js";
 import type { Logger } from "../../shared/logger.js";
+import { hookOf, runHook } from "./lifecycle-hooks.js";
 import type { ContainerRuntime } from "../runtime/container-runtime.js";
 import { prepareHostPath, prepareSubPath } from "../runtime/host-paths.js";
 import { containerKey, type ContainerAction } from "./container-plan.js";
@@ -18,6 +20,7 @@ import type { PullErrorFact } from "./pod-status.js";
 
 export interface ExecutorContext {
   runtime: ContainerRuntime;
+  clock: Clock;
   logger: Logger;
   nodeName: string;
   dataDir: string;
@@ -173,6 +176,18 @@ async function* create(
       id: id.slice(0, 12),
       restartCount: a.restartCount,
     });
+    const postStart = hookOf(spec, "postStart");
+    if (postStart) {
+      const podIP = pod.spec.hostNetwork === true ? ctx.hostIP : (a.sandbox.ip ?? ctx.hostIP);
+      const failed = await runHook(postStart, { containerId: id, podIP, container: spec }, 120, ctx);
+      if (failed !== undefined) {
+        // As on a kubelet: the container is killed, and restarts with the crash-loop back-off.
+        const message = `PostStartHookError: ${failed}`;
+        log.warn("postStart hook failed; stopping the container", { error: message });
+        yield { type: "killing", containerId: id, message };
+        await ctx.runtime.stop(id, pod.spec.terminationGracePeriodSeconds ?? 30);
+      }
+    }
   } catch (e) {
     // The container stays behind as "created" with the engine's error: the planner treats
     // it as a crash, so the back-off applies instead of a hot loop.
@@ -215,7 +230,26 @@ async function removeContainer(
   a: Extract<ContainerAction, { type: "remove" }>,
   ctx: ExecutorContext,
 ): Promise<void> {
-  await ctx.runtime.stop(a.containerId, a.graceSeconds);
+  let grace = a.graceSeconds;
+  const pod = ctx.pod(a.podUid);
+  const spec = [...(pod?.spec.initContainers ?? []), ...(pod?.spec.containers ?? [])].find(
+    (c) => c.name === a.container,
+  );
+  const preStop = spec ? hookOf(spec, "preStop") : undefined;
+  if (spec && preStop && grace > 0) {
+    // The hook runs within the grace period; the stop gets the rest (at least 2 s, as the kubelet gives).
+    const started = ctx.clock.now();
+    const target = { containerId: a.containerId, podIP: a.podIP ?? ctx.hostIP, container: spec };
+    const failed = await runHook(preStop, target, grace, ctx);
+    if (failed !== undefined)
+      ctx.logger.warn("preStop hook failed", {
+        id: a.containerId.slice(0, 12),
+        pod: a.podUid,
+        error: failed,
+      });
+    grace = Math.max(2, grace - Math.round((ctx.clock.now() - started) / 1000));
+  }
+  await ctx.runtime.stop(a.containerId, grace);
   await ctx.runtime.remove(a.containerId);
   ctx.logger.info("container stopped", { id: a.containerId.slice(0, 12), reason: a.reason, pod: a.podUid });
 }

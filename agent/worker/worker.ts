@@ -254,6 +254,7 @@ export class Worker {
     this.busy.add(uid);
     const ctx: ExecutorContext = {
       runtime: this.o.runtime,
+      clock: this.o.clock,
       logger: this.o.logger,
       nodeName: this.o.nodeName,
       dataDir: this.o.dataDir,

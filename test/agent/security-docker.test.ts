@@ -13,8 +13,8 @@ import { LABELS, nodeFilter, SANDBOX } from "../../agent/runtime/labels.js";
 import type { Worker } from "../../agent/worker/worker.js";
 import type { ContainerStatus, Pod } from "../../shared/api-types.js";
 import type { PodStatusReport } from "../../shared/protocol.js";
-import { testPod, testWorker } from "./helpers/test-pods.js";
-import { eventually, inspectRaw, removeByLabel } from "./helpers/docker-cleanup.js";
+import { startWorker, stopWorker, testPod } from "./helpers/test-pods.js";
+import { eventually, inspectRaw } from "./helpers/docker-cleanup.js";
 
 const RUN = `${process.pid}-${Date.now() % 100000}`;
 const NODE = `sec-${RUN}`;
@@ -56,26 +56,22 @@ async function apply(...pods: Pod[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "everynode-security-"));
-  await fs.mkdir(path.join(dataDir, "seccomp", "profiles"), { recursive: true });
-  await fs.writeFile(
-    path.join(dataDir, "seccomp", "profiles", "allow.json"),
-    JSON.stringify({ defaultAction: "SCMP_ACT_ALLOW" }),
-  );
-  worker = testWorker({
-    nodeName: NODE,
-    dataDir,
-    runtime,
-    statuses,
-    seccompRoot: path.join(dataDir, "seccomp"),
-  }).worker;
-  await worker.start();
+  ({ worker, dataDir } = await startWorker(
+    "everynode-security-",
+    { nodeName: NODE, runtime, statuses },
+    async (dir) => {
+      await fs.mkdir(path.join(dir, "seccomp", "profiles"), { recursive: true });
+      await fs.writeFile(
+        path.join(dir, "seccomp", "profiles", "allow.json"),
+        JSON.stringify({ defaultAction: "SCMP_ACT_ALLOW" }),
+      );
+      return { seccompRoot: path.join(dir, "seccomp") };
+    },
+  ));
 });
 
 afterAll(async () => {
-  await worker.stop();
-  await removeByLabel(LABELS.node, NODE);
-  await fs.rm(dataDir, { recursive: true, force: true });
+  await stopWorker(worker, NODE, dataDir);
 });
 
 describe("security contexts, resources, name resolution and mounts on Docker", () => {

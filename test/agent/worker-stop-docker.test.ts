@@ -3,9 +3,6 @@
 // after them; a terminating pod is reported gone once nothing of it is left. Concurrency is
 // counted at the runtime, not timed.
 
-import { promises as fs } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ContainerRuntime } from "../../agent/runtime/container-runtime.js";
 import { DockerRuntime } from "../../agent/runtime/docker-runtime.js";
@@ -13,8 +10,8 @@ import { LABELS, nodeFilter, SANDBOX } from "../../agent/runtime/labels.js";
 import type { Worker } from "../../agent/worker/worker.js";
 import type { Pod } from "../../shared/api-types.js";
 import type { PodStatusReport } from "../../shared/protocol.js";
-import { eventually, removeByLabel } from "./helpers/docker-cleanup.js";
-import { testPod, testWorker } from "./helpers/test-pods.js";
+import { eventually } from "./helpers/docker-cleanup.js";
+import { startWorker, stopWorker, testPod } from "./helpers/test-pods.js";
 
 const RUN = `${process.pid}-${Date.now() % 100000}`;
 const NODE = `stop-${RUN}`;
@@ -52,15 +49,11 @@ function pod(i: number): Pod {
 }
 
 beforeAll(async () => {
-  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "everynode-stop-"));
-  worker = testWorker({ nodeName: NODE, dataDir, runtime, statuses }).worker;
-  await worker.start();
+  ({ worker, dataDir } = await startWorker("everynode-stop-", { nodeName: NODE, runtime, statuses }));
 });
 
 afterAll(async () => {
-  await worker.stop();
-  await removeByLabel(LABELS.node, NODE);
-  await fs.rm(dataDir, { recursive: true, force: true });
+  await stopWorker(worker, NODE, dataDir);
 });
 
 describe("stopping pods", () => {

@@ -60,7 +60,7 @@ describe("unappliedFieldErrors", () => {
     [
       "init containers",
       { ...c({}), initContainers: [{ name: "i", image: "i", lifecycle: { preStop: {} } }] },
-      [`${P}.initContainers[0].lifecycle`],
+      [],
     ],
     [
       "secretKeyRef",

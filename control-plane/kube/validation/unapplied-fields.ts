@@ -72,7 +72,6 @@ export const UNAPPLIED_FIELDS: readonly FieldRule[] = [
   { field: "volumes[*].*", when: (_v, k) => !APPLIED_VOLUME_SOURCES.has(k), why: volumeWhy() },
   { field: "volumes[*].emptyDir.medium", when: (v) => v !== "", why: NOT_YET },
   { field: "volumes[*].emptyDir.sizeLimit", why: NOT_YET },
-  { field: "@containers[*].lifecycle", why: NOT_YET },
   { field: "@containers[*].stdin", when: isTrue, why: "everynode does not attach to containers" },
   { field: "@containers[*].stdinOnce", when: isTrue, why: "everynode does not attach to containers" },
   { field: "@containers[*].tty", when: isTrue, why: "everynode does not attach to containers" },

@@ -1,9 +1,9 @@
-// Init containers on the real Docker engine: in order, each to completion, before the app
-// containers; a sidecar is started and kept; a failing one holds the pod in PodInitializing;
-// a new sandbox runs them again; their images go through the pull policy.
+// A pod's life on the real Docker engine: init containers in order, each to completion,
+// before the app containers; a sidecar started and kept; a failing one holds the pod in
+// PodInitializing; a new sandbox runs them again; their images go through the pull policy.
+// postStart and preStop hooks (exec, httpGet), and a failing postStart hook.
 
 import { promises as fs } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerRuntime } from "../../agent/runtime/docker-runtime.js";
@@ -11,8 +11,8 @@ import { LABELS, nodeFilter, SANDBOX } from "../../agent/runtime/labels.js";
 import type { Worker } from "../../agent/worker/worker.js";
 import type { Pod, PodStatus } from "../../shared/api-types.js";
 import type { PodStatusReport } from "../../shared/protocol.js";
-import { eventually, killContainer, removeByLabel } from "./helpers/docker-cleanup.js";
-import { testPod, testWorker } from "./helpers/test-pods.js";
+import { eventually, killContainer } from "./helpers/docker-cleanup.js";
+import { startWorker, stopWorker, testPod } from "./helpers/test-pods.js";
 
 const RUN = `${process.pid}-${Date.now() % 100000}`;
 const NODE = `init-${RUN}`;
@@ -59,15 +59,11 @@ async function until(cond: () => boolean | Promise<boolean>): Promise<void> {
 }
 
 beforeAll(async () => {
-  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "everynode-init-"));
-  worker = testWorker({ nodeName: NODE, dataDir, runtime, statuses }).worker;
-  await worker.start();
+  ({ worker, dataDir } = await startWorker("everynode-init-", { nodeName: NODE, runtime, statuses }));
 });
 
 afterAll(async () => {
-  await worker.stop();
-  await removeByLabel(LABELS.node, NODE);
-  await fs.rm(dataDir, { recursive: true, force: true });
+  await stopWorker(worker, NODE, dataDir);
 });
 
 describe("init containers on Docker", () => {
@@ -128,14 +124,80 @@ describe("init containers on Docker", () => {
     expect(await running("bad", "c")).toBeUndefined();
   });
 
+  it("postStart and preStop hooks run (exec and httpGet), preStop within the grace period", async () => {
+    const hooks = path.join(dataDir, "hooks");
+    await fs.mkdir(hooks, { recursive: true });
+    const p = testPod(
+      RUN,
+      "hooks",
+      {
+        nodeName: NODE,
+        terminationGracePeriodSeconds: 5,
+        volumes: [{ name: "h", hostPath: { path: hooks } }],
+      },
+      {
+        command: ["sleep", "3600"],
+        volumeMounts: [{ name: "h", mountPath: "/hooks" }],
+        lifecycle: {
+          postStart: { exec: { command: ["sh", "-c", "echo started > /hooks/post"] } },
+          preStop: { exec: { command: ["sh", "-c", "echo stopping > /hooks/pre"] } },
+        },
+      },
+    );
+    p.spec.containers.push({
+      name: "web",
+      image: "everynode/web:test",
+      ports: [{ name: "http", containerPort: 80 }],
+      lifecycle: { preStop: { httpGet: { path: "/bye", port: "http" } } },
+      command: ["sh", "-c", "httpd -f -vv -p 80 -h /www 2>>/hooks/web.log"],
+      volumeMounts: [{ name: "h", mountPath: "/hooks" }],
+    });
+    worker.setDesired(5, [p]);
+    await until(
+      async () =>
+        (await running("hooks", "web")) !== undefined && (await running("hooks", "c")) !== undefined,
+    );
+    expect(await fs.readFile(path.join(hooks, "post"), "utf8")).toBe("started\n");
+    const deleted = { ...p, metadata: { ...p.metadata, deletionTimestamp: new Date().toISOString() } };
+    worker.setDesired(6, [deleted]);
+    await worker.settle();
+    expect(await fs.readFile(path.join(hooks, "pre"), "utf8")).toBe("stopping\n");
+    // The web server logged the httpGet hook's request, made to the pod's IP.
+    expect(await fs.readFile(path.join(hooks, "web.log"), "utf8")).toContain("/bye");
+    expect(statuses.some((s) => s.uid === p.metadata.uid && s.gone === true)).toBe(true);
+  });
+
+  it("a failing postStart hook kills the container, which says why", async () => {
+    worker.setDesired(7, [
+      testPod(
+        RUN,
+        "badhook",
+        { nodeName: NODE },
+        {
+          command: ["sleep", "3600"],
+          lifecycle: { postStart: { exec: { command: ["sh", "-c", "exit 7"] } } },
+        },
+      ),
+    ]);
+    await until(
+      () =>
+        (statusOf("badhook")?.containerStatuses?.[0]?.lastState.terminated?.message ?? "").startsWith(
+          "PostStartHookError",
+        ) ||
+        (statusOf("badhook")?.containerStatuses?.[0]?.state.terminated?.message ?? "").startsWith(
+          "PostStartHookError",
+        ),
+    );
+  });
+
   it("an init container's image goes through its pull policy", async () => {
-    worker.setDesired(3, [
+    worker.setDesired(8, [
       pod("pull", [{ ...step("missing", "true"), image: "everynode/absent:1", imagePullPolicy: "Never" }]),
     ]);
     await until(
       () => statusOf("pull")?.initContainerStatuses?.[0]?.state.waiting?.reason === "ErrImageNeverPull",
     );
-    worker.setDesired(4, []);
+    worker.setDesired(9, []);
     await worker.settle();
   });
 });
