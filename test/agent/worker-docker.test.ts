@@ -241,10 +241,14 @@ describe("Worker on Docker", () => {
       pod("missing", { image: "everynode/does-not-exist:1", imagePullPolicy: "IfNotPresent" }),
     ]);
     await a.worker.settle();
-    await eventually(() => latest(a, uid)?.state.waiting?.reason === "ErrImagePull");
-    expect(latest(a, uid)?.state.waiting?.message).toMatch(
-      /failed to pull image "everynode\/does-not-exist:1"/,
-    );
+    // ErrImagePull is reported once, then ImagePullBackOff at the next pass (which an engine
+    // event, such as the pod's sandbox starting, may bring at any moment): look at them all.
+    const reported = (): ContainerStatus[] =>
+      a.statuses.filter((s) => s.uid === uid).map((s) => s.status.containerStatuses?.[0] as ContainerStatus);
+    await eventually(() => reported().some((s) => s?.state.waiting?.reason === "ErrImagePull"));
+    expect(
+      reported().find((s) => s?.state.waiting?.reason === "ErrImagePull")?.state.waiting?.message,
+    ).toMatch(/failed to pull image "everynode\/does-not-exist:1"/);
     await a.worker.reconcileNow();
     expect(latest(a, uid)?.state.waiting).toEqual({
       reason: "ImagePullBackOff",
