@@ -30,6 +30,10 @@ export interface AgentConfig {
   /** The node's InternalIP; default: the host's first non-internal IPv4. */
   nodeIP?: string;
   resyncMs?: number;
+  /** The pods' sandbox image (pulled if absent); default: the agent's own, made offline. */
+  pauseImage?: string;
+  /** Where Localhost seccomp profiles live. */
+  seccompRoot?: string;
 }
 
 export interface AgentDeps {
@@ -158,6 +162,8 @@ export class Agent {
       runtime: measuredRuntime(this.deps.runtime, this.metrics, credential.nodeName, this.deps.clock),
       clock: this.deps.clock,
       logger: this.deps.logger.child({ node: credential.nodeName }),
+      ...(this.config.pauseImage ? { pauseImage: { ref: this.config.pauseImage } } : {}),
+      ...(this.config.seccompRoot ? { seccompRoot: this.config.seccompRoot } : {}),
       onStatus: (r) => {
         this.metrics.podStatus(r);
         reporter.report(r);

@@ -45,6 +45,17 @@ const FLAGS: FlagSpec[] = [
     default: "text",
     description: "text (time, level, message, key=value) or json (one JSON object per line)",
   },
+  {
+    name: "pause-image",
+    type: "string",
+    description: "the image of each pod's sandbox (default: the agent's own, made without a registry)",
+  },
+  {
+    name: "seccomp-profile-root",
+    type: "string",
+    default: "/var/lib/kubelet/seccomp",
+    description: "where Localhost seccomp profiles (seccompProfile.localhostProfile) are read",
+  },
   { name: "help", short: "h", type: "boolean", description: "show this help" },
 ];
 
@@ -193,6 +204,8 @@ export async function runAgent(args: string[]): Promise<number> {
     };
     if (values.name) config.nodeName = values.name as string;
     if (values["node-ip"]) config.nodeIP = values["node-ip"] as string;
+    if (values["pause-image"]) config.pauseImage = values["pause-image"] as string;
+    config.seccompRoot = values["seccomp-profile-root"] as string;
     const deps = { runtime: new DockerRuntime({ dockerHost }), clock: systemClock, logger };
     if (leave) {
       await new Agent(config, deps).stop({ leave: true });

@@ -134,6 +134,7 @@ export interface VolumeMount {
   mountPath: string;
   readOnly?: boolean;
   subPath?: string;
+  mountPropagation?: "None" | "HostToContainer" | "Bidirectional";
 }
 
 export interface Volume {
@@ -171,6 +172,9 @@ export interface PodSpec {
   affinity?: Affinity;
   tolerations?: Toleration[];
   hostNetwork?: boolean;
+  hostPID?: boolean;
+  hostIPC?: boolean;
+  shareProcessNamespace?: boolean;
   volumes?: Volume[];
   restartPolicy?: "Always" | "OnFailure" | "Never";
   terminationGracePeriodSeconds?: number;
@@ -232,6 +236,7 @@ export interface PodStatus {
   podIPs?: { ip: string }[];
   startTime?: string;
   containerStatuses?: ContainerStatus[];
+  initContainerStatuses?: ContainerStatus[];
   message?: string;
   reason?: string;
   qosClass?: string;

@@ -17,6 +17,12 @@ export interface BindMount {
   readOnly: boolean;
   /** hostPath.type: checked (and created for the *OrCreate kinds) before the container is made. */
   hostPathType: string;
+  /** The pod volume it comes from, for messages. */
+  volume?: string;
+  /** With a subPath: the volume's root, where `hostPathType` is checked. */
+  subPathOf?: string;
+  /** mountPropagation: rslave (HostToContainer) or rshared (Bidirectional); rprivate if unset. */
+  propagation?: "rslave" | "rshared";
 }
 
 export interface PortBinding {
@@ -40,10 +46,33 @@ export interface ContainerCreateSpec {
   workingDir?: string;
   ports: PortBinding[];
   hostNetwork: boolean;
+  /** Docker's network mode when not just host or bridge: `container:<sandbox id>`. */
+  networkMode?: string;
+  /** `shareable` (a sandbox), `host`, or `container:<sandbox id>`. */
+  ipcMode?: string;
+  /** `host`, or `container:<sandbox id>` (shareProcessNamespace). */
+  pidMode?: string;
+  /** The sandbox's host name (its containers share its UTS namespace). */
+  hostname?: string;
   binds: BindMount[];
   nanoCpus?: number;
+  /** The CPU weight from the cpu request. */
+  cpuShares?: number;
   memoryBytes?: number;
   privileged: boolean;
+  /** `uid[:gid]` (runAsUser, runAsGroup). */
+  user?: string;
+  /** Supplementary groups (fsGroup, supplementalGroups). */
+  groupAdd?: string[];
+  capAdd?: string[];
+  capDrop?: string[];
+  readOnlyRootfs?: boolean;
+  /** `no-new-privileges`, `seccomp=unconfined` or `seccomp=<profile JSON>`. */
+  securityOpt?: string[];
+  /** DNS servers, searches and options (dnsPolicy None with dnsConfig). */
+  dns?: { servers: string[]; search: string[]; options: string[] };
+  /** `host:ip` lines for /etc/hosts (hostAliases). */
+  extraHosts?: string[];
   /** Run an init as PID 1 so that SIGTERM reaches any image's process. */
   init: boolean;
 }
@@ -133,6 +162,13 @@ export interface ContainerRuntime {
    * -1). Optional: without it, exec probes report Unknown.
    */
   exec?(id: string, command: string[], signal: AbortSignal): Promise<ExecResult>;
+  /** The user an image runs as (its USER; "" for root). Optional: without it, root is assumed. */
+  imageUser?(ref: string): Promise<string>;
+  /**
+   * Makes image `ref` from a root filesystem (a tar) whose `entrypoint` is given, as `docker
+   * import` does: how the agent makes its pause image without a registry.
+   */
+  importImage?(ref: string, rootfs: Buffer, entrypoint: string[]): Promise<void>;
   /** The engine's version, e.g. "20.10.24". */
   version(): Promise<string>;
 }

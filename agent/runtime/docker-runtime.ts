@@ -16,7 +16,6 @@ import {
   type RuntimeEvent,
 } from "./container-runtime.js";
 import { demuxInto, JsonLines, untilEnded, type EngineEvent } from "./docker-streams.js";
-import { prepareHostPath } from "./host-paths.js";
 import { EverynodeError } from "../../shared/errors.js";
 
 interface EngineError {
@@ -117,14 +116,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   async pull(ref: string): Promise<void> {
     try {
-      const stream = await this.docker.pull(ref);
-      await new Promise<void>((resolve, reject) => {
-        this.docker.modem.followProgress(stream, (err: Error | null, out: { error?: string }[]) => {
-          const failed = err ?? out.find((o) => o.error)?.error;
-          if (failed) reject(failed instanceof Error ? failed : new Error(failed));
-          else resolve();
-        });
-      });
+      await this.progressOf(await this.docker.pull(ref));
     } catch (e) {
       const err = classify(`pull image ${ref}`, e);
       // A pull the registry refused (or could not be reached for) is what ErrImagePull reports.
@@ -136,6 +128,17 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  /** Waits for the end of an engine progress stream (pull, import); rejects on its error. */
+  private progressOf(stream: NodeJS.ReadableStream): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.docker.modem.followProgress(stream, (err: Error | null, out: { error?: string }[]) => {
+        const failed = err ?? out.find((o) => o.error)?.error;
+        if (failed) reject(failed instanceof Error ? failed : new Error(failed));
+        else resolve();
+      });
+    });
+  }
+
   async ensureImage(ref: string, policy: PullPolicy): Promise<void> {
     if (policy !== "Always" && (await this.imageExists(ref))) return;
     if (policy === "Never") {
@@ -144,8 +147,31 @@ export class DockerRuntime implements ContainerRuntime {
     await this.pull(ref);
   }
 
+  async imageUser(ref: string): Promise<string> {
+    try {
+      return (await this.docker.getImage(ref).inspect()).Config?.User ?? "";
+    } catch (e) {
+      throw classify(`inspect image ${ref}`, e);
+    }
+  }
+
+  async importImage(ref: string, rootfs: Buffer, entrypoint: string[]): Promise<void> {
+    const [repo, tag] = ref.includes(":")
+      ? [ref.slice(0, ref.lastIndexOf(":")), ref.slice(ref.lastIndexOf(":") + 1)]
+      : [ref, "latest"];
+    try {
+      const stream = await this.docker.importImage(Readable.from([rootfs]), {
+        repo,
+        tag,
+        changes: `ENTRYPOINT ${JSON.stringify(entrypoint)}`,
+      });
+      await this.progressOf(stream);
+    } catch (e) {
+      throw classify(`import image ${ref}`, e);
+    }
+  }
+
   async createContainer(spec: ContainerCreateSpec): Promise<string> {
-    for (const b of spec.binds) await prepareHostPath(b.hostPath, b.hostPathType);
     const exposed: Record<string, object> = {};
     const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
     for (const p of spec.ports) {
@@ -164,8 +190,11 @@ export class DockerRuntime implements ContainerRuntime {
         // No Docker restart policy: the agent restarts, with Kubernetes' back-off.
         RestartPolicy: { Name: "no" },
         PortBindings: bindings,
-        NetworkMode: spec.hostNetwork ? "host" : "bridge",
-        Binds: spec.binds.map((b) => `${b.hostPath}:${b.containerPath}${b.readOnly ? ":ro" : ""}`),
+        NetworkMode: spec.networkMode ?? (spec.hostNetwork ? "host" : "bridge"),
+        Binds: spec.binds.map((b) => {
+          const opts = [...(b.readOnly ? ["ro"] : []), ...(b.propagation ? [b.propagation] : [])];
+          return `${b.hostPath}:${b.containerPath}${opts.length > 0 ? `:${opts.join(",")}` : ""}`;
+        }),
         Privileged: spec.privileged,
       },
     };
@@ -174,6 +203,24 @@ export class DockerRuntime implements ContainerRuntime {
     if (spec.workingDir) options.WorkingDir = spec.workingDir;
     if (spec.nanoCpus !== undefined && options.HostConfig) options.HostConfig.NanoCpus = spec.nanoCpus;
     if (spec.memoryBytes !== undefined && options.HostConfig) options.HostConfig.Memory = spec.memoryBytes;
+    if (spec.cpuShares !== undefined && options.HostConfig) options.HostConfig.CpuShares = spec.cpuShares;
+    if (spec.ipcMode && options.HostConfig) options.HostConfig.IpcMode = spec.ipcMode;
+    if (spec.pidMode && options.HostConfig) options.HostConfig.PidMode = spec.pidMode;
+    if (spec.hostname) options.Hostname = spec.hostname;
+    if (spec.user) options.User = spec.user;
+    const host = options.HostConfig ?? {};
+    if (spec.groupAdd) host.GroupAdd = spec.groupAdd;
+    if (spec.capAdd) host.CapAdd = spec.capAdd;
+    if (spec.capDrop) host.CapDrop = spec.capDrop;
+    if (spec.readOnlyRootfs) host.ReadonlyRootfs = true;
+    if (spec.securityOpt) host.SecurityOpt = spec.securityOpt;
+    if (spec.dns)
+      Object.assign(host, {
+        Dns: spec.dns.servers,
+        DnsSearch: spec.dns.search,
+        DnsOptions: spec.dns.options,
+      });
+    if (spec.extraHosts) host.ExtraHosts = spec.extraHosts;
     try {
       const c = await this.docker.createContainer(options);
       return c.id;

@@ -46,3 +46,9 @@ export async function prepareHostPath(hostPath: string, type: string): Promise<v
   if (!s) throw runtimeError(`hostPath type check failed: ${hostPath} does not exist (type ${type})`, false);
   if (!check(s)) throw runtimeError(`hostPath type check failed: ${hostPath} is not a ${type}`, false);
 }
+
+/** A volume's sub path: anything that exists is mounted as it is; a missing one becomes a directory. */
+export async function prepareSubPath(subPath: string): Promise<void> {
+  if (await statOf(subPath)) return;
+  await fs.mkdir(subPath, { recursive: true, mode: 0o755 });
+}

@@ -21,7 +21,15 @@ export const LABELS = {
   specHash: `${P}spec-hash`,
   /** The pod's grace period, so that an orphan is stopped as gently as its pod asked. */
   grace: `${P}termination-grace`,
+  /** On a pod's containers: the id of the sandbox whose namespaces they joined. */
+  sandbox: `${P}sandbox`,
 } as const;
+
+/**
+ * The container name that marks a pod's sandbox (the container holding its network, IPC and
+ * PID namespaces). Upper case, so no container of a pod (a DNS label) can be called so.
+ */
+export const SANDBOX = "POD";
 
 /** What a managed container's labels say about it. */
 export interface ContainerIdentity {
@@ -35,6 +43,8 @@ export interface ContainerIdentity {
   restartCount: number;
   specHash: string;
   graceSeconds: number;
+  /** The sandbox a pod's container joined (unset on the sandbox itself). */
+  sandbox?: string;
 }
 
 /** The label filter that selects this node's containers. */
@@ -52,6 +62,7 @@ export function buildLabels(
   nodeName: string,
   restartCount: number,
   specHash: string,
+  sandboxId?: string,
 ): Record<string, string> {
   const labels: Record<string, string> = {
     [LABELS.managed]: "true",
@@ -64,6 +75,7 @@ export function buildLabels(
     [LABELS.specHash]: specHash,
     [LABELS.grace]: String(pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS),
   };
+  if (sandboxId) labels[LABELS.sandbox] = sandboxId;
   const owner = pod.metadata.ownerReferences?.find((o) => o.kind === "DaemonSet");
   if (owner) labels[LABELS.daemonSet] = owner.name;
   const hash = pod.metadata.labels?.["controller-revision-hash"];
@@ -94,6 +106,8 @@ export function parseLabels(labels: Record<string, string>): ContainerIdentity |
   if (ds) id.daemonSet = ds;
   const rev = labels[LABELS.revision];
   if (rev) id.revision = rev;
+  const sandbox = labels[LABELS.sandbox];
+  if (sandbox) id.sandbox = sandbox;
   return id;
 }
 
@@ -118,6 +132,25 @@ export function containerSpecHash(pod: Pod, container: Container): string {
     container,
     hostNetwork: pod.spec.hostNetwork === true,
     volumes: (pod.spec.volumes ?? []).filter((v) => mounted.has(v.name)),
+  };
+  return createHash("sha256").update(stableJson(input)).digest("hex").slice(0, 16);
+}
+
+/**
+ * The hash of what shapes a pod's sandbox: its namespaces and the host ports it publishes
+ * for all the pod's containers. A different hash means a new sandbox (and so new containers).
+ */
+export function sandboxSpecHash(pod: Pod): string {
+  const s = pod.spec;
+  const input = {
+    hostNetwork: s.hostNetwork === true,
+    hostIPC: s.hostIPC === true,
+    hostPID: s.hostPID === true,
+    shareProcessNamespace: s.shareProcessNamespace === true,
+    ports: s.containers.flatMap((c) => (c.ports ?? []).filter((p) => (p.hostPort ?? 0) > 0)),
+    dnsPolicy: s.dnsPolicy,
+    dnsConfig: s.dnsConfig,
+    hostAliases: s.hostAliases,
   };
   return createHash("sha256").update(stableJson(input)).digest("hex").slice(0, 16);
 }

@@ -184,7 +184,8 @@ export class Session {
       nodeName: credential.nodeName,
       node: await this.o.nodeReport(),
       appliedRevision: this.o.worker.appliedRevision,
-      ...(this.o.prePull ? { capabilities: ["prePull"] } : {}),
+      // The worker stops a terminating pod with its grace and reports it gone; pre-pull when asked.
+      capabilities: this.o.prePull ? ["gracefulDeletion", "prePull"] : ["gracefulDeletion"],
     });
     return closed;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Pod } from "../../shared/api-types.js";
 import type { ObservedContainer } from "../runtime/container-runtime.js";
-import { buildLabels, containerSpecHash } from "../runtime/labels.js";
+import { buildLabels, containerSpecHash, SANDBOX, sandboxSpecHash } from "../runtime/labels.js";
 import { Backoff, backoffDelay, type BackoffLookup, type BackoffPolicy } from "../../shared/backoff.js";
 import {
   CRASH_LOOP_BACKOFF,
@@ -38,15 +38,20 @@ function obs(
     startedAt?: number;
     finishedAt?: number;
     exitCode?: number;
+    /** The sandbox it joined; "sb" unless said. */
+    sandbox?: string;
+    /** Make it the pod's sandbox instead. */
+    isSandbox?: boolean;
   } = {},
 ): ObservedContainer {
-  const c = p.spec.containers[0]!;
+  const c = o.isSandbox ? { name: SANDBOX } : p.spec.containers[0]!;
   const count = o.count ?? 0;
   const running = (o.state ?? "running") === "running";
+  const hash = o.isSandbox ? sandboxSpecHash(p) : containerSpecHash(p, c);
   const out: ObservedContainer = {
     id,
     name: id,
-    labels: buildLabels(p, c, o.node ?? "n1", count, containerSpecHash(p, c)),
+    labels: buildLabels(p, c, o.node ?? "n1", count, hash, o.isSandbox ? undefined : (o.sandbox ?? "sb")),
     image: c.image ?? "",
     imageId: "sha256:aaa",
     state: o.state ?? "running",
@@ -56,8 +61,13 @@ function obs(
   };
   if (o.state !== "created") out.startedAt = o.startedAt ?? NOW - 30 * S;
   if (!running && o.state !== "created") out.finishedAt = o.finishedAt ?? NOW - 1 * S;
+  if (o.isSandbox && running) out.ipAddress = "172.17.0.9";
   return out;
 }
+
+/** The running sandbox "sb" of a pod. */
+const sb = (p: Pod, o: Parameters<typeof obs>[2] = {}): ObservedContainer =>
+  obs(o.state && o.state !== "running" ? "sbdead" : "sb", p, { ...o, isSandbox: true });
 
 function state(over: Partial<RestartState> = {}): RestartState {
   return { nodeName: "n1", crash: new Map(), pull: new Map(), ...over };
@@ -83,6 +93,10 @@ function short(a: ContainerAction): string {
       return `start ${a.containerId}`;
     case "remove":
       return `remove ${a.containerId} ${a.reason} grace${a.graceSeconds}`;
+    case "sandbox":
+      return `sandbox #${a.attempt}`;
+    case "stop":
+      return `stop ${a.containerId} grace${a.graceSeconds}`;
     case "wait":
       return `wait ${a.container} ${a.reason} ${a.delayMs / 1000}s until+${(a.until - NOW) / 1000}s`;
   }
@@ -104,6 +118,7 @@ describe("planContainers", () => {
     desired: Pod[] | undefined;
     observed: ObservedContainer[];
     st?: RestartState;
+    noSandbox?: boolean;
     want: string[];
   }>([
     {
@@ -119,10 +134,43 @@ describe("planContainers", () => {
       want: [],
     },
     {
-      name: "new pod: pull then create attempt 0",
+      name: "new pod: its sandbox first",
+      desired: [A],
+      observed: [],
+      noSandbox: true,
+      want: ["sandbox #0"],
+    },
+    {
+      name: "new pod with its sandbox running: pull then create attempt 0",
       desired: [A],
       observed: [],
       want: ["pull web everynode/web:test IfNotPresent", "create web #0"],
+    },
+    {
+      name: "sandbox died: its containers stop, a new sandbox is made",
+      desired: [A],
+      observed: [obs("c1", A), sb(A, { state: "exited" })],
+      noSandbox: true,
+      want: ["stop c1 grace30", "remove sbdead sandbox-changed grace0", "sandbox #1"],
+    },
+    {
+      name: "sandbox of another shape (hostNetwork now): replaced",
+      desired: [pod("a", { hostNetwork: true })],
+      observed: [obs("c1", A), sb(A)],
+      noSandbox: true,
+      want: ["stop c1 grace30", "remove sb sandbox-changed grace0", "sandbox #1"],
+    },
+    {
+      name: "a container of an old sandbox: stopped, the next attempt is made in the new one",
+      desired: [A],
+      observed: [obs("c1", A, { sandbox: "old", count: 3 })],
+      want: ["stop c1 grace30", "pull web everynode/web:test IfNotPresent", "create web #4"],
+    },
+    {
+      name: "pod left the set with its sandbox: the sandbox goes last",
+      desired: [],
+      observed: [sb(Agrace5), obs("c1", Agrace5)],
+      want: ["remove c1 orphan grace5", "remove sb orphan grace5"],
     },
     { name: "running and unchanged: nothing", desired: [A], observed: [obs("c1", A)], want: [] },
     {
@@ -238,10 +286,12 @@ describe("planContainers", () => {
       name: "terminating pod: stopped with the deletion's grace",
       desired: [Aterminating],
       observed: [obs("c1", A)],
-      want: ["remove c1 terminating grace7"],
+      want: ["remove c1 terminating grace7", "remove sb terminating grace7"],
     },
-  ])("$name", ({ desired, observed, st, want }) => {
-    expect(planContainers(desired, observed, st ?? state(), NOW).map(short)).toEqual(want);
+  ])("$name", ({ desired, observed, st, want, noSandbox }) => {
+    // Each desired pod has its running sandbox unless the case says otherwise.
+    const sandboxes = noSandbox ? [] : (desired ?? []).map((p) => sb(p));
+    expect(planContainers(desired, [...sandboxes, ...observed], st ?? state(), NOW).map(short)).toEqual(want);
   });
 
   it("is idempotent: the same inputs give the same plan", () => {

@@ -15,6 +15,8 @@ export class ContainerRecords {
   readonly pullErrors: Record<string, PullErrorFact> = {};
   /** Pull failures not reported yet: shown once as ErrImagePull before ImagePullBackOff. */
   private readonly freshPullFailures = new Set<string>();
+  /** Why a pod's sandbox could not be made, by pod uid: every container of the pod waits on it. */
+  readonly sandboxErrors: Record<string, string> = {};
   /** Why a container was killed for a failed probe, by container id: its terminated message. */
   readonly probeKills: Record<string, string> = {};
 
@@ -51,6 +53,12 @@ export class ContainerRecords {
       case "create-failed":
         this.pullErrors[o.key] = o.error;
         break;
+      case "sandbox-ready":
+        delete this.sandboxErrors[o.podUid];
+        break;
+      case "sandbox-failed":
+        this.sandboxErrors[o.podUid] = o.message;
+        break;
       case "killing":
         this.probeKills[o.containerId] = o.message;
         break;
@@ -59,6 +67,7 @@ export class ContainerRecords {
         this.crash.resetWhere(mine);
         this.pull.resetWhere(mine);
         for (const key of Object.keys(this.pullErrors)) if (mine(key)) delete this.pullErrors[key];
+        delete this.sandboxErrors[o.podUid];
         break;
       }
     }

@@ -111,6 +111,17 @@ describe("buildCreateSpec", () => {
     expect(buildCreateSpec(p, p.spec.containers[0]!, CTX).nanoCpus).toBe(want);
   });
 
+  it.each<[Record<string, string>, Record<string, string>, number | undefined]>([
+    [{ cpu: "250m" }, {}, 256],
+    [{ cpu: "1" }, { cpu: "2" }, 1024],
+    [{}, { cpu: "500m" }, 512],
+    [{ cpu: "1m" }, {}, 2],
+    [{}, {}, undefined],
+  ])("cpu request %j (limits %j) → %s CPU shares, as the kubelet weighs it", (requests, limits, want) => {
+    const p = pod({ containers: [{ name: "web", image: "x:1", resources: { requests, limits } }] });
+    expect(buildCreateSpec(p, p.spec.containers[0]!, CTX).cpuShares).toBe(want);
+  });
+
   it.each([
     ["128Mi", 134217728],
     ["1Gi", 1073741824],

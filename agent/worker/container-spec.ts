@@ -12,12 +12,28 @@ import {
 } from "../runtime/container-runtime.js";
 import { buildLabels, containerName, containerSpecHash } from "../runtime/labels.js";
 import { resolveProcess, type PodFacts } from "./env.js";
-import { cpuToNanoCpus, memoryToBytes } from "../../shared/quantity.js";
+import { nameResolution } from "./name-resolution.js";
+import { securitySpec } from "./security-spec.js";
+
+/** Where the kubelet keeps Localhost seccomp profiles; the agent's --seccomp-profile-root. */
+export const DEFAULT_SECCOMP_ROOT = "/var/lib/kubelet/seccomp";
+import { cpuToMillis, cpuToNanoCpus, memoryToBytes } from "../../shared/quantity.js";
+
+/** The kubelet's CPU weight for a request: 1024 shares a core, at least 2 (the kernel's minimum). */
+export function cpuShares(request: string | number): number {
+  return Math.max(2, Math.floor((cpuToMillis(request) * 1024) / 1000));
+}
 
 export interface SpecContext extends PodFacts {
   /** The agent's data dir: emptyDir volumes live under it. */
   dataDir: string;
   restartCount: number;
+  /** The id of the pod's sandbox, whose namespaces the container joins. */
+  sandboxId?: string;
+  /** The image's USER, for runAsGroup alone and the runAsNonRoot check ("" for root). */
+  imageUser?: string;
+  /** Where Localhost seccomp profiles live. */
+  seccompRoot?: string;
 }
 
 // Until shared/quantity.ts exists: the two Kubernetes quantity forms limits use.
@@ -25,6 +41,12 @@ export interface SpecContext extends PodFacts {
 export function emptyDirPath(dataDir: string, podUid: string, volume: string): string {
   return path.join(dataDir, "pods", podUid, "volumes", volume);
 }
+
+/** Docker's bind propagation for Kubernetes' mountPropagation. */
+const PROPAGATION: Record<string, BindMount["propagation"]> = {
+  HostToContainer: "rslave",
+  Bidirectional: "rshared",
+};
 
 function binds(pod: Pod, container: Container, dataDir: string): BindMount[] {
   const out: BindMount[] = [];
@@ -46,16 +68,30 @@ function binds(pod: Pod, container: Container, dataDir: string): BindMount[] {
         false,
       );
     }
+    const bind: BindMount = {
+      hostPath,
+      containerPath: mount.mountPath,
+      readOnly: mount.readOnly === true,
+      hostPathType,
+      volume: volume.name,
+    };
     if (mount.subPath) {
-      hostPath = path.join(hostPath, mount.subPath);
-      if (hostPathType === "DirectoryOrCreate" || hostPathType === "") hostPathType = "DirectoryOrCreate";
+      // The volume's type is checked at its root; the sub path may be a file or anything that
+      // exists, and is made a directory only when missing, as the kubelet does.
+      if (mount.subPath.split("/").includes(".."))
+        throw runtimeError(`volumeMount "${mount.name}": subPath must not contain ".."`, false);
+      bind.subPathOf = hostPath;
+      bind.hostPath = path.join(hostPath, mount.subPath);
     }
-    out.push({ hostPath, containerPath: mount.mountPath, readOnly: mount.readOnly === true, hostPathType });
+    const propagation = PROPAGATION[String(mount.mountPropagation ?? "None")];
+    if (propagation) bind.propagation = propagation;
+    out.push(bind);
   }
   return out;
 }
 
-function ports(pod: Pod, container: Container): PortBinding[] {
+/** The host ports a container asks for; the pod's sandbox publishes them all. */
+export function ports(pod: Pod, container: Container): PortBinding[] {
   if (pod.spec.hostNetwork === true) return [];
   return (container.ports ?? [])
     .filter((p) => p.hostPort !== undefined && p.hostPort > 0)
@@ -67,26 +103,58 @@ function ports(pod: Pod, container: Container): PortBinding[] {
     }));
 }
 
+/** The namespaces a container shares with its pod's sandbox, or with the host. */
+function joinedNamespaces(
+  pod: Pod,
+  sandboxId: string,
+): Pick<ContainerCreateSpec, "networkMode" | "ipcMode" | "pidMode"> {
+  const sandbox = `container:${sandboxId}`;
+  const out: Pick<ContainerCreateSpec, "networkMode" | "ipcMode" | "pidMode"> = {
+    networkMode: pod.spec.hostNetwork === true ? "host" : sandbox,
+    ipcMode: pod.spec.hostIPC === true ? "host" : sandbox,
+  };
+  if (pod.spec.hostPID === true) out.pidMode = "host";
+  else if (pod.spec.shareProcessNamespace === true) out.pidMode = sandbox;
+  return out;
+}
+
 /** The create spec of attempt `ctx.restartCount` of `container` in `pod`. */
-export function buildCreateSpec(pod: Pod, container: Container, ctx: SpecContext): ContainerCreateSpec {
+export function buildCreateSpec(
+  pod: Pod,
+  container: Container,
+  ctx: SpecContext,
+): ContainerCreateSpec & { seccompFile?: string } {
   if (!container.image) throw runtimeError(`container "${container.name}" has no image`, false);
   const proc = resolveProcess(pod, container, ctx);
-  const spec: ContainerCreateSpec = {
+  const security = securitySpec(pod, container, ctx.imageUser ?? "", ctx.seccompRoot ?? DEFAULT_SECCOMP_ROOT);
+  const spec: ContainerCreateSpec & { seccompFile?: string } = {
     name: containerName(pod, container, ctx.restartCount),
     image: container.image,
-    labels: buildLabels(pod, container, ctx.nodeName, ctx.restartCount, containerSpecHash(pod, container)),
+    labels: buildLabels(
+      pod,
+      container,
+      ctx.nodeName,
+      ctx.restartCount,
+      containerSpecHash(pod, container),
+      ctx.sandboxId,
+    ),
     env: proc.env,
-    ports: ports(pod, container),
+    ports: ctx.sandboxId ? [] : ports(pod, container),
     hostNetwork: pod.spec.hostNetwork === true,
     binds: binds(pod, container, ctx.dataDir),
-    privileged: container.securityContext?.privileged === true,
     init: true,
+    ...security,
   };
+  if (pod.spec.hostNetwork === true) Object.assign(spec, nameResolution(pod));
+  if (ctx.sandboxId) Object.assign(spec, joinedNamespaces(pod, ctx.sandboxId));
   if (proc.command) spec.entrypoint = proc.command;
   if (proc.args) spec.cmd = proc.args;
   if (container.workingDir) spec.workingDir = container.workingDir;
   const cpu = container.resources?.limits?.cpu;
   if (cpu !== undefined) spec.nanoCpus = cpuToNanoCpus(cpu);
+  // Kubernetes defaults a missing request to the limit.
+  const request = container.resources?.requests?.cpu ?? cpu;
+  if (request !== undefined) spec.cpuShares = cpuShares(request);
   const memory = container.resources?.limits?.memory;
   if (memory !== undefined) spec.memoryBytes = memoryToBytes(memory);
   return spec;

@@ -2,11 +2,46 @@
 // fieldRef values, and $(VAR) expansion in values, command and args. Pure.
 
 import type { Container, Pod } from "../../shared/api-types.js";
+import { parseQuantity } from "../../shared/quantity.js";
 
 export interface PodFacts {
   nodeName: string;
   hostIP: string;
   podIP: string;
+  /** The node's capacity: what a resourceFieldRef to an unset limit reads, as on a kubelet. */
+  allocatable?: { cpu: number; memory: number };
+}
+
+interface ResourceFieldRef {
+  containerName?: string;
+  resource: string;
+  divisor?: string | number;
+}
+
+/**
+ * The value of a resourceFieldRef: the quantity divided by the divisor (default 1), rounded
+ * up; an unset limit reads the node's capacity, an unset request 0 (cpu and memory).
+ */
+export function resourceFieldValue(
+  pod: Pod,
+  container: Container,
+  ref: ResourceFieldRef,
+  facts: PodFacts,
+): string {
+  const target = ref.containerName
+    ? (pod.spec.containers.find((c) => c.name === ref.containerName) ?? container)
+    : container;
+  const [kind, name = ""] = ref.resource.split(".") as [string, string];
+  const set = (kind === "limits" ? target.resources?.limits : target.resources?.requests)?.[name];
+  const requestDefault = kind === "requests" ? target.resources?.limits?.[name] : undefined;
+  let value: number;
+  if (set !== undefined) value = parseQuantity(set);
+  else if (requestDefault !== undefined) value = parseQuantity(requestDefault);
+  else if (kind === "limits")
+    value = name === "cpu" ? (facts.allocatable?.cpu ?? 0) : (facts.allocatable?.memory ?? 0);
+  else value = 0;
+  const divisor = parseQuantity(ref.divisor ?? 1) || 1;
+  return String(Math.ceil(value / divisor - 1e-9));
 }
 
 /** The value of a downward API field path, or undefined for one everynode does not know. */
@@ -82,7 +117,9 @@ export function resolveProcess(pod: Pod, container: Container, facts: PodFacts):
   const env: string[] = [];
   for (const e of container.env ?? []) {
     let value: string;
+    const resourceRef = e.valueFrom?.resourceFieldRef as ResourceFieldRef | undefined;
     if (e.valueFrom?.fieldRef) value = fieldRefValue(pod, e.valueFrom.fieldRef.fieldPath, facts) ?? "";
+    else if (resourceRef) value = resourceFieldValue(pod, container, resourceRef, facts);
     else value = expandVars(e.value ?? "", vars);
     vars.set(e.name, value);
     env.push(`${e.name}=${value}`);

@@ -4,21 +4,31 @@
 // status read next time.
 
 import { promises as fs } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { Pod } from "../../shared/api-types.js";
 import { EverynodeError } from "../../shared/errors.js";
+import type { Clock } from "../../shared/clock.js";
 import type { Logger } from "../../shared/logger.js";
+import { hookOf, runHook } from "./lifecycle-hooks.js";
 import type { ContainerRuntime } from "../runtime/container-runtime.js";
+import { prepareHostPath, prepareSubPath } from "../runtime/host-paths.js";
 import { containerKey, type ContainerAction } from "./container-plan.js";
 import { buildCreateSpec } from "./container-spec.js";
+import { buildSandboxSpec } from "./sandbox-spec.js";
 import type { PullErrorFact } from "./pod-status.js";
 
 export interface ExecutorContext {
   runtime: ContainerRuntime;
+  clock: Clock;
   logger: Logger;
   nodeName: string;
   dataDir: string;
   hostIP: string;
+  /** Where Localhost seccomp profiles live. */
+  seccompRoot: string;
+  /** The sandbox image; with `rootfs`, the agent's own, imported when absent. */
+  pauseImage: { ref: string; rootfs?: Buffer };
   pod(uid: string): Pod | undefined;
 }
 
@@ -49,8 +59,15 @@ export type ExecutorOutcome =
   | {
       type: "create-failed";
       key: string;
-      error: PullErrorFact & { reason: "CreateContainerError" | "CreateContainerConfigError" };
+      error: PullErrorFact & {
+        reason: "CreateContainerError" | "CreateContainerConfigError" | "FailedMount";
+      };
     }
+  /** An operation on the pod failed: the worker backs the pod off before trying again. */
+  | { type: "op-failed"; podUid: string }
+  /** The pod's sandbox runs; or could not be made, and why (the kubelet's wording). */
+  | { type: "sandbox-ready"; podUid: string }
+  | { type: "sandbox-failed"; podUid: string; message: string }
   /** About to stop a container for a failed probe: why, before the engine reports the exit. */
   | { type: "killing"; containerId: string; message: string }
   /** A pod that left the node is gone with its folders: forget what was kept for it. */
@@ -88,22 +105,62 @@ async function* create(
   ctx: ExecutorContext,
 ): AsyncGenerator<ExecutorOutcome> {
   const key = containerKey(a.podUid, a.container);
-  const spec = pod.spec.containers.find((c) => c.name === a.container);
+  const spec = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find(
+    (c) => c.name === a.container,
+  );
   if (!spec) return;
   const log = ctx.logger.child({
     pod: `${pod.metadata.namespace ?? "default"}/${pod.metadata.name ?? ""}`,
     container: a.container,
   });
   let id: string;
+  let createSpec: ReturnType<typeof buildCreateSpec>;
   try {
-    const createSpec = buildCreateSpec(pod, spec, {
+    const imageUser = ctx.runtime.imageUser && spec.image ? await ctx.runtime.imageUser(spec.image) : "";
+    createSpec = buildCreateSpec(pod, spec, {
+      imageUser,
+      seccompRoot: ctx.seccompRoot,
+      allocatable: { cpu: os.cpus().length, memory: os.totalmem() },
       nodeName: ctx.nodeName,
       hostIP: ctx.hostIP,
-      // The bridge IP is only known once the container runs; the node's IP stands in.
-      podIP: ctx.hostIP,
+      // The pod's IP is its sandbox's.
+      podIP: pod.spec.hostNetwork === true ? ctx.hostIP : (a.sandbox.ip ?? ctx.hostIP),
       dataDir: ctx.dataDir,
       restartCount: a.restartCount,
+      sandboxId: a.sandbox.id,
     });
+    if (createSpec.seccompFile) {
+      const profile = await fs.readFile(createSpec.seccompFile, "utf8").catch((e: unknown) => {
+        throw new EverynodeError("RuntimeError", `cannot read seccomp profile: ${messageOf(e)}`);
+      });
+      createSpec.securityOpt = [
+        ...(createSpec.securityOpt ?? []),
+        `seccomp=${JSON.stringify(JSON.parse(profile))}`,
+      ];
+      delete createSpec.seccompFile;
+    }
+  } catch (e) {
+    log.warn("container config is invalid", { error: messageOf(e) });
+    yield {
+      type: "create-failed",
+      key,
+      error: { reason: "CreateContainerConfigError", message: messageOf(e) },
+    };
+    return;
+  }
+  for (const b of createSpec.binds) {
+    try {
+      await prepareHostPath(b.subPathOf ?? b.hostPath, b.hostPathType);
+      if (b.subPathOf) await prepareSubPath(b.hostPath);
+    } catch (e) {
+      // Worded as the kubelet's FailedMount, which `kubectl describe` users know.
+      const message = `MountVolume.SetUp failed for volume "${b.volume ?? b.containerPath}" : ${messageOf(e)}`;
+      log.warn("volume could not be prepared", { error: message });
+      yield { type: "create-failed", key, error: { reason: "FailedMount", message } };
+      return;
+    }
+  }
+  try {
     id = await ctx.runtime.createContainer(createSpec);
   } catch (e) {
     const reason =
@@ -119,11 +176,82 @@ async function* create(
       id: id.slice(0, 12),
       restartCount: a.restartCount,
     });
+    const postStart = hookOf(spec, "postStart");
+    if (postStart) {
+      const podIP = pod.spec.hostNetwork === true ? ctx.hostIP : (a.sandbox.ip ?? ctx.hostIP);
+      const failed = await runHook(postStart, { containerId: id, podIP, container: spec }, 120, ctx);
+      if (failed !== undefined) {
+        // As on a kubelet: the container is killed, and restarts with the crash-loop back-off.
+        const message = `PostStartHookError: ${failed}`;
+        log.warn("postStart hook failed; stopping the container", { error: message });
+        yield { type: "killing", containerId: id, message };
+        await ctx.runtime.stop(id, pod.spec.terminationGracePeriodSeconds ?? 30);
+      }
+    }
   } catch (e) {
     // The container stays behind as "created" with the engine's error: the planner treats
     // it as a crash, so the back-off applies instead of a hot loop.
     log.warn("container could not be started", { id: id.slice(0, 12), error: messageOf(e) });
   }
+}
+
+/** Makes the pause image when it is the agent's own and absent; otherwise pulls it if needed. */
+async function ensurePauseImage(ctx: ExecutorContext): Promise<void> {
+  const { ref, rootfs } = ctx.pauseImage;
+  if (rootfs && ctx.runtime.importImage) {
+    if (!(await ctx.runtime.imageExists(ref))) await ctx.runtime.importImage(ref, rootfs, ["/pause"]);
+    return;
+  }
+  await ctx.runtime.ensureImage(ref, "IfNotPresent");
+}
+
+async function* sandbox(
+  a: Extract<ContainerAction, { type: "sandbox" }>,
+  ctx: ExecutorContext,
+): AsyncGenerator<ExecutorOutcome> {
+  const pod = ctx.pod(a.podUid);
+  if (!pod) return;
+  try {
+    await ensurePauseImage(ctx);
+    const id = await ctx.runtime.createContainer(
+      buildSandboxSpec(pod, ctx.nodeName, ctx.pauseImage.ref, a.attempt),
+    );
+    await ctx.runtime.start(id);
+    ctx.logger.info("pod sandbox started", { pod: a.podUid, id: id.slice(0, 12), attempt: a.attempt });
+    yield { type: "sandbox-ready", podUid: a.podUid };
+  } catch (e) {
+    const message = `Failed to create pod sandbox: ${messageOf(e)}`;
+    ctx.logger.warn("pod sandbox could not be made", { pod: a.podUid, error: message });
+    yield { type: "sandbox-failed", podUid: a.podUid, message };
+  }
+}
+
+async function removeContainer(
+  a: Extract<ContainerAction, { type: "remove" }>,
+  ctx: ExecutorContext,
+): Promise<void> {
+  let grace = a.graceSeconds;
+  const pod = ctx.pod(a.podUid);
+  const spec = [...(pod?.spec.initContainers ?? []), ...(pod?.spec.containers ?? [])].find(
+    (c) => c.name === a.container,
+  );
+  const preStop = spec ? hookOf(spec, "preStop") : undefined;
+  if (spec && preStop && grace > 0) {
+    // The hook runs within the grace period; the stop gets the rest (at least 2 s, as the kubelet gives).
+    const started = ctx.clock.now();
+    const target = { containerId: a.containerId, podIP: a.podIP ?? ctx.hostIP, container: spec };
+    const failed = await runHook(preStop, target, grace, ctx);
+    if (failed !== undefined)
+      ctx.logger.warn("preStop hook failed", {
+        id: a.containerId.slice(0, 12),
+        pod: a.podUid,
+        error: failed,
+      });
+    grace = Math.max(2, grace - Math.round((ctx.clock.now() - started) / 1000));
+  }
+  await ctx.runtime.stop(a.containerId, grace);
+  await ctx.runtime.remove(a.containerId);
+  ctx.logger.info("container stopped", { id: a.containerId.slice(0, 12), reason: a.reason, pod: a.podUid });
 }
 
 /** Runs one pod's actions in order, yielding outcomes as they happen; a failed pull skips that container's create. */
@@ -133,19 +261,33 @@ export async function* runPodActions(
 ): AsyncGenerator<ExecutorOutcome> {
   const pulledFailed = new Set<string>();
   let removedOrphan: string | undefined;
-  for (const a of actions) {
+  for (let i = 0; i < actions.length; i++) {
+    const a = actions[i] as PodAction;
+    // A pod's containers stop together, as on a kubelet; its sandbox (removed last) after them.
+    if (a.type === "remove" && !a.sandbox) {
+      const batch = [a];
+      while (actions[i + 1]?.type === "remove" && !(actions[i + 1] as { sandbox?: boolean }).sandbox)
+        batch.push(actions[++i] as typeof a);
+      const results = await Promise.allSettled(batch.map((r) => removeContainer(r, ctx)));
+      for (const [j, r] of results.entries()) {
+        const done = batch[j] as typeof a;
+        if (r.status === "rejected") {
+          ctx.logger.warn("container operation failed", {
+            action: "remove",
+            pod: done.podUid,
+            error: messageOf(r.reason),
+          });
+          yield { type: "op-failed", podUid: done.podUid };
+        } else if (done.reason === "orphan" || done.reason === "terminating") removedOrphan = done.podUid;
+      }
+      continue;
+    }
     try {
       switch (a.type) {
         case "wait":
           break;
         case "remove":
-          await ctx.runtime.stop(a.containerId, a.graceSeconds);
-          await ctx.runtime.remove(a.containerId);
-          ctx.logger.info("container stopped", {
-            id: a.containerId.slice(0, 12),
-            reason: a.reason,
-            pod: a.podUid,
-          });
+          await removeContainer(a, ctx);
           if (a.reason === "orphan" || a.reason === "terminating") removedOrphan = a.podUid;
           break;
         case "pull": {
@@ -160,6 +302,16 @@ export async function* runPodActions(
           if (pod && !pulledFailed.has(a.container)) yield* create(a, pod, ctx);
           break;
         }
+        case "sandbox":
+          yield* sandbox(a, ctx);
+          break;
+        case "stop":
+          await ctx.runtime.stop(a.containerId, a.graceSeconds);
+          ctx.logger.info("container stopped: its pod's sandbox changed", {
+            id: a.containerId.slice(0, 12),
+            pod: a.podUid,
+          });
+          break;
         case "kill":
           // Said first, so that the exit the engine reports already carries the reason.
           yield { type: "killing", containerId: a.containerId, message: a.message };
@@ -178,6 +330,7 @@ export async function* runPodActions(
       }
     } catch (e) {
       ctx.logger.warn("container operation failed", { action: a.type, pod: a.podUid, error: messageOf(e) });
+      yield { type: "op-failed", podUid: a.podUid };
     }
   }
   // A pod that left the node leaves no emptyDir folders behind.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ContainerStatus, Pod } from "../../shared/api-types.js";
 import type { ObservedContainer } from "../runtime/container-runtime.js";
-import { buildLabels, containerSpecHash } from "../runtime/labels.js";
+import { buildLabels, containerSpecHash, SANDBOX } from "../runtime/labels.js";
 import { goDuration, podStatusFor, type StatusFacts } from "./pod-status.js";
 
 const NOW = Date.UTC(2026, 11, 1, 12, 0, 0);
@@ -176,8 +176,12 @@ describe("podStatusFor: pod fields", () => {
     expect(s.conditions?.find((c) => c.type === "PodScheduled")?.status).toBe("True");
   });
 
-  it("is Running and Ready with the container running; podIP is the bridge IP", () => {
-    const s = podStatusFor(POD, [obs("c1", { ipAddress: "172.17.0.9" })], facts());
+  it("is Running and Ready with the container running; podIP is its sandbox's bridge IP", () => {
+    const sandbox = {
+      ...obs("s1", { ipAddress: "172.17.0.9" }),
+      labels: buildLabels(POD, { name: SANDBOX }, "n1", 0, "h"),
+    };
+    const s = podStatusFor(POD, [sandbox, obs("c1")], facts());
     expect(s.phase).toBe("Running");
     expect(
       s.conditions
@@ -190,6 +194,20 @@ describe("podStatusFor: pod fields", () => {
       podIP: "172.17.0.9",
       podIPs: [{ ip: "172.17.0.9" }],
       startTime: ISO(0),
+    });
+  });
+
+  it("has no podIP before its sandbox runs, the node's with hostNetwork", () => {
+    expect(podStatusFor(POD, [obs("c1")], facts()).podIP).toBeUndefined();
+    const host = { ...POD, spec: { ...POD.spec, hostNetwork: true } };
+    expect(podStatusFor(host, [], facts()).podIPs).toEqual([{ ip: "10.0.0.5" }]);
+  });
+
+  it("waits in ContainerCreating with the sandbox's error", () => {
+    const s = podStatusFor(POD, [], facts({ sandboxErrors: { u1: "Failed to create pod sandbox: no" } }));
+    expect(s.containerStatuses?.[0]?.state.waiting).toEqual({
+      reason: "ContainerCreating",
+      message: "Failed to create pod sandbox: no",
     });
   });
 

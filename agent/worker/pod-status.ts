@@ -11,13 +11,18 @@ import type {
 } from "../../shared/api-types.js";
 import { rfc3339 } from "../../shared/clock.js";
 import type { ObservedContainer } from "../runtime/container-runtime.js";
-import { parseLabels } from "../runtime/labels.js";
+import { parseLabels, SANDBOX } from "../runtime/labels.js";
 import { containerKey } from "./container-plan.js";
 import { hasProbes, probeSpecsOf, type ProbeView } from "./probe-plan.js";
 
 /** Why a container could not be created: a failed pull, or a config the engine refused. */
 export interface PullErrorFact {
-  reason: "ErrImagePull" | "ErrImageNeverPull" | "CreateContainerError" | "CreateContainerConfigError";
+  reason:
+    | "ErrImagePull"
+    | "ErrImageNeverPull"
+    | "CreateContainerError"
+    | "CreateContainerConfigError"
+    | "FailedMount";
   message: string;
 }
 
@@ -36,6 +41,8 @@ export interface StatusFacts {
   probes?: Record<string, ProbeView & { containerId: string }>;
   /** Why containers were killed for a failed probe, by container id. */
   probeKills?: Record<string, string>;
+  /** Why a pod's sandbox could not be made, by pod uid. */
+  sandboxErrors?: Record<string, string>;
   /** The status reported before: keeps startTime and transition times stable. */
   previous?: PodStatus;
 }
@@ -111,8 +118,12 @@ function containerStatus(
     status.lastState = terminatedOf(current.c, facts);
   } else if (backoff?.reason === "ImagePullBackOff") {
     status.state = { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${image}"` } };
+  } else if (facts.sandboxErrors?.[uid] && !current) {
+    status.state = { waiting: { reason: "ContainerCreating", message: facts.sandboxErrors[uid] } };
   } else if (pullError && !current) {
-    status.state = { waiting: { reason: pullError.reason, message: pullError.message } };
+    // A volume that cannot be set up keeps the container creating, as on a kubelet.
+    const reason = pullError.reason === "FailedMount" ? "ContainerCreating" : pullError.reason;
+    status.state = { waiting: { reason, message: pullError.message } };
   } else if (current?.c.state === "running") {
     status.state = {
       running: current.c.startedAt !== undefined ? { startedAt: rfc3339(current.c.startedAt) } : {},
@@ -167,6 +178,21 @@ function readinessFailures(uid: string, statuses: ContainerStatus[], facts: Stat
   return out;
 }
 
+/**
+ * The pod's IP: the node's with hostNetwork, else its running sandbox's (its containers share
+ * that network namespace); undefined while it has none.
+ */
+export function podIPOf(pod: Pod, observed: ObservedContainer[], hostIP: string): string | undefined {
+  if (pod.spec.hostNetwork === true) return hostIP;
+  const sandbox = observed.find((c) => {
+    const id = parseLabels(c.labels);
+    return (
+      id !== undefined && id.podUid === pod.metadata.uid && id.container === SANDBOX && c.state === "running"
+    );
+  });
+  return sandbox?.ipAddress || undefined;
+}
+
 /** The status of one pod from its observed containers and the worker's facts. */
 export function podStatusFor(pod: Pod, observed: ObservedContainer[], facts: StatusFacts): PodStatus {
   const uid = pod.metadata.uid ?? "";
@@ -178,9 +204,33 @@ export function podStatusFor(pod: Pod, observed: ObservedContainer[], facts: Sta
     list.push({ c, count: id.restartCount });
     byName.set(id.container, list);
   }
-  const statuses = pod.spec.containers.map((spec) =>
+  // Init containers: done once exited 0 in the running sandbox (a new sandbox runs them
+  // again); a sidecar (restartPolicy Always) once it runs.
+  const sandboxId = observed.find((c) => {
+    const id = parseLabels(c.labels);
+    return id?.podUid === uid && id.container === SANDBOX && c.state === "running";
+  })?.id;
+  const initSpecs = pod.spec.initContainers ?? [];
+  const initStatuses = initSpecs.map((spec) =>
     containerStatus(pod, spec, byName.get(spec.name) ?? [], facts),
   );
+  const incomplete = initSpecs
+    .filter((spec, i) => {
+      if (spec.restartPolicy === "Always") return !initStatuses[i]?.state.running;
+      const done = (byName.get(spec.name) ?? []).some(
+        (a) => a.c.state === "exited" && a.c.exitCode === 0 && parseLabels(a.c.labels)?.sandbox === sandboxId,
+      );
+      if (done && initStatuses[i]) initStatuses[i].ready = true;
+      return !done;
+    })
+    .map((spec) => spec.name);
+  const initialized = incomplete.length === 0;
+  const statuses = pod.spec.containers.map((spec) => {
+    const st = containerStatus(pod, spec, byName.get(spec.name) ?? [], facts);
+    if (!initialized && st.state.waiting?.reason === "ContainerCreating" && !st.state.waiting.message)
+      st.state = { waiting: { reason: "PodInitializing" } };
+    return st;
+  });
   const everStarted = pod.spec.containers.every((spec) =>
     (byName.get(spec.name) ?? []).some((a) => a.c.startedAt !== undefined),
   );
@@ -188,29 +238,30 @@ export function podStatusFor(pod: Pod, observed: ObservedContainer[], facts: Sta
   const allReady = unready.length === 0;
   const notReadyMsg = `containers with unready status: [${unready.join(" ")}]`;
 
-  let podIP = facts.hostIP;
-  if (pod.spec.hostNetwork !== true) {
-    const withIp = observed.find(
-      (c) => parseLabels(c.labels)?.podUid === uid && c.state === "running" && c.ipAddress,
-    );
-    if (withIp?.ipAddress) podIP = withIp.ipAddress;
-  }
+  const podIP = podIPOf(pod, observed, facts.hostIP);
   const status: PodStatus = {
-    phase: everStarted ? "Running" : "Pending",
+    phase: everStarted && initialized ? "Running" : "Pending",
     conditions: [
       condition("PodReadyToStartContainers", true, facts),
-      condition("Initialized", true, facts),
+      condition(
+        "Initialized",
+        initialized,
+        facts,
+        "ContainersNotInitialized",
+        `containers with incomplete status: [${incomplete.join(" ")}]`,
+      ),
       condition("Ready", allReady, facts, "ContainersNotReady", notReadyMsg),
       condition("ContainersReady", allReady, facts, "ContainersNotReady", notReadyMsg),
       condition("PodScheduled", true, facts),
     ],
     hostIP: facts.hostIP,
     hostIPs: [{ ip: facts.hostIP }],
-    podIP,
-    podIPs: [{ ip: podIP }],
+    // Unknown until the sandbox runs: left out, as the kubelet does.
+    ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),
     startTime: facts.previous?.startTime ?? pod.status?.startTime ?? rfc3339(facts.now),
     containerStatuses: statuses,
   };
+  if (initSpecs.length > 0) status.initContainerStatuses = initStatuses;
   const failing = readinessFailures(uid, statuses, facts);
   if (failing.length > 0) status.message = failing.join("\n");
   return status;

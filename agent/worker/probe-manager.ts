@@ -7,6 +7,7 @@ import type { Pod } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
 import type { Logger } from "../../shared/logger.js";
 import type { ContainerRuntime, ObservedContainer } from "../runtime/container-runtime.js";
+import { podIPOf } from "./pod-status.js";
 import { parseLabels } from "../runtime/labels.js";
 import { containerKey } from "./container-plan.js";
 import {
@@ -91,7 +92,7 @@ export class ProbeManager {
         if (!running) continue;
         const key = containerKey(uid, spec.name);
         seen.add(key);
-        const podIP = pod.spec.hostNetwork === true ? this.d.hostIP : (running.c.ipAddress ?? this.d.hostIP);
+        const podIP = podIPOf(pod, observed, this.d.hostIP) ?? this.d.hostIP;
         const target: ProbeTarget = { containerId: running.c.id, podIP, ports: spec.ports ?? [] };
         const entry = this.entries.get(key);
         if (entry && entry.target.containerId === running.c.id) {

@@ -5,13 +5,16 @@
 // Until the first set arrives it only adopts what runs; nothing is removed.
 
 import type { Pod, PodStatus } from "../../shared/api-types.js";
+import { Backoff } from "../../shared/backoff.js";
 import type { Clock } from "../../shared/clock.js";
 import type { Logger } from "../../shared/logger.js";
 import type { PodStatusReport } from "../../shared/protocol.js";
 import type { ContainerRuntime, ObservedContainer } from "../runtime/container-runtime.js";
-import { nodeFilter } from "../runtime/labels.js";
-import { containerKey, planContainers } from "./container-plan.js";
+import { nodeFilter, parseLabels } from "../runtime/labels.js";
+import { defaultPauseImage } from "../runtime/pause-image.js";
+import { containerKey, CRASH_LOOP_BACKOFF, planContainers } from "./container-plan.js";
 import { ContainerRecords } from "./container-records.js";
+import { DEFAULT_SECCOMP_ROOT } from "./container-spec.js";
 import { runPodActions, type ExecutorContext, type PodAction } from "./executor.js";
 import { podStatusFor, type BackoffFact } from "./pod-status.js";
 import { ProbeManager } from "./probe-manager.js";
@@ -29,6 +32,10 @@ export interface WorkerOptions {
   onForget?: (uid: string) => void;
   resyncMs?: number;
   concurrency?: number;
+  /** The pods' sandbox image; default: the agent's own (agent/runtime/pause-image.ts). */
+  pauseImage?: { ref: string; rootfs?: Buffer };
+  /** Where Localhost seccomp profiles live; default the kubelet's /var/lib/kubelet/seccomp. */
+  seccompRoot?: string;
 }
 
 export class Worker {
@@ -48,9 +55,19 @@ export class Worker {
   private readonly abort = new AbortController();
   private cancelTimer: (() => void) | undefined;
   private wakeAt = Infinity;
+  /**
+   * Pods whose last operation failed (a config the engine refused, a volume that cannot be
+   * set up, an engine error): no new operation before their wait ends, unless the pod
+   * itself changed (the user fixed it, or deleted it). Kubernetes' crash-loop schedule.
+   */
+  private readonly failing: Backoff;
+  private readonly failedVersion = new Map<string, string>();
+  private readonly pauseImage: { ref: string; rootfs?: Buffer };
 
   constructor(private readonly o: WorkerOptions) {
     this.records = new ContainerRecords(o.nodeName, o.clock);
+    this.failing = new Backoff(CRASH_LOOP_BACKOFF, { clock: o.clock });
+    this.pauseImage = o.pauseImage ?? defaultPauseImage();
     this.probes = new ProbeManager({
       runtime: o.runtime,
       clock: o.clock,
@@ -188,7 +205,6 @@ export class Worker {
       byPod.set(a.podUid, list);
     }
     this.records.clearFreshPullFailures();
-    this.scheduleWake(nextWake, now);
     this.probes.sync(this.desired, observed);
     for (const k of this.probes.kills()) {
       if (this.busy.has(k.podUid)) continue;
@@ -198,9 +214,28 @@ export class Worker {
     this.records.keepKillsOf(new Set(observed.map((c) => c.id)));
     for (const [uid, list] of byPod) {
       if (this.busy.has(uid)) continue; // its current operation's end triggers a new pass
+      const readyAt = this.failingUntil(uid);
+      if (readyAt !== undefined && now < readyAt) {
+        nextWake = Math.min(nextWake, readyAt);
+        continue;
+      }
       this.launch(uid, list);
     }
+    this.scheduleWake(nextWake, now);
     this.reportStatuses(observed, backoffs, now);
+  }
+
+  /** When a failing pod may be tried again; a pod that changed since its failure at once. */
+  private failingUntil(uid: string): number | undefined {
+    const readyAt = this.failing.readyAt(uid);
+    if (readyAt === undefined) return undefined;
+    const pod = this.desired?.find((p) => p.metadata.uid === uid);
+    if (!pod || versionOf(pod) !== this.failedVersion.get(uid)) {
+      this.failing.reset(uid);
+      this.failedVersion.delete(uid);
+      return undefined;
+    }
+    return readyAt;
   }
 
   private scheduleWake(at: number, now: number): void {
@@ -219,14 +254,36 @@ export class Worker {
     this.busy.add(uid);
     const ctx: ExecutorContext = {
       runtime: this.o.runtime,
+      clock: this.o.clock,
       logger: this.o.logger,
       nodeName: this.o.nodeName,
       dataDir: this.o.dataDir,
       hostIP: this.o.hostIP,
+      pauseImage: this.pauseImage,
+      seccompRoot: this.o.seccompRoot ?? DEFAULT_SECCOMP_ROOT,
       pod: (u) => this.desired?.find((p) => p.metadata.uid === u),
     };
-    const op = this.limited(async () => {
-      for await (const outcome of runPodActions(actions, ctx)) this.records.record(outcome);
+    // Stopping is waiting out grace periods, not work: every pod being stopped stops at once.
+    const stopsOnly = actions.every((a) => a.type === "remove" || a.type === "stop" || a.type === "kill");
+    const run = (fn: () => Promise<void>): Promise<void> => (stopsOnly ? fn() : this.limited(fn));
+    const op = run(async () => {
+      let failed = false;
+      for await (const outcome of runPodActions(actions, ctx)) {
+        this.records.record(outcome);
+        // ErrImagePull has its own back-off; ErrImageNeverPull (the image may appear any
+        // time) gets the pod's, so that it is not tried again at every hint.
+        const neverPull = outcome.type === "pull-failed" && outcome.error.reason === "ErrImageNeverPull";
+        if (neverPull || ["create-failed", "op-failed", "sandbox-failed"].includes(outcome.type))
+          failed = true;
+      }
+      const pod = ctx.pod(uid);
+      if (failed && pod) {
+        this.failing.fail(uid);
+        this.failedVersion.set(uid, versionOf(pod));
+      } else {
+        this.failing.reset(uid);
+        this.failedVersion.delete(uid);
+      }
     }).finally(() => {
       this.busy.delete(uid);
       this.ops.delete(op);
@@ -264,9 +321,15 @@ export class Worker {
         now,
         probes: probeViews,
         probeKills: this.records.probeKills,
+        sandboxErrors: this.records.sandboxErrors,
         ...(before ? { previous: before.status } : {}),
       });
-      const json = JSON.stringify(status);
+      // A terminating pod with nothing left on the node (no container, no sandbox) is gone:
+      // said once, so that the control plane can end its deletion.
+      const gone =
+        pod.metadata.deletionTimestamp !== undefined &&
+        !observed.some((c) => parseLabels(c.labels)?.podUid === uid);
+      const json = JSON.stringify([status, gone]);
       if (before?.json === json) continue;
       this.lastStatus.set(uid, { json, status });
       this.o.onStatus({
@@ -274,7 +337,13 @@ export class Worker {
         name: pod.metadata.name ?? "",
         uid,
         status,
+        ...(gone ? { gone: true as const } : {}),
       });
     }
   }
+}
+
+/** What of a pod, once changed, ends its failure back-off: its spec and its deletion. */
+function versionOf(pod: Pod): string {
+  return JSON.stringify([pod.spec, pod.metadata.deletionTimestamp ?? null]);
 }

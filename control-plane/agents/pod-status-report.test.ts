@@ -47,6 +47,27 @@ describe("mergeReportedStatus", () => {
 const running = cs({ running: { startedAt: "t1" } });
 const crash = cs({ waiting: { reason: "CrashLoopBackOff", message: "back-off 10s" } }, 1);
 const pull = cs({ waiting: { reason: "ErrImagePull", message: "not found" } }, 0, "");
+const config = cs({ waiting: { reason: "CreateContainerConfigError", message: "volume v: nfs" } }, 0, "");
+const config2 = cs({ waiting: { reason: "CreateContainerConfigError", message: "other" } }, 0, "");
+const mount = cs(
+  { waiting: { reason: "ContainerCreating", message: 'MountVolume.SetUp failed for volume "v" : x' } },
+  0,
+  "",
+);
+const sandbox = cs(
+  { waiting: { reason: "ContainerCreating", message: "Failed to create pod sandbox: y" } },
+  0,
+  "",
+);
+const creating = cs({ waiting: { reason: "ContainerCreating" } }, 0, "");
+const cannotRun = cs({
+  terminated: {
+    exitCode: 128,
+    reason: "ContainerCannotRun",
+    message: "no such file",
+    containerID: "docker://1",
+  },
+});
 
 describe("podStatusEvents", () => {
   it.each([
@@ -63,6 +84,22 @@ describe("podStatusEvents", () => {
     ["crash loop after another restart", status(crash), status(cs(crash.state, 2)), ["BackOff"]],
     ["image pull fails", undefined, status(pull), ["Pulling", "Failed"]],
     ["image pull still failing", status(pull), status(pull), []],
+    ["config refused", undefined, status(config), ["Failed"]],
+    ["config still refused", status(config), status(config), []],
+    ["config refused for another reason", status(config), status(config2), ["Failed"]],
+    ["volume cannot be set up", status(creating), status(mount), ["FailedMount"]],
+    ["sandbox cannot be made", status(creating), status(sandbox), ["FailedCreatePodSandBox"]],
+    ["plain ContainerCreating", undefined, status(creating), []],
+    ["container cannot run", status(creating), status(cannotRun), ["Failed"]],
+    [
+      "cannot-run attempt now last state",
+      status(cannotRun),
+      status({
+        ...cs({ waiting: { reason: "CrashLoopBackOff", message: "b" } }, 1),
+        lastState: cannotRun.state,
+      }),
+      ["BackOff"],
+    ],
   ])("%s → %j", (_what, before, after, reasons) => {
     expect(podStatusEvents(pod, before, after).map((e) => e.reason)).toEqual(reasons);
   });
@@ -86,6 +123,11 @@ describe("podStatusEvents", () => {
       },
     ]);
     expect(podStatusEvents(pod, undefined, status(running))[2]?.message).toBe("Started container nginx");
+    expect(podStatusEvents(pod, undefined, status(config))[0]).toMatchObject({
+      type: "Warning",
+      reason: "Failed",
+      message: "Error: volume v: nfs",
+    });
     expect(podStatusEvents(pod, undefined, status(pull))[1]).toMatchObject({
       type: "Warning",
       message: 'Failed to pull image "nginx:1.25": not found',

@@ -53,6 +53,73 @@ function readinessFailures(status: PodStatus | undefined): Set<string> {
   return new Set(lines.filter((l) => /^[^:\s]+: Readiness probe failed: /.test(l)));
 }
 
+/** Waiting reasons and messages that need the user, and the Warning event each gives (as the kubelet words it). */
+const FAILURE_EVENTS: {
+  when: (reason: string, message: string) => boolean;
+  event: string;
+  error: boolean;
+}[] = [
+  {
+    when: (r) => r === "CreateContainerConfigError" || r === "CreateContainerError",
+    event: "Failed",
+    error: true,
+  },
+  { when: (r) => r === "ContainerCannotRun", event: "Failed", error: true },
+  {
+    when: (r, m) => r === "ContainerCreating" && m.startsWith("MountVolume."),
+    event: "FailedMount",
+    error: false,
+  },
+  {
+    when: (r, m) => r === "ContainerCreating" && m.startsWith("Failed to create pod sandbox"),
+    event: "FailedCreatePodSandBox",
+    error: false,
+  },
+];
+
+/** What a container waits on or died of, with the attempt it concerns: `reason|message|containerID`. */
+function failureFacts(c: ContainerStatus | undefined): { reason: string; message: string; key: string }[] {
+  const out: { reason: string; message: string; key: string }[] = [];
+  const waiting = c?.state.waiting;
+  if (waiting?.reason && waiting.message)
+    out.push({
+      reason: waiting.reason,
+      message: waiting.message,
+      key: `${waiting.reason}|${waiting.message}|${c?.containerID ?? ""}`,
+    });
+  for (const t of [c?.state.terminated, c?.lastState.terminated]) {
+    if (t?.reason && t.message)
+      out.push({
+        reason: t.reason,
+        message: t.message,
+        key: `${t.reason}|${t.message}|${t.containerID ?? ""}`,
+      });
+  }
+  return out;
+}
+
+/** Warning events for what a container waits on (or died of) that the user must fix, once per new fact. */
+function failureEvents(
+  prev: ContainerStatus | undefined,
+  status: ContainerStatus,
+  fieldPath: string,
+): PodStatusEvent[] {
+  const seen = new Set(failureFacts(prev).map((f) => f.key));
+  const out: PodStatusEvent[] = [];
+  for (const f of failureFacts(status)) {
+    const rule = FAILURE_EVENTS.find((r) => r.when(f.reason, f.message));
+    if (!rule || seen.has(f.key)) continue;
+    seen.add(f.key);
+    out.push({
+      type: "Warning",
+      reason: rule.event,
+      message: rule.error ? `Error: ${f.message}` : f.message,
+      fieldPath,
+    });
+  }
+  return out;
+}
+
 /** Unhealthy (and Killing) events for probe failures the agent reported that are new. */
 function probeEvents(previous: PodStatus | undefined, next: PodStatus): PodStatusEvent[] {
   const out: PodStatusEvent[] = [];
@@ -132,6 +199,7 @@ export function podStatusEvents(
         fieldPath,
       });
     }
+    out.push(...failureEvents(prev, status, fieldPath));
     if (waiting && IMAGE_PULL_FAILURES.has(waiting) && wasWaiting !== waiting) {
       const detail = status.state.waiting?.message;
       if (waiting === "ErrImagePull") out.push(pulling);

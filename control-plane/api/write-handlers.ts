@@ -36,7 +36,7 @@ import {
 } from "./object-checks.js";
 import { withTypeMeta } from "./read-handlers.js";
 import type { ResourceTarget } from "./request-target.js";
-import { sendJson } from "./respond.js";
+import { addWarning, sendJson } from "./respond.js";
 
 /** A uniform number in [0, 1) from the system's CSPRNG, for names clients cannot guess. */
 const cryptoRandom = (): number => randomInt(2 ** 47) / 2 ** 47;
@@ -73,6 +73,12 @@ function namespaceTerminating(target: ResourceTarget, name: string): EverynodeEr
       },
     },
   );
+}
+
+/** The kind's warnings about what was accepted, as `Warning` headers (before the body is sent). */
+function warnAbout(ctx: HandlerContext, target: ResourceTarget, stored: KubeObject, res: Response): void {
+  if (target.subresource) return;
+  for (const text of ctx.rules[target.info.resource].warnings?.(stored) ?? []) addWarning(res, text);
 }
 
 /** Stores a new object after the create checks; shared by POST and server-side apply. */
@@ -123,6 +129,7 @@ export async function handleCreate(
   checkNamespace(object, target);
   handleUnknownFields(q, target, object, res);
   const stored = createObject(ctx, target, object, isDryRun(q));
+  warnAbout(ctx, target, stored, res);
   sendJson(res, 201, withTypeMeta(stored, target));
 }
 
@@ -193,6 +200,7 @@ export async function handleReplace(
   const latest = latestObject(ctx, target, old);
   if (!latest) throw errors.notFound(target.info.resource, target.name ?? "", target.info.group);
   const stored = updateObject(ctx, target, object, latest, isDryRun(q));
+  warnAbout(ctx, target, stored, res);
   sendJson(res, 200, withTypeMeta(stored, target));
 }
 
@@ -273,7 +281,9 @@ export async function handlePatch(
     checkNamespace(created, target);
     checkName(created, target);
     handleUnknownFields(q, target, created, res, "patch");
-    sendJson(res, 201, withTypeMeta(createObject(ctx, target, created, dryRun), target));
+    const stored = createObject(ctx, target, created, dryRun);
+    warnAbout(ctx, target, stored, res);
+    sendJson(res, 201, withTypeMeta(stored, target));
     return;
   }
   const bounds = patchBounds(ctx.maxBodyBytes);
@@ -288,5 +298,6 @@ export async function handlePatch(
   checkName(result, target);
   handleUnknownFields(q, target, result, res, "patch");
   const stored = updateObject(ctx, target, result, current, dryRun);
+  warnAbout(ctx, target, stored, res);
   sendJson(res, 200, withTypeMeta(stored, target));
 }

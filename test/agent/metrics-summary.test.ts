@@ -68,7 +68,8 @@ describe("agent metrics summaries", () => {
       await cp.until(() => summaries(cp.last).some((s) => s.containers.running === 1));
       const [first] = summaries(cp.last).filter((s) => s.containers.running === 1);
       expect(first).toMatchObject({ containers: { running: 1, waiting: 0, terminated: 0 }, restarts: 0 });
-      expect(first!.containerStarts.counts.reduce((a, c) => a + c, 0)).toBe(1);
+      // The pod's sandbox and its one container.
+      expect(first!.containerStarts.counts.reduce((a, c) => a + c, 0)).toBe(2);
       expect(first!.reconcileLag.counts.reduce((a, c) => a + c, 0)).toBe(1);
       // The next one carries only what happened since.
       await clock.advance(5_000);

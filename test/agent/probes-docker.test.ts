@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerRuntime } from "../../agent/runtime/docker-runtime.js";
-import { LABELS, nodeFilter } from "../../agent/runtime/labels.js";
+import { LABELS, nodeFilter, SANDBOX } from "../../agent/runtime/labels.js";
 import { Worker } from "../../agent/worker/worker.js";
 import type { Container, Pod, PodStatus } from "../../shared/api-types.js";
 import { silentLogger } from "../../shared/logger.js";
@@ -68,7 +68,12 @@ async function until(cond: () => boolean, max = 12): Promise<void> {
 
 async function runningId(name: string): Promise<string> {
   const list = await runtime.list(nodeFilter(NODE));
-  const c = list.find((o) => o.labels[LABELS.podUid] === `${RUN}-${name}` && o.state === "running");
+  const c = list.find(
+    (o) =>
+      o.labels[LABELS.podUid] === `${RUN}-${name}` &&
+      o.labels[LABELS.container] !== SANDBOX &&
+      o.state === "running",
+  );
   if (!c) throw new Error(`no running container for ${name}`);
   return c.id;
 }

@@ -295,7 +295,7 @@ describe("the session", () => {
     await cp.until(() => runtime.ofNode("node-a").some((c) => c.state === "running"));
     await agent.stop({ leave: true });
     await flush();
-    expect(runtime.ofNode("node-a")).toHaveLength(0);
+    expect(runtime.allOf("node-a")).toHaveLength(0);
     expect(cp.deletes).toContain("node-a");
     await expect(fs.stat(path.join(dataDir, "node-credential.json"))).rejects.toThrow();
   });

@@ -24,6 +24,7 @@ const BINARIES = [
   `${SDK}/kubectl.1.32`,
 ]; // a missing one fails its tests: no skipping
 
+// kube-prometheus' node-exporter.
 const nodeExporterYaml = (memory: string): string => `apiVersion: apps/v1
 kind: DaemonSet
 metadata:

@@ -54,7 +54,8 @@ describe("agents on separate hosts (network namespaces)", () => {
 
   /** Running containers of a node on its own engine, by the node label the agent sets. */
   async function containersOf(name: HostName): Promise<string[]> {
-    const ids = await engine(name).containers({ label: `${NODE_LABEL_KEY}=${name}` });
+    // The DaemonSet's containers (its pods' sandboxes carry no DaemonSet label).
+    const ids = await engine(name).containers({ label: "io.everynode.daemonset=web" });
     for (const id of ids) seen.add(id);
     return ids;
   }
@@ -217,16 +218,21 @@ describe("agents on separate hosts (network namespaces)", () => {
       const [id, ...more] = await containersOf(name);
       expect(id).toBeDefined();
       expect(more).toEqual([]);
-      // Nothing else on this engine: in particular not the other host's container.
-      expect(await engine(name).containers({ all: true })).toEqual([id]);
+      // Nothing else on this engine but the pod's sandbox: in particular not the other host's container.
+      const all = await engine(name).containers({ all: true, label: `${NODE_LABEL_KEY}=${name}` });
+      expect(all).toContain(id);
+      expect(all).toHaveLength(2);
+      expect(await engine(name).containers({ all: true })).toEqual(all);
       expect(await sharedContainersOf(name)).toEqual([]);
       expect((await run("docker", ["inspect", String(id)])).code).not.toBe(0);
-      // The engine's bridge is private to the host's namespace: its container answers there.
+      // The engine's bridge is private to the host's namespace: its container answers there,
+      // on its pod's IP (its sandbox's).
+      const sandbox = all.find((c) => c !== id);
       const inspect = await engine(name).docker([
         "inspect",
         "-f",
         "{{.NetworkSettings.IPAddress}}",
-        String(id),
+        String(sandbox),
       ]);
       const address = inspect.stdout.trim();
       expect(address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);

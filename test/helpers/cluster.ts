@@ -216,7 +216,10 @@ export class ClusterClient {
     );
   }
 
-  /** Docker containers of this cluster's nodes: `docker ps` filtered by node label. */
+  /**
+   * Docker containers of this cluster's pods: `docker ps` filtered by node label, without the
+   * pods' sandboxes (container name label `POD`).
+   */
   async containers(nodeName?: string): Promise<{ id: string; name: string; node: string; state: string }[]> {
     const names = nodeName ? [nodeName] : [...this.nodeNames];
     const out: { id: string; name: string; node: string; state: string }[] = [];
@@ -227,11 +230,11 @@ export class ClusterClient {
         "--filter",
         `label=${NODE_LABEL_KEY}=${n}`,
         "--format",
-        "{{.ID}}\t{{.Names}}\t{{.State}}",
+        '{{.ID}}\t{{.Names}}\t{{.State}}\t{{.Label "io.everynode.container.name"}}',
       ]);
       for (const line of r.stdout.split("\n").filter(Boolean)) {
-        const [id = "", name = "", state = ""] = line.split("\t");
-        out.push({ id, name, node: n, state });
+        const [id = "", name = "", state = "", container = ""] = line.split("\t");
+        if (container !== "POD") out.push({ id, name, node: n, state });
       }
     }
     return out;

@@ -5,7 +5,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { DaemonSet, KubeObject } from "../../../shared/api-types.js";
 import { errors } from "../../../shared/errors.js";
-import { applyDaemonSetDefaults, validateDaemonSet } from "../../kube/index.js";
+import { applyDaemonSetDefaults, REGISTRY, validateDaemonSet } from "../../kube/index.js";
 import type { ResourceRule } from "./rule.js";
 
 /** The annotation apps/v1 exposes the template generation in. */
@@ -48,7 +48,10 @@ export function nextGenerations(
   };
 }
 
+const daemonSetWarnings = REGISTRY.byResource("daemonsets")?.hooks.warnings;
+
 export const daemonSetRule: ResourceRule = {
+  ...(daemonSetWarnings ? { warnings: daemonSetWarnings } : {}),
   prepareCreate(object: KubeObject): KubeObject {
     const ds = applyDaemonSetDefaults(object as DaemonSet);
     ds.metadata.generation = 1;

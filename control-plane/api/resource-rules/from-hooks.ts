@@ -7,7 +7,7 @@ import type { KindDescription } from "../../kube/index.js";
 import type { ResourceRule } from "./rule.js";
 
 export function ruleFromHooks(kind: KindDescription): ResourceRule {
-  const { defaults, validate } = kind.hooks;
+  const { defaults, validate, warnings } = kind.hooks;
   const prepare = (object: KubeObject, old?: KubeObject): KubeObject => {
     const prepared = defaults ? defaults(object) : object;
     const problems = validate ? validate(prepared, old) : [];
@@ -18,5 +18,6 @@ export function ruleFromHooks(kind: KindDescription): ResourceRule {
   return {
     prepareCreate: (object) => prepare(object),
     prepareUpdate: (next, old) => prepare(next, old),
+    ...(warnings ? { warnings } : {}),
   };
 }

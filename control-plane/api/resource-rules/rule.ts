@@ -16,6 +16,8 @@ export interface ResourceRule {
    * or the old everything-but-status (`subresource === "status"`).
    */
   prepareUpdate(next: KubeObject, old: KubeObject, subresource: string | undefined): KubeObject;
+  /** Warnings about an object just accepted (a `Warning` header each); the kind's hook. */
+  warnings?(object: KubeObject): string[];
   /** Refuses a delete by throwing (e.g. a builtin namespace). */
   checkDelete?(object: KubeObject): void;
   /** The body of a DELETE that removed the object; the default is a Kubernetes Success Status. */

@@ -4,7 +4,7 @@
 import type { DaemonSet } from "../../../shared/api-types.js";
 import { applyDaemonSetDefaults } from "../defaults.js";
 import { daemonSetPrinter } from "../tables/daemonset-printer.js";
-import { validateDaemonSet } from "../validation/index.js";
+import { meaninglessFieldWarnings, validateDaemonSet } from "../validation/index.js";
 import { DAEMONSET_ROLLOUT_DEFINITIONS, DAEMONSET_ROLLOUT_OVERLAY } from "./daemonset-rollout.js";
 import { ALL_VERBS, defineKind, STATUS } from "./kind.js";
 
@@ -29,6 +29,7 @@ export const daemonSetKind = defineKind({
   hooks: {
     defaults: (o) => applyDaemonSetDefaults(o as DaemonSet),
     validate: (o, old) => validateDaemonSet(o as DaemonSet, old as DaemonSet | undefined),
+    warnings: (o) => meaninglessFieldWarnings((o as DaemonSet).spec?.template?.spec, "spec.template.spec"),
     printer: daemonSetPrinter,
   },
 });

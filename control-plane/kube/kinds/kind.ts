@@ -48,6 +48,8 @@ export interface KindHooks {
   defaults?(object: KubeObject): KubeObject;
   /** The problems of an object (create) or of an update from `old`. Empty means valid. */
   validate?(object: KubeObject, old?: KubeObject): FieldError[];
+  /** What the object carries that is accepted but means nothing here: one `Warning` header each. */
+  warnings?(object: KubeObject): string[];
   /** The columns and cells of `kubectl get`. */
   printer?: Printer<never>;
 }

@@ -12,6 +12,7 @@ import {
   validateObjectMetaUpdate,
 } from "./metadata.js";
 import { validatePodSpec } from "./pod-spec.js";
+import { unappliedFieldErrors } from "./unapplied-fields.js";
 import { canonical, isObject, nonNegativeInt, objectField, typeInvalid } from "./util.js";
 
 const PERCENT_MESSAGE =
@@ -237,6 +238,11 @@ export function validateDaemonSet(ds: DaemonSet, old?: DaemonSet): FieldError[] 
   if (old) errs.push(...validateObjectMetaUpdate(ds.metadata, old.metadata));
   if (!isObject(ds.spec)) return [...errs, fieldError.required("spec")];
   errs.push(...validateSpec(ds.spec));
+  // A template the agent could not fully apply is refused when it is written, not when an
+  // unrelated field of an older DaemonSet changes.
+  if (!old || canonical(ds.spec.template) !== canonical(old.spec?.template)) {
+    errs.push(...unappliedFieldErrors(ds.spec.template?.spec, "spec.template.spec"));
+  }
   if (old && canonical(ds.spec.selector) !== canonical(old.spec?.selector)) {
     errs.push(fieldError.invalid("spec.selector", ds.spec.selector, "field is immutable"));
   }

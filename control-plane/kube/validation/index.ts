@@ -7,6 +7,12 @@ export { validateNode, validateTaints } from "./node.js";
 export { validateNamespace } from "./namespace.js";
 export { validatePod, validatePodUpdate, POD_UPDATE_MESSAGE } from "./pod.js";
 export { validatePodSpec } from "./pod-spec.js";
+export {
+  meaninglessFieldWarnings,
+  unappliedFieldErrors,
+  MEANINGLESS_FIELDS,
+  UNAPPLIED_FIELDS,
+} from "./unapplied-fields.js";
 export { validatePodStatus, POD_PHASES } from "./pod-status.js";
 export {
   validateNodeStatusFacts,

@@ -22,6 +22,7 @@ const STATUS_KEYS = [
   "podIPs",
   "startTime",
   "containerStatuses",
+  "initContainerStatuses",
   "message",
   "reason",
   "qosClass",
@@ -162,6 +163,7 @@ export function validatePodStatus(
   validateIPs(s.podIPs, `${path}.podIPs`, keys, errs);
   timestampField(s.startTime, `${path}.startTime`, errs);
   validateContainerStatuses(s.containerStatuses, `${path}.containerStatuses`, keys, errs);
+  validateContainerStatuses(s.initContainerStatuses, `${path}.initContainerStatuses`, keys, errs);
   boundedString(s.message, `${path}.message`, L.message, errs);
   boundedString(s.reason, `${path}.reason`, L.shortString, errs);
   boundedString(s.qosClass, `${path}.qosClass`, L.shortString, errs);

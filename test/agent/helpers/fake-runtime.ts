@@ -30,6 +30,9 @@ export class FakeRuntime implements ContainerRuntime {
     if (policy !== "Always" && this.images.has(ref)) return;
     await this.pull(ref);
   }
+  async importImage(ref: string): Promise<void> {
+    this.images.add(ref);
+  }
   async createContainer(spec: ContainerCreateSpec): Promise<string> {
     const id = `fake${String(this.next++).padStart(8, "0")}`;
     this.containers.set(id, {
@@ -90,7 +93,13 @@ export class FakeRuntime implements ContainerRuntime {
   }
 
   /** The containers of one node. */
+  /** The node's pod containers (not their sandboxes). */
   ofNode(node: string): ObservedContainer[] {
+    return this.allOf(node).filter((c) => c.labels["io.everynode.container.name"] !== "POD");
+  }
+
+  /** Everything the node runs, sandboxes included. */
+  allOf(node: string): ObservedContainer[] {
     return [...this.containers.values()].filter((c) => c.labels["io.everynode.node"] === node);
   }
 
