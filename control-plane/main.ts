@@ -31,6 +31,7 @@ import { createLeaseRouter } from "./nodes/lease-router.js";
 import { NodeLifecycle } from "./nodes/node-lifecycle.js";
 import { TerminatingPodsGc } from "./nodes/terminating-pods.js";
 import { ensureServerFiles } from "./server-files.js";
+import { ensureEncryptionKeys } from "./encryption-keys.js";
 import { openStore } from "./store/index.js";
 import { startLocalAgent } from "./local-agent.js";
 import { localAgentJoinToken } from "./server-files.js";
@@ -60,9 +61,11 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   logger.info("using data dir", { dir: config.dataDir });
 
   const metrics = new ControlPlaneMetrics();
+  const encryption = ensureEncryptionKeys(config.dataDir, clock);
   const store = openStore({
     path: path.join(config.dataDir, "everynode.db"),
     clock,
+    encryption: encryption.ring,
     onWrite: metrics.storeWrite,
   });
   const pki = await ensurePki(config.dataDir, { sans: config.tlsSans, clock });

@@ -1,7 +1,8 @@
 // The few Kubernetes protobuf request bodies kubectl sends. kubectl 1.32+ writes with its
 // typed clients in protobuf (`kubectl create namespace X` posts a protobuf Namespace), and
 // never retries in JSON. everynode answers in JSON (kubectl accepts it) and decodes only
-// the kinds kubectl creates this way: Namespace and DeleteOptions. Anything else stays a 415.
+// the kinds kubectl creates this way: Namespace, ConfigMap, Secret and DeleteOptions (and
+// those registered below). Anything else stays a 415.
 // protobufjs decodes, from a descriptor of the fields read here (names and numbers from
 // Kubernetes' generated.proto files); fields it does not describe are skipped.
 
@@ -21,6 +22,7 @@ const TYPES: Record<string, { fields: Fields }> = {
   Unknown: { fields: { typeMeta: one(1, "TypeMeta"), raw: one(2, "bytes") } },
   TypeMeta: { fields: { apiVersion: one(1), kind: one(2) } },
   StringEntry: { fields: { key: one(1), value: one(2) } },
+  BytesEntry: { fields: { key: one(1), value: one(2, "bytes") } },
   ObjectMeta: {
     fields: {
       name: one(1),
@@ -33,6 +35,24 @@ const TYPES: Record<string, { fields: Fields }> = {
   },
   Namespace: { fields: { metadata: one(1, "ObjectMeta"), spec: one(2, "NamespaceSpec") } },
   NamespaceSpec: { fields: { finalizers: many(1) } },
+  // kubectl create configmap|secret (1.32+).
+  ConfigMap: {
+    fields: {
+      metadata: one(1, "ObjectMeta"),
+      data: many(2, "StringEntry"),
+      binaryData: many(3, "BytesEntry"),
+      immutable: one(4, "bool"),
+    },
+  },
+  Secret: {
+    fields: {
+      metadata: one(1, "ObjectMeta"),
+      data: many(2, "BytesEntry"),
+      type: one(3),
+      stringData: many(4, "StringEntry"),
+      immutable: one(5, "bool"),
+    },
+  },
   Preconditions: { fields: { uid: one(1), resourceVersion: one(2) } },
   DeleteOptions: {
     fields: {
@@ -113,8 +133,44 @@ function deleteOptions(raw: Uint8Array, apiVersion: string): Record<string, unkn
   return out;
 }
 
+/** A map of bytes as JSON carries it: base64 values. */
+function bytesMap(entries: unknown): Record<string, string> | undefined {
+  const pairs = Array.isArray(entries) ? (entries as Message[]) : [];
+  if (pairs.length === 0) return undefined;
+  return Object.fromEntries(
+    pairs.map((e) => [
+      String(e["key"] ?? ""),
+      Buffer.from((e["value"] as Uint8Array | undefined) ?? []).toString("base64"),
+    ]),
+  );
+}
+
+/** A decoded message as JSON: metadata, then each field the body carries, maps converted. */
+function configObject(
+  kind: "ConfigMap" | "Secret",
+  maps: Record<string, (v: unknown) => Record<string, string> | undefined>,
+): (raw: Uint8Array, apiVersion: string) => Record<string, unknown> {
+  return (raw, apiVersion) => {
+    const m = decode(kind, raw);
+    const out: Record<string, unknown> = {
+      apiVersion,
+      kind,
+      metadata: objectMeta(m["metadata"] as Message | undefined),
+    };
+    for (const [field, value] of Object.entries(m)) {
+      if (field === "metadata") continue;
+      const convert = maps[field];
+      const converted = convert ? convert(value) : value;
+      if (converted !== undefined) out[field] = converted;
+    }
+    return out;
+  };
+}
+
 const DECODERS: Record<string, (raw: Uint8Array, apiVersion: string) => Record<string, unknown>> = {
   Namespace: namespace,
+  ConfigMap: configObject("ConfigMap", { data: stringMap, binaryData: bytesMap }),
+  Secret: configObject("Secret", { data: bytesMap, stringData: stringMap }),
   DeleteOptions: deleteOptions,
 };
 

@@ -1,12 +1,15 @@
 // Starts everynode's API over real HTTP on 127.0.0.1 with a real SQLite store in a temporary
 // directory, fixed tokens, a fake clock and a log streamer that writes known lines.
 
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import type { Pod } from "../../shared/api-types.js";
 import { silentLogger } from "../../shared/logger.js";
 import type { LogSink, PodLogOptions, PodLogStreamer } from "../../control-plane/api/pod-log-streamer.js";
@@ -17,6 +20,8 @@ import { EventRecorder } from "../../control-plane/events/event-recorder.js";
 import { openStore } from "../../control-plane/store/index.js";
 import type { Store } from "../../control-plane/store/store.js";
 import { FakeClock } from "../helpers/fake-clock.js";
+
+const execFileAsync = promisify(execFile);
 
 export const TOKENS = {
   admin: "admin-token",
@@ -84,7 +89,10 @@ export async function startApi(
     : mkdtempSync(path.join(tmpdir(), "everynode-api-"));
   const dbPath = options.dbPath ?? path.join(dir, "everynode.db");
   const clock = options.clock ?? new FakeClock();
-  const store = openStore({ path: dbPath, clock });
+  // Secrets encrypted as the server stores them, with a key derived from the directory (a
+  // reopened file reads with the same one).
+  const key = { id: "test-key", secret: createHash("sha256").update(dir).digest() };
+  const store = openStore({ path: dbPath, clock, encryption: { keys: [key] } });
   const logs = new StubLogs();
   const events = new EventRecorder({ store, clock, ttlMs: 3_600_000 });
   const graceful = new Set(options.gracefulNodes ?? []);
@@ -263,4 +271,31 @@ export function insecureKubeconfig(port: number, token: string = TOKENS.admin): 
     "current-context: everynode",
     "",
   ].join("\n");
+}
+
+/**
+ * Runs a kubectl binary with its own kubeconfig and a cache under `home` (a fresh discovery
+ * cache, so that discovery and OpenAPI are exercised); the output, or an error with it.
+ */
+export function kubectlRunner(
+  binary: string,
+  kubeconfig: string,
+  home: () => string,
+  cwd?: string,
+): (...args: string[]) => Promise<string> {
+  return async (...args) => {
+    try {
+      const { stdout, stderr } = await execFileAsync(
+        binary,
+        [`--kubeconfig=${kubeconfig}`, `--cache-dir=${path.join(home(), "cache")}`, ...args],
+        { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home() }, timeout: 60_000, cwd },
+      );
+      return stdout + stderr;
+    } catch (e) {
+      const err = e as { stdout?: string; stderr?: string; message: string };
+      throw new Error(
+        `kubectl ${args.join(" ")} failed: ${err.message}\n${err.stdout ?? ""}${err.stderr ?? ""}`,
+      );
+    }
+  };
 }

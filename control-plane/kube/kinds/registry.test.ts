@@ -19,6 +19,8 @@ describe("the registry's resource table", () => {
     ["events", "Event", "", true, ["ev"], [], []],
     ["daemonsets", "DaemonSet", "apps", true, ["ds"], ["all"], ["status"]],
     ["controllerrevisions", "ControllerRevision", "apps", true, [], [], []],
+    ["configmaps", "ConfigMap", "", true, ["cm"], [], []],
+    ["secrets", "Secret", "", true, [], [], []],
   ];
 
   it("holds the stored kinds, in registry order", () => {
@@ -41,7 +43,14 @@ describe("the registry's resource table", () => {
 
   it("names the same resources as ResourceName", () => {
     expectTypeOf<ResourceName>().toEqualTypeOf<
-      "nodes" | "pods" | "namespaces" | "events" | "daemonsets" | "controllerrevisions"
+      | "nodes"
+      | "pods"
+      | "namespaces"
+      | "events"
+      | "daemonsets"
+      | "controllerrevisions"
+      | "configmaps"
+      | "secrets"
     >();
   });
 
@@ -89,6 +98,8 @@ const SELECTABLE: Record<ResourceName, string[]> = {
   ],
   daemonsets: META,
   controllerrevisions: META,
+  configmaps: META,
+  secrets: [...META, "type"],
 };
 
 describe.each(stored)("field selectors of $resource", (kind) => {
@@ -123,6 +134,16 @@ describe("immutable fields are refused on update by the validate hook", () => {
   const cases: [KindDescription, KubeObject, unknown][] = [
     [REGISTRY.byResource("daemonsets") as KindDescription, ds, { matchLabels: { app: "other" } }],
     [REGISTRY.byResource("pods") as KindDescription, pod, { nodeName: "n2", containers: [] }],
+    [
+      REGISTRY.byResource("configmaps") as KindDescription,
+      { metadata: { name: "c", namespace: "default" }, data: { a: "x" }, immutable: true },
+      { b: "eQ==" },
+    ],
+    [
+      REGISTRY.byResource("secrets") as KindDescription,
+      { metadata: { name: "s", namespace: "default" }, type: "Opaque", data: { a: "eA==" }, immutable: true },
+      { b: "eQ==" },
+    ],
   ];
   it.each(cases)("$kind", (kind, old, value) => {
     for (const path of kind.immutable) {

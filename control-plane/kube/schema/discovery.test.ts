@@ -19,7 +19,14 @@ describe("aggregated discovery", () => {
     expect(doc.items[0].metadata).toEqual({ creationTimestamp: null });
     expect(doc.items[0].versions).toHaveLength(1);
     expect(doc.items[0].versions[0]).toMatchObject({ version: "v1", freshness: "Current" });
-    expect(resourcesOf(doc).map((r) => r.resource)).toEqual(["nodes", "pods", "namespaces", "events"]);
+    expect(resourcesOf(doc).map((r) => r.resource)).toEqual([
+      "nodes",
+      "pods",
+      "namespaces",
+      "events",
+      "configmaps",
+      "secrets",
+    ]);
   });
 
   it("/api entries carry what kubectl needs: scope, responseKind, shortNames, categories", () => {
@@ -134,6 +141,8 @@ describe("legacy discovery", () => {
       "namespaces",
       "namespaces/status",
       "events",
+      "configmaps",
+      "secrets",
     ]);
     expect(list.resources.find((r: any) => r.name === "nodes").namespaced).toBe(false);
     expect(list.resources.find((r: any) => r.name === "pods/eviction")).toEqual({

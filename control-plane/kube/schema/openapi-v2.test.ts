@@ -67,6 +67,8 @@ describe("the OpenAPI v2 document", () => {
       "/api/v1/namespaces/{namespace}/events/{name}",
       "/apis/apps/v1/namespaces/{namespace}/daemonsets/{name}",
       "/apis/apps/v1/namespaces/{namespace}/controllerrevisions/{name}",
+      "/api/v1/namespaces/{namespace}/configmaps/{name}",
+      "/api/v1/namespaces/{namespace}/secrets/{name}",
     ]);
     expect(mine.info.title).toBe("everynode");
   });

@@ -32,6 +32,12 @@ describe("the OpenAPI v3 documents' paths", () => {
         "/api/v1/namespaces/{namespace}/events",
         "/api/v1/namespaces/{namespace}/events/{name}",
         "/api/v1/events",
+        "/api/v1/namespaces/{namespace}/configmaps",
+        "/api/v1/namespaces/{namespace}/configmaps/{name}",
+        "/api/v1/configmaps",
+        "/api/v1/namespaces/{namespace}/secrets",
+        "/api/v1/namespaces/{namespace}/secrets/{name}",
+        "/api/v1/secrets",
       ],
     ],
     [

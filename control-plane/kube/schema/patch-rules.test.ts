@@ -74,6 +74,8 @@ const EXPECTED: Record<ResourceName, string[]> = {
     "status.conditions: mergeKey type",
   ],
   controllerrevisions: objectMeta("metadata"),
+  configmaps: objectMeta("metadata"),
+  secrets: objectMeta("metadata"),
 };
 
 describe.each(Object.keys(RESOURCES) as ResourceName[])("patch rules of %s", (resource) => {

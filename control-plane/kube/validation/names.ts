@@ -131,3 +131,24 @@ export const isDns1123Label = (v: string): boolean => dns1123LabelErrors(v).leng
 export const isDns1123Subdomain = (v: string): boolean => dns1123SubdomainErrors(v).length === 0;
 export const isQualifiedName = (v: string): boolean => qualifiedNameErrors(v).length === 0;
 export const isLabelValue = (v: string): boolean => labelValueErrors(v).length === 0;
+
+const CONFIG_KEY_FMT = "[-._a-zA-Z0-9]+";
+const CONFIG_KEY_RE = new RegExp(`^${CONFIG_KEY_FMT}$`);
+const CONFIG_KEY_MSG = regexError(
+  "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+  CONFIG_KEY_FMT,
+  "key.name",
+  "KEY_NAME",
+  "key-name",
+);
+
+/** Problems with a ConfigMap or Secret key (it becomes a file name in a volume). */
+export function configKeyErrors(value: string): string[] {
+  const errs: string[] = [];
+  if (value.length > 253) errs.push(maxLenError(253));
+  if (!CONFIG_KEY_RE.test(value)) errs.push(CONFIG_KEY_MSG);
+  if (value === ".") errs.push(`must not be '.'`);
+  else if (value === "..") errs.push(`must not be '..'`);
+  else if (value.startsWith("..")) errs.push(`must not start with '..'`);
+  return errs;
+}
