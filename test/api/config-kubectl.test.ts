@@ -38,7 +38,8 @@ describe.each(BINARIES)("%s", (binary) => {
   const ns = `ns-${path.basename(binary).replace(/\W/g, "")}`;
   let home = "";
 
-  const kubectl = kubectlRunner(binary, path.join(dir, "kubeconfig"), () => home, dir);
+  const kubectl = (...args: string[]): Promise<string> =>
+    kubectlRunner(binary, path.join(dir, "kubeconfig"), () => home, dir)(...args);
 
   beforeAll(async () => {
     home = mkdtempSync(path.join(dir, "home-"));
