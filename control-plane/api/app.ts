@@ -43,6 +43,7 @@ export function buildApiApp(deps: ApiDeps): express.Express {
     watchBookmarkIntervalMs: deps.watchBookmarkIntervalMs ?? 20_000,
     rules: buildRules(deps.store, deps.clock),
     deleter: deps.deleter ?? new Deleter({ store: deps.store, clock: deps.clock, events: deps.events }),
+    ...(deps.serviceAccountTokens ? { serviceAccountTokens: deps.serviceAccountTokens } : {}),
   };
   const app = express();
   app.disable("x-powered-by");

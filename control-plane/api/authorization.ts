@@ -7,7 +7,7 @@
 import type { KubeObject, Pod } from "../../shared/api-types.js";
 import { errors, type EverynodeError } from "../../shared/errors.js";
 import { type ResourceName, type Verb, type FieldRequirement } from "../kube/index.js";
-import type { Principal } from "../auth/principal.js";
+import { serviceAccountUser, type Principal } from "../auth/principal.js";
 
 export type { Verb } from "../kube/index.js";
 
@@ -33,6 +33,7 @@ export function userName(p: Principal): string {
   if (p.kind === "admin") return p.name;
   if (p.kind === "node") return `system:node:${p.nodeName}`;
   if (p.kind === "metrics") return `everynode:metrics:${p.tokenId}`;
+  if (p.kind === "serviceaccount") return serviceAccountUser(p.namespace, p.name);
   return `system:bootstrap:${p.tokenId}`;
 }
 

@@ -53,6 +53,36 @@ const TYPES: Record<string, { fields: Fields }> = {
       immutable: one(5, "bool"),
     },
   },
+  // kubectl create serviceaccount.
+  ServiceAccount: {
+    fields: {
+      metadata: one(1, "ObjectMeta"),
+      secrets: many(2, "ObjectReference"),
+      imagePullSecrets: many(3, "LocalObjectReference"),
+      automountServiceAccountToken: one(4, "bool"),
+    },
+  },
+  ObjectReference: {
+    fields: {
+      kind: one(1),
+      namespace: one(2),
+      name: one(3),
+      uid: one(4),
+      apiVersion: one(5),
+      fieldPath: one(7),
+    },
+  },
+  LocalObjectReference: { fields: { name: one(1) } },
+  // kubectl create token.
+  TokenRequest: { fields: { metadata: one(1, "ObjectMeta"), spec: one(2, "TokenRequestSpec") } },
+  TokenRequestSpec: {
+    fields: {
+      audiences: many(1),
+      boundObjectRef: one(3, "BoundObjectReference"),
+      expirationSeconds: one(4, "int64"),
+    },
+  },
+  BoundObjectReference: { fields: { kind: one(1), apiVersion: one(2), name: one(3), uid: one(4) } },
   Preconditions: { fields: { uid: one(1), resourceVersion: one(2) } },
   DeleteOptions: {
     fields: {
@@ -167,7 +197,17 @@ function configObject(
   };
 }
 
+/** A message whose fields are plain (strings, numbers, lists, nested messages): as decoded. */
+function plainObject(kind: string): (raw: Uint8Array, apiVersion: string) => Record<string, unknown> {
+  return (raw, apiVersion) => {
+    const { metadata, ...rest } = decode(kind, raw);
+    return { apiVersion, kind, metadata: objectMeta(metadata as Message | undefined), ...rest };
+  };
+}
+
 const DECODERS: Record<string, (raw: Uint8Array, apiVersion: string) => Record<string, unknown>> = {
+  TokenRequest: plainObject("TokenRequest"),
+  ServiceAccount: plainObject("ServiceAccount"),
   Namespace: namespace,
   ConfigMap: configObject("ConfigMap", { data: stringMap, binaryData: bytesMap }),
   Secret: configObject("Secret", { data: bytesMap, stringData: stringMap }),

@@ -14,7 +14,9 @@ import type { Pod } from "../../shared/api-types.js";
 import { silentLogger } from "../../shared/logger.js";
 import type { LogSink, PodLogOptions, PodLogStreamer } from "../../control-plane/api/pod-log-streamer.js";
 import { buildApiApp } from "../../control-plane/api/app.js";
-import type { Authenticator, Principal } from "../../control-plane/auth/principal.js";
+import { firstOf, type Authenticator, type Principal } from "../../control-plane/auth/principal.js";
+import { ServiceAccountTokens } from "../../control-plane/auth/service-account-tokens.js";
+import { ServiceAccountController } from "../../control-plane/controller/service-accounts.js";
 import { Deleter } from "../../control-plane/deletion/deleter.js";
 import { EventRecorder } from "../../control-plane/events/event-recorder.js";
 import { openStore } from "../../control-plane/store/index.js";
@@ -64,6 +66,8 @@ export interface ApiHarness {
   logs: StubLogs;
   /** The API's deleter (what an agent's "gone" report calls). */
   deleter: Deleter;
+  serviceAccountTokens: ServiceAccountTokens;
+  serviceAccounts: ServiceAccountController;
   dbPath: string;
   /** Stops the server and closes the store (keeps the file). */
   stop(): Promise<void>;
@@ -82,6 +86,8 @@ export async function startApi(
     tls?: { key: string; cert: string };
     /** Nodes whose (pretend) agents report pods gone: their pods are deleted gracefully. */
     gracefulNodes?: string[];
+    /** Run the ServiceAccount controller (a default account in every namespace). */
+    serviceAccounts?: boolean;
   } = {},
 ): Promise<ApiHarness> {
   const dir = options.dbPath
@@ -96,12 +102,14 @@ export async function startApi(
   const logs = new StubLogs();
   const events = new EventRecorder({ store, clock, ttlMs: 3_600_000 });
   const graceful = new Set(options.gracefulNodes ?? []);
+  const serviceAccountTokens = new ServiceAccountTokens({ store, clock, signingKey: key.secret });
   const deps: Parameters<typeof buildApiApp>[0] = {
     store,
     clock,
     logger: silentLogger,
     events,
-    authenticator: stubAuthenticator,
+    authenticator: firstOf(stubAuthenticator, serviceAccountTokens),
+    serviceAccountTokens,
     logs,
     deleter: new Deleter({ store, clock, events, agents: { gracefulDeletion: (n) => graceful.has(n) } }),
   };
@@ -110,6 +118,13 @@ export async function startApi(
   if (options.watchBookmarkIntervalMs !== undefined)
     deps.watchBookmarkIntervalMs = options.watchBookmarkIntervalMs;
   const app = buildApiApp(deps);
+  const serviceAccounts = new ServiceAccountController({
+    store,
+    logger: silentLogger,
+    tokens: serviceAccountTokens,
+    caPem: "test CA\n",
+  });
+  if (options.serviceAccounts) serviceAccounts.start();
   const server = options.tls ? https.createServer(options.tls, app) : http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
@@ -117,6 +132,7 @@ export async function startApi(
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
+    serviceAccounts.stop();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     store.close();
@@ -128,6 +144,8 @@ export async function startApi(
     clock,
     logs,
     deleter,
+    serviceAccountTokens,
+    serviceAccounts,
     dbPath,
     stop,
     close: async () => {

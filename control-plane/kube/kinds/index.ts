@@ -13,6 +13,7 @@ import { namespaceKind } from "./namespace.js";
 import { nodeKind } from "./node.js";
 import { podKind } from "./pod.js";
 import { secretKind } from "./secret.js";
+import { serviceAccountKind } from "./serviceaccount.js";
 
 export const KINDS = [
   nodeKind,
@@ -25,6 +26,7 @@ export const KINDS = [
   joinTokenKind,
   configMapKind,
   secretKind,
+  serviceAccountKind,
 ] as const;
 
 /** The registry the server and the CLI use, built (and checked) once. */

@@ -21,6 +21,7 @@ describe("the registry's resource table", () => {
     ["controllerrevisions", "ControllerRevision", "apps", true, [], [], []],
     ["configmaps", "ConfigMap", "", true, ["cm"], [], []],
     ["secrets", "Secret", "", true, [], [], []],
+    ["serviceaccounts", "ServiceAccount", "", true, ["sa"], [], ["token"]],
   ];
 
   it("holds the stored kinds, in registry order", () => {
@@ -51,6 +52,7 @@ describe("the registry's resource table", () => {
       | "controllerrevisions"
       | "configmaps"
       | "secrets"
+      | "serviceaccounts"
     >();
   });
 
@@ -100,6 +102,7 @@ const SELECTABLE: Record<ResourceName, string[]> = {
   controllerrevisions: META,
   configmaps: META,
   secrets: [...META, "type"],
+  serviceaccounts: META,
 };
 
 describe.each(stored)("field selectors of $resource", (kind) => {

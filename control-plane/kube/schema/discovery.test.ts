@@ -26,6 +26,7 @@ describe("aggregated discovery", () => {
       "events",
       "configmaps",
       "secrets",
+      "serviceaccounts",
     ]);
   });
 
@@ -143,6 +144,8 @@ describe("legacy discovery", () => {
       "events",
       "configmaps",
       "secrets",
+      "serviceaccounts",
+      "serviceaccounts/token",
     ]);
     expect(list.resources.find((r: any) => r.name === "nodes").namespaced).toBe(false);
     expect(list.resources.find((r: any) => r.name === "pods/eviction")).toEqual({

@@ -69,6 +69,7 @@ describe("the OpenAPI v2 document", () => {
       "/apis/apps/v1/namespaces/{namespace}/controllerrevisions/{name}",
       "/api/v1/namespaces/{namespace}/configmaps/{name}",
       "/api/v1/namespaces/{namespace}/secrets/{name}",
+      "/api/v1/namespaces/{namespace}/serviceaccounts/{name}",
     ]);
     expect(mine.info.title).toBe("everynode");
   });

@@ -38,6 +38,9 @@ describe("the OpenAPI v3 documents' paths", () => {
         "/api/v1/namespaces/{namespace}/secrets",
         "/api/v1/namespaces/{namespace}/secrets/{name}",
         "/api/v1/secrets",
+        "/api/v1/namespaces/{namespace}/serviceaccounts",
+        "/api/v1/namespaces/{namespace}/serviceaccounts/{name}",
+        "/api/v1/serviceaccounts",
       ],
     ],
     [

@@ -76,6 +76,7 @@ const EXPECTED: Record<ResourceName, string[]> = {
   controllerrevisions: objectMeta("metadata"),
   configmaps: objectMeta("metadata"),
   secrets: objectMeta("metadata"),
+  serviceaccounts: [...objectMeta("metadata"), "secrets: mergeKey name"],
 };
 
 describe.each(Object.keys(RESOURCES) as ResourceName[])("patch rules of %s", (resource) => {
