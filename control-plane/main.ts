@@ -33,6 +33,7 @@ import { TerminatingPodsGc } from "./nodes/terminating-pods.js";
 import { ensureServerFiles } from "./server-files.js";
 import { ensureEncryptionKeys } from "./encryption-keys.js";
 import { firstOf } from "./auth/principal.js";
+import { storeRbac } from "./auth/rbac.js";
 import { ServiceAccountTokens } from "./auth/service-account-tokens.js";
 import { ensureSigningKey } from "./auth/signing-key.js";
 import { ServiceAccountController } from "./controller/service-accounts.js";
@@ -79,6 +80,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     clock,
     signingKey: ensureSigningKey(config.dataDir),
   });
+  const rbac = storeRbac(store);
   const serviceAccounts = new ServiceAccountController({
     store,
     logger: logger.child({ component: "service-accounts" }),
@@ -144,7 +146,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     serviceAccountTokens,
     logs,
     requestObserver: metrics.api,
-    authenticatedRoutes: [metricsRoute(metrics)],
+    rbac,
+    authenticatedRoutes: [metricsRoute(metrics, rbac)],
     routers: [
       agentRouter,
       createLeaseRouter({

@@ -6,6 +6,7 @@ import type { Logger } from "../../shared/logger.js";
 import type { ResourceName } from "../kube/index.js";
 import type { PodLogStreamer } from "./pod-log-streamer.js";
 import type { Authenticator } from "../auth/principal.js";
+import type { RbacAuthorizer } from "../auth/rbac.js";
 import type { ServiceAccountTokens } from "../auth/service-account-tokens.js";
 import type { Deleter } from "../deletion/deleter.js";
 import type { EventRecorder } from "../events/event-recorder.js";
@@ -40,6 +41,8 @@ export interface ApiDeps {
   authenticatedRoutes?: RequestHandler[];
   /** Issues ServiceAccount tokens (TokenRequest); without it the token subresource is a 503. */
   serviceAccountTokens?: ServiceAccountTokens;
+  /** RBAC over the store's roles and bindings; default: one over `store`. */
+  rbac?: RbacAuthorizer;
 }
 
 /** What every handler works with: the deps with their defaults filled in, and the rules. */
@@ -54,4 +57,5 @@ export interface HandlerContext {
   rules: Record<ResourceName, ResourceRule>;
   deleter: Deleter;
   serviceAccountTokens?: ServiceAccountTokens;
+  rbac: RbacAuthorizer;
 }

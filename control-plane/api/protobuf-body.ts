@@ -73,6 +73,52 @@ const TYPES: Record<string, { fields: Fields }> = {
     },
   },
   LocalObjectReference: { fields: { name: one(1) } },
+  // kubectl auth can-i (--list).
+  SelfSubjectAccessReview: {
+    fields: { metadata: one(1, "ObjectMeta"), spec: one(2, "SelfSubjectAccessReviewSpec") },
+  },
+  SelfSubjectAccessReviewSpec: {
+    fields: {
+      resourceAttributes: one(1, "ResourceAttributes"),
+      nonResourceAttributes: one(2, "NonResourceAttributes"),
+    },
+  },
+  ResourceAttributes: {
+    fields: {
+      namespace: one(1),
+      verb: one(2),
+      group: one(3),
+      version: one(4),
+      resource: one(5),
+      subresource: one(6),
+      name: one(7),
+    },
+  },
+  NonResourceAttributes: { fields: { path: one(1), verb: one(2) } },
+  SelfSubjectRulesReview: {
+    fields: { metadata: one(1, "ObjectMeta"), spec: one(2, "SelfSubjectRulesReviewSpec") },
+  },
+  SelfSubjectRulesReviewSpec: { fields: { namespace: one(1) } },
+  // kubectl create role|clusterrole|rolebinding|clusterrolebinding.
+  Role: { fields: { metadata: one(1, "ObjectMeta"), rules: many(2, "PolicyRule") } },
+  ClusterRole: { fields: { metadata: one(1, "ObjectMeta"), rules: many(2, "PolicyRule") } },
+  PolicyRule: {
+    fields: {
+      verbs: many(1),
+      apiGroups: many(2),
+      resources: many(3),
+      resourceNames: many(4),
+      nonResourceURLs: many(5),
+    },
+  },
+  RoleBinding: {
+    fields: { metadata: one(1, "ObjectMeta"), subjects: many(2, "Subject"), roleRef: one(3, "RoleRef") },
+  },
+  ClusterRoleBinding: {
+    fields: { metadata: one(1, "ObjectMeta"), subjects: many(2, "Subject"), roleRef: one(3, "RoleRef") },
+  },
+  Subject: { fields: { kind: one(1), apiGroup: one(2), name: one(3), namespace: one(4) } },
+  RoleRef: { fields: { apiGroup: one(1), kind: one(2), name: one(3) } },
   // kubectl create token.
   TokenRequest: { fields: { metadata: one(1, "ObjectMeta"), spec: one(2, "TokenRequestSpec") } },
   TokenRequestSpec: {
@@ -208,6 +254,12 @@ function plainObject(kind: string): (raw: Uint8Array, apiVersion: string) => Rec
 const DECODERS: Record<string, (raw: Uint8Array, apiVersion: string) => Record<string, unknown>> = {
   TokenRequest: plainObject("TokenRequest"),
   ServiceAccount: plainObject("ServiceAccount"),
+  SelfSubjectAccessReview: plainObject("SelfSubjectAccessReview"),
+  SelfSubjectRulesReview: plainObject("SelfSubjectRulesReview"),
+  Role: plainObject("Role"),
+  ClusterRole: plainObject("ClusterRole"),
+  RoleBinding: plainObject("RoleBinding"),
+  ClusterRoleBinding: plainObject("ClusterRoleBinding"),
   Namespace: namespace,
   ConfigMap: configObject("ConfigMap", { data: stringMap, binaryData: bytesMap }),
   Secret: configObject("Secret", { data: bytesMap, stringData: stringMap }),

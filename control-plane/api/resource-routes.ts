@@ -159,7 +159,7 @@ export function resourceRoutes(ctx: HandlerContext): RequestHandler {
       }
     }
     const principal = principalOf(res);
-    if (!isAllowed(principal, attributes)) {
+    if (!isAllowed(principal, attributes, ctx.rbac)) {
       req.resume();
       throw forbidden(principal, attributes);
     }

@@ -22,7 +22,9 @@ export type Principal =
       uid: string;
       pod?: { name: string; uid: string };
       node?: string;
-    };
+    }
+  /** Someone the admin impersonates (Impersonate-User/-Group): may do what RBAC grants. */
+  | { kind: "user"; name: string; groups: string[] };
 
 /** `system:serviceaccount:<namespace>:<name>`, the user name Kubernetes gives a ServiceAccount. */
 export function serviceAccountUser(namespace: string, name: string): string {

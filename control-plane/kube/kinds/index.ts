@@ -12,6 +12,7 @@ import { leaseKind } from "./lease.js";
 import { namespaceKind } from "./namespace.js";
 import { nodeKind } from "./node.js";
 import { podKind } from "./pod.js";
+import { clusterRoleBindingKind, clusterRoleKind, roleBindingKind, roleKind } from "./rbac.js";
 import { secretKind } from "./secret.js";
 import { serviceAccountKind } from "./serviceaccount.js";
 
@@ -27,6 +28,10 @@ export const KINDS = [
   configMapKind,
   secretKind,
   serviceAccountKind,
+  roleKind,
+  clusterRoleKind,
+  roleBindingKind,
+  clusterRoleBindingKind,
 ] as const;
 
 /** The registry the server and the CLI use, built (and checked) once. */

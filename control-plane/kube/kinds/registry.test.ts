@@ -22,6 +22,10 @@ describe("the registry's resource table", () => {
     ["configmaps", "ConfigMap", "", true, ["cm"], [], []],
     ["secrets", "Secret", "", true, [], [], []],
     ["serviceaccounts", "ServiceAccount", "", true, ["sa"], [], ["token"]],
+    ["roles", "Role", "rbac.authorization.k8s.io", true, [], [], []],
+    ["clusterroles", "ClusterRole", "rbac.authorization.k8s.io", false, [], [], []],
+    ["rolebindings", "RoleBinding", "rbac.authorization.k8s.io", true, [], [], []],
+    ["clusterrolebindings", "ClusterRoleBinding", "rbac.authorization.k8s.io", false, [], [], []],
   ];
 
   it("holds the stored kinds, in registry order", () => {
@@ -53,6 +57,10 @@ describe("the registry's resource table", () => {
       | "configmaps"
       | "secrets"
       | "serviceaccounts"
+      | "roles"
+      | "clusterroles"
+      | "rolebindings"
+      | "clusterrolebindings"
     >();
   });
 
@@ -103,6 +111,10 @@ const SELECTABLE: Record<ResourceName, string[]> = {
   configmaps: META,
   secrets: [...META, "type"],
   serviceaccounts: META,
+  roles: META,
+  clusterroles: META,
+  rolebindings: META,
+  clusterrolebindings: META,
 };
 
 describe.each(stored)("field selectors of $resource", (kind) => {
@@ -147,6 +159,17 @@ describe("immutable fields are refused on update by the validate hook", () => {
       { metadata: { name: "s", namespace: "default" }, type: "Opaque", data: { a: "eA==" }, immutable: true },
       { b: "eQ==" },
     ],
+    ...(["rolebindings", "clusterrolebindings"] as const).map(
+      (resource): [KindDescription, KubeObject, unknown] => [
+        REGISTRY.byResource(resource) as KindDescription,
+        {
+          metadata: { name: "b", ...(resource === "rolebindings" ? { namespace: "default" } : {}) },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
+          subjects: [{ kind: "User", apiGroup: "rbac.authorization.k8s.io", name: "jane" }],
+        },
+        { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" },
+      ],
+    ),
   ];
   it.each(cases)("$kind", (kind, old, value) => {
     for (const path of kind.immutable) {

@@ -77,6 +77,10 @@ const EXPECTED: Record<ResourceName, string[]> = {
   configmaps: objectMeta("metadata"),
   secrets: objectMeta("metadata"),
   serviceaccounts: [...objectMeta("metadata"), "secrets: mergeKey name"],
+  roles: objectMeta("metadata"),
+  clusterroles: objectMeta("metadata"),
+  rolebindings: objectMeta("metadata"),
+  clusterrolebindings: objectMeta("metadata"),
 };
 
 describe.each(Object.keys(RESOURCES) as ResourceName[])("patch rules of %s", (resource) => {
