@@ -11,6 +11,7 @@ import { ensureBootstrapRoles } from "../auth/bootstrap-roles.js";
 import { storeRbac } from "../auth/rbac.js";
 import { accessReviewRoutes } from "./access-reviews.js";
 import { authenticate } from "./auth-middleware.js";
+import { customResourceDefinitionRoutes } from "./custom-resource-definitions.js";
 import { impersonation } from "./impersonation.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./body.js";
 import type { ApiDeps, HandlerContext } from "./deps.js";
@@ -60,6 +61,7 @@ export function buildApiApp(deps: ApiDeps): express.Express {
   app.use(authenticate(deps.authenticator));
   app.use(impersonation());
   app.use(accessReviewRoutes({ store: deps.store, rbac: ctx.rbac }));
+  app.use(customResourceDefinitionRoutes());
   for (const route of deps.authenticatedRoutes ?? []) app.use(route);
   app.use(discoveryRoutes(deps.serverAddress));
   app.use(resourceRoutes(ctx));

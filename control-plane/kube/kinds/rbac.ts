@@ -3,7 +3,7 @@
 // control-plane/auth/bootstrap-roles.ts.
 
 import { rolePrinter, roleBindingPrinter } from "../tables/access-printers.js";
-import { validateBinding, validateRole } from "../validation/rbac.js";
+import { applyBindingDefaults, validateBinding, validateRole } from "../validation/rbac.js";
 import { ALL_VERBS, defineKind } from "./kind.js";
 
 const common = {
@@ -50,7 +50,11 @@ export const roleBindingKind = defineKind({
   namespaced: true,
   definition: "io.k8s.api.rbac.v1.RoleBinding",
   immutable: ["roleRef"],
-  hooks: { validate: (o, old) => validateBinding(o, old, false), printer: roleBindingPrinter },
+  hooks: {
+    defaults: applyBindingDefaults,
+    validate: (o, old) => validateBinding(o, old, false),
+    printer: roleBindingPrinter,
+  },
 });
 
 export const clusterRoleBindingKind = defineKind({
@@ -62,5 +66,9 @@ export const clusterRoleBindingKind = defineKind({
   namespaced: false,
   definition: "io.k8s.api.rbac.v1.ClusterRoleBinding",
   immutable: ["roleRef"],
-  hooks: { validate: (o, old) => validateBinding(o, old, true), printer: roleBindingPrinter },
+  hooks: {
+    defaults: applyBindingDefaults,
+    validate: (o, old) => validateBinding(o, old, true),
+    printer: roleBindingPrinter,
+  },
 });

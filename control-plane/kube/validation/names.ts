@@ -152,3 +152,11 @@ export function configKeyErrors(value: string): string[] {
   else if (value.startsWith("..")) errs.push(`must not start with '..'`);
   return errs;
 }
+
+/** Problems with a name that must be one URL path segment (Kubernetes' IsValidPathSegmentName). */
+export function pathSegmentNameErrors(value: string): string[] {
+  if (value === "." || value === "..") return [`may not be '${value}'`];
+  const errs: string[] = [];
+  for (const c of ["/", "%"]) if (value.includes(c)) errs.push(`may not contain '${c}'`);
+  return errs;
+}

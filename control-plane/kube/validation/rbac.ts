@@ -64,7 +64,7 @@ export function validateRole(
   old: KubeObject | undefined,
   clusterScoped: boolean,
 ): FieldError[] {
-  const errs = validateObjectMeta(role.metadata, { namespaced: !clusterScoped, nameRule: "subdomain" });
+  const errs = validateObjectMeta(role.metadata, { namespaced: !clusterScoped, nameRule: "path" });
   validateRules(role["rules"], clusterScoped, errs);
   if (role["aggregationRule"] !== undefined && role["aggregationRule"] !== null)
     errs.push(
@@ -85,7 +85,7 @@ export function validateBinding(
   old: KubeObject | undefined,
   clusterScoped: boolean,
 ): FieldError[] {
-  const errs = validateObjectMeta(b.metadata, { namespaced: !clusterScoped, nameRule: "subdomain" });
+  const errs = validateObjectMeta(b.metadata, { namespaced: !clusterScoped, nameRule: "path" });
   const ref = b["roleRef"];
   if (!isObject(ref)) errs.push(fieldError.required("roleRef"));
   else {
@@ -120,4 +120,20 @@ export function validateBinding(
       errs.push(fieldError.invalid("roleRef", b["roleRef"], "cannot change roleRef"));
   }
   return errs;
+}
+
+/** rbac/v1's defaults: a User or Group subject's apiGroup is RBAC's when left out. */
+export function applyBindingDefaults(b: KubeObject): KubeObject {
+  const subjects = b["subjects"];
+  if (!Array.isArray(subjects)) return b;
+  return {
+    ...b,
+    subjects: subjects.map((s: unknown) =>
+      isObject(s) &&
+      (s["kind"] === "User" || s["kind"] === "Group") &&
+      (s["apiGroup"] === undefined || s["apiGroup"] === "")
+        ? { ...s, apiGroup: RBAC_GROUP }
+        : s,
+    ),
+  };
 }
