@@ -1,7 +1,8 @@
 // The ClusterRoles every cluster starts with, as Kubernetes' RBAC bootstrap makes them, over
 // the kinds everynode serves: cluster-admin (everything), admin, edit and view (to bind in a
-// namespace with a RoleBinding, or cluster-wide), and system:monitoring (GET /metrics and the
-// health endpoints, for a Prometheus running as a ServiceAccount). Made at startup when
+// namespace with a RoleBinding, or cluster-wide), system:node-proxier and
+// system:node-problem-detector (which upstream manifests bind to), and system:monitoring
+// (GET /metrics and the health endpoints, for a Prometheus running as a ServiceAccount). Made at startup when
 // missing, labelled as Kubernetes labels them; a changed one is left as its owner changed it.
 
 import type { KubeObject } from "../../shared/api-types.js";
@@ -52,6 +53,20 @@ export const BOOTSTRAP_CLUSTER_ROLES: Record<string, PolicyRule[]> = {
   admin: adminRules,
   edit: editRules,
   view: viewRules,
+  // Two of Kubernetes' built-in roles that upstream manifests bind to without defining them
+  // (kubeadm's kube-proxy, node-problem-detector); rules on kinds everynode does not serve
+  // (services, endpoints) are kept as upstream has them and grant nothing here.
+  "system:node-proxier": [
+    { apiGroups: [""], resources: ["endpoints", "services"], verbs: ["list", "watch"] },
+    { apiGroups: [""], resources: ["nodes"], verbs: READ },
+    { apiGroups: ["", "events.k8s.io"], resources: ["events"], verbs: ["create", "patch", "update"] },
+    { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["list", "watch"] },
+  ],
+  "system:node-problem-detector": [
+    { apiGroups: [""], resources: ["nodes"], verbs: ["get"] },
+    { apiGroups: [""], resources: ["nodes/status"], verbs: ["patch"] },
+    { apiGroups: ["", "events.k8s.io"], resources: ["events"], verbs: ["create", "patch", "update"] },
+  ],
   "system:monitoring": [
     {
       nonResourceURLs: ["/metrics", "/healthz", "/livez", "/readyz", "/livez/*", "/readyz/*"],
