@@ -247,8 +247,27 @@ function configObject(
 function plainObject(kind: string): (raw: Uint8Array, apiVersion: string) => Record<string, unknown> {
   return (raw, apiVersion) => {
     const { metadata, ...rest } = decode(kind, raw);
-    return { apiVersion, kind, metadata: objectMeta(metadata as Message | undefined), ...rest };
+    return { apiVersion, kind, metadata: objectMeta(metadata as Message | undefined), ...withoutEmpty(rest) };
   };
+}
+
+/**
+ * Go's clients write empty strings into protobuf where JSON would leave the field out
+ * (`omitempty`): a Subject's `namespace: ""`. Dropped, so the object reads as its JSON would;
+ * list items (an apiGroups entry "") stay.
+ */
+function withoutEmpty(m: Message): Message {
+  const out: Message = {};
+  for (const [k, v] of Object.entries(m)) {
+    if (v === "") continue;
+    if (Array.isArray(v)) out[k] = v.map((x: unknown) => (isMessage(x) ? withoutEmpty(x) : x));
+    else out[k] = isMessage(v) ? withoutEmpty(v) : v;
+  }
+  return out;
+}
+
+function isMessage(v: unknown): v is Message {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 }
 
 const DECODERS: Record<string, (raw: Uint8Array, apiVersion: string) => Record<string, unknown>> = {

@@ -94,7 +94,8 @@ describe.each(["1.27", "1.33"])("kubectl %s", (version) => {
   /** The exit status and output of `kubectl auth can-i` (1 means "no"). */
   const canI = async (run: (...a: string[]) => Promise<string>, ...args: string[]): Promise<string> =>
     run("auth", "can-i", ...args).then(
-      (out) => out.trim(),
+      // The answer is the first line; kubectl may add a warning after it.
+      (out) => out.trim().split("\n")[0] ?? "",
       (e: Error) => (/\nno\n/.test(`\n${e.message.split("\n").slice(1).join("\n")}\n`) ? "no" : e.message),
     );
 
@@ -167,6 +168,81 @@ describe.each(["1.27", "1.33"])("kubectl %s", (version) => {
     await expect(as("reader")("get", "cm", "-n", "team", "--as=jane")).rejects.toThrow(
       /users "jane" is forbidden: User "system:serviceaccount:team:reader" cannot impersonate resource "users"/,
     );
+  });
+
+  it("makes roles and bindings with kubectl create, which then grant what they say", async () => {
+    const v = version.replace(".", "");
+    expect(
+      await admin(
+        "create",
+        "role",
+        `pod-reader-${v}`,
+        "-n",
+        "team",
+        "--verb=get,list",
+        "--resource=pods",
+        "--resource-name=p1",
+      ),
+    ).toContain("created");
+    expect(
+      await admin(
+        "create",
+        "rolebinding",
+        `nobody-pods-${v}`,
+        "-n",
+        "team",
+        `--role=pod-reader-${v}`,
+        "--serviceaccount=team:nobody",
+        "--group=ops",
+        "--user=jane",
+      ),
+    ).toContain("created");
+    expect(
+      await admin(
+        "create",
+        "clusterrole",
+        `ns-reader-${v}`,
+        "--verb=get",
+        "--resource=namespaces",
+        "--non-resource-url=/version-x",
+      ),
+    ).toMatch(/created|error: --resource and --non-resource-url/);
+    expect(
+      await admin("create", "clusterrole", `ns-lister-${v}`, "--verb=list", "--resource=namespaces"),
+    ).toContain("created");
+    expect(
+      await admin(
+        "create",
+        "clusterrolebinding",
+        `nobody-ns-${v}`,
+        `--clusterrole=ns-lister-${v}`,
+        "--serviceaccount=team:nobody",
+      ),
+    ).toContain("created");
+    const role = (
+      await call(h, "GET", `/apis/rbac.authorization.k8s.io/v1/namespaces/team/roles/pod-reader-${v}`)
+    ).json;
+    expect(role.rules).toEqual([
+      { verbs: ["get", "list"], apiGroups: [""], resources: ["pods"], resourceNames: ["p1"] },
+    ]);
+    const binding = (
+      await call(h, "GET", `/apis/rbac.authorization.k8s.io/v1/namespaces/team/rolebindings/nobody-pods-${v}`)
+    ).json;
+    expect(binding.roleRef).toEqual({
+      apiGroup: "rbac.authorization.k8s.io",
+      kind: "Role",
+      name: `pod-reader-${v}`,
+    });
+    expect(binding.subjects).toEqual(
+      expect.arrayContaining([
+        { kind: "ServiceAccount", name: "nobody", namespace: "team" },
+        { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: "ops" },
+        { kind: "User", apiGroup: "rbac.authorization.k8s.io", name: "jane" },
+      ]),
+    );
+    expect(await canI(as("nobody"), "get", "pods/p1", "-n", "team")).toBe("yes");
+    expect(await canI(as("nobody"), "get", "pods/p2", "-n", "team")).toBe("no");
+    expect(await canI(as("nobody"), "list", "namespaces")).toBe("yes");
   });
 
   it("prints roles and bindings as kubectl does, the bootstrap ClusterRoles among them", async () => {
