@@ -6,6 +6,7 @@ import path from "node:path";
 import type { Command, CommandEnv } from "../command.js";
 import { list, str } from "../command.js";
 import type { ParsedFlags } from "../../shared/flags.js";
+import { parseDuration } from "../../shared/duration.js";
 import { EverynodeError } from "../../shared/errors.js";
 import { formatError } from "../error-format.js";
 import {
@@ -30,6 +31,11 @@ export const GENERATOR_FLAGS: Command["flags"] = [
   { name: "docker-username", type: "string", description: "secret docker-registry: user name" },
   { name: "docker-password", type: "string", description: "secret docker-registry: password" },
   { name: "docker-email", type: "string", description: "secret docker-registry: email" },
+  { name: "duration", type: "string", description: "token: how long it is valid (default 1h, at least 10m)" },
+  { name: "audience", type: "list", description: "token: an audience (default the API's)" },
+  { name: "bound-object-kind", type: "string", description: "token: Pod or Secret to bind it to" },
+  { name: "bound-object-name", type: "string", description: "token: the bound object's name" },
+  { name: "bound-object-uid", type: "string", description: "token: the bound object's uid" },
 ];
 
 /** The disk and the process environment, for the generators. */
@@ -72,6 +78,9 @@ export function generatedObject(
     case "configmap":
     case "cm":
       return configMapOf(name, namespace, sources());
+    case "serviceaccount":
+    case "sa":
+      return { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace } };
     case "secret":
       if (sub === "generic") return secretOf(name, namespace, sources(), str(p, "type") ?? "Opaque");
       if (list(p, "from-file").length > 0) {
@@ -98,18 +107,54 @@ export function generatedObject(
       );
     default:
       throw usage(
-        `create: unknown type ${JSON.stringify(what)}; use -f FILE, configmap, or secret generic|docker-registry`,
+        `create: unknown type ${JSON.stringify(what)}; use -f FILE, configmap, secret generic|docker-registry, serviceaccount or token`,
       );
   }
+}
+
+/** The TokenRequest of `create token NAME`, as kubectl sends it. */
+export function tokenRequestOf(p: ParsedFlags): Record<string, unknown> {
+  const spec: Record<string, unknown> = { audiences: list(p, "audience") };
+  const duration = str(p, "duration");
+  if (duration !== undefined) spec["expirationSeconds"] = Math.floor(parseDuration(duration) / 1000);
+  const kind = str(p, "bound-object-kind");
+  if (kind !== undefined) {
+    if (kind !== "Pod" && kind !== "Secret")
+      throw usage(`create token: --bound-object-kind must be Pod or Secret, not ${kind}`);
+    const name = str(p, "bound-object-name");
+    if (!name) throw usage("create token: --bound-object-name is required with --bound-object-kind");
+    const uid = str(p, "bound-object-uid");
+    spec["boundObjectRef"] = { kind, apiVersion: "v1", name, ...(uid ? { uid } : {}) };
+  }
+  return { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec };
+}
+
+/** `create token NAME`: prints the token alone, as kubectl does. */
+async function createToken(env: CommandEnv, p: ParsedFlags): Promise<number> {
+  const name = p.positionals[1];
+  if (!name) throw usage("create token: NAME (a ServiceAccount) is required");
+  const ns = encodeURIComponent(env.namespace());
+  const reply = await env
+    .client()
+    .json<{ status?: { token?: string } }>(
+      "POST",
+      `/api/v1/namespaces/${ns}/serviceaccounts/${encodeURIComponent(name)}/token`,
+      { body: tokenRequestOf(p) },
+    );
+  env.io.out(`${reply.status?.token ?? ""}\n`);
+  return 0;
 }
 
 /** Runs `create <what> NAME ...`. */
 export async function createGenerated(env: CommandEnv, p: ParsedFlags): Promise<number> {
   const dry = parseDryRun(str(p, "dry-run"));
   try {
+    if (p.positionals[0] === "token") return await createToken(env, p);
     const namespace = env.namespace();
     const object = generatedObject(p, namespace, processSources);
-    const plural = object["kind"] === "Secret" ? "secrets" : "configmaps";
+    const plural = { Secret: "secrets", ConfigMap: "configmaps", ServiceAccount: "serviceaccounts" }[
+      String(object["kind"])
+    ];
     if (dry !== "client") {
       await env.client().json("POST", `/api/v1/namespaces/${encodeURIComponent(namespace)}/${plural}`, {
         body: object,

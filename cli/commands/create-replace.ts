@@ -44,7 +44,7 @@ export const createCommand: Command = {
   name: "create",
   summary: "Create a resource from a file or from stdin, or a ConfigMap or Secret from literals and files",
   usage:
-    "everynode create -f FILENAME|DIR|-\n       everynode create configmap NAME [--from-literal=k=v] [--from-file=[k=]path] [--from-env-file=path]\n       everynode create secret generic|docker-registry NAME ...",
+    "everynode create -f FILENAME|DIR|-\n       everynode create configmap NAME [--from-literal=k=v] [--from-file=[k=]path] [--from-env-file=path]\n       everynode create secret generic|docker-registry NAME ...\n       everynode create serviceaccount NAME\n       everynode create token SERVICEACCOUNT [--duration=1h] [--audience=A] [--bound-object-kind=Pod|Secret --bound-object-name=N]",
   flags: [...FLAGS, ...GENERATOR_FLAGS],
   async run(env, p) {
     if (p.positionals.length > 0) return createGenerated(env, p);

@@ -7,6 +7,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pod } from "../../shared/api-types.js";
+import { bufferIo } from "../../cli/io.js";
+import { main } from "../../cli/main.js";
 import { waitFor } from "../helpers/cluster.js";
 import { selfSignedCertificate } from "./self-signed.js";
 import {
@@ -104,6 +106,30 @@ describe.each(["1.27", "1.33"])("kubectl %s", (version) => {
     ).rejects.toThrow(/pods "nope" not found/);
     h.store.delete("pods", ns, "p1");
     expect(await statusWith(token)).toBe(401);
+  });
+});
+
+describe("everynode create serviceaccount|token", () => {
+  it("makes an account and a token as kubectl does", async () => {
+    const cli = async (...args: string[]) => {
+      const io = bufferIo();
+      const code = await main([...args, "-n", "default", `--kubeconfig=${path.join(dir, "kubeconfig")}`], io);
+      return { code, out: io.stdout, err: io.stderr };
+    };
+    expect(await cli("create", "serviceaccount", "cli-bot")).toMatchObject({
+      code: 0,
+      out: "serviceaccount/cli-bot created\n",
+    });
+    const { code, out } = await cli("create", "token", "cli-bot", "--duration=15m");
+    expect(code).toBe(0);
+    const claims = JSON.parse(Buffer.from(out.trim().split(".")[1] ?? "", "base64url").toString());
+    expect([claims.sub, claims.exp - claims.iat]).toEqual(["system:serviceaccount:default:cli-bot", 900]);
+    expect(await statusWith(out.trim())).toBe(403);
+    const short = await cli("create", "token", "cli-bot", "--duration=1m");
+    expect(short.code).not.toBe(0);
+    expect(short.err).toMatch(
+      /spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes/,
+    );
   });
 });
 
