@@ -2,6 +2,7 @@
 // `create configmap|secret generic|secret docker-registry` from literals, files and env
 // files, the tables `get` prints, `explain`, watch, and the 422s of bad input.
 
+import https from "node:https";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.js";
 import { bufferIo } from "../../cli/io.js";
 import { selfSignedCertificate } from "./self-signed.js";
-import { call, insecureKubeconfig, kubectlRunner, startApi, type ApiHarness } from "./harness.js";
+import { call, insecureKubeconfig, kubectlRunner, startApi, TOKENS, type ApiHarness } from "./harness.js";
 
 const BINARIES = ["1.27", "1.33"].map((v) => `/usr/lib/google-cloud-sdk/bin/kubectl.${v}`);
 
@@ -33,6 +34,28 @@ afterAll(async () => {
 });
 
 const b64 = (s: string): string => Buffer.from(s).toString("base64");
+
+/** The first `n` lines of a watch over the harness's self-signed HTTPS (its fake clock never ends one). */
+function watchLines(urlPath: string, n: number): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const req = https.get(
+      `${h.url}${urlPath}`,
+      { rejectUnauthorized: false, headers: { authorization: `Bearer ${TOKENS.admin}` } },
+      (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => {
+          text += chunk.toString("utf8");
+          const lines = text.split("\n").filter((l) => l !== "");
+          if (text.endsWith("\n") && lines.length >= n) {
+            req.destroy();
+            resolve(lines.slice(0, n));
+          }
+        });
+      },
+    );
+    req.on("error", reject);
+  });
+}
 
 describe.each(BINARIES)("%s", (binary) => {
   const ns = `ns-${path.basename(binary).replace(/\W/g, "")}`;
@@ -124,6 +147,21 @@ describe.each(BINARIES)("%s", (binary) => {
     expect(await kubectl("get", "secrets", "-n", ns, "--field-selector=type=Opaque", "-o", "name")).toBe(
       "secret/db\n",
     );
+  });
+
+  it("watches Secrets from a resourceVersion", async () => {
+    const rv = (await call(h, "GET", `/api/v1/namespaces/${ns}/secrets`)).json.metadata.resourceVersion;
+    await call(h, "POST", `/api/v1/namespaces/${ns}/secrets`, {
+      body: { metadata: { name: "watched" }, stringData: { a: "b" } },
+    });
+    await call(h, "DELETE", `/api/v1/namespaces/${ns}/secrets/watched`);
+    const events = (
+      await watchLines(`/api/v1/namespaces/${ns}/secrets?watch=true&resourceVersion=${rv}`, 2)
+    ).map((l) => JSON.parse(l) as { type: string; object: { metadata: { name: string } } });
+    expect(events.map((e) => [e.type, e.object.metadata.name])).toEqual([
+      ["ADDED", "watched"],
+      ["DELETED", "watched"],
+    ]);
   });
 
   it("applies stringData as data and explains the kinds", async () => {
