@@ -32,6 +32,12 @@ import { createLeaseRouter } from "./nodes/lease-router.js";
 import { NodeLifecycle } from "./nodes/node-lifecycle.js";
 import { TerminatingPodsGc } from "./nodes/terminating-pods.js";
 import { ensureServerFiles } from "./server-files.js";
+import { ensureEncryptionKeys } from "./encryption-keys.js";
+import { firstOf } from "./auth/principal.js";
+import { storeRbac } from "./auth/rbac.js";
+import { ServiceAccountTokens } from "./auth/service-account-tokens.js";
+import { ensureSigningKey } from "./auth/signing-key.js";
+import { ServiceAccountController } from "./controller/service-accounts.js";
 import { openStore } from "./store/index.js";
 import { startLocalAgent } from "./local-agent.js";
 import { localAgentJoinToken } from "./server-files.js";
@@ -61,13 +67,27 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   logger.info("using data dir", { dir: config.dataDir });
 
   const metrics = new ControlPlaneMetrics();
+  const encryption = ensureEncryptionKeys(config.dataDir, clock);
   const store = openStore({
     path: path.join(config.dataDir, "everynode.db"),
     clock,
+    encryption: encryption.ring,
     onWrite: metrics.storeWrite,
   });
   const pki = await ensurePki(config.dataDir, { sans: config.tlsSans, clock });
   const tokens = new TokenService({ store, clock });
+  const serviceAccountTokens = new ServiceAccountTokens({
+    store,
+    clock,
+    signingKey: ensureSigningKey(config.dataDir),
+  });
+  const rbac = storeRbac(store);
+  const serviceAccounts = new ServiceAccountController({
+    store,
+    logger: logger.child({ component: "service-accounts" }),
+    tokens: serviceAccountTokens,
+    caPem: pki.caCertPem,
+  });
   const events = new EventRecorder({ store, clock, ttlMs: config.eventTtlMs });
   // One deleter for the API, the controllers and the agents' gone reports; it deletes pods
   // gracefully on the nodes whose agents announced they report them gone.
@@ -126,10 +146,12 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     logger: logger.child({ component: "api" }),
     events,
     deleter,
-    authenticator: tokens,
+    authenticator: firstOf(tokens, serviceAccountTokens),
+    serviceAccountTokens,
     logs,
     requestObserver: metrics.api,
-    authenticatedRoutes: [metricsRoute(metrics)],
+    rbac,
+    authenticatedRoutes: [metricsRoute(metrics, rbac)],
     routers: [
       agentRouter,
       createLeaseRouter({
@@ -189,6 +211,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
 
   lifecycle.start();
   controller.start();
+  serviceAccounts.start();
   terminatingPods.start();
   const stopEventGc = clock.every(60_000, () => events.gc());
   logger.info("everynode server is ready", {
@@ -220,6 +243,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         .catch((e: unknown) => logger.warn("agent stop failed", { error: e }));
       stopEventGc();
       await controller.stop();
+      serviceAccounts.stop();
       terminatingPods.stop();
       lifecycle.stop();
       await endpoints.close();

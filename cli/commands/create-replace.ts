@@ -8,6 +8,7 @@ import { readManifests } from "../manifests.js";
 import { withLastApplied } from "../three-way-merge.js";
 import { dryRunSuffix, parseDryRun, targetOf, withNamespace } from "./manifest-targets.js";
 import type { Target } from "./manifest-targets.js";
+import { createGenerated, GENERATOR_FLAGS } from "./create-generated.js";
 
 const FLAGS: Command["flags"] = [
   { name: "filename", short: "f", type: "list", description: "files, directories or - for stdin" },
@@ -41,10 +42,12 @@ async function eachTarget(
 
 export const createCommand: Command = {
   name: "create",
-  summary: "Create a resource from a file or from stdin",
-  usage: "everynode create -f FILENAME|DIR|-",
-  flags: FLAGS,
+  summary: "Create a resource from a file or from stdin, or a ConfigMap or Secret from literals and files",
+  usage:
+    "everynode create -f FILENAME|DIR|-\n       everynode create configmap NAME [--from-literal=k=v] [--from-file=[k=]path] [--from-env-file=path]\n       everynode create secret generic|docker-registry NAME ...\n       everynode create serviceaccount NAME\n       everynode create token SERVICEACCOUNT [--duration=1h] [--audience=A] [--bound-object-kind=Pod|Secret --bound-object-name=N]",
+  flags: [...FLAGS, ...GENERATOR_FLAGS],
   async run(env, p) {
+    if (p.positionals.length > 0) return createGenerated(env, p);
     const dry = parseDryRun(str(p, "dry-run"));
     return eachTarget(env, list(p, "filename"), p.values.namespace !== undefined, async (t) => {
       const body = bool(p, "save-config")

@@ -17,6 +17,10 @@ interface Victim {
   /** `daemonset.apps "nginx"` as the message names it. */
   display: string;
   source?: string;
+  /** The namespace of a namespaced object from a file. */
+  namespace?: string;
+  /** The name of a Namespace from a file. */
+  deletesNamespace?: string;
 }
 
 const isNotFound = (e: unknown): boolean => e instanceof EverynodeError && e.code === "NotFound";
@@ -57,14 +61,36 @@ export async function waitUntilGone(env: CommandEnv, victims: Victim[], timeoutM
   }
 }
 
-async function collect(env: CommandEnv, p: Parameters<Command["run"]>[1]): Promise<Victim[]> {
+/** What `collect` found: the objects to delete, and whether an object of a file could not be resolved. */
+interface Collected {
+  victims: Victim[];
+  failed: boolean;
+}
+
+async function collect(env: CommandEnv, p: Parameters<Command["run"]>[1]): Promise<Collected> {
   const files = list(p, "filename");
   const ns = env.namespace();
   if (files.length > 0) {
-    return (await readManifests(files, env.io.readStdin)).map((m) => {
-      const t = targetOf(m, ns, p.values.namespace !== undefined);
-      return { path: t.itemPath, display: `${kindPrefix(t.info)} "${t.name}"`, source: t.source };
-    });
+    // As kubectl: an object of a kind the server does not serve gets its own error, the rest go.
+    let failed = false;
+    const victims: Victim[] = [];
+    for (const m of await readManifests(files, env.io.readStdin)) {
+      try {
+        const t = targetOf(m, ns, p.values.namespace !== undefined);
+        const v: Victim = {
+          path: t.itemPath,
+          display: `${kindPrefix(t.info)} "${t.name}"`,
+          source: t.source,
+        };
+        if (t.namespace !== undefined) v.namespace = t.namespace;
+        if (t.info.resource === "namespaces") v.deletesNamespace = t.name;
+        victims.push(v);
+      } catch (e) {
+        failed = true;
+        env.io.err(formatError(e));
+      }
+    }
+    return { victims, failed };
   }
   const out: Victim[] = [];
   const selector = str(p, "selector");
@@ -90,7 +116,7 @@ async function collect(env: CommandEnv, p: Parameters<Command["run"]>[1]): Promi
       });
   }
   if (out.length === 0) env.io.err(selector || bool(p, "all") ? `No resources found\n` : "");
-  return out;
+  return { victims: out, failed: false };
 }
 
 export const deleteCommand: Command = {
@@ -118,9 +144,11 @@ export const deleteCommand: Command = {
   ],
   async run(env, p) {
     const dry = parseDryRun(str(p, "dry-run"));
-    const victims = await collect(env, p);
+    const { victims, failed: unresolved } = await collect(env, p);
     const deleted: Victim[] = [];
-    let failed = false;
+    let failed = unresolved;
+    // A file that lists a Namespace before its contents: deleting the Namespace removed them.
+    const namespacesDeleted = new Set<string>();
     for (const v of victims) {
       try {
         if (dry !== "client")
@@ -135,8 +163,13 @@ export const deleteCommand: Command = {
             : `${v.display} deleted${suffix}\n`,
         );
         deleted.push(v);
+        if (v.deletesNamespace !== undefined) namespacesDeleted.add(v.deletesNamespace);
       } catch (e) {
         if (isNotFound(e) && bool(p, "ignore-not-found")) continue;
+        if (isNotFound(e) && v.namespace !== undefined && namespacesDeleted.has(v.namespace)) {
+          env.io.out(`${v.display} deleted (with its namespace)\n`);
+          continue;
+        }
         failed = true;
         env.io.err(formatError(withSource(e, "deleting", v.source)));
       }

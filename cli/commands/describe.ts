@@ -1,5 +1,6 @@
-// `everynode describe TYPE [NAME...]`: kubectl's describe for nodes, daemonsets, pods and
-// namespaces (other types print their YAML), with the related pods and events.
+// `everynode describe TYPE [NAME...]`: kubectl's describe for nodes, daemonsets, pods,
+// namespaces, ConfigMaps and Secrets (other types print their YAML; a Secret's values
+// never), with the related pods and events.
 
 import type { Command } from "../command.js";
 import { list, str } from "../command.js";
@@ -16,6 +17,8 @@ import { describeNode } from "../describe/node.js";
 import { describeDaemonSet } from "../describe/daemonset.js";
 import { describePod } from "../describe/pod.js";
 import { describeNamespace } from "../describe/namespace.js";
+import { describeConfigMap, describeSecret } from "../describe/config.js";
+import type { ConfigMap, Secret } from "../../shared/config-types.js";
 
 /** The events about one object (undefined when they cannot be read). */
 export async function eventsFor(client: ApiClient, obj: KubeObject): Promise<KubeEvent[] | undefined> {
@@ -86,6 +89,10 @@ async function describeOne(
       return describePod(obj as Pod, await eventsFor(client, obj), nowMs);
     case "namespaces":
       return describeNamespace(obj as Namespace);
+    case "secrets":
+      return describeSecret(obj as Secret);
+    case "configmaps":
+      return describeConfigMap(obj as ConfigMap, await eventsFor(client, obj), nowMs);
     default:
       return toYaml(stripManagedFields(obj));
   }

@@ -29,7 +29,7 @@ export function targetOf(m: ManifestObject, namespace: string, namespaceExplicit
   if (!info)
     throw new EverynodeError(
       "NotFound",
-      `resource mapping not found for name: "${m.object.metadata.name ?? ""}" namespace: "${m.object.metadata.namespace ?? ""}" from "${m.source}": no matches for kind "${kind}" in version "${m.object.apiVersion ?? ""}"`,
+      `resource mapping not found for name: "${m.object.metadata.name ?? ""}" namespace: "${m.object.metadata.namespace ?? ""}" from "${m.source}": no matches for kind "${kind}" in version "${m.object.apiVersion ?? ""}"\nensure CRDs are installed first`,
     );
   const own = m.object.metadata.namespace;
   if (info.namespaced && own && namespaceExplicit && own !== namespace)

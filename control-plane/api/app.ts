@@ -7,7 +7,12 @@ import express from "express";
 import type { Namespace } from "../../shared/api-types.js";
 import { Deleter } from "../deletion/deleter.js";
 import { BUILTIN_NAMESPACES, applyNamespaceDefaults } from "../kube/index.js";
+import { ensureBootstrapRoles } from "../auth/bootstrap-roles.js";
+import { storeRbac } from "../auth/rbac.js";
+import { accessReviewRoutes } from "./access-reviews.js";
 import { authenticate } from "./auth-middleware.js";
+import { customResourceDefinitionRoutes } from "./custom-resource-definitions.js";
+import { impersonation } from "./impersonation.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./body.js";
 import type { ApiDeps, HandlerContext } from "./deps.js";
 import { errorHandler } from "./error-handler.js";
@@ -33,6 +38,7 @@ export function ensureBuiltinNamespaces(store: ApiDeps["store"]): void {
 /** Builds the API app over its dependencies; creates the builtin namespaces first. */
 export function buildApiApp(deps: ApiDeps): express.Express {
   ensureBuiltinNamespaces(deps.store);
+  ensureBootstrapRoles(deps.store);
   const ctx: HandlerContext = {
     store: deps.store,
     clock: deps.clock,
@@ -43,6 +49,8 @@ export function buildApiApp(deps: ApiDeps): express.Express {
     watchBookmarkIntervalMs: deps.watchBookmarkIntervalMs ?? 20_000,
     rules: buildRules(deps.store, deps.clock),
     deleter: deps.deleter ?? new Deleter({ store: deps.store, clock: deps.clock, events: deps.events }),
+    ...(deps.serviceAccountTokens ? { serviceAccountTokens: deps.serviceAccountTokens } : {}),
+    rbac: deps.rbac ?? storeRbac(deps.store),
   };
   const app = express();
   app.disable("x-powered-by");
@@ -51,6 +59,9 @@ export function buildApiApp(deps: ApiDeps): express.Express {
   app.use(publicRoutes());
   for (const router of deps.routers ?? []) app.use(router);
   app.use(authenticate(deps.authenticator));
+  app.use(impersonation());
+  app.use(accessReviewRoutes({ store: deps.store, rbac: ctx.rbac }));
+  app.use(customResourceDefinitionRoutes());
   for (const route of deps.authenticatedRoutes ?? []) app.use(route);
   app.use(discoveryRoutes(deps.serverAddress));
   app.use(resourceRoutes(ctx));

@@ -1,20 +1,24 @@
 // Who may do what: a pure decider over the principal and the request's attributes.
 // admin: everything. node N: read nodes, write only its own Node (and its status), read and
 // report status for the pods bound to N only, record events. join: nothing here (its one
-// use is the registration router, mounted before authentication). A kind added later is
-// the admin's alone until a line here says otherwise.
+// use is the registration router, mounted before authentication). ServiceAccount tokens and
+// users the admin impersonates: what their RBAC bindings grant (auth/rbac.ts), nothing
+// without an RBAC view. A kind added later is the admin's alone (and RBAC's) until a line
+// here says what a node's credential may do with it.
 
 import type { KubeObject, Pod } from "../../shared/api-types.js";
 import { errors, type EverynodeError } from "../../shared/errors.js";
 import { type ResourceName, type Verb, type FieldRequirement } from "../kube/index.js";
-import type { Principal } from "../auth/principal.js";
+import { serviceAccountUser, type Principal } from "../auth/principal.js";
+import type { AccessRequest, Caller, RbacAuthorizer } from "../auth/rbac.js";
 
 export type { Verb } from "../kube/index.js";
 
 /** What a resource request does, as the decider sees it. */
 export interface RequestAttributes {
   verb: Verb;
-  resource: ResourceName;
+  /** A stored kind's; an access review may ask about any resource name. */
+  resource: ResourceName | (string & {});
   group: string;
   subresource?: string;
   namespace?: string;
@@ -33,6 +37,8 @@ export function userName(p: Principal): string {
   if (p.kind === "admin") return p.name;
   if (p.kind === "node") return `system:node:${p.nodeName}`;
   if (p.kind === "metrics") return `everynode:metrics:${p.tokenId}`;
+  if (p.kind === "serviceaccount") return serviceAccountUser(p.namespace, p.name);
+  if (p.kind === "user") return p.name;
   return `system:bootstrap:${p.tokenId}`;
 }
 
@@ -70,11 +76,28 @@ function nodeMay(node: string, a: RequestAttributes): boolean {
   }
 }
 
-/** Whether the principal may make the request. */
-export function isAllowed(p: Principal, a: RequestAttributes): boolean {
+/** The user and groups RBAC judges, for the principals RBAC governs. */
+export function rbacCallerOf(p: Principal): Caller | undefined {
+  if (p.kind === "serviceaccount")
+    return {
+      user: serviceAccountUser(p.namespace, p.name),
+      groups: ["system:serviceaccounts", `system:serviceaccounts:${p.namespace}`, "system:authenticated"],
+    };
+  if (p.kind === "user") return { user: p.name, groups: [...new Set([...p.groups, "system:authenticated"])] };
+  return undefined;
+}
+
+/** Whether the principal may make the request; `rbac` judges ServiceAccounts and impersonated users. */
+export function isAllowed(p: Principal, a: RequestAttributes, rbac?: RbacAuthorizer): boolean {
   if (p.kind === "admin") return true;
   if (p.kind === "node") return nodeMay(p.nodeName, a);
-  return false;
+  const caller = rbacCallerOf(p);
+  if (!caller || !rbac) return false;
+  const request: AccessRequest = { verb: a.verb, group: a.group, resource: a.resource };
+  if (a.subresource !== undefined) request.subresource = a.subresource;
+  if (a.namespace !== undefined) request.namespace = a.namespace;
+  if (a.name !== undefined) request.name = a.name;
+  return rbac.allows(caller, request);
 }
 
 /** The Prometheus endpoint. */
@@ -86,7 +109,10 @@ export const METRICS_PATH = "/metrics";
  * figures). Everything else (discovery, OpenAPI): any agent or admin, never a join token or
  * the metrics token. RBAC hook: a subject granted `verb` on `path` is allowed here too.
  */
-export function mayReadNonResource(p: Principal, path: string, verb = "get"): boolean {
+export function mayReadNonResource(p: Principal, path: string, verb = "get", rbac?: RbacAuthorizer): boolean {
+  const caller = rbacCallerOf(p);
+  // What RBAC grants (a binding to system:monitoring for /metrics), besides the defaults below.
+  if (caller && rbac?.allows(caller, { verb, path })) return true;
   if (verb !== "get") return p.kind === "admin";
   if (path === METRICS_PATH) return p.kind === "admin" || p.kind === "metrics";
   return p.kind !== "join" && p.kind !== "metrics";

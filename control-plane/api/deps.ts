@@ -6,6 +6,8 @@ import type { Logger } from "../../shared/logger.js";
 import type { ResourceName } from "../kube/index.js";
 import type { PodLogStreamer } from "./pod-log-streamer.js";
 import type { Authenticator } from "../auth/principal.js";
+import type { RbacAuthorizer } from "../auth/rbac.js";
+import type { ServiceAccountTokens } from "../auth/service-account-tokens.js";
 import type { Deleter } from "../deletion/deleter.js";
 import type { EventRecorder } from "../events/event-recorder.js";
 import type { Store } from "../store/store.js";
@@ -37,6 +39,10 @@ export interface ApiDeps {
   requestObserver?: ApiObserver;
   /** Mounted after authentication, before discovery: non-resource paths such as /metrics. */
   authenticatedRoutes?: RequestHandler[];
+  /** Issues ServiceAccount tokens (TokenRequest); without it the token subresource is a 503. */
+  serviceAccountTokens?: ServiceAccountTokens;
+  /** RBAC over the store's roles and bindings; default: one over `store`. */
+  rbac?: RbacAuthorizer;
 }
 
 /** What every handler works with: the deps with their defaults filled in, and the rules. */
@@ -50,4 +56,6 @@ export interface HandlerContext {
   watchBookmarkIntervalMs: number;
   rules: Record<ResourceName, ResourceRule>;
   deleter: Deleter;
+  serviceAccountTokens?: ServiceAccountTokens;
+  rbac: RbacAuthorizer;
 }

@@ -19,6 +19,7 @@ import { noteResourceRequest } from "./request-metrics.js";
 import { restrictedEvents } from "./resource-rules/events.js";
 import { restrictedToNode } from "./resource-rules/nodes.js";
 import { boolParam, queryOf } from "./respond.js";
+import { handleTokenRequest } from "./token-request.js";
 import { handleWatch } from "./watch-stream.js";
 import { handleCreate, handlePatch, handleReplace } from "./write-handlers.js";
 
@@ -33,13 +34,13 @@ export function verbOf(method: string, target: ResourceTarget, q: URLSearchParam
   switch (method) {
     case "GET":
     case "HEAD":
-      if (sub === "eviction") return undefined;
+      if (sub === "eviction" || sub === "token") return undefined;
       if (boolParam(q, "watch")) return sub === undefined ? "watch" : undefined;
       return item ? "get" : "list";
     case "POST":
       // As the Kubernetes API server: a namespaced kind is created in a namespace's collection only.
       if (!item) return target.info.namespaced && target.namespace === undefined ? undefined : "create";
-      return sub === "eviction" ? "create" : undefined;
+      return sub === "eviction" || sub === "token" ? "create" : undefined;
     case "PUT":
       return item && (sub === undefined || sub === "status") ? "update" : undefined;
     case "PATCH":
@@ -64,6 +65,7 @@ async function dispatch(
 ): Promise<void> {
   if (target.subresource === "log") return handleLogs(ctx, req, res, target, q);
   if (target.subresource === "eviction") return handleEviction(ctx, req, res, target, current);
+  if (target.subresource === "token") return handleTokenRequest(ctx, req, res, target, q, current);
   switch (verb) {
     case "get":
       return handleGet(ctx, req, res, target);
@@ -157,7 +159,7 @@ export function resourceRoutes(ctx: HandlerContext): RequestHandler {
       }
     }
     const principal = principalOf(res);
-    if (!isAllowed(principal, attributes)) {
+    if (!isAllowed(principal, attributes, ctx.rbac)) {
       req.resume();
       throw forbidden(principal, attributes);
     }

@@ -90,3 +90,11 @@ export {
   type JsonMeasure,
   type JsonProblem,
 } from "./json-bounds.js";
+// What a pod spec refers to (ConfigMaps, Secrets, its ServiceAccount): for delivering them.
+export {
+  podReferences,
+  referencedNames,
+  unmetReferences,
+  type ObjectReference,
+  type PodReferences,
+} from "./pod-references.js";

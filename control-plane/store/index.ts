@@ -1,10 +1,12 @@
 // The store's entry point: everything else imports the Store contract and openStore().
 
 import type { Clock } from "../../shared/clock.js";
+import { encryptingCodec, type KeyRing } from "./secret-encryption.js";
 import { SqliteStore } from "./sqlite-store.js";
 import type { Store } from "./store.js";
 
 export type * from "./store.js";
+export type { EncryptionKey, KeyRing } from "./secret-encryption.js";
 
 /** How to open the store. */
 export interface OpenStoreOptions {
@@ -17,6 +19,8 @@ export interface OpenStoreOptions {
   random?: () => number;
   /** Hears how long each transaction that wrote took, in seconds. */
   onWrite?: (seconds: number) => void;
+  /** The keys Secrets are encrypted with (the first writes); without them Secrets are stored plain. */
+  encryption?: KeyRing;
 }
 
 /** Opens (creating or migrating as needed) the store at `options.path`. */
@@ -27,5 +31,6 @@ export function openStore(options: OpenStoreOptions): Store {
     historySize: options.historySize ?? 100_000,
     random: options.random ?? Math.random,
     ...(options.onWrite ? { onWrite: options.onWrite } : {}),
+    ...(options.encryption ? { codec: encryptingCodec(options.encryption) } : {}),
   });
 }

@@ -11,6 +11,7 @@ import { deepFreeze } from "./deep-freeze.js";
 import { objectKey, type ObjectCache } from "./object-cache.js";
 import * as rules from "./object-rules.js";
 import { sqlWork, type SqlStatement } from "./sql-types.js";
+import type { RowCodec } from "./secret-encryption.js";
 import type { StagedWrites } from "./staged-writes.js";
 import type { ChangeEvent, WriteOptions } from "./store.js";
 
@@ -23,6 +24,8 @@ export interface ObjectWritesDeps {
   deleteObject: SqlStatement;
   clock: Clock;
   random: () => number;
+  /** How a row's JSON is written (Secrets encrypted). */
+  codec: RowCodec;
 }
 
 /** create / update / delete within an open transaction (a StagedWrites). */
@@ -97,7 +100,7 @@ export class ObjectWrites {
     meta.resourceVersion = String(revision);
     const ns = meta.namespace ?? "";
     const name = meta.name ?? "";
-    const data = JSON.stringify(object);
+    const data = this.deps.codec.encode(resource, JSON.stringify(object));
     sqlWork("write an object", () => this.deps.putObject.run(resource, ns, name, meta.uid, revision, data));
     deepFreeze(object);
     const event: ChangeEvent = previous

@@ -14,6 +14,7 @@ import { deepFreeze } from "./deep-freeze.js";
 import { configureConnection, migrate } from "./migrations.js";
 import { ObjectCache, objectKey } from "./object-cache.js";
 import { ObjectWrites } from "./object-writes.js";
+import { PLAIN_ROWS, type RowCodec } from "./secret-encryption.js";
 import * as rules from "./object-rules.js";
 import { sqlWork, type SqlDatabase, type SqlStatement } from "./sql-types.js";
 import { StagedWrites } from "./staged-writes.js";
@@ -28,6 +29,8 @@ export interface SqliteStoreOptions {
   random: () => number;
   /** Hears how long each transaction that wrote took, in seconds (the /metrics histogram). */
   onWrite?: (seconds: number) => void;
+  /** How rows are written and read (Secrets encrypted); plain without one. */
+  codec?: RowCodec;
 }
 
 const REVISION_KEY = "revision";
@@ -36,6 +39,8 @@ const SETTING_PREFIX = "setting:";
 
 interface ObjectRow {
   resource: string;
+  namespace: string;
+  name: string;
   data: string;
 }
 
@@ -47,6 +52,7 @@ export class SqliteStore implements Store {
   private readonly hub: WatchHub;
   private readonly credentials: CredentialTable;
   private readonly writes: ObjectWrites;
+  private readonly codec: RowCodec;
   private readonly getMeta: SqlStatement;
   private readonly putMeta: SqlStatement;
   private readonly runInTransaction: Database.Transaction<(work: () => unknown) => unknown>;
@@ -67,6 +73,7 @@ export class SqliteStore implements Store {
       return db;
     });
     const db = this.db as unknown as SqlDatabase;
+    this.codec = options.codec ?? PLAIN_ROWS;
     const putObject = db.prepare(
       `INSERT INTO objects (resource, namespace, name, uid, revision, data) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (resource, namespace, name)
@@ -83,6 +90,7 @@ export class SqliteStore implements Store {
       deleteObject,
       clock: options.clock,
       random: options.random,
+      codec: this.codec,
     });
     this.credentials = new CredentialTable(db);
     this.runInTransaction = this.db.transaction((work: () => unknown) => work());
@@ -249,16 +257,28 @@ export class SqliteStore implements Store {
   /** Reads every object into memory; returns the last committed revision. */
   private load(): number {
     return sqlWork("load the stored objects", () => {
-      const rows = this.db.prepare("SELECT resource, data FROM objects").all() as ObjectRow[];
+      const rows = this.db
+        .prepare("SELECT resource, namespace, name, data FROM objects")
+        .all() as ObjectRow[];
+      const rewrite = this.db.prepare(
+        "UPDATE objects SET data = ? WHERE resource = ? AND namespace = ? AND name = ?",
+      );
+      const stale: [string, string, string, string][] = [];
       let maxRevision = 0;
       for (const row of rows) {
         // Rows of a type this everynode does not serve are left alone in the file.
         if (!Object.hasOwn(RESOURCES, row.resource)) continue;
-        const object = deepFreeze(JSON.parse(row.data) as KubeObject);
+        const json = this.codec.decode(row.resource, row.data);
+        // A Secret written in plain text or with an older key is written again with the
+        // current key: how a key rotation completes.
+        if (this.codec.stale(row.resource, row.data))
+          stale.push([this.codec.encode(row.resource, json), row.resource, row.namespace, row.name]);
+        const object = deepFreeze(JSON.parse(json) as KubeObject);
         const ns = object.metadata.namespace ?? "";
         this.cache.put(row.resource as ResourceName, objectKey(ns, object.metadata.name ?? ""), object);
         maxRevision = Math.max(maxRevision, Number(object.metadata.resourceVersion ?? 0));
       }
+      if (stale.length > 0) this.db.transaction(() => stale.forEach((r) => rewrite.run(...r)))();
       const stored = this.getMeta.get(REVISION_KEY) as { value: string } | undefined;
       return Math.max(maxRevision, Number(stored?.value ?? 0));
     });

@@ -1,22 +1,29 @@
 // Starts everynode's API over real HTTP on 127.0.0.1 with a real SQLite store in a temporary
 // directory, fixed tokens, a fake clock and a log streamer that writes known lines.
 
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import type { Pod } from "../../shared/api-types.js";
 import { silentLogger } from "../../shared/logger.js";
 import type { LogSink, PodLogOptions, PodLogStreamer } from "../../control-plane/api/pod-log-streamer.js";
 import { buildApiApp } from "../../control-plane/api/app.js";
-import type { Authenticator, Principal } from "../../control-plane/auth/principal.js";
+import { firstOf, type Authenticator, type Principal } from "../../control-plane/auth/principal.js";
+import { ServiceAccountTokens } from "../../control-plane/auth/service-account-tokens.js";
+import { ServiceAccountController } from "../../control-plane/controller/service-accounts.js";
 import { Deleter } from "../../control-plane/deletion/deleter.js";
 import { EventRecorder } from "../../control-plane/events/event-recorder.js";
 import { openStore } from "../../control-plane/store/index.js";
 import type { Store } from "../../control-plane/store/store.js";
 import { FakeClock } from "../helpers/fake-clock.js";
+
+const execFileAsync = promisify(execFile);
 
 export const TOKENS = {
   admin: "admin-token",
@@ -59,6 +66,8 @@ export interface ApiHarness {
   logs: StubLogs;
   /** The API's deleter (what an agent's "gone" report calls). */
   deleter: Deleter;
+  serviceAccountTokens: ServiceAccountTokens;
+  serviceAccounts: ServiceAccountController;
   dbPath: string;
   /** Stops the server and closes the store (keeps the file). */
   stop(): Promise<void>;
@@ -77,6 +86,8 @@ export async function startApi(
     tls?: { key: string; cert: string };
     /** Nodes whose (pretend) agents report pods gone: their pods are deleted gracefully. */
     gracefulNodes?: string[];
+    /** Run the ServiceAccount controller (a default account in every namespace). */
+    serviceAccounts?: boolean;
   } = {},
 ): Promise<ApiHarness> {
   const dir = options.dbPath
@@ -84,16 +95,21 @@ export async function startApi(
     : mkdtempSync(path.join(tmpdir(), "everynode-api-"));
   const dbPath = options.dbPath ?? path.join(dir, "everynode.db");
   const clock = options.clock ?? new FakeClock();
-  const store = openStore({ path: dbPath, clock });
+  // Secrets encrypted as the server stores them, with a key derived from the directory (a
+  // reopened file reads with the same one).
+  const key = { id: "test-key", secret: createHash("sha256").update(dir).digest() };
+  const store = openStore({ path: dbPath, clock, encryption: { keys: [key] } });
   const logs = new StubLogs();
   const events = new EventRecorder({ store, clock, ttlMs: 3_600_000 });
   const graceful = new Set(options.gracefulNodes ?? []);
+  const serviceAccountTokens = new ServiceAccountTokens({ store, clock, signingKey: key.secret });
   const deps: Parameters<typeof buildApiApp>[0] = {
     store,
     clock,
     logger: silentLogger,
     events,
-    authenticator: stubAuthenticator,
+    authenticator: firstOf(stubAuthenticator, serviceAccountTokens),
+    serviceAccountTokens,
     logs,
     deleter: new Deleter({ store, clock, events, agents: { gracefulDeletion: (n) => graceful.has(n) } }),
   };
@@ -102,6 +118,13 @@ export async function startApi(
   if (options.watchBookmarkIntervalMs !== undefined)
     deps.watchBookmarkIntervalMs = options.watchBookmarkIntervalMs;
   const app = buildApiApp(deps);
+  const serviceAccounts = new ServiceAccountController({
+    store,
+    logger: silentLogger,
+    tokens: serviceAccountTokens,
+    caPem: "test CA\n",
+  });
+  if (options.serviceAccounts) serviceAccounts.start();
   const server = options.tls ? https.createServer(options.tls, app) : http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
@@ -109,6 +132,7 @@ export async function startApi(
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
+    serviceAccounts.stop();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     store.close();
@@ -120,6 +144,8 @@ export async function startApi(
     clock,
     logs,
     deleter,
+    serviceAccountTokens,
+    serviceAccounts,
     dbPath,
     stop,
     close: async () => {
@@ -263,4 +289,31 @@ export function insecureKubeconfig(port: number, token: string = TOKENS.admin): 
     "current-context: everynode",
     "",
   ].join("\n");
+}
+
+/**
+ * Runs a kubectl binary with its own kubeconfig and a cache under `home` (a fresh discovery
+ * cache, so that discovery and OpenAPI are exercised); the output, or an error with it.
+ */
+export function kubectlRunner(
+  binary: string,
+  kubeconfig: string,
+  home: () => string,
+  cwd?: string,
+): (...args: string[]) => Promise<string> {
+  return async (...args) => {
+    try {
+      const { stdout, stderr } = await execFileAsync(
+        binary,
+        [`--kubeconfig=${kubeconfig}`, `--cache-dir=${path.join(home(), "cache")}`, ...args],
+        { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home() }, timeout: 60_000, cwd },
+      );
+      return stdout + stderr;
+    } catch (e) {
+      const err = e as { stdout?: string; stderr?: string; message: string };
+      throw new Error(
+        `kubectl ${args.join(" ")} failed: ${err.message}\n${err.stdout ?? ""}${err.stderr ?? ""}`,
+      );
+    }
+  };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../shared/api-types.js";
 import { EverynodeError, fieldError } from "../../../shared/errors.js";
 import type { KindDescription } from "../../kube/index.js";
-import { configMapKind } from "../../kube/kinds/test-configmap.js";
+import { configMapKind } from "../../kube/kinds/configmap.js";
 import { ruleFromHooks } from "./from-hooks.js";
 
 // The README's worked example, with hooks of the test's own.

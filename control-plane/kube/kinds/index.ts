@@ -3,6 +3,7 @@
 // file holds and the ConfigMap worked example); adding one is that file plus one line below.
 
 import { buildRegistry } from "../schema/registry.js";
+import { configMapKind } from "./configmap.js";
 import { controllerRevisionKind } from "./controllerrevision.js";
 import { daemonSetKind } from "./daemonset.js";
 import { eventKind } from "./event.js";
@@ -11,6 +12,9 @@ import { leaseKind } from "./lease.js";
 import { namespaceKind } from "./namespace.js";
 import { nodeKind } from "./node.js";
 import { podKind } from "./pod.js";
+import { clusterRoleBindingKind, clusterRoleKind, roleBindingKind, roleKind } from "./rbac.js";
+import { secretKind } from "./secret.js";
+import { serviceAccountKind } from "./serviceaccount.js";
 
 export const KINDS = [
   nodeKind,
@@ -21,6 +25,13 @@ export const KINDS = [
   controllerRevisionKind,
   leaseKind,
   joinTokenKind,
+  configMapKind,
+  secretKind,
+  serviceAccountKind,
+  roleKind,
+  clusterRoleKind,
+  roleBindingKind,
+  clusterRoleBindingKind,
 ] as const;
 
 /** The registry the server and the CLI use, built (and checked) once. */

@@ -121,3 +121,9 @@ export const EVICTION: SubresourceDescription = {
   verbs: ["create"],
   kind: { group: "policy", version: "v1", kind: "Eviction" },
 };
+/** A ServiceAccount's tokens: `kubectl create token` posts an authentication/v1 TokenRequest. */
+export const TOKEN: SubresourceDescription = {
+  name: "token",
+  verbs: ["create"],
+  kind: { group: "authentication.k8s.io", version: "v1", kind: "TokenRequest" },
+};

@@ -19,6 +19,13 @@ describe("the registry's resource table", () => {
     ["events", "Event", "", true, ["ev"], [], []],
     ["daemonsets", "DaemonSet", "apps", true, ["ds"], ["all"], ["status"]],
     ["controllerrevisions", "ControllerRevision", "apps", true, [], [], []],
+    ["configmaps", "ConfigMap", "", true, ["cm"], [], []],
+    ["secrets", "Secret", "", true, [], [], []],
+    ["serviceaccounts", "ServiceAccount", "", true, ["sa"], [], ["token"]],
+    ["roles", "Role", "rbac.authorization.k8s.io", true, [], [], []],
+    ["clusterroles", "ClusterRole", "rbac.authorization.k8s.io", false, [], [], []],
+    ["rolebindings", "RoleBinding", "rbac.authorization.k8s.io", true, [], [], []],
+    ["clusterrolebindings", "ClusterRoleBinding", "rbac.authorization.k8s.io", false, [], [], []],
   ];
 
   it("holds the stored kinds, in registry order", () => {
@@ -41,7 +48,19 @@ describe("the registry's resource table", () => {
 
   it("names the same resources as ResourceName", () => {
     expectTypeOf<ResourceName>().toEqualTypeOf<
-      "nodes" | "pods" | "namespaces" | "events" | "daemonsets" | "controllerrevisions"
+      | "nodes"
+      | "pods"
+      | "namespaces"
+      | "events"
+      | "daemonsets"
+      | "controllerrevisions"
+      | "configmaps"
+      | "secrets"
+      | "serviceaccounts"
+      | "roles"
+      | "clusterroles"
+      | "rolebindings"
+      | "clusterrolebindings"
     >();
   });
 
@@ -89,6 +108,13 @@ const SELECTABLE: Record<ResourceName, string[]> = {
   ],
   daemonsets: META,
   controllerrevisions: META,
+  configmaps: META,
+  secrets: [...META, "type"],
+  serviceaccounts: META,
+  roles: META,
+  clusterroles: META,
+  rolebindings: META,
+  clusterrolebindings: META,
 };
 
 describe.each(stored)("field selectors of $resource", (kind) => {
@@ -123,6 +149,27 @@ describe("immutable fields are refused on update by the validate hook", () => {
   const cases: [KindDescription, KubeObject, unknown][] = [
     [REGISTRY.byResource("daemonsets") as KindDescription, ds, { matchLabels: { app: "other" } }],
     [REGISTRY.byResource("pods") as KindDescription, pod, { nodeName: "n2", containers: [] }],
+    [
+      REGISTRY.byResource("configmaps") as KindDescription,
+      { metadata: { name: "c", namespace: "default" }, data: { a: "x" }, immutable: true },
+      { b: "eQ==" },
+    ],
+    [
+      REGISTRY.byResource("secrets") as KindDescription,
+      { metadata: { name: "s", namespace: "default" }, type: "Opaque", data: { a: "eA==" }, immutable: true },
+      { b: "eQ==" },
+    ],
+    ...(["rolebindings", "clusterrolebindings"] as const).map(
+      (resource): [KindDescription, KubeObject, unknown] => [
+        REGISTRY.byResource(resource) as KindDescription,
+        {
+          metadata: { name: "b", ...(resource === "rolebindings" ? { namespace: "default" } : {}) },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
+          subjects: [{ kind: "User", apiGroup: "rbac.authorization.k8s.io", name: "jane" }],
+        },
+        { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" },
+      ],
+    ),
   ];
   it.each(cases)("$kind", (kind, old, value) => {
     for (const path of kind.immutable) {

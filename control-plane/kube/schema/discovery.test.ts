@@ -19,7 +19,15 @@ describe("aggregated discovery", () => {
     expect(doc.items[0].metadata).toEqual({ creationTimestamp: null });
     expect(doc.items[0].versions).toHaveLength(1);
     expect(doc.items[0].versions[0]).toMatchObject({ version: "v1", freshness: "Current" });
-    expect(resourcesOf(doc).map((r) => r.resource)).toEqual(["nodes", "pods", "namespaces", "events"]);
+    expect(resourcesOf(doc).map((r) => r.resource)).toEqual([
+      "nodes",
+      "pods",
+      "namespaces",
+      "events",
+      "configmaps",
+      "secrets",
+      "serviceaccounts",
+    ]);
   });
 
   it("/api entries carry what kubectl needs: scope, responseKind, shortNames, categories", () => {
@@ -59,8 +67,24 @@ describe("aggregated discovery", () => {
 
   it("/apis holds the apps group, daemonsets first (the `get all` order) with shortName ds", () => {
     const doc = aggregatedDiscovery(REGISTRY, "apis", "v2") as any;
-    expect(doc.items.map((i: any) => i.metadata)).toEqual([{ name: "apps", creationTimestamp: null }]);
-    expect(resourcesOf(doc).map((r) => r.resource)).toEqual(["daemonsets", "controllerrevisions"]);
+    expect(doc.items.map((i: any) => i.metadata)).toEqual([
+      { name: "apps", creationTimestamp: null },
+      { name: "rbac.authorization.k8s.io", creationTimestamp: null },
+    ]);
+    expect(doc.items[1].versions[0].resources.map((r: any) => r.resource)).toEqual([
+      "roles",
+      "clusterroles",
+      "rolebindings",
+      "clusterrolebindings",
+    ]);
+    expect(resourcesOf(doc).map((r) => r.resource)).toEqual([
+      "daemonsets",
+      "controllerrevisions",
+      "roles",
+      "clusterroles",
+      "rolebindings",
+      "clusterrolebindings",
+    ]);
     expect(byName(doc, "daemonsets")).toMatchObject({
       responseKind: { group: "apps", version: "v1", kind: "DaemonSet" },
       scope: "Namespaced",
@@ -95,6 +119,11 @@ describe("legacy discovery", () => {
           name: "apps",
           versions: [{ groupVersion: "apps/v1", version: "v1" }],
           preferredVersion: { groupVersion: "apps/v1", version: "v1" },
+        },
+        {
+          name: "rbac.authorization.k8s.io",
+          versions: [{ groupVersion: "rbac.authorization.k8s.io/v1", version: "v1" }],
+          preferredVersion: { groupVersion: "rbac.authorization.k8s.io/v1", version: "v1" },
         },
       ],
     });
@@ -134,6 +163,10 @@ describe("legacy discovery", () => {
       "namespaces",
       "namespaces/status",
       "events",
+      "configmaps",
+      "secrets",
+      "serviceaccounts",
+      "serviceaccounts/token",
     ]);
     expect(list.resources.find((r: any) => r.name === "nodes").namespaced).toBe(false);
     expect(list.resources.find((r: any) => r.name === "pods/eviction")).toEqual({
@@ -175,6 +208,7 @@ describe("a kind once published", () => {
     expect((legacyApiGroupList(published) as { groups: any[] }).groups.map((g) => g.name)).toEqual([
       "apps",
       "everynode.io",
+      "rbac.authorization.k8s.io",
     ]);
   });
 });

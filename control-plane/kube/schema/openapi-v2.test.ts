@@ -67,6 +67,13 @@ describe("the OpenAPI v2 document", () => {
       "/api/v1/namespaces/{namespace}/events/{name}",
       "/apis/apps/v1/namespaces/{namespace}/daemonsets/{name}",
       "/apis/apps/v1/namespaces/{namespace}/controllerrevisions/{name}",
+      "/api/v1/namespaces/{namespace}/configmaps/{name}",
+      "/api/v1/namespaces/{namespace}/secrets/{name}",
+      "/api/v1/namespaces/{namespace}/serviceaccounts/{name}",
+      "/apis/rbac.authorization.k8s.io/v1/namespaces/{namespace}/roles/{name}",
+      "/apis/rbac.authorization.k8s.io/v1/clusterroles/{name}",
+      "/apis/rbac.authorization.k8s.io/v1/namespaces/{namespace}/rolebindings/{name}",
+      "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/{name}",
     ]);
     expect(mine.info.title).toBe("everynode");
   });

@@ -74,6 +74,13 @@ const EXPECTED: Record<ResourceName, string[]> = {
     "status.conditions: mergeKey type",
   ],
   controllerrevisions: objectMeta("metadata"),
+  configmaps: objectMeta("metadata"),
+  secrets: objectMeta("metadata"),
+  serviceaccounts: [...objectMeta("metadata"), "secrets: mergeKey name"],
+  roles: objectMeta("metadata"),
+  clusterroles: objectMeta("metadata"),
+  rolebindings: objectMeta("metadata"),
+  clusterrolebindings: objectMeta("metadata"),
 };
 
 describe.each(Object.keys(RESOURCES) as ResourceName[])("patch rules of %s", (resource) => {

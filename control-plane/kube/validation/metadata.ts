@@ -7,6 +7,7 @@ import {
   dns1123LabelErrors,
   dns1123SubdomainErrors,
   labelValueErrors,
+  pathSegmentNameErrors,
   qualifiedNameErrors,
 } from "./names.js";
 import { invalidEach, isObject, nonNegativeInt, stringField, typeInvalid } from "./util.js";
@@ -16,7 +17,8 @@ export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 
 export interface ObjectMetaOptions {
   namespaced: boolean;
-  nameRule: "subdomain" | "label";
+  /** "path": any name that is one URL path segment (RBAC's objects, whose names hold colons). */
+  nameRule: "subdomain" | "label" | "path";
 }
 
 /** Label keys (qualified names) and values; errors sit on the map's own path, as in Kubernetes. */
@@ -54,6 +56,7 @@ export function validateAnnotations(annotations: unknown, path: string): FieldEr
 }
 
 function nameErrors(rule: ObjectMetaOptions["nameRule"], name: string): string[] {
+  if (rule === "path") return pathSegmentNameErrors(name);
   return rule === "label" ? dns1123LabelErrors(name) : dns1123SubdomainErrors(name);
 }
 

@@ -131,3 +131,32 @@ export const isDns1123Label = (v: string): boolean => dns1123LabelErrors(v).leng
 export const isDns1123Subdomain = (v: string): boolean => dns1123SubdomainErrors(v).length === 0;
 export const isQualifiedName = (v: string): boolean => qualifiedNameErrors(v).length === 0;
 export const isLabelValue = (v: string): boolean => labelValueErrors(v).length === 0;
+
+const CONFIG_KEY_FMT = "[-._a-zA-Z0-9]+";
+const CONFIG_KEY_RE = new RegExp(`^${CONFIG_KEY_FMT}$`);
+const CONFIG_KEY_MSG = regexError(
+  "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+  CONFIG_KEY_FMT,
+  "key.name",
+  "KEY_NAME",
+  "key-name",
+);
+
+/** Problems with a ConfigMap or Secret key (it becomes a file name in a volume). */
+export function configKeyErrors(value: string): string[] {
+  const errs: string[] = [];
+  if (value.length > 253) errs.push(maxLenError(253));
+  if (!CONFIG_KEY_RE.test(value)) errs.push(CONFIG_KEY_MSG);
+  if (value === ".") errs.push(`must not be '.'`);
+  else if (value === "..") errs.push(`must not be '..'`);
+  else if (value.startsWith("..")) errs.push(`must not start with '..'`);
+  return errs;
+}
+
+/** Problems with a name that must be one URL path segment (Kubernetes' IsValidPathSegmentName). */
+export function pathSegmentNameErrors(value: string): string[] {
+  if (value === "." || value === "..") return [`may not be '${value}'`];
+  const errs: string[] = [];
+  for (const c of ["/", "%"]) if (value.includes(c)) errs.push(`may not contain '${c}'`);
+  return errs;
+}

@@ -115,6 +115,7 @@ export async function setUpFixture(server: ServerProcess): Promise<Fixture> {
   const expiring = await ok(server, "POST", JOIN_TOKENS_PATH, { spec: { ttl: "1s" } });
   const gone = await server.register("matrix-gone");
   await ok(server, "DELETE", "/api/v1/nodes/matrix-gone");
+  const saTokens = await serviceAccountCallers(server);
   const admin = server.adminToken;
   f.tokens = {
     admin,
@@ -127,6 +128,7 @@ export async function setUpFixture(server: ServerProcess): Promise<Fixture> {
     none: null,
     garbage: "garbage",
     "wrong-secret": `${admin.split(".")[0]}.${"0".repeat(16)}`,
+    ...saTokens,
   };
   for (const c of ["join-expired", "node-revoked"] as const) {
     await waitFor(`the ${c} token to be refused`, async () => {
@@ -135,6 +137,41 @@ export async function setUpFixture(server: ServerProcess): Promise<Fixture> {
     });
   }
   return f;
+}
+
+const RBAC_V1 = "/apis/rbac.authorization.k8s.io/v1";
+
+/**
+ * Two ServiceAccounts of the matrix namespace and their TokenRequest tokens: "sa-bound" with
+ * the Role and bindings policy.ts's SA_MAY describes, "sa-unbound" with none.
+ */
+async function serviceAccountCallers(
+  server: ServerProcess,
+): Promise<Record<"sa-bound" | "sa-unbound", string>> {
+  const ns = `/api/v1/namespaces/${NAMESPACE}`;
+  for (const name of ["matrix-bound", "matrix-unbound"])
+    await ok(server, "POST", `${ns}/serviceaccounts`, { metadata: { name } });
+  await ok(server, "POST", `${RBAC_V1}/namespaces/${NAMESPACE}/roles`, {
+    metadata: { name: "matrix-reader" },
+    rules: [
+      { apiGroups: [""], resources: ["configmaps", "pods", "pods/log"], verbs: ["get", "list", "watch"] },
+      { apiGroups: ["apps"], resources: ["daemonsets"], resourceNames: ["matrix"], verbs: ["get", "patch"] },
+    ],
+  });
+  const subject = { kind: "ServiceAccount", name: "matrix-bound", namespace: NAMESPACE };
+  await ok(server, "POST", `${RBAC_V1}/namespaces/${NAMESPACE}/rolebindings`, {
+    metadata: { name: "matrix-reader" },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "matrix-reader" },
+    subjects: [subject],
+  });
+  await ok(server, "POST", `${RBAC_V1}/clusterrolebindings`, {
+    metadata: { name: "matrix-monitoring" },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:monitoring" },
+    subjects: [subject],
+  });
+  const token = async (name: string): Promise<string> =>
+    (await ok(server, "POST", `${ns}/serviceaccounts/${name}/token`, { spec: {} })).status.token;
+  return { "sa-bound": await token("matrix-bound"), "sa-unbound": await token("matrix-unbound") };
 }
 
 /** The concrete path of a route for this fixture. */

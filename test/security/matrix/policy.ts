@@ -14,7 +14,9 @@ export type Caller =
   | "node-revoked"
   | "none"
   | "garbage"
-  | "wrong-secret";
+  | "wrong-secret"
+  | "sa-bound"
+  | "sa-unbound";
 
 export const CALLERS: Caller[] = [
   "admin",
@@ -27,6 +29,8 @@ export const CALLERS: Caller[] = [
   "none",
   "garbage",
   "wrong-secret",
+  "sa-bound",
+  "sa-unbound",
 ];
 
 /** A token the server does not accept (now): every route but the public ones answers 401. */
@@ -55,6 +59,30 @@ export const NODE_MAY: { resource: string; sub?: string; verbs: string[]; on: "a
   { resource: "events", verbs: ["create"], on: "own" },
 ];
 
+/**
+ * What the ServiceAccount "sa-bound" is granted (fixture.ts makes the Role and bindings): in
+ * the matrix namespace, reads of configmaps and pods and the pods' logs, get and patch of
+ * the DaemonSet named "matrix" only (resourceNames); cluster-wide, system:monitoring's
+ * GET /metrics. "sa-unbound" has no bindings: discovery (every authenticated caller's) only.
+ */
+export const SA_MAY: { resource: string; sub?: string; verbs: string[]; name?: string }[] = [
+  { resource: "configmaps", verbs: ["get", "list", "watch"] },
+  { resource: "pods", verbs: ["get", "list", "watch"] },
+  { resource: "pods", sub: "log", verbs: ["get"] },
+  { resource: "daemonsets", verbs: ["get", "patch"], name: "matrix" },
+];
+
+function serviceAccountMay(route: Route): boolean {
+  if (route.shape === "allNamespaces" || route.namespaced !== true) return false;
+  return SA_MAY.some(
+    (r) =>
+      r.resource === route.resource &&
+      r.sub === route.subresource &&
+      r.verbs.includes(route.verb ?? "") &&
+      (r.name === undefined || route.shape === "item"),
+  );
+}
+
 function nodeMay(route: Route, self: boolean): boolean {
   const rule = NODE_MAY.find(
     (r) => r.resource === route.resource && r.sub === route.subresource && r.verbs.includes(route.verb ?? ""),
@@ -70,6 +98,10 @@ export function expected(caller: Caller, route: Route): Outcome {
   if (route.kind === "public") return ALLOW;
   if (UNAUTHENTICATED.includes(caller)) return UNAUTHORIZED;
   const node = caller === "node-self" || caller === "node-other";
+  const serviceAccount = caller === "sa-bound" || caller === "sa-unbound";
+  // The self-authenticating routers (agents, leases, join tokens) know no ServiceAccount token.
+  if (serviceAccount && ["agentConnect", "register", "lease", "joinTokens"].includes(route.kind))
+    return UNAUTHORIZED;
   switch (route.kind) {
     // Routes that take one kind of credential answer 401 to any other: the upgrade speaks for
     // a node (as itself, so any node may connect), registration needs a join token.
@@ -81,14 +113,22 @@ export function expected(caller: Caller, route: Route): Outcome {
       return caller === "join" || caller === "metrics" ? FORBIDDEN : ALLOW;
     // Prometheus' endpoint: the admin and the read-only metrics token (the data dir's metrics-token).
     case "metrics":
-      return caller === "admin" || caller === "metrics" ? ALLOW : FORBIDDEN;
+      return caller === "admin" || caller === "metrics" || caller === "sa-bound" ? ALLOW : FORBIDDEN;
+    // Any authenticated caller may ask what it may do, but a join token.
+    case "accessReview":
+      return caller === "join" ? FORBIDDEN : ALLOW;
     case "lease":
       return caller === "admin" || caller === "node-self" ? ALLOW : FORBIDDEN;
     case "joinTokens":
       return caller === "admin" ? ALLOW : FORBIDDEN;
     case "resource":
       if (caller === "admin") return ALLOW;
-      if (!node) return FORBIDDEN;
+      if (caller === "sa-bound" && serviceAccountMay(route)) return ALLOW;
+      if (!node && !serviceAccount) return FORBIDDEN;
+      if (serviceAccount)
+        return route.verb === "create" && route.shape === "allNamespaces"
+          ? { ...FORBIDDEN, also: [404] }
+          : FORBIDDEN;
       if (nodeMay(route, caller === "node-self")) return ALLOW;
       // A create without a namespace has nowhere to go: "not found" refuses it as well.
       if (route.verb === "create" && route.shape === "allNamespaces") return { ...FORBIDDEN, also: [404] };

@@ -4,6 +4,10 @@
 // self-authenticating routers. A kind added to RESOURCES shows up here without an edit.
 // Paths are templates: `{namespace}` and `{<resource>}` are filled in from the fixture.
 
+import {
+  SELF_ACCESS_REVIEW_PATH,
+  SELF_RULES_REVIEW_PATH,
+} from "../../../control-plane/api/access-reviews.js";
 import { METRICS_PATH } from "../../../control-plane/api/authorization.js";
 import { verbOf } from "../../../control-plane/api/resource-routes.js";
 import { parseResourcePath } from "../../../control-plane/api/request-target.js";
@@ -15,7 +19,15 @@ import { ALL_RESOURCES, apiVersionOf, openApiV3Index, REGISTRY } from "../../../
 
 /** Which router serves a route, which is what decides who may call it. */
 export type RouteKind =
-  "public" | "document" | "resource" | "register" | "agentConnect" | "joinTokens" | "lease" | "metrics";
+  | "public"
+  | "document"
+  | "resource"
+  | "register"
+  | "agentConnect"
+  | "joinTokens"
+  | "lease"
+  | "metrics"
+  | "accessReview";
 
 export type Shape = "collection" | "allNamespaces" | "item";
 
@@ -30,6 +42,8 @@ export interface Route {
   /** Kubernetes verb for resource routes (the server's own verbOf). */
   verb?: string;
   resource?: ResourceName;
+  /** Whether the resource is namespaced (RBAC's Roles apply within a namespace only). */
+  namespaced?: boolean;
   subresource?: string;
   shape?: Shape;
   /** The field selector variant of a pod list or watch, if any. */
@@ -53,7 +67,17 @@ export const POD_SELECTOR_VARIANTS: SelectorVariant[] = [
 ];
 
 // Subresource names the parser is asked about; only those it accepts become routes.
-const SUBRESOURCE_CANDIDATES = ["status", "log", "eviction", "finalize", "binding", "scale", "exec", "proxy"];
+const SUBRESOURCE_CANDIDATES = [
+  "status",
+  "log",
+  "eviction",
+  "token",
+  "finalize",
+  "binding",
+  "scale",
+  "exec",
+  "proxy",
+];
 const METHODS: { method: string; watch: boolean }[] = [
   { method: "GET", watch: false },
   { method: "GET", watch: true },
@@ -113,6 +137,7 @@ function resourceRoutes(): Route[] {
             query: qs,
             verb,
             resource: info.resource,
+            namespaced: info.namespaced,
             shape: p.shape,
             stream: verb === "watch",
           };
@@ -157,6 +182,8 @@ export function allRoutes(): Route[] {
     simple("joinTokens", "GET", `${JOIN_TOKENS_PATH}/{jointoken}`),
     simple("joinTokens", "DELETE", `${JOIN_TOKENS_PATH}/{jointoken}`),
     simple("metrics", "GET", METRICS_PATH),
+    simple("accessReview", "POST", SELF_ACCESS_REVIEW_PATH),
+    simple("accessReview", "POST", SELF_RULES_REVIEW_PATH),
     simple("register", "POST", AGENT_REGISTER_PATH),
     simple("agentConnect", "GET", AGENT_CONNECT_PATH),
   ];
