@@ -112,8 +112,10 @@ export async function startEmbeddedAgent(
   logger: Logger,
   dockerHost?: string,
 ): Promise<Agent> {
+  const runtime = new DockerRuntime(dockerHost ? { dockerHost } : {});
   const agent = new Agent(config, {
-    runtime: new DockerRuntime(dockerHost ? { dockerHost } : {}),
+    runtime,
+    streams: runtime,
     clock: systemClock,
     logger: logger.child({ component: "agent" }),
   });
@@ -193,7 +195,8 @@ export async function runAgent(args: string[]): Promise<number> {
     };
     if (values.name) config.nodeName = values.name as string;
     if (values["node-ip"]) config.nodeIP = values["node-ip"] as string;
-    const deps = { runtime: new DockerRuntime({ dockerHost }), clock: systemClock, logger };
+    const runtime = new DockerRuntime({ dockerHost });
+    const deps = { runtime, streams: runtime, clock: systemClock, logger };
     if (leave) {
       await new Agent(config, deps).stop({ leave: true });
       return 0;

@@ -24,6 +24,7 @@ import type { AgentCapabilities } from "./agent-capabilities.js";
 import type { ConnectionHandler } from "./agent-socket-server.js";
 import type { Dispatcher } from "./dispatcher.js";
 import type { LogRelay } from "./log-relay.js";
+import type { StreamRelay } from "./stream-relay.js";
 import { nodeWithReport } from "./node-report.js";
 import type { AgentConnection, SessionRegistry } from "./session-registry.js";
 import type { StatusIngest } from "./status-ingest.js";
@@ -46,6 +47,7 @@ export interface AgentSessionsDeps {
   dispatcher: Dispatcher;
   ingest: StatusIngest;
   logs: LogRelay;
+  streams: StreamRelay;
   capabilities: AgentCapabilities;
   deleter: Deleter;
   heartbeatIntervalSeconds: number;
@@ -98,6 +100,7 @@ export class AgentSessions {
         const wasCurrent = registry.remove(connection);
         this.deps.dispatcher.connectionClosed(connection);
         this.deps.logs.connectionClosed(connection);
+        this.deps.streams.connectionClosed(connection);
         if (wasCurrent) this.deps.metrics?.sink.forget(connection.nodeName);
         // A socket that dropped without goodbye changes nothing: the grace period decides.
         if (wasCurrent) log.info("agent disconnected", { code, reason: reason || undefined });
@@ -166,6 +169,15 @@ export class AgentSessions {
         return;
       case "metrics":
         this.deps.metrics?.sink.accept(nodeName, message);
+        return;
+      case "streamData":
+        this.deps.streams.onData(connection, message);
+        return;
+      case "streamCredit":
+        this.deps.streams.onCredit(connection, message);
+        return;
+      case "streamEnd":
+        this.deps.streams.onEnd(connection, message);
         return;
       case "goodbye":
         log.info("agent said goodbye", { reason: message.reason });

@@ -15,6 +15,9 @@ import { AgentSessions, type AgentMetricsSink } from "./agent-sessions.js";
 import { attachAgentSocketServer } from "./agent-socket-server.js";
 import { Dispatcher } from "./dispatcher.js";
 import { LogRelay } from "./log-relay.js";
+import { StreamRelay } from "./stream-relay.js";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
 import type { PodLogStreamer } from "../api/pod-log-streamer.js";
 import type { BudgetLimits } from "./rate-limit.js";
 import { SessionRegistry } from "./session-registry.js";
@@ -47,11 +50,15 @@ export interface AgentEndpointsDeps {
   onDispatch?: (seconds: number) => void;
   /** When set, agents send a metrics summary every intervalSeconds, relayed to the sink. */
   agentMetrics?: { sink: AgentMetricsSink; intervalSeconds: number };
+  /** Upgrades of other paths than the agents' (kubectl's exec, attach, port-forward). */
+  otherUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 export interface AgentEndpoints {
   /** For the API's pods/log endpoint. */
   logs: PodLogStreamer;
+  /** exec, attach and port-forward through the agents. */
+  streams: StreamRelay;
   /** Agent WebSocket sessions open now. */
   sessions(): number;
   /** Closes every agent socket (1001), then flushes pending statuses. */
@@ -88,6 +95,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
       : {}),
   });
   const logs = new LogRelay({ registry, logger });
+  const streams = new StreamRelay({ registry, logger });
   const sessions = new AgentSessions({
     store: deps.store,
     clock: deps.clock,
@@ -98,6 +106,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     dispatcher,
     ingest,
     logs,
+    streams,
     capabilities,
     deleter,
     heartbeatIntervalSeconds: deps.heartbeatIntervalSeconds ?? 10,
@@ -111,10 +120,12 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     logger,
     onConnection: (connection) => sessions.onConnection(connection),
     ...(deps.limits ? { limits: deps.limits } : {}),
+    ...(deps.otherUpgrade ? { otherUpgrade: deps.otherUpgrade } : {}),
   });
 
   return {
     logs,
+    streams,
     sessions: () => registry.size,
     close: async () => {
       await socket.close();
