@@ -75,6 +75,24 @@ export function streamUpgradeHandler(
 ): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE });
   const log = deps.logger.child({ component: "streams" });
+  // ws refuses subprotocols that are not HTTP tokens, and kubectl's port-forward one has a
+  // "/": the protocol is picked here, the header taken off the request and put in the answer.
+  const picked = new WeakMap<IncomingMessage, string>();
+  wss.on("headers", (headers, req) => {
+    const protocol = picked.get(req);
+    if (protocol) headers.push(`Sec-WebSocket-Protocol: ${protocol}`);
+  });
+  const accept = (
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    protocol: string,
+    then: (ws: WebSocket) => void,
+  ): void => {
+    picked.set(req, protocol);
+    delete req.headers["sec-websocket-protocol"];
+    wss.handleUpgrade(req, socket, head, then);
+  };
   return (req, socket, head) => {
     socket.on("error", () => {});
     try {
@@ -105,7 +123,7 @@ export function streamUpgradeHandler(
         if (!protocol) throw spdyRefusal(path.subresource);
         const ports = parsePorts(q);
         deps.relay().check(pod);
-        wss.handleUpgrade(req, socket, head, (ws) => {
+        accept(req, socket, head, protocol, (ws) => {
           runPortForward(
             messageSocket(ws),
             protocol,
@@ -120,7 +138,7 @@ export function streamUpgradeHandler(
       const protocol = pickProtocol(offered, EXEC_PROTOCOLS);
       if (!protocol) throw spdyRefusal(path.subresource);
       deps.relay().check(pod);
-      wss.handleUpgrade(req, socket, head, (ws) => {
+      accept(req, socket, head, protocol, (ws) => {
         log.info("stream started", {
           kind: path.subresource,
           pod: `${path.namespace}/${path.name}`,

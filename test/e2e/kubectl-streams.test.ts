@@ -2,6 +2,8 @@
 // dockerd, with every kubectl that speaks the WebSocket stream protocols (1.30-1.33); an
 // older kubectl is told which version it needs, and a node's credential may not exec.
 
+import { spawn } from "node:child_process";
+import http from "node:http";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -84,6 +86,47 @@ describe("kubectl exec and cp", () => {
     expect(readFileSync(path.join(dir, `back-${version}`, "sub", "b.txt"), "utf8")).toBe(
       "beta\n".repeat(50_000),
     );
+  });
+
+  it.each(["1.31", "1.32", "1.33"])(
+    "port-forward carries an HTTP request to the pod (kubectl %s)",
+    async (version) => {
+      const child = spawn(kubectlPath(version), ["port-forward", `pod/${pod}`, ":80"], {
+        env: { ...process.env, KUBECONFIG: cluster.kubeconfig },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      try {
+        const port = await new Promise<number>((resolve, reject) => {
+          let out = "";
+          child.stdout.on("data", (c: Buffer) => {
+            out += c.toString();
+            const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
+            if (m) resolve(Number(m[1]));
+          });
+          child.on("exit", () => reject(new Error(`port-forward exited: ${out}`)));
+        });
+        for (let i = 0; i < 2; i++) {
+          const body = await new Promise<string>((resolve, reject) => {
+            http
+              .get({ host: "127.0.0.1", port, path: "/" }, (res) => {
+                let text = "";
+                res.on("data", (c: Buffer) => (text += c.toString()));
+                res.on("end", () => resolve(text));
+              })
+              .on("error", reject);
+          });
+          expect(body).toContain("Welcome to everynode");
+        }
+      } finally {
+        child.kill();
+      }
+    },
+  );
+
+  it("port-forward with kubectl 1.30 (SPDY only) is told the version it needs", async () => {
+    const r = await kubectl(["port-forward", `pod/${pod}`, ":80"], "1.30");
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("needs kubectl 1.31 or newer");
   });
 
   it("kubectl 1.27 (SPDY only) is told the version it needs", async () => {
