@@ -2,6 +2,7 @@
 // resizes and stdin's close; the agent's output goes out on channels 1 and 2; the end goes on
 // the error channel as a Status, then the socket closes normally.
 
+import { errors, isEverynodeError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/logger.js";
 import type { OpenStream, StreamClient } from "../agents/stream-relay.js";
 import { CHANNEL, decodeClientFrame, encodeFrame, endStatus } from "./channel-protocol.js";
@@ -34,7 +35,7 @@ export function runExecSession(
   try {
     stream = open(client);
   } catch (e) {
-    client.end({ error: e as never });
+    client.end({ error: isEverynodeError(e) ? e : errors.internal((e as Error).message) });
     return;
   }
   socket.onMessage((message) => {
