@@ -12,6 +12,8 @@ const EDGES = {
   ws: [
     "control-plane/agents/agent-socket-server.ts",
     "agent/session/control-plane-socket.ts",
+    // kubectl's exec, attach and port-forward WebSockets.
+    "control-plane/streams/stream-socket-server.ts",
     // The fleet simulator's agent sockets and the bare-ws floor it is compared with.
     "bench/fleet/sim-socket.ts",
     "bench/fleet/ws-floor-server.ts",

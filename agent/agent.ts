@@ -13,6 +13,8 @@ import { deleteCredential, loadCredential, type NodeCredential } from "./session
 import { CredentialSource } from "./session/credentials.js";
 import { httpsRequest, statusMessage } from "./session/https-client.js";
 import { LogStreamer } from "./session/log-streamer.js";
+import { StreamServer } from "./session/stream-server.js";
+import type { StreamRuntime } from "./runtime/stream-runtime.js";
 import { Session } from "./session/session.js";
 import { PrePuller } from "./worker/pre-puller.js";
 import { StatusReporter } from "./worker/status-reporter.js";
@@ -38,6 +40,8 @@ export interface AgentConfig {
 
 export interface AgentDeps {
   runtime: ContainerRuntime;
+  /** exec, attach, port-forward and usage; usually the same engine as `runtime`. */
+  streams?: StreamRuntime;
   clock: Clock;
   logger: Logger;
   random?: () => number;
@@ -114,6 +118,17 @@ export class Agent {
         logger: this.deps.logger,
         send: (m) => this.session?.send(m) ?? false,
       }),
+      ...(this.deps.streams
+        ? {
+            streams: new StreamServer({
+              runtime: this.deps.runtime,
+              streams: this.deps.streams,
+              nodeName: credential.nodeName,
+              logger: this.deps.logger,
+              send: (m) => this.session?.send(m) ?? false,
+            }),
+          }
+        : {}),
       nodeReport: () => this.nodeReport(),
       credentials: this.credentials,
       leaving: () => this.leaving,

@@ -123,8 +123,10 @@ export async function startEmbeddedAgent(
   logger: Logger,
   dockerHost?: string,
 ): Promise<Agent> {
+  const runtime = new DockerRuntime(dockerHost ? { dockerHost } : {});
   const agent = new Agent(config, {
-    runtime: new DockerRuntime(dockerHost ? { dockerHost } : {}),
+    runtime,
+    streams: runtime,
     clock: systemClock,
     logger: logger.child({ component: "agent" }),
   });
@@ -206,7 +208,8 @@ export async function runAgent(args: string[]): Promise<number> {
     if (values["node-ip"]) config.nodeIP = values["node-ip"] as string;
     if (values["pause-image"]) config.pauseImage = values["pause-image"] as string;
     config.seccompRoot = values["seccomp-profile-root"] as string;
-    const deps = { runtime: new DockerRuntime({ dockerHost }), clock: systemClock, logger };
+    const runtime = new DockerRuntime({ dockerHost });
+    const deps = { runtime, streams: runtime, clock: systemClock, logger };
     if (leave) {
       await new Agent(config, deps).stop({ leave: true });
       return 0;

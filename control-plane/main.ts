@@ -43,6 +43,8 @@ import { startLocalAgent } from "./local-agent.js";
 import { localAgentJoinToken } from "./server-files.js";
 import { serverNextSteps } from "./next-steps.js";
 import { createDashboardRouter } from "./ui/dashboard-router.js";
+import type { StreamRelay } from "./agents/stream-relay.js";
+import { streamUpgradeHandler } from "./streams/stream-socket-server.js";
 
 const USAGE = `Usage: everynode server [flags]
 
@@ -180,7 +182,21 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     app,
   );
   applyConnectionLimits(server, config.connectionLimits, logger.child({ component: "connections" }));
+  // kubectl exec/attach/port-forward: upgrades of other paths than the agents', relayed by
+  // the agent endpoints' stream relay (made below, hence the late binding).
+  const streamRelay: { current?: StreamRelay } = {};
+  const streamUpgrades = streamUpgradeHandler({
+    authenticator: tokens,
+    store,
+    logger,
+    relay: () => {
+      if (!streamRelay.current)
+        throw new EverynodeError("ServiceUnavailable", "the server is still starting");
+      return streamRelay.current;
+    },
+  });
   const endpoints = startAgentEndpoints({
+    otherUpgrade: streamUpgrades,
     server,
     store,
     clock,
@@ -196,6 +212,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     agentMetrics: { sink: metrics.agents, intervalSeconds: config.agentMetricsIntervalSeconds },
   });
   relay.current = endpoints.logs;
+  streamRelay.current = endpoints.streams;
   metrics.attach({ store, sessions: endpoints.sessions });
 
   await new Promise<void>((resolve, reject) => {

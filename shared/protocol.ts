@@ -10,6 +10,12 @@
 
 import type { NodeAddress, NodeSystemInfo, Pod, PodStatus, TaintEffect } from "./api-types.js";
 import { EverynodeError } from "./errors.js";
+import {
+  decodeAgentStreamMessage,
+  decodeServerStreamMessage,
+  type AgentStreamMessage,
+  type ServerStreamMessage,
+} from "./stream-messages.js";
 
 export const PROTOCOL_VERSION = 1;
 
@@ -57,6 +63,10 @@ export const AGENT_LIMITS = {
     metrics: 4 * 1024,
     /** Room for the worst case the agent can send (every list, name and message at its bound). */
     nodeImages: 512 * 1024,
+    // Streams (stream-messages.ts): a 64 KiB chunk in base64 with its envelope.
+    streamData: 96 * 1024,
+    streamCredit: 1024,
+    streamEnd: 16 * 1024,
   },
   /** Statuses in one podStatus message. */
   podStatusEntries: 250,
@@ -257,7 +267,8 @@ export type AgentMessage =
   | LogDataMessage
   | LogEndMessage
   | GoodbyeMessage
-  | MetricsMessage;
+  | MetricsMessage
+  | AgentStreamMessage;
 
 // ------------------------------------------------------------------ server → agent
 
@@ -330,7 +341,12 @@ export interface LogCancelMessage {
 }
 
 export type ServerMessage =
-  WelcomeMessage | AssignmentsMessage | AckMessage | LogRequestMessage | LogCancelMessage;
+  | WelcomeMessage
+  | AssignmentsMessage
+  | AckMessage
+  | LogRequestMessage
+  | LogCancelMessage
+  | ServerStreamMessage;
 
 // ------------------------------------------------------------------ decoding at the edge
 
@@ -444,7 +460,7 @@ export function decodeAgentMessage(
         if (!isObject(m[key])) fail(`field "${key}" must be an object`);
       return m as unknown as MetricsMessage;
     default:
-      return fail(`unknown message type ${JSON.stringify(m.type)}`);
+      return decodeAgentStreamMessage(m) ?? fail(`unknown message type ${JSON.stringify(m.type)}`);
   }
 }
 
@@ -487,6 +503,6 @@ export function decodeServerMessage(raw: string | Buffer, maxBytes = 64 * 1024 *
       str(m, "requestId");
       return m as unknown as LogCancelMessage;
     default:
-      return fail(`unknown message type ${JSON.stringify(m.type)}`);
+      return decodeServerStreamMessage(m) ?? fail(`unknown message type ${JSON.stringify(m.type)}`);
   }
 }

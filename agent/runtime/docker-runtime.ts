@@ -16,6 +16,9 @@ import {
   type RuntimeEvent,
 } from "./container-runtime.js";
 import { demuxInto, JsonLines, untilEnded, type EngineEvent } from "./docker-streams.js";
+import type { Duplex } from "node:stream";
+import { EngineFrames } from "./engine-frames.js";
+import type { ContainerUsage, EngineStream } from "./stream-runtime.js";
 import { EverynodeError } from "../../shared/errors.js";
 
 interface EngineError {
@@ -353,4 +356,131 @@ export class DockerRuntime implements ContainerRuntime {
       throw classify("engine version", e);
     }
   }
+
+  // ---------------------------------------------------------------- streams (stream-runtime.ts)
+  // exec, attach, port-forward targets and usage for kubectl exec/attach/port-forward/top.
+
+  async execStream(
+    id: string,
+    a: { command: string[]; stdin: boolean; tty: boolean },
+  ): Promise<EngineStream> {
+    try {
+      const exec = await this.docker.getContainer(id).exec({
+        Cmd: a.command,
+        AttachStdin: a.stdin,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: a.tty,
+      });
+      const socket = (await exec.start({ hijack: true, stdin: a.stdin, Tty: a.tty })) as unknown as Duplex;
+      return engineStream(
+        socket,
+        a.tty,
+        (w, h) => exec.resize({ w, h }),
+        async () => {
+          for (let i = 0; i < 20; i++) {
+            const info = await exec.inspect();
+            if (!info.Running && info.ExitCode !== null) return info.ExitCode;
+            await new Promise((r) => setTimeout(r, 50));
+          }
+          return undefined;
+        },
+      );
+    } catch (e) {
+      throw classify(`exec in container ${id.slice(0, 12)}`, e);
+    }
+  }
+
+  async attach(containerId: string, o: { stdin: boolean; tty: boolean }): Promise<EngineStream> {
+    try {
+      const container = this.docker.getContainer(containerId);
+      const socket = (await container.attach({
+        stream: true,
+        stdin: o.stdin,
+        stdout: true,
+        stderr: true,
+        hijack: true,
+      })) as unknown as Duplex;
+      return engineStream(
+        socket,
+        o.tty,
+        (w, h) => container.resize({ w, h }),
+        async () => undefined,
+      );
+    } catch (e) {
+      throw classify(`attach to container ${containerId.slice(0, 12)}`, e);
+    }
+  }
+
+  async portAddress(containerId: string): Promise<string> {
+    try {
+      let info = await this.docker.getContainer(containerId).inspect();
+      // A container that shares another's network (a pod's sandbox) is reached at that one's address.
+      const shared = /^container:(.+)$/.exec(info.HostConfig.NetworkMode ?? "");
+      if (shared) info = await this.docker.getContainer(shared[1]!).inspect();
+      if (info.HostConfig.NetworkMode === "host") return "127.0.0.1";
+      const ip =
+        (info.NetworkSettings as { IPAddress?: string }).IPAddress ||
+        Object.values(info.NetworkSettings.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress;
+      if (!ip) throw runtimeError(`container ${containerId.slice(0, 12)} has no IP address`, false);
+      return ip;
+    } catch (e) {
+      throw classify(`address of container ${containerId.slice(0, 12)}`, e);
+    }
+  }
+
+  async usage(containerId: string): Promise<ContainerUsage> {
+    try {
+      const stats = (await this.docker
+        .getContainer(containerId)
+        .stats({ stream: false, "one-shot": true } as { stream: false })) as unknown as {
+        cpu_stats?: { cpu_usage?: { total_usage?: number } };
+        memory_stats?: { usage?: number; stats?: Record<string, number> };
+      };
+      const memory = stats.memory_stats ?? {};
+      // As the kubelet's working set: usage less the inactive file cache.
+      const inactive = memory.stats?.inactive_file ?? memory.stats?.total_inactive_file ?? 0;
+      return {
+        cpuNanoseconds: stats.cpu_stats?.cpu_usage?.total_usage ?? 0,
+        memoryBytes: Math.max(0, (memory.usage ?? 0) - inactive),
+      };
+    } catch (e) {
+      throw classify(`stats of container ${containerId.slice(0, 12)}`, e);
+    }
+  }
+}
+
+/** A hijacked engine socket as an EngineStream. */
+function engineStream(
+  socket: Duplex,
+  tty: boolean,
+  resize: (w: number, h: number) => Promise<unknown>,
+  exitCode: () => Promise<number | undefined>,
+): EngineStream {
+  const listeners: ((channel: 1 | 2, data: Buffer) => void)[] = [];
+  const emit = (channel: 1 | 2, data: Buffer): void => listeners.forEach((l) => l(channel, data));
+  const frames = new EngineFrames(emit);
+  socket.on("data", (chunk: Buffer) => (tty ? emit(1, chunk) : frames.push(chunk)));
+  const finished = new Promise<void>((resolve) => {
+    socket.on("end", resolve);
+    socket.on("close", resolve);
+    socket.on("error", () => resolve());
+  }).then(() => exitCode().catch(() => undefined));
+  return {
+    write: (data, done) => {
+      if (socket.writableEnded || socket.destroyed) return done();
+      socket.write(data, () => done());
+    },
+    endInput: () => {
+      if (!socket.writableEnded) socket.end();
+    },
+    onOutput: (l) => listeners.push(l),
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
+    resize: async (w, h) => {
+      await resize(w, h).catch(() => undefined);
+    },
+    finished,
+    close: () => socket.destroy(),
+  };
 }

@@ -19,6 +19,7 @@ import type { StatusReporter } from "../worker/status-reporter.js";
 import type { NodeCredential } from "./credential-store.js";
 import { ControlPlaneSocket } from "./control-plane-socket.js";
 import type { LogStreamer } from "./log-streamer.js";
+import type { StreamServer } from "./stream-server.js";
 
 /** What the session needs of the worker. */
 export interface DesiredSink {
@@ -34,6 +35,8 @@ export interface SessionOptions {
   worker: DesiredSink;
   reporter: StatusReporter;
   logs: LogStreamer;
+  /** exec, attach and port-forward; absent where the runtime cannot stream. */
+  streams?: StreamServer;
   nodeReport: () => Promise<NodeReport>;
   credentials: { get(): Promise<NodeCredential>; rejoin(): Promise<NodeCredential> };
   /** True while the agent is leaving the cluster: a deleted node is not re-registered. */
@@ -92,6 +95,7 @@ export class Session {
     this.stopHeartbeat?.();
     this.stopMetrics?.();
     this.o.logs.cancelAll();
+    this.o.streams?.cancelAll();
     const s = this.socket;
     if (s?.isOpen) {
       s.send({ v: 1, type: "goodbye", reason });
@@ -235,6 +239,21 @@ export class Session {
         break;
       case "logCancel":
         this.o.logs.cancel(m.requestId);
+        break;
+      case "streamOpen":
+      case "streamData":
+      case "streamCredit":
+      case "streamResize":
+      case "streamCloseInput":
+      case "streamCancel":
+        if (this.o.streams) this.o.streams.handle(m);
+        else if (m.type === "streamOpen")
+          this.send({
+            v: 1,
+            type: "streamEnd",
+            streamId: m.streamId,
+            error: { code: "BadRequest", message: "this agent's runtime cannot stream" },
+          });
         break;
     }
   }

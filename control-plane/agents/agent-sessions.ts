@@ -25,6 +25,7 @@ import type { ConnectionHandler } from "./agent-socket-server.js";
 import type { Dispatcher } from "./dispatcher.js";
 import type { LogRelay } from "./log-relay.js";
 import type { NodeImagesIngest } from "./node-images.js";
+import type { StreamRelay } from "./stream-relay.js";
 import { nodeWithReport } from "./node-report.js";
 import type { AgentConnection, SessionRegistry } from "./session-registry.js";
 import type { StatusIngest } from "./status-ingest.js";
@@ -47,6 +48,7 @@ export interface AgentSessionsDeps {
   dispatcher: Dispatcher;
   ingest: StatusIngest;
   logs: LogRelay;
+  streams: StreamRelay;
   capabilities: AgentCapabilities;
   deleter: Deleter;
   heartbeatIntervalSeconds: number;
@@ -101,6 +103,7 @@ export class AgentSessions {
         const wasCurrent = registry.remove(connection);
         this.deps.dispatcher.connectionClosed(connection);
         this.deps.logs.connectionClosed(connection);
+        this.deps.streams.connectionClosed(connection);
         if (wasCurrent) this.deps.metrics?.sink.forget(connection.nodeName);
         // A socket that dropped without goodbye changes nothing: the grace period decides.
         if (wasCurrent) log.info("agent disconnected", { code, reason: reason || undefined });
@@ -172,6 +175,15 @@ export class AgentSessions {
         return;
       case "nodeImages":
         this.deps.nodeImages?.accept(nodeName, message);
+        return;
+      case "streamData":
+        this.deps.streams.onData(connection, message);
+        return;
+      case "streamCredit":
+        this.deps.streams.onCredit(connection, message);
+        return;
+      case "streamEnd":
+        this.deps.streams.onEnd(connection, message);
         return;
       case "goodbye":
         log.info("agent said goodbye", { reason: message.reason });

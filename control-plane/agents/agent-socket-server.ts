@@ -37,6 +37,8 @@ export interface AgentSocketServerDeps {
   limits?: Partial<BudgetLimits>;
   /** How often sockets are pinged; a socket that missed the previous pong is dropped. */
   pingIntervalMs?: number;
+  /** Upgrades of other paths (kubectl's exec, attach, port-forward); refused when absent. */
+  otherUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 export interface AgentSocketServer {
@@ -68,8 +70,12 @@ function asBuffer(data: RawData): Buffer {
   return Buffer.from(data);
 }
 
-/** Message tokens a message costs: statuses make work per entry. */
+/**
+ * Message tokens a message costs: statuses make work per entry. Stream data and credit cost
+ * none: a bulk copy sends many, and each stream's credit window and the byte budget bound them.
+ */
 function messageCost(message: AgentMessage): number {
+  if (message.type === "streamData" || message.type === "streamCredit") return 0;
   if (message.type !== "podStatus") return 1;
   return 1 + Math.floor(message.statuses.length / AGENT_LIMITS.statusesPerToken);
 }
@@ -113,7 +119,8 @@ export function attachAgentSocketServer(
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const pathname = new URL(req.url ?? "/", "http://x").pathname;
     if (pathname !== AGENT_CONNECT_PATH) {
-      socket.destroy();
+      if (deps.otherUpgrade) deps.otherUpgrade(req, socket, head);
+      else socket.destroy();
       return;
     }
     const header = req.headers.authorization;
@@ -160,7 +167,8 @@ export function attachAgentSocketServer(
         refuse(CLOSE_CODES.protocolError, `protocol error: ${(e as Error).message}`);
         return;
       }
-      const tooMany = budget.messageReceived(messageCost(message), deps.clock.now());
+      const cost = messageCost(message);
+      const tooMany = cost > 0 ? budget.messageReceived(cost, deps.clock.now()) : undefined;
       if (tooMany) {
         refuse(CLOSE_CODES.tooManyMessages, `too many messages: ${tooMany}`);
         return;

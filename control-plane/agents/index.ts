@@ -17,6 +17,9 @@ import { Dispatcher } from "./dispatcher.js";
 import { LogRelay } from "./log-relay.js";
 import { NodeImagesIngest } from "./node-images.js";
 import { PrePullBoard } from "./pre-pull-board.js";
+import { StreamRelay } from "./stream-relay.js";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
 import type { PodLogStreamer } from "../api/pod-log-streamer.js";
 import type { BudgetLimits } from "./rate-limit.js";
 import { SessionRegistry } from "./session-registry.js";
@@ -51,11 +54,15 @@ export interface AgentEndpointsDeps {
   agentMetrics?: { sink: AgentMetricsSink; intervalSeconds: number };
   /** The controller's pre-pull wants (shared with the DaemonSet controller); a fresh one by default. */
   prePull?: PrePullBoard;
+  /** Upgrades of other paths than the agents' (kubectl's exec, attach, port-forward). */
+  otherUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 export interface AgentEndpoints {
   /** For the API's pods/log endpoint. */
   logs: PodLogStreamer;
+  /** exec, attach and port-forward through the agents. */
+  streams: StreamRelay;
   /** Agent WebSocket sessions open now. */
   sessions(): number;
   /** Closes every agent socket (1001), then flushes pending statuses. */
@@ -94,6 +101,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
       : {}),
   });
   const logs = new LogRelay({ registry, logger });
+  const streams = new StreamRelay({ registry, logger });
   const sessions = new AgentSessions({
     store: deps.store,
     clock: deps.clock,
@@ -104,6 +112,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     dispatcher,
     ingest,
     logs,
+    streams,
     capabilities,
     deleter,
     heartbeatIntervalSeconds: deps.heartbeatIntervalSeconds ?? 10,
@@ -124,10 +133,12 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     logger,
     onConnection: (connection) => sessions.onConnection(connection),
     ...(deps.limits ? { limits: deps.limits } : {}),
+    ...(deps.otherUpgrade ? { otherUpgrade: deps.otherUpgrade } : {}),
   });
 
   return {
     logs,
+    streams,
     sessions: () => registry.size,
     close: async () => {
       await socket.close();

@@ -12,6 +12,7 @@ import { EverynodeError, fieldError, type FieldError } from "../../shared/errors
 import { truncateUtf8 } from "../../shared/limits.js";
 import type { AgentMessage, PodStatusReport, RefusedStatus } from "../../shared/protocol.js";
 import { AGENT_LIMITS as L, AGENT_METRIC_BUCKETS } from "../../shared/protocol.js";
+import { STREAM_LIMITS } from "../../shared/stream-messages.js";
 import {
   boundedList,
   boundedString,
@@ -35,6 +36,9 @@ const FIELDS: Record<AgentMessage["type"], string[]> = {
   goodbye: [...ENVELOPE, "reason"],
   metrics: [...ENVELOPE, "containers", "restarts", "imagePulls", "containerStarts", "reconcileLag"],
   nodeImages: [...ENVELOPE, "images", "prePull"],
+  streamData: [...ENVELOPE, "streamId", "channel", "data"],
+  streamCredit: [...ENVELOPE, "streamId", "bytes"],
+  streamEnd: [...ENVELOPE, "streamId", "exitCode", "error"],
 };
 const REPORT_FIELDS = ["namespace", "name", "uid", "status", "gone"];
 const NODE_FIELDS = ["addresses", "capacity", "allocatable", "nodeInfo"];
@@ -104,13 +108,34 @@ function checkPodStatus(m: Record<string, unknown>, errs: FieldError[]): void {
 
 function checkLogData(m: Record<string, unknown>, errs: FieldError[]): void {
   boundedString(m.requestId, "requestId", L.nameBytes, errs, { required: true });
-  if (typeof m.data !== "string") errs.push(typeInvalid("data", m.data, "a base64 string"));
-  else if (!BASE64.test(m.data)) errs.push(typeInvalid("data", "(not shown)", "a base64 string"));
+  checkBase64(m.data, errs);
+}
+
+function checkStream(m: Record<string, unknown>, errs: FieldError[]): void {
+  boundedString(m.streamId, "streamId", L.nameBytes, errs, { required: true });
+  if (m.type === "streamData") {
+    intField(m.channel, "channel", errs, 0, 255);
+    checkBase64(m.data, errs);
+  } else if (m.type === "streamCredit") intField(m.bytes, "bytes", errs, 0, STREAM_LIMITS.windowBytes);
+  else if (m.type === "streamEnd") {
+    intField(m.exitCode, "exitCode", errs, -(2 ** 31), 2 ** 31 - 1);
+    checkError(m.error, errs);
+  }
+}
+
+function checkBase64(data: unknown, errs: FieldError[]): void {
+  if (typeof data !== "string") errs.push(typeInvalid("data", data, "a base64 string"));
+  else if (!BASE64.test(data)) errs.push(typeInvalid("data", "(not shown)", "a base64 string"));
 }
 
 function checkLogEnd(m: Record<string, unknown>, errs: FieldError[]): void {
   boundedString(m.requestId, "requestId", L.nameBytes, errs, { required: true });
-  const error = knownObject(m.error, "error", ["code", "message"], errs);
+  checkError(m.error, errs);
+}
+
+/** The error of a logEnd or streamEnd: one of the codes the server knows, a bounded text. */
+function checkError(v: unknown, errs: FieldError[]): void {
+  const error = knownObject(v, "error", ["code", "message"], errs);
   if (!error) return;
   const code = boundedString(error.code, "error.code", L.nameBytes, errs, { required: true });
   if (code && !LOG_ERROR_CODES.includes(code))
@@ -202,6 +227,7 @@ export function checkAgentMessage(message: AgentMessage, bytes: number): void {
   else if (type === "goodbye") boundedString(m.reason, "reason", L.textBytes, errs);
   else if (type === "metrics") checkMetrics(m, errs);
   else if (type === "nodeImages") checkNodeImages(m, errs);
+  else if (type.startsWith("stream")) checkStream(m, errs);
   if (errs.length > 0) refuse(type, errs);
 }
 
