@@ -15,6 +15,7 @@ import type { AgentMessage, ServerMessage } from "../../shared/protocol.js";
 import { truncateUtf8 } from "../../shared/limits.js";
 import { AGENT_CONNECT_PATH, AGENT_LIMITS, CLOSE_CODES, decodeAgentMessage } from "../../shared/protocol.js";
 import type { Authenticator } from "../auth/principal.js";
+import { encodeServerMessage } from "./message-encoding.js";
 import { checkAgentMessage } from "./message-validation.js";
 import { MessageBudget, type BudgetLimits } from "./rate-limit.js";
 import type { AgentConnection } from "./session-registry.js";
@@ -85,7 +86,7 @@ function connectionOf(ws: WebSocket, nodeName: string, credentialId: string): Ag
           reject(new Error("the agent socket is closed"));
           return;
         }
-        ws.send(JSON.stringify(message), (err) => (err ? reject(err) : resolve()));
+        ws.send(encodeServerMessage(message), (err) => (err ? reject(err) : resolve()));
       }),
     close: (code, reason) => {
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason);

@@ -1,7 +1,9 @@
 // The DaemonSet controller's loop: level-triggered. A store change only marks it dirty; one
 // coalesced pass at a time reads the whole current state, plans it and writes the plan in
-// one transaction. A periodic resync (and a timer for back-offs and minReadySeconds)
-// guarantees progress even when no change arrives.
+// slices of ~20 ms, each its own transaction (PassWriter), yielding between them so that
+// agents hear of the first pods at once and the API keeps answering. The next pass is
+// planned only once the last slice is written. A periodic resync (and a timer for back-offs
+// and minReadySeconds) guarantees progress even when no change arrives.
 
 import type { KubeObject, Node } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
@@ -10,7 +12,7 @@ import type { Logger } from "../../shared/logger.js";
 import { Deleter } from "../deletion/deleter.js";
 import type { EventRecorder } from "../events/event-recorder.js";
 import type { ChangeEvent, Store } from "../store/store.js";
-import { applyPass, daemonSetOwnerUid, passHasWrites, planPass } from "./daemonset-pass.js";
+import { daemonSetOwnerUid, passHasWrites, PassWriter, planPass } from "./daemonset-pass.js";
 import { FailedPodBackoff } from "./failed-pod-backoff.js";
 import { canonicalJson } from "./template-hash.js";
 
@@ -26,6 +28,9 @@ export interface DaemonSetControllerDeps {
   /** Hears how long each pass that finished took, in seconds (the /metrics histogram). */
   onPass?: (seconds: number) => void;
 }
+
+/** How long one slice of a pass's writes may hold the event loop. */
+const SLICE_MS = 20;
 
 /** A pass that threw is tried again after 1 s, doubling up to 30 s while it keeps failing. */
 export const PASS_RETRY_BACKOFF: BackoffPolicy = { initialMs: 1_000, maxMs: 30_000 };
@@ -72,6 +77,8 @@ export class DaemonSetController {
   private failedPasses = 0;
   /** Whether the next pass looks for pods of deleted DaemonSets (a scan of every pod). */
   private garbageDue = true;
+  /** The pass being written, slice by slice, and the time it has taken so far. */
+  private writing: { writer: PassWriter; started: number; busyMs: number; recheckAt?: number } | undefined;
 
   constructor(private readonly deps: DaemonSetControllerDeps) {
     this.log = deps.logger.child({ component: "daemonset-controller" });
@@ -105,6 +112,8 @@ export class DaemonSetController {
     this.wake = undefined;
     if (this.immediate) clearImmediate(this.immediate);
     this.immediate = undefined;
+    // What is left of a pass is planned again by the next controller to start.
+    this.writing = undefined;
   }
 
   /** Asks for a pass; many triggers before it runs make one pass. */
@@ -112,23 +121,33 @@ export class DaemonSetController {
     this.dirty = true;
     if (!this.started || this.immediate) return;
     this.log.debug("pass scheduled", { reason });
+    this.schedule();
+  }
+
+  /** One pass, written whole, garbage collection included (tests call it). Throws what the pass throws. */
+  runOnce(): void {
+    this.finishWriting(Infinity);
+    this.garbageDue = true;
+    this.pass(Infinity);
+  }
+
+  /** The next turn: a slice of the pass being written, or else a new pass when something changed. */
+  private schedule(): void {
+    if (!this.started || this.immediate) return;
     this.immediate = setImmediate(() => {
       this.immediate = undefined;
-      if (!this.started || !this.dirty) return;
-      this.dirty = false;
-      this.safePass();
-      // Our own commit marked us dirty again: the next pass (usually a no-op) yields first.
-      if (this.dirty) this.trigger("follow-up");
+      if (!this.started) return;
+      if (this.writing) this.safely(() => this.finishWriting(SLICE_MS));
+      else if (this.dirty) {
+        this.dirty = false;
+        this.safely(() => this.pass(SLICE_MS));
+      }
+      // Our own commits mark us dirty again: the next pass (usually a no-op) yields first.
+      if (this.writing || this.dirty) this.schedule();
     });
   }
 
-  /** One full pass now, garbage collection included (tests call it). Throws what the pass throws. */
-  runOnce(): void {
-    this.garbageDue = true;
-    this.pass();
-  }
-
-  private pass(): void {
+  private pass(budgetMs: number): void {
     const now = this.deps.clock.now();
     const started = performance.now();
     const collectGarbage = this.garbageDue;
@@ -138,16 +157,47 @@ export class DaemonSetController {
     );
     this.backoff.gc(now);
     if (passHasWrites(pass)) {
-      const counts = applyPass(this.deps.store, this.deps.events, pass, this.backoff, now, this.deleter);
-      this.log.info("pass written", { ...counts, ms: Math.round(performance.now() - started) });
+      const writer = new PassWriter(this.deps.store, this.deps.events, pass, this.backoff, now, this.deleter);
+      this.writing = {
+        writer,
+        started,
+        busyMs: 0,
+        ...(pass.recheckAt !== undefined ? { recheckAt: pass.recheckAt } : {}),
+      };
+      this.finishWriting(budgetMs, started);
+      return;
     }
     if (pass.recheckAt !== undefined) this.wakeAt(pass.recheckAt, now);
     this.deps.onPass?.((performance.now() - started) / 1000);
   }
 
-  private safePass(): void {
+  /** Writes the next slice of the pass being written (all of it with an infinite budget). */
+  private finishWriting(budgetMs: number, sliceStarted = performance.now()): void {
+    const w = this.writing;
+    if (!w) return;
+    let done: boolean;
     try {
-      this.pass();
+      done = w.writer.writeSlice(budgetMs);
+    } catch (e) {
+      this.writing = undefined;
+      throw e;
+    } finally {
+      w.busyMs += performance.now() - sliceStarted;
+    }
+    if (!done) return;
+    this.writing = undefined;
+    this.log.info("pass written", {
+      ...w.writer.counts,
+      ms: Math.round(performance.now() - w.started),
+      busyMs: Math.round(w.busyMs),
+    });
+    if (w.recheckAt !== undefined) this.wakeAt(w.recheckAt, this.deps.clock.now());
+    this.deps.onPass?.(w.busyMs / 1000);
+  }
+
+  private safely(work: () => void): void {
+    try {
+      work();
       this.failedPasses = 0;
     } catch (e) {
       this.garbageDue = true;

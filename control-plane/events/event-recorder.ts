@@ -1,10 +1,12 @@
 // Records v1 Events ("what happened") for kubectl describe and kubectl get events. Repeats
 // of the same event on the same object are folded into one with a growing count, as
-// Kubernetes does, and events older than the TTL are removed by gc(), judged by times the
+// Kubernetes does; past 25 similar events (same object, source, type and reason, other
+// messages) within the fold window, the rest fold into one "(combined from similar
+// events)" event, as Kubernetes' event correlator does — so a DaemonSet that creates 10,000
+// pods has 26 SuccessfulCreate events, not 10,000. Events older than the TTL are removed by gc(), judged by times the
 // server vouches for (event-expiry.ts). Messages are cut to Kubernetes' 1 KiB, as the API
 // refuses longer ones from clients.
 
-import { randomBytes } from "node:crypto";
 import type { KubeEvent, KubeObject, ObjectReference } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
 import { rfc3339 } from "../../shared/clock.js";
@@ -20,9 +22,22 @@ export interface EventSource {
 
 /** How long a repeat is folded into the earlier event instead of making a new one. */
 const FOLD_WINDOW_MS = 10 * 60_000;
+/** Similar events (only the message differs) kept apart before the rest are combined. */
+export const SIMILAR_EVENTS_KEPT = 25;
+const COMBINED_PREFIX = "(combined from similar events): ";
+
+interface Folded {
+  name: string;
+  namespace: string;
+  at: number;
+}
 
 export class EventRecorder {
-  private readonly folded = new Map<string, { name: string; namespace: string; at: number }>();
+  private readonly folded = new Map<string, Folded>();
+  /** Per similar-events key: how many distinct events it has had in the window. */
+  private readonly similar = new Map<string, { count: number; at: number }>();
+  /** Names made in the same millisecond get a counter (Kubernetes names events by time). */
+  private sequence = 0;
 
   constructor(private readonly deps: { store: Store; clock: Clock; ttlMs: number }) {}
 
@@ -66,10 +81,9 @@ export class EventRecorder {
     source: EventSource,
   ): void {
     const now = this.deps.clock.now();
-    const ts = rfc3339(now);
     // Cluster-scoped objects (nodes) have their events in "default", as in Kubernetes.
     const namespace = involved.namespace ?? "default";
-    const key = [
+    const similarKey = [
       involved.kind,
       namespace,
       involved.name,
@@ -77,31 +91,31 @@ export class EventRecorder {
       involved.fieldPath,
       type,
       reason,
-      message,
       source.component,
       source.host,
     ].join("\u0000");
-    const seen = this.folded.get(key);
-    if (seen && now - seen.at < FOLD_WINDOW_MS) {
-      const existing = w.get<KubeEvent>("events", seen.namespace, seen.name);
-      if (existing) {
-        const next = structuredClone(existing) as KubeEvent;
-        next.count = (existing.count ?? 1) + 1;
-        next.lastTimestamp = ts;
-        delete next.metadata.resourceVersion;
-        w.update("events", next);
-        seen.at = now;
-        return;
+    const key = `${similarKey}\u0000${message}`;
+    if (this.fold(w, key, now)) return;
+    let note = message;
+    let foldKey = key;
+    const similar = this.similar.get(similarKey);
+    if (similar && now - similar.at < FOLD_WINDOW_MS) {
+      similar.at = now;
+      if (++similar.count > SIMILAR_EVENTS_KEPT) {
+        note = truncateUtf8(COMBINED_PREFIX + message, EVENT_LIMITS.message);
+        foldKey = `${similarKey}\u0000${COMBINED_PREFIX}`;
+        if (this.fold(w, foldKey, now, note)) return;
       }
-    }
-    const name = `${involved.name ?? "unknown"}.${randomBytes(8).toString("hex")}`;
+    } else this.similar.set(similarKey, { count: 1, at: now });
+    const ts = rfc3339(now);
+    const name = `${involved.name ?? "unknown"}.${this.nameSuffix(now)}`;
     const event: KubeEvent = {
       apiVersion: "v1",
       kind: "Event",
       metadata: { name, namespace },
       involvedObject: involved,
       reason,
-      message,
+      message: note,
       source: source.host
         ? { component: source.component, host: source.host }
         : { component: source.component },
@@ -114,7 +128,29 @@ export class EventRecorder {
       reportingInstance: source.host ?? "",
     };
     w.create("events", event);
-    this.folded.set(key, { name, namespace, at: now });
+    this.folded.set(foldKey, { name, namespace, at: now });
+  }
+
+  /** Counts a repeat into the event recorded under `key` (with `message`, when given); false when there is none. */
+  private fold(w: StoreWriter, key: string, now: number, message?: string): boolean {
+    const seen = this.folded.get(key);
+    if (!seen || now - seen.at >= FOLD_WINDOW_MS) return false;
+    const existing = w.get<KubeEvent>("events", seen.namespace, seen.name);
+    if (!existing) return false;
+    const next = structuredClone(existing) as KubeEvent;
+    next.count = (existing.count ?? 1) + 1;
+    next.lastTimestamp = rfc3339(now);
+    if (message !== undefined) next.message = message;
+    delete next.metadata.resourceVersion;
+    w.update("events", next);
+    seen.at = now;
+    return true;
+  }
+
+  /** Unique in this process: the time in hex with a counter, as Kubernetes names events by time. */
+  private nameSuffix(now: number): string {
+    this.sequence = (this.sequence + 1) % 0x100000;
+    return `${Math.floor(now).toString(16)}${this.sequence.toString(16).padStart(5, "0")}`;
   }
 
   /** Removes events whose last occurrence is older than the TTL; returns how many. */
@@ -131,6 +167,7 @@ export class EventRecorder {
       }
     });
     for (const [key, seen] of this.folded) if (seen.at < cutoff) this.folded.delete(key);
+    for (const [key, seen] of this.similar) if (seen.at < cutoff) this.similar.delete(key);
     return old.length;
   }
 }
