@@ -180,8 +180,21 @@ export function attachAgentSocketServer(
     ws.on("close", (code, reason) => handler.closed(code, reason.toString("utf8")));
   };
 
-  const stopPing = deps.clock.every(deps.pingIntervalMs ?? 30_000, () => {
-    for (const ws of wss.clients) {
+  // Each socket is pinged once per interval, but not all at once: a round is spread over
+  // one-second ticks, so 10,000 sockets make ~330 pings a second instead of one long block.
+  const pingIntervalMs = deps.pingIntervalMs ?? 30_000;
+  const ticks = Math.max(1, Math.round(pingIntervalMs / 1_000));
+  let round: WebSocket[] = [];
+  let next = 0;
+  const stopPing = deps.clock.every(pingIntervalMs / ticks, () => {
+    if (next >= round.length) {
+      round = [...wss.clients];
+      next = 0;
+    }
+    const end = Math.min(round.length, next + Math.ceil(round.length / ticks));
+    for (; next < end; next++) {
+      const ws = round[next] as WebSocket;
+      if (ws.readyState !== WebSocket.OPEN) continue;
       if (alive.get(ws) === false) {
         ws.terminate();
         continue;
@@ -189,6 +202,7 @@ export function attachAgentSocketServer(
       alive.set(ws, false);
       ws.ping();
     }
+    if (next >= round.length) round = [];
   });
 
   server.on("upgrade", onUpgrade);

@@ -167,3 +167,20 @@ describe("EventRecorder: similar events", () => {
     expect(store.list<KubeEvent>("events")).toHaveLength(40);
   });
 });
+
+describe("EventRecorder: bounded", () => {
+  it("keeps at most maxEvents, the oldest going first", async () => {
+    const clock = fakeClock(Date.UTC(2026, 11, 1, 12, 0, 0));
+    const store = openStore({ path: ":memory:", clock });
+    const events = new EventRecorder({ store, clock, ttlMs: 3_600_000, maxEvents: 3 });
+    for (let i = 0; i < 5; i++) {
+      const pod = { kind: "Pod", namespace: "default", name: `web-${i}`, uid: `p-${i}` };
+      events.record(pod, "Normal", "Scheduled", `assigned web-${i}`, { component: "default-scheduler" });
+      await clock.advance(1_000);
+    }
+    expect(events.gc()).toBe(2);
+    const left = store.list<KubeEvent>("events").map((e) => e.involvedObject.name);
+    expect(left.sort()).toEqual(["web-2", "web-3", "web-4"]);
+    store.close();
+  });
+});

@@ -3,8 +3,9 @@
 // Kubernetes does; past 25 similar events (same object, source, type and reason, other
 // messages) within the fold window, the rest fold into one "(combined from similar
 // events)" event, as Kubernetes' event correlator does — so a DaemonSet that creates 10,000
-// pods has 26 SuccessfulCreate events, not 10,000. Events older than the TTL are removed by gc(), judged by times the
-// server vouches for (event-expiry.ts). Messages are cut to Kubernetes' 1 KiB, as the API
+// pods has 26 SuccessfulCreate events, not 10,000. Events older than the TTL are removed by
+// gc(), judged by times the server vouches for (event-expiry.ts), and beyond 20,000 events
+// the oldest go, so memory stays bounded however busy the fleet. Messages are cut to Kubernetes' 1 KiB, as the API
 // refuses longer ones from clients.
 
 import type { KubeEvent, KubeObject, ObjectReference } from "../../shared/api-types.js";
@@ -25,6 +26,8 @@ const FOLD_WINDOW_MS = 10 * 60_000;
 /** Similar events (only the message differs) kept apart before the rest are combined. */
 export const SIMILAR_EVENTS_KEPT = 25;
 const COMBINED_PREFIX = "(combined from similar events): ";
+/** Enough for every pod of a 10,000-node fleet to show its recent events; memory stays bounded. */
+const DEFAULT_MAX_EVENTS = 20_000;
 
 interface Folded {
   name: string;
@@ -39,7 +42,15 @@ export class EventRecorder {
   /** Names made in the same millisecond get a counter (Kubernetes names events by time). */
   private sequence = 0;
 
-  constructor(private readonly deps: { store: Store; clock: Clock; ttlMs: number }) {}
+  constructor(
+    private readonly deps: {
+      store: Store;
+      clock: Clock;
+      ttlMs: number;
+      /** Events kept at most (the oldest go first); default 20,000. */
+      maxEvents?: number;
+    },
+  ) {}
 
   /** A reference to an object, as an Event's involvedObject. */
   static referenceTo(
@@ -153,23 +164,56 @@ export class EventRecorder {
     return `${Math.floor(now).toString(16)}${this.sequence.toString(16).padStart(5, "0")}`;
   }
 
-  /** Removes events whose last occurrence is older than the TTL; returns how many. */
-  gc(): number {
+  /**
+   * Removes events whose last occurrence is older than the TTL, and the oldest beyond the
+   * cap; returns how many. With a budget, each transaction holds the event loop about that
+   * long and the rest follow after yielding (`done` hears the total).
+   */
+  gc(budgetMs = Infinity, done?: (removed: number) => void): number {
     const now = this.deps.clock.now();
-    const cutoff = now - this.deps.ttlMs;
-    const old = this.deps.store.list<KubeEvent>("events").filter((e) => isExpired(e, now, this.deps.ttlMs));
-    if (old.length === 0) return 0;
-    this.deps.store.transaction((tx) => {
-      for (const e of old) {
-        if (tx.get("events", e.metadata.namespace, e.metadata.name ?? "")) {
-          tx.delete("events", e.metadata.namespace, e.metadata.name ?? "");
-        }
+    const all = this.deps.store.list<KubeEvent>("events");
+    const victims = all.filter((e) => isExpired(e, now, this.deps.ttlMs));
+    const over = all.length - victims.length - (this.deps.maxEvents ?? DEFAULT_MAX_EVENTS);
+    if (over > 0) {
+      const expired = new Set(victims);
+      const oldest = all
+        .filter((e) => !expired.has(e))
+        .sort((a, b) => lastSeen(a).localeCompare(lastSeen(b)))
+        .slice(0, over);
+      victims.push(...oldest);
+    }
+    // Fold and similarity records matter only within the fold window.
+    const forgetBefore = now - FOLD_WINDOW_MS;
+    for (const [key, seen] of this.folded) if (seen.at < forgetBefore) this.folded.delete(key);
+    for (const [key, seen] of this.similar) if (seen.at < forgetBefore) this.similar.delete(key);
+    let next = 0;
+    const slice = (): void => {
+      const deadline = performance.now() + budgetMs;
+      try {
+        this.deps.store.transaction((tx) => {
+          while (next < victims.length) {
+            const e = victims[next++] as KubeEvent;
+            if (tx.get("events", e.metadata.namespace, e.metadata.name ?? ""))
+              tx.delete("events", e.metadata.namespace, e.metadata.name ?? "");
+            if ((next & 63) === 0 && performance.now() >= deadline) break;
+          }
+        });
+      } catch (err) {
+        // The store closed meanwhile (shutdown) or failed: the next run tries again.
+        if (budgetMs === Infinity) throw err;
+        next = victims.length;
       }
-    });
-    for (const [key, seen] of this.folded) if (seen.at < cutoff) this.folded.delete(key);
-    for (const [key, seen] of this.similar) if (seen.at < cutoff) this.similar.delete(key);
-    return old.length;
+      if (next < victims.length) setImmediate(slice);
+      else done?.(victims.length);
+    };
+    if (victims.length > 0) slice();
+    else done?.(0);
+    return victims.length;
   }
+}
+
+function lastSeen(e: KubeEvent): string {
+  return e.lastTimestamp ?? e.firstTimestamp ?? e.metadata.creationTimestamp ?? "";
 }
 
 /** The apiVersion/kind pair for an object's reference, from the resource table. */

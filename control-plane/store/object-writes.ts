@@ -12,7 +12,7 @@ import { objectKey, type ObjectCache } from "./object-cache.js";
 import * as rules from "./object-rules.js";
 import { sqlWork, type SqlStatement } from "./sql-types.js";
 import type { StagedWrites } from "./staged-writes.js";
-import { rememberJson } from "./stored-json.js";
+import { rememberJson, rememberSize } from "./stored-json.js";
 import type { ChangeEvent, WriteOptions } from "./store.js";
 
 /** What the writes need: the committed objects, the two row statements, time and chance. */
@@ -103,6 +103,7 @@ export class ObjectWrites {
     deepFreeze(object);
     // Pods go to agents as they are stored: their text is kept for that (other kinds' is not).
     if (resource === "pods") rememberJson(object, data);
+    else rememberSize(object, data.length);
     const event: ChangeEvent = previous
       ? { type, resource, object, previous, revision }
       : { type, resource, object, revision };

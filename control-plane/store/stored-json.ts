@@ -4,6 +4,17 @@
 // Keyed by identity in a WeakMap, so the text goes when the object does.
 
 const texts = new WeakMap<object, string>();
+const sizes = new WeakMap<object, number>();
+
+/** Remembers how long the stored object's JSON is (for every kind; the watch history counts bytes with it). */
+export function rememberSize(object: object, bytes: number): void {
+  sizes.set(object, bytes);
+}
+
+/** The length of the object's stored JSON, when the store wrote it in this process. */
+export function storedSize(object: object): number | undefined {
+  return sizes.get(object) ?? texts.get(object)?.length;
+}
 
 /** Remembers `text` as the JSON of the frozen `object` (the store calls it on each write). */
 export function rememberJson(object: object, text: string): void {
