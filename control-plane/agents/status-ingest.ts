@@ -202,9 +202,8 @@ export class StatusIngest {
       }
       if (isDeepStrictEqual(status, pod.status)) return false;
       const events = podStatusEvents(pod, pod.status, status);
-      const next = structuredClone(pod) as Pod;
-      next.status = status;
-      tx.update("pods", next);
+      // The store copies what it is given: a shallow copy with the new status is enough.
+      tx.update("pods", { ...pod, status });
       for (const e of events) {
         const ref = { ...EventRecorder.referenceTo(pod, "Pod", "v1"), fieldPath: e.fieldPath };
         this.deps.events.record(
