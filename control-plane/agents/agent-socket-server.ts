@@ -15,6 +15,7 @@ import type { AgentMessage, ServerMessage } from "../../shared/protocol.js";
 import { truncateUtf8 } from "../../shared/limits.js";
 import { AGENT_CONNECT_PATH, AGENT_LIMITS, CLOSE_CODES, decodeAgentMessage } from "../../shared/protocol.js";
 import type { Authenticator } from "../auth/principal.js";
+import { encodeServerMessage } from "./message-encoding.js";
 import { checkAgentMessage } from "./message-validation.js";
 import { MessageBudget, type BudgetLimits } from "./rate-limit.js";
 import type { AgentConnection } from "./session-registry.js";
@@ -91,7 +92,7 @@ function connectionOf(ws: WebSocket, nodeName: string, credentialId: string): Ag
           reject(new Error("the agent socket is closed"));
           return;
         }
-        ws.send(JSON.stringify(message), (err) => (err ? reject(err) : resolve()));
+        ws.send(encodeServerMessage(message), (err) => (err ? reject(err) : resolve()));
       }),
     close: (code, reason) => {
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason);
@@ -187,8 +188,21 @@ export function attachAgentSocketServer(
     ws.on("close", (code, reason) => handler.closed(code, reason.toString("utf8")));
   };
 
-  const stopPing = deps.clock.every(deps.pingIntervalMs ?? 30_000, () => {
-    for (const ws of wss.clients) {
+  // Each socket is pinged once per interval, but not all at once: a round is spread over
+  // one-second ticks, so 10,000 sockets make ~330 pings a second instead of one long block.
+  const pingIntervalMs = deps.pingIntervalMs ?? 30_000;
+  const ticks = Math.max(1, Math.round(pingIntervalMs / 1_000));
+  let round: WebSocket[] = [];
+  let next = 0;
+  const stopPing = deps.clock.every(pingIntervalMs / ticks, () => {
+    if (next >= round.length) {
+      round = [...wss.clients];
+      next = 0;
+    }
+    const end = Math.min(round.length, next + Math.ceil(round.length / ticks));
+    for (; next < end; next++) {
+      const ws = round[next] as WebSocket;
+      if (ws.readyState !== WebSocket.OPEN) continue;
       if (alive.get(ws) === false) {
         ws.terminate();
         continue;
@@ -196,6 +210,7 @@ export function attachAgentSocketServer(
       alive.set(ws, false);
       ws.ping();
     }
+    if (next >= round.length) round = [];
   });
 
   server.on("upgrade", onUpgrade);

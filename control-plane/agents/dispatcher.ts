@@ -1,7 +1,10 @@
 // Sends each connected node its complete pod set, numbered by the store's revision: at once
 // on connect, and after a short debounce whenever a pod bound to it changes (one `apply`
 // that touches many pods makes one message). At most one send per node is in flight, and
-// the set is read when it is sent, so the agent always gets the latest one.
+// the set is read when it is sent, so the agent always gets the latest one. One timer serves
+// every node: when it fires, the nodes waiting are sent in slices of ~10 ms (each slice's
+// Scheduled events in one transaction), yielding between slices so the API keeps answering
+// while thousands of nodes get their sets.
 
 import type { Pod } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
@@ -32,12 +35,14 @@ export interface DispatcherDeps {
 
 interface NodeState {
   connection: AgentConnection;
-  scheduled: boolean;
   inFlight: boolean;
   dirty: boolean;
   /** When the oldest change not yet sent happened (clock ms); unset after a connect's full send. */
   changedAt?: number;
 }
+
+/** How long one slice of sends may hold the event loop. */
+const SLICE_MS = 10;
 
 /**
  * The complete pod set of a node as the agent gets it. Terminating pods are in it for an
@@ -50,11 +55,21 @@ export function assignmentsFor(store: Store, nodeName: string, withTerminating =
   return { v: PROTOCOL_VERSION, type: "assignments", revision, pods };
 }
 
+/** A Scheduled event due: the pod and the node it went to. */
+interface Announcement {
+  pod: Pod;
+  nodeName: string;
+}
+
 /** Pushes assignment sets to agents; see the file comment. */
 export class Dispatcher {
   private readonly states = new Map<string, NodeState>();
   /** Pod uids whose Scheduled event was recorded, per node. */
   private readonly announced = new Map<string, Set<string>>();
+  /** Nodes whose set changed and is not sent yet, oldest change first. */
+  private readonly waiting = new Set<NodeState>();
+  private timerArmed = false;
+  private draining: NodeJS.Immediate | undefined;
   private readonly timers = new AbortController();
   private watch: WatchHandle | undefined;
   private readonly log: Logger;
@@ -72,15 +87,19 @@ export class Dispatcher {
 
   /** The node's agent said hello on `connection`: send its set now. */
   nodeConnected(connection: AgentConnection): void {
-    const state: NodeState = { connection, scheduled: false, inFlight: false, dirty: true };
+    const previous = this.states.get(connection.nodeName);
+    if (previous) this.waiting.delete(previous);
+    const state: NodeState = { connection, inFlight: false, dirty: true };
     this.states.set(connection.nodeName, state);
-    this.flush(state);
+    this.sendSets([state]);
   }
 
   /** The connection went away: nothing more is sent on it. */
   connectionClosed(connection: AgentConnection): void {
-    if (this.states.get(connection.nodeName)?.connection === connection)
-      this.states.delete(connection.nodeName);
+    const state = this.states.get(connection.nodeName);
+    if (state?.connection !== connection) return;
+    this.states.delete(connection.nodeName);
+    this.waiting.delete(state);
   }
 
   /** Something in the node's set changed: send it after the debounce. */
@@ -89,81 +108,113 @@ export class Dispatcher {
     if (!state) return;
     state.dirty = true;
     state.changedAt ??= this.deps.clock.now();
-    if (!state.scheduled && !state.inFlight) this.schedule(state);
+    this.enqueue(state);
   }
 
   close(): void {
     this.watch?.cancel();
     this.timers.abort();
+    if (this.draining) clearImmediate(this.draining);
+    this.draining = undefined;
+    this.waiting.clear();
     this.states.clear();
   }
 
-  private schedule(state: NodeState): void {
-    state.scheduled = true;
+  /** Queues a node for the next round; one in flight is queued again when its send ends. */
+  private enqueue(state: NodeState): void {
+    if (state.inFlight) return;
+    this.waiting.add(state);
+    if (this.timerArmed || this.draining) return;
+    this.timerArmed = true;
     this.deps.clock.sleep(this.deps.debounceMs ?? 50, this.timers.signal).then(
       () => {
-        state.scheduled = false;
-        this.flush(state);
+        this.timerArmed = false;
+        this.drain();
       },
       () => {},
     );
   }
 
-  private flush(state: NodeState): void {
-    const nodeName = state.connection.nodeName;
-    if (this.states.get(nodeName) !== state || !state.dirty || state.inFlight) return;
-    state.dirty = false;
-    state.inFlight = true;
-    const changedAt = state.changedAt;
-    state.changedAt = undefined;
-    const graceful = this.deps.capabilities?.gracefulDeletion(nodeName) ?? false;
-    const message = assignmentsFor(this.deps.store, nodeName, graceful);
-    if (this.deps.prePull && this.deps.capabilities?.has(nodeName, "prePull"))
-      message.prePull = this.deps.prePull.imagesFor(nodeName);
-    this.recordScheduled(nodeName, message.pods);
-    state.connection.send(message).then(
-      () => {
-        if (changedAt !== undefined) this.deps.onDispatch?.((this.deps.clock.now() - changedAt) / 1000);
-        this.sent(state);
-      },
-      (err: unknown) => {
-        this.log.debug("assignments not delivered", { node: nodeName, err });
-        this.sent(state);
-      },
-    );
-    this.log.debug("assignments sent", {
-      node: nodeName,
-      revision: message.revision,
-      pods: message.pods.length,
-    });
+  /** Sends one slice of the waiting nodes' sets, and comes back for the rest after yielding. */
+  private drain(): void {
+    this.draining = undefined;
+    const deadline = performance.now() + SLICE_MS;
+    const slice: NodeState[] = [];
+    for (const state of this.waiting) {
+      this.waiting.delete(state);
+      slice.push(state);
+      // Measured every 16 nodes: reading the time costs more than building a small set.
+      if (slice.length % 16 === 0 && performance.now() >= deadline) break;
+    }
+    this.sendSets(slice);
+    if (this.waiting.size > 0 && !this.timers.signal.aborted) {
+      this.draining = setImmediate(() => this.drain());
+    }
+  }
+
+  /** Reads, encodes and sends the sets of `slice`, its first-time pods' Scheduled events in one transaction. */
+  private sendSets(slice: NodeState[]): void {
+    const due: Announcement[] = [];
+    const outgoing: { state: NodeState; message: AssignmentsMessage; changedAt: number | undefined }[] = [];
+    for (const state of slice) {
+      const nodeName = state.connection.nodeName;
+      if (this.states.get(nodeName) !== state || !state.dirty || state.inFlight) continue;
+      state.dirty = false;
+      state.inFlight = true;
+      const changedAt = state.changedAt;
+      state.changedAt = undefined;
+      const graceful = this.deps.capabilities?.gracefulDeletion(nodeName) ?? false;
+      const message = assignmentsFor(this.deps.store, nodeName, graceful);
+      if (this.deps.prePull && this.deps.capabilities?.has(nodeName, "prePull"))
+        message.prePull = this.deps.prePull.imagesFor(nodeName);
+      for (const pod of this.firstTime(nodeName, message.pods)) due.push({ pod, nodeName });
+      outgoing.push({ state, message, changedAt });
+    }
+    this.recordScheduled(due);
+    for (const { state, message, changedAt } of outgoing) {
+      state.connection.send(message).then(
+        () => {
+          if (changedAt !== undefined) this.deps.onDispatch?.((this.deps.clock.now() - changedAt) / 1000);
+          this.sent(state);
+        },
+        (err: unknown) => {
+          this.log.debug("assignments not delivered", { node: state.connection.nodeName, err });
+          this.sent(state);
+        },
+      );
+    }
+    if (outgoing.length > 0) this.log.debug("assignments sent", { nodes: outgoing.length });
   }
 
   private sent(state: NodeState): void {
     state.inFlight = false;
-    if (state.dirty && !state.scheduled && this.states.get(state.connection.nodeName) === state)
-      this.schedule(state);
+    if (state.dirty && this.states.get(state.connection.nodeName) === state) this.enqueue(state);
   }
 
   /**
-   * Records "Scheduled" for pods the agent is about to get for the first time. A pod that
-   * already has container statuses was dispatched before (e.g. before a restart): skipped.
+   * The pods of a set the node gets for the first time that need a "Scheduled" event. A pod
+   * that already has container statuses was dispatched before (e.g. before a restart): skipped.
    */
-  private recordScheduled(nodeName: string, pods: Pod[]): void {
-    const events = this.deps.events;
-    if (!events) return;
+  private firstTime(nodeName: string, pods: Pod[]): Pod[] {
+    if (!this.deps.events) return [];
     const seen = this.announced.get(nodeName) ?? new Set<string>();
     this.announced.set(nodeName, seen);
     const fresh = pods.filter((p) => p.metadata.uid && !seen.has(p.metadata.uid));
     for (const p of fresh) seen.add(p.metadata.uid as string);
-    const current = new Set(pods.map((p) => p.metadata.uid));
-    for (const uid of seen) if (!current.has(uid)) seen.delete(uid);
-    const toRecord = fresh.filter(
-      (p) => !p.status?.containerStatuses?.length && !p.metadata.deletionTimestamp,
-    );
-    if (toRecord.length === 0) return;
+    if (seen.size > pods.length) {
+      const current = new Set(pods.map((p) => p.metadata.uid));
+      for (const uid of seen) if (!current.has(uid)) seen.delete(uid);
+    }
+    return fresh.filter((p) => !p.status?.containerStatuses?.length && !p.metadata.deletionTimestamp);
+  }
+
+  /** Records the Scheduled events of one slice in one transaction. */
+  private recordScheduled(due: Announcement[]): void {
+    const events = this.deps.events;
+    if (!events || due.length === 0) return;
     try {
       this.deps.store.transaction((tx) => {
-        for (const p of toRecord) {
+        for (const { pod: p, nodeName } of due) {
           events.record(
             EventRecorder.referenceTo(p, "Pod", "v1"),
             "Normal",
@@ -175,7 +226,7 @@ export class Dispatcher {
         }
       });
     } catch (err) {
-      this.log.warn("recording Scheduled events failed", { node: nodeName, err });
+      this.log.warn("recording Scheduled events failed", { pods: due.length, err });
     }
   }
 }

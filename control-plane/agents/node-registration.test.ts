@@ -108,13 +108,18 @@ describe("validateRegisterRequest", () => {
 });
 
 describe("newNodeFor", () => {
-  it("has the request's labels and taints and a Ready condition that is Unknown", () => {
+  it("has the request's labels and taints, a Ready condition that is Unknown and its unreachable taints", () => {
     const node = newNodeFor(
       { nodeName: "n1", labels: { a: "b" }, taints: [{ key: "gpu", effect: "NoSchedule" }] },
       Date.UTC(2026, 0, 1),
     );
     expect(node.metadata).toEqual({ name: "n1", labels: { a: "b" } });
-    expect(node.spec.taints).toEqual([{ key: "gpu", effect: "NoSchedule" }]);
+    const timeAdded = "2026-01-01T00:00:00Z";
+    expect(node.spec.taints).toEqual([
+      { key: "gpu", effect: "NoSchedule" },
+      { key: "node.kubernetes.io/unreachable", effect: "NoSchedule", timeAdded },
+      { key: "node.kubernetes.io/unreachable", effect: "NoExecute", timeAdded },
+    ]);
     expect(node.status?.conditions?.[0]).toMatchObject({
       type: "Ready",
       status: "Unknown",

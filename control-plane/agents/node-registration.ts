@@ -16,6 +16,7 @@ import {
   qualifiedNameErrors,
 } from "../kube/index.js";
 import type { NodeSecretCheck } from "../auth/tokens.js";
+import { desiredTaints } from "../nodes/node-conditions.js";
 
 /** A register request that passed validation: it carries its node secret. */
 export type ValidRegisterRequest = RegisterRequest & { nodeSecret: string };
@@ -147,8 +148,19 @@ export function refuseAdminLabels(req: RegisterRequest): void {
   );
 }
 
-/** The Node a first registration creates: the agent's labels and taints, Ready unknown until it connects. */
+/**
+ * The Node a first registration creates: the agent's labels and taints, Ready unknown until
+ * it connects, and already the unreachable taints that Ready=Unknown calls for (the node
+ * lifecycle controller would add them at once: one write instead of two).
+ */
 export function newNodeFor(req: RegisterRequest, now: number): Node {
+  const node = bareNodeFor(req, now);
+  const taints = desiredTaints(node, now);
+  if (taints) node.spec.taints = taints;
+  return node;
+}
+
+function bareNodeFor(req: RegisterRequest, now: number): Node {
   const ts = rfc3339(now);
   const spec: Node["spec"] = req.taints.length > 0 ? { taints: req.taints.map((t) => ({ ...t })) } : {};
   return {

@@ -58,28 +58,33 @@ type Identity = ReturnType<typeof registrationIdentity>;
 
 /**
  * Registers (or re-registers) a node: the node secret decides whether the caller may, then
- * one transaction writes the Node, then the secret is kept. All of it runs without a pause,
- * so no other registration of the same name falls in between.
+ * one transaction writes the Node, keeps the secret and issues the node's credential (one
+ * commit: a crash leaves all of it or none). All of it runs without a pause, so no other
+ * registration of the same name falls in between.
  */
 function registerNode(
   deps: AgentRouterDeps,
   req: ValidRegisterRequest,
   joinTokenId: string,
-): { node: Node; identity: Identity } {
+): { node: Node; identity: Identity; token: string } {
   const exists = deps.store.get<Node>("nodes", undefined, req.nodeName) !== undefined;
   const identity = registrationIdentity(exists, deps.tokens.checkNodeSecret(req.nodeName, req.nodeSecret));
   if (identity === "refuse") throw takenNodeName(req.nodeName);
-  const node = deps.store.transaction((tx) => {
+  return deps.store.transaction((tx) => {
     const existing = tx.get<Node>("nodes", undefined, req.nodeName);
+    let node: Node;
     if (!existing) {
       if (!deps.mayLabelAsAdmin?.(joinTokenId)) refuseAdminLabels(req);
-      return tx.create("nodes", newNodeFor(req, deps.clock.now()));
+      node = tx.create("nodes", newNodeFor(req, deps.clock.now()));
+    } else {
+      const merged = reRegisteredNode(existing, req);
+      node = merged ? tx.update("nodes", merged) : existing;
     }
-    const merged = reRegisteredNode(existing, req);
-    return merged ? tx.update("nodes", merged) : existing;
+    // The credential rows are in the same SQLite file: they join this transaction.
+    if (identity !== "rejoin") deps.tokens.setNodeSecret(req.nodeName, req.nodeSecret);
+    const token = deps.tokens.issueNodeCredential(node.metadata.name ?? req.nodeName);
+    return { node, identity, token };
   });
-  if (identity !== "rejoin") deps.tokens.setNodeSecret(req.nodeName, req.nodeSecret);
-  return { node, identity };
 }
 
 /** GET CA_CERT_PATH (public) and POST AGENT_REGISTER_PATH (join token); mount before the API's auth. */
@@ -118,7 +123,7 @@ export function createAgentRouter(deps: AgentRouterDeps): Router {
           throw e;
         }
         const nodeName = registered.node.metadata.name ?? "";
-        const token = deps.tokens.issueNodeCredential(nodeName);
+        const token = registered.token;
         // RegisteredNode is the node lifecycle controller's to record (once, on first sight);
         // recording it here too made describe show "(x2 over ...)".
         log.info("node registered", { node: nodeName, identity: registered.identity, joinToken });

@@ -1,6 +1,7 @@
 // Pod statuses from agents: validated (message-validation.ts), checked (the pod exists, has
 // that uid and is bound to the reporting node), coalesced latest-wins per pod, and written
-// in one transaction every ~100 ms or 500 statuses. Nothing is written that failed a check,
+// every ~100 ms (at once past 500 waiting) in slices of ~10 ms, each its own transaction,
+// yielding between slices so that thousands of statuses never hold the API up. Nothing is written that failed a check,
 // and one bad status does not hold back the others of its message. A report is acked once
 // the flush that holds it committed; a dropped status is acked too, since sending it again
 // would not make it valid (the ack names the invalid ones, for the agent's log). Dropped
@@ -39,7 +40,12 @@ export type StatusAck = (refused: RefusedStatus[]) => void;
 interface Pending {
   nodeName: string;
   report: PodStatusReport;
+  /** Arrival order: a message is acked once everything up to its last status is written. */
+  seq: number;
 }
+
+/** How long one slice of status writes may hold the event loop. */
+const SLICE_MS = 10;
 
 /** Whether `pod` may take a status from `nodeName` for `uid`. */
 function belongsTo(pod: Pod | undefined, uid: string, nodeName: string): pod is Pod {
@@ -54,9 +60,12 @@ function whyNot(pod: Pod | undefined, uid: string): string {
 
 /** Validates, coalesces and flushes pod statuses; see the file comment. */
 export class StatusIngest {
+  /** By pod uid, in arrival order (a newer status of a pod moves it to the end). */
   private pending = new Map<string, Pending>();
-  private acks: (() => void)[] = [];
+  private acks: { upTo: number; ack: () => void }[] = [];
+  private seq = 0;
   private scheduled = false;
+  private draining: NodeJS.Immediate | undefined;
   private readonly timers = new AbortController();
   private readonly log: Logger;
   private readonly digest: WarningDigest;
@@ -87,43 +96,76 @@ export class StatusIngest {
         continue;
       }
       // Latest wins, but a pod once reported gone stays gone.
-      const gone = report.gone === true || this.pending.get(report.uid)?.report.gone === true;
-      this.pending.set(report.uid, { nodeName, report: gone ? { ...report, gone: true } : report });
+      const earlier = this.pending.get(report.uid);
+      const gone = report.gone === true || earlier?.report.gone === true;
+      if (earlier) this.pending.delete(report.uid);
+      this.pending.set(report.uid, {
+        nodeName,
+        report: gone ? { ...report, gone: true } : report,
+        seq: ++this.seq,
+      });
     }
     const told = refused.slice(0, AGENT_LIMITS.refusedPerAck);
-    this.acks.push(() => ack(told));
-    if (this.pending.size >= (this.deps.maxBatch ?? 500)) this.flush();
+    this.acks.push({ upTo: this.seq, ack: () => ack(told) });
+    if (this.pending.size >= (this.deps.maxBatch ?? 500)) this.drainSoon();
     else this.schedule();
   }
 
-  /** Writes what is pending now, then acks the messages it held. */
+  /** Writes everything pending now, then acks the messages it held. */
   flush(): void {
-    const batch = this.pending;
-    const acks = this.acks;
-    this.pending = new Map();
-    this.acks = [];
-    if (batch.size > 0) {
-      try {
-        const written = this.deps.store.transaction((tx) => {
-          let n = 0;
-          for (const item of batch.values()) if (this.apply(tx, item)) n++;
-          return n;
-        });
-        this.log.debug("pod statuses flushed", { received: batch.size, written });
-      } catch (err) {
-        // Not acked: the agent reports these again.
-        this.log.error("writing pod statuses failed", { count: batch.size, err });
-        return;
-      }
-    }
-    for (const ack of acks) ack();
+    this.writeSlice(Infinity);
   }
 
   /** Flushes what is left and stops the timers. */
   close(): void {
     this.timers.abort();
+    if (this.draining) clearImmediate(this.draining);
+    this.draining = undefined;
     this.flush();
     this.digest.close();
+  }
+
+  /** The next slice soon, after whatever else waits for the event loop. */
+  private drainSoon(): void {
+    if (this.draining || this.timers.signal.aborted) return;
+    this.draining = setImmediate(() => {
+      this.draining = undefined;
+      this.writeSlice(SLICE_MS);
+      if (this.pending.size > 0) this.drainSoon();
+    });
+  }
+
+  /** Writes pending statuses in one transaction until `budgetMs` has passed, then acks what it covered. */
+  private writeSlice(budgetMs: number): void {
+    let through = 0;
+    if (this.pending.size > 0) {
+      const deadline = performance.now() + budgetMs;
+      let received = 0;
+      try {
+        const written = this.deps.store.transaction((tx) => {
+          let n = 0;
+          for (const [uid, item] of this.pending) {
+            this.pending.delete(uid);
+            through = item.seq;
+            received++;
+            if (this.apply(tx, item)) n++;
+            if ((received & 15) === 0 && performance.now() >= deadline) break;
+          }
+          return n;
+        });
+        this.log.debug("pod statuses flushed", { received, written });
+      } catch (err) {
+        // Not acked: the agents report these again.
+        this.log.error("writing pod statuses failed", { count: received + this.pending.size, err });
+        this.pending.clear();
+        this.acks = [];
+        return;
+      }
+    }
+    if (this.pending.size === 0) through = this.seq;
+    let done = 0;
+    while (done < this.acks.length && (this.acks[done] as { upTo: number }).upTo <= through) done++;
+    for (const { ack } of this.acks.splice(0, done)) ack();
   }
 
   private schedule(): void {
@@ -132,7 +174,8 @@ export class StatusIngest {
     this.deps.clock.sleep(this.deps.flushIntervalMs ?? 100, this.timers.signal).then(
       () => {
         this.scheduled = false;
-        this.flush();
+        this.writeSlice(SLICE_MS);
+        if (this.pending.size > 0) this.drainSoon();
       },
       () => {
         this.scheduled = false;
@@ -159,9 +202,8 @@ export class StatusIngest {
       }
       if (isDeepStrictEqual(status, pod.status)) return false;
       const events = podStatusEvents(pod, pod.status, status);
-      const next = structuredClone(pod) as Pod;
-      next.status = status;
-      tx.update("pods", next);
+      // The store copies what it is given: a shallow copy with the new status is enough.
+      tx.update("pods", { ...pod, status });
       for (const e of events) {
         const ref = { ...EventRecorder.referenceTo(pod, "Pod", "v1"), fieldPath: e.fieldPath };
         this.deps.events.record(

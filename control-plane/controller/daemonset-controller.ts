@@ -1,7 +1,9 @@
 // The DaemonSet controller's loop: level-triggered. A store change only marks it dirty; one
 // coalesced pass at a time reads the whole current state, plans it and writes the plan in
-// one transaction. A periodic resync (and a timer for back-offs and minReadySeconds)
-// guarantees progress even when no change arrives.
+// slices of ~20 ms, each its own transaction (PassWriter), yielding between them so that
+// agents hear of the first pods at once and the API keeps answering. The next pass is
+// planned only once the last slice is written. A periodic resync (and a timer for back-offs
+// and minReadySeconds) guarantees progress even when no change arrives.
 
 import type { KubeObject, Node } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
@@ -10,7 +12,7 @@ import type { Logger } from "../../shared/logger.js";
 import { Deleter } from "../deletion/deleter.js";
 import type { EventRecorder } from "../events/event-recorder.js";
 import type { ChangeEvent, Store } from "../store/store.js";
-import { applyPass, daemonSetOwnerUid, passHasWrites, planPass } from "./daemonset-pass.js";
+import { daemonSetOwnerUid, passHasWrites, PassWriter, planPass } from "./daemonset-pass.js";
 import { FailedPodBackoff } from "./failed-pod-backoff.js";
 import type { PrePullLink } from "./plan-prepull.js";
 import { canonicalJson } from "./template-hash.js";
@@ -29,6 +31,9 @@ export interface DaemonSetControllerDeps {
   /** Image pre-pull: which agents pre-pull, and where each pass's wants go (the agents' board). */
   prePull?: PrePullLink;
 }
+
+/** How long one slice of a pass's writes may hold the event loop. */
+const SLICE_MS = 20;
 
 /** A pass that threw is tried again after 1 s, doubling up to 30 s while it keeps failing. */
 export const PASS_RETRY_BACKOFF: BackoffPolicy = { initialMs: 1_000, maxMs: 30_000 };
@@ -76,6 +81,11 @@ export class DaemonSetController {
   private failedPasses = 0;
   /** Whether the next pass looks for pods of deleted DaemonSets (a scan of every pod). */
   private garbageDue = true;
+  /** A wait before the next plan (see paced()), and when that plan may start (performance.now()). */
+  private pacing: AbortController | undefined;
+  private nextPlanAt = 0;
+  /** The pass being written, slice by slice, and the time it has taken so far. */
+  private writing: { writer: PassWriter; started: number; busyMs: number; recheckAt?: number } | undefined;
 
   constructor(private readonly deps: DaemonSetControllerDeps) {
     this.log = deps.logger.child({ component: "daemonset-controller" });
@@ -109,6 +119,10 @@ export class DaemonSetController {
     this.wake = undefined;
     if (this.immediate) clearImmediate(this.immediate);
     this.immediate = undefined;
+    this.pacing?.abort();
+    this.pacing = undefined;
+    // What is left of a pass is planned again by the next controller to start.
+    this.writing = undefined;
   }
 
   /** Asks for a pass; many triggers before it runs make one pass. */
@@ -116,23 +130,55 @@ export class DaemonSetController {
     this.dirty = true;
     if (!this.started || this.immediate) return;
     this.log.debug("pass scheduled", { reason });
+    this.schedule();
+  }
+
+  /** One pass, written whole, garbage collection included (tests call it). Throws what the pass throws. */
+  runOnce(): void {
+    this.finishWriting(Infinity);
+    this.garbageDue = true;
+    this.pass(Infinity);
+  }
+
+  /** The next turn: a slice of the pass being written, or else a new pass when something changed. */
+  private schedule(): void {
+    if (!this.started || this.immediate || this.pacing) return;
     this.immediate = setImmediate(() => {
       this.immediate = undefined;
-      if (!this.started || !this.dirty) return;
-      this.dirty = false;
-      this.safePass();
-      // Our own commit marked us dirty again: the next pass (usually a no-op) yields first.
-      if (this.dirty) this.trigger("follow-up");
+      if (!this.started) return;
+      if (this.writing) this.safely(() => this.finishWriting(SLICE_MS));
+      else if (this.dirty && this.paced()) return;
+      else if (this.dirty) {
+        this.dirty = false;
+        this.safely(() => this.pass(SLICE_MS));
+      }
+      // Our own commits mark us dirty again: the next pass (usually a no-op) yields first.
+      if (this.writing || this.dirty) this.schedule();
     });
   }
 
-  /** One full pass now, garbage collection included (tests call it). Throws what the pass throws. */
-  runOnce(): void {
-    this.garbageDue = true;
-    this.pass();
+  /**
+   * Whether the next plan must wait: planning reads the whole fleet (~0.1 s at 10,000 nodes),
+   * and statuses streaming in would otherwise have it plan back to back, starving the
+   * dispatcher and the API. After a plan that took more than 20 ms, the next one waits twice
+   * as long, so planning takes at most a third of the time.
+   */
+  private paced(): boolean {
+    const waitMs = this.nextPlanAt - performance.now();
+    if (waitMs <= 0) return false;
+    const abort = new AbortController();
+    this.pacing = abort;
+    this.deps.clock.sleep(waitMs, abort.signal).then(
+      () => {
+        this.pacing = undefined;
+        this.schedule();
+      },
+      () => {},
+    );
+    return true;
   }
 
-  private pass(): void {
+  private pass(budgetMs: number): void {
     const now = this.deps.clock.now();
     const started = performance.now();
     const collectGarbage = this.garbageDue;
@@ -147,18 +193,51 @@ export class DaemonSetController {
       prePull && ((n) => prePull.support(n)),
     );
     prePull?.publish(pass.work);
+    const planMs = performance.now() - started;
+    this.nextPlanAt = planMs > 20 ? performance.now() + 2 * planMs : 0;
     this.backoff.gc(now);
     if (passHasWrites(pass)) {
-      const counts = applyPass(this.deps.store, this.deps.events, pass, this.backoff, now, this.deleter);
-      this.log.info("pass written", { ...counts, ms: Math.round(performance.now() - started) });
+      const writer = new PassWriter(this.deps.store, this.deps.events, pass, this.backoff, now, this.deleter);
+      this.writing = {
+        writer,
+        started,
+        busyMs: 0,
+        ...(pass.recheckAt !== undefined ? { recheckAt: pass.recheckAt } : {}),
+      };
+      this.finishWriting(budgetMs, started);
+      return;
     }
     if (pass.recheckAt !== undefined) this.wakeAt(pass.recheckAt, now);
     this.deps.onPass?.((performance.now() - started) / 1000);
   }
 
-  private safePass(): void {
+  /** Writes the next slice of the pass being written (all of it with an infinite budget). */
+  private finishWriting(budgetMs: number, sliceStarted = performance.now()): void {
+    const w = this.writing;
+    if (!w) return;
+    let done: boolean;
     try {
-      this.pass();
+      done = w.writer.writeSlice(budgetMs);
+    } catch (e) {
+      this.writing = undefined;
+      throw e;
+    } finally {
+      w.busyMs += performance.now() - sliceStarted;
+    }
+    if (!done) return;
+    this.writing = undefined;
+    this.log.info("pass written", {
+      ...w.writer.counts,
+      ms: Math.round(performance.now() - w.started),
+      busyMs: Math.round(w.busyMs),
+    });
+    if (w.recheckAt !== undefined) this.wakeAt(w.recheckAt, this.deps.clock.now());
+    this.deps.onPass?.(w.busyMs / 1000);
+  }
+
+  private safely(work: () => void): void {
+    try {
+      work();
       this.failedPasses = 0;
     } catch (e) {
       this.garbageDue = true;

@@ -134,3 +134,53 @@ describe("EventRecorder", () => {
     expect(e?.message?.endsWith("...")).toBe(true);
   });
 });
+
+describe("EventRecorder: similar events", () => {
+  it("keeps 25 similar events apart, then combines the rest into one with a count", () => {
+    const { store, events } = setup();
+    const ds = { kind: "DaemonSet", namespace: "default", name: "web", uid: "d-1", apiVersion: "apps/v1" };
+    for (let i = 0; i < 40; i++) {
+      events.record(ds, "Normal", "SuccessfulCreate", `Created pod: web-${i}`, {
+        component: "daemonset-controller",
+      });
+    }
+    const all = store.list<KubeEvent>("events");
+    expect(all).toHaveLength(26);
+    const combined = all.filter((e) => e.message?.startsWith("(combined from similar events): "));
+    expect(combined).toHaveLength(1);
+    expect(combined[0]).toMatchObject({
+      count: 15,
+      message: "(combined from similar events): Created pod: web-39",
+    });
+    expect(all.reduce((n, e) => n + (e.count ?? 0), 0)).toBe(40);
+    expect(new Set(all.map((e) => e.metadata.name)).size).toBe(26);
+  });
+
+  it("does not combine events of different objects", () => {
+    const { store, events } = setup();
+    for (let i = 0; i < 40; i++) {
+      const pod = { kind: "Pod", namespace: "default", name: `web-${i}`, uid: `p-${i}` };
+      events.record(pod, "Normal", "Scheduled", `Successfully assigned default/web-${i} to n${i}`, {
+        component: "default-scheduler",
+      });
+    }
+    expect(store.list<KubeEvent>("events")).toHaveLength(40);
+  });
+});
+
+describe("EventRecorder: bounded", () => {
+  it("keeps at most maxEvents, the oldest going first", async () => {
+    const clock = fakeClock(Date.UTC(2026, 11, 1, 12, 0, 0));
+    const store = openStore({ path: ":memory:", clock });
+    const events = new EventRecorder({ store, clock, ttlMs: 3_600_000, maxEvents: 3 });
+    for (let i = 0; i < 5; i++) {
+      const pod = { kind: "Pod", namespace: "default", name: `web-${i}`, uid: `p-${i}` };
+      events.record(pod, "Normal", "Scheduled", `assigned web-${i}`, { component: "default-scheduler" });
+      await clock.advance(1_000);
+    }
+    expect(events.gc()).toBe(2);
+    const left = store.list<KubeEvent>("events").map((e) => e.involvedObject.name);
+    expect(left.sort()).toEqual(["web-2", "web-3", "web-4"]);
+    store.close();
+  });
+});

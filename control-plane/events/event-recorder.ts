@@ -1,10 +1,13 @@
 // Records v1 Events ("what happened") for kubectl describe and kubectl get events. Repeats
 // of the same event on the same object are folded into one with a growing count, as
-// Kubernetes does, and events older than the TTL are removed by gc(), judged by times the
-// server vouches for (event-expiry.ts). Messages are cut to Kubernetes' 1 KiB, as the API
+// Kubernetes does; past 25 similar events (same object, source, type and reason, other
+// messages) within the fold window, the rest fold into one "(combined from similar
+// events)" event, as Kubernetes' event correlator does — so a DaemonSet that creates 10,000
+// pods has 26 SuccessfulCreate events, not 10,000. Events older than the TTL are removed by
+// gc(), judged by times the server vouches for (event-expiry.ts), and beyond 20,000 events
+// the oldest go, so memory stays bounded however busy the fleet. Messages are cut to Kubernetes' 1 KiB, as the API
 // refuses longer ones from clients.
 
-import { randomBytes } from "node:crypto";
 import type { KubeEvent, KubeObject, ObjectReference } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
 import { rfc3339 } from "../../shared/clock.js";
@@ -20,11 +23,34 @@ export interface EventSource {
 
 /** How long a repeat is folded into the earlier event instead of making a new one. */
 const FOLD_WINDOW_MS = 10 * 60_000;
+/** Similar events (only the message differs) kept apart before the rest are combined. */
+export const SIMILAR_EVENTS_KEPT = 25;
+const COMBINED_PREFIX = "(combined from similar events): ";
+/** Enough for every pod of a 10,000-node fleet to show its recent events; memory stays bounded. */
+const DEFAULT_MAX_EVENTS = 20_000;
+
+interface Folded {
+  name: string;
+  namespace: string;
+  at: number;
+}
 
 export class EventRecorder {
-  private readonly folded = new Map<string, { name: string; namespace: string; at: number }>();
+  private readonly folded = new Map<string, Folded>();
+  /** Per similar-events key: how many distinct events it has had in the window. */
+  private readonly similar = new Map<string, { count: number; at: number }>();
+  /** Names made in the same millisecond get a counter (Kubernetes names events by time). */
+  private sequence = 0;
 
-  constructor(private readonly deps: { store: Store; clock: Clock; ttlMs: number }) {}
+  constructor(
+    private readonly deps: {
+      store: Store;
+      clock: Clock;
+      ttlMs: number;
+      /** Events kept at most (the oldest go first); default 20,000. */
+      maxEvents?: number;
+    },
+  ) {}
 
   /** A reference to an object, as an Event's involvedObject. */
   static referenceTo(
@@ -66,10 +92,9 @@ export class EventRecorder {
     source: EventSource,
   ): void {
     const now = this.deps.clock.now();
-    const ts = rfc3339(now);
     // Cluster-scoped objects (nodes) have their events in "default", as in Kubernetes.
     const namespace = involved.namespace ?? "default";
-    const key = [
+    const similarKey = [
       involved.kind,
       namespace,
       involved.name,
@@ -77,31 +102,31 @@ export class EventRecorder {
       involved.fieldPath,
       type,
       reason,
-      message,
       source.component,
       source.host,
     ].join("\u0000");
-    const seen = this.folded.get(key);
-    if (seen && now - seen.at < FOLD_WINDOW_MS) {
-      const existing = w.get<KubeEvent>("events", seen.namespace, seen.name);
-      if (existing) {
-        const next = structuredClone(existing) as KubeEvent;
-        next.count = (existing.count ?? 1) + 1;
-        next.lastTimestamp = ts;
-        delete next.metadata.resourceVersion;
-        w.update("events", next);
-        seen.at = now;
-        return;
+    const key = `${similarKey}\u0000${message}`;
+    if (this.fold(w, key, now)) return;
+    let note = message;
+    let foldKey = key;
+    const similar = this.similar.get(similarKey);
+    if (similar && now - similar.at < FOLD_WINDOW_MS) {
+      similar.at = now;
+      if (++similar.count > SIMILAR_EVENTS_KEPT) {
+        note = truncateUtf8(COMBINED_PREFIX + message, EVENT_LIMITS.message);
+        foldKey = `${similarKey}\u0000${COMBINED_PREFIX}`;
+        if (this.fold(w, foldKey, now, note)) return;
       }
-    }
-    const name = `${involved.name ?? "unknown"}.${randomBytes(8).toString("hex")}`;
+    } else this.similar.set(similarKey, { count: 1, at: now });
+    const ts = rfc3339(now);
+    const name = `${involved.name ?? "unknown"}.${this.nameSuffix(now)}`;
     const event: KubeEvent = {
       apiVersion: "v1",
       kind: "Event",
       metadata: { name, namespace },
       involvedObject: involved,
       reason,
-      message,
+      message: note,
       source: source.host
         ? { component: source.component, host: source.host }
         : { component: source.component },
@@ -114,25 +139,81 @@ export class EventRecorder {
       reportingInstance: source.host ?? "",
     };
     w.create("events", event);
-    this.folded.set(key, { name, namespace, at: now });
+    this.folded.set(foldKey, { name, namespace, at: now });
   }
 
-  /** Removes events whose last occurrence is older than the TTL; returns how many. */
-  gc(): number {
-    const now = this.deps.clock.now();
-    const cutoff = now - this.deps.ttlMs;
-    const old = this.deps.store.list<KubeEvent>("events").filter((e) => isExpired(e, now, this.deps.ttlMs));
-    if (old.length === 0) return 0;
-    this.deps.store.transaction((tx) => {
-      for (const e of old) {
-        if (tx.get("events", e.metadata.namespace, e.metadata.name ?? "")) {
-          tx.delete("events", e.metadata.namespace, e.metadata.name ?? "");
-        }
-      }
-    });
-    for (const [key, seen] of this.folded) if (seen.at < cutoff) this.folded.delete(key);
-    return old.length;
+  /** Counts a repeat into the event recorded under `key` (with `message`, when given); false when there is none. */
+  private fold(w: StoreWriter, key: string, now: number, message?: string): boolean {
+    const seen = this.folded.get(key);
+    if (!seen || now - seen.at >= FOLD_WINDOW_MS) return false;
+    const existing = w.get<KubeEvent>("events", seen.namespace, seen.name);
+    if (!existing) return false;
+    const next = structuredClone(existing) as KubeEvent;
+    next.count = (existing.count ?? 1) + 1;
+    next.lastTimestamp = rfc3339(now);
+    if (message !== undefined) next.message = message;
+    delete next.metadata.resourceVersion;
+    w.update("events", next);
+    seen.at = now;
+    return true;
   }
+
+  /** Unique in this process: the time in hex with a counter, as Kubernetes names events by time. */
+  private nameSuffix(now: number): string {
+    this.sequence = (this.sequence + 1) % 0x100000;
+    return `${Math.floor(now).toString(16)}${this.sequence.toString(16).padStart(5, "0")}`;
+  }
+
+  /**
+   * Removes events whose last occurrence is older than the TTL, and the oldest beyond the
+   * cap; returns how many. With a budget, each transaction holds the event loop about that
+   * long and the rest follow after yielding (`done` hears the total).
+   */
+  gc(budgetMs = Infinity, done?: (removed: number) => void): number {
+    const now = this.deps.clock.now();
+    const all = this.deps.store.list<KubeEvent>("events");
+    const victims = all.filter((e) => isExpired(e, now, this.deps.ttlMs));
+    const over = all.length - victims.length - (this.deps.maxEvents ?? DEFAULT_MAX_EVENTS);
+    if (over > 0) {
+      const expired = new Set(victims);
+      const oldest = all
+        .filter((e) => !expired.has(e))
+        .sort((a, b) => lastSeen(a).localeCompare(lastSeen(b)))
+        .slice(0, over);
+      victims.push(...oldest);
+    }
+    // Fold and similarity records matter only within the fold window.
+    const forgetBefore = now - FOLD_WINDOW_MS;
+    for (const [key, seen] of this.folded) if (seen.at < forgetBefore) this.folded.delete(key);
+    for (const [key, seen] of this.similar) if (seen.at < forgetBefore) this.similar.delete(key);
+    let next = 0;
+    const slice = (): void => {
+      const deadline = performance.now() + budgetMs;
+      try {
+        this.deps.store.transaction((tx) => {
+          while (next < victims.length) {
+            const e = victims[next++] as KubeEvent;
+            if (tx.get("events", e.metadata.namespace, e.metadata.name ?? ""))
+              tx.delete("events", e.metadata.namespace, e.metadata.name ?? "");
+            if ((next & 63) === 0 && performance.now() >= deadline) break;
+          }
+        });
+      } catch (err) {
+        // The store closed meanwhile (shutdown) or failed: the next run tries again.
+        if (budgetMs === Infinity) throw err;
+        next = victims.length;
+      }
+      if (next < victims.length) setImmediate(slice);
+      else done?.(victims.length);
+    };
+    if (victims.length > 0) slice();
+    else done?.(0);
+    return victims.length;
+  }
+}
+
+function lastSeen(e: KubeEvent): string {
+  return e.lastTimestamp ?? e.firstTimestamp ?? e.metadata.creationTimestamp ?? "";
 }
 
 /** The apiVersion/kind pair for an object's reference, from the resource table. */

@@ -179,21 +179,28 @@ export class NodeLifecycle implements NodeLiveness {
     this.pendingChanges.clear();
     const now = this.deps.clock.now();
     this.guard(() => {
+      const present: Node[] = [];
       for (const name of names) {
         const node = this.deps.store.get<Node>("nodes", undefined, name);
-        if (!node) {
+        if (node) present.push(node);
+        else {
           this.firstSeen.delete(name);
           this.heartbeats.delete(name);
-          continue;
         }
-        this.seen(node, now);
-        if (desiredTaints(node, now)) this.writeNode(name, (n) => this.applyTaints(n, now));
+      }
+      // A burst of registrations makes one commit of RegisteredNode events, not one each.
+      this.deps.store.transaction((tx) => {
+        for (const node of present) this.seen(node, now, tx);
+      });
+      for (const node of present) {
+        if (desiredTaints(node, now))
+          this.writeNode(node.metadata.name ?? "", (n) => this.applyTaints(n, now));
       }
     });
   }
 
   /** First sight of a node: RegisteredNode when it was created after this controller started. */
-  private seen(node: Node, now: number): void {
+  private seen(node: Node, now: number, tx?: StoreWriter): void {
     const name = node.metadata.name ?? "";
     if (this.firstSeen.has(name)) return;
     this.firstSeen.set(name, now);
@@ -206,6 +213,7 @@ export class NodeLifecycle implements NodeLiveness {
       "RegisteredNode",
       `Node ${name} event: Registered Node ${name} in Controller`,
       SOURCE,
+      tx,
     );
   }
 

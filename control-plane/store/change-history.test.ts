@@ -49,3 +49,28 @@ describe("ChangeHistory", () => {
     expect(h.since(42).map((e) => e.revision)).toEqual([43]);
   });
 });
+
+describe("ChangeHistory: bounded by bytes and by age", () => {
+  it("drops the oldest events past the byte bound, and no longer covers their revisions", () => {
+    // Objects the store did not write count as 1 KiB each.
+    const h = new ChangeHistory(100, 0, { maxBytes: 3 * 1024 });
+    for (let r = 1; r <= 5; r++) h.append(event(r));
+    expect(h.size).toBe(3);
+    expect(h.byteSize).toBe(3 * 1024);
+    expect(h.covers(1)).toBe(false);
+    expect(h.covers(2)).toBe(true);
+    expect(h.since(0).map((e) => e.revision)).toEqual([3, 4, 5]);
+  });
+
+  it("drops events older than the age bound when the next one comes", () => {
+    let now = 0;
+    const h = new ChangeHistory(100, 0, { maxAgeMs: 60_000, now: () => now });
+    h.append(event(1));
+    h.append(event(2));
+    now = 61_000;
+    h.append(event(3));
+    expect(h.since(0).map((e) => e.revision)).toEqual([3]);
+    expect(h.covers(1)).toBe(false);
+    expect(h.covers(2)).toBe(true);
+  });
+});

@@ -1,8 +1,30 @@
 // The bounded memory of recent changes that lets a watch resume from a revision instead of
-// relisting: a ring buffer of ChangeEvents in revision order.
+// relisting: a ring buffer of ChangeEvents in revision order, bounded by count, by bytes
+// (the objects' JSON, before and after) and by age. A watch that resumes from before what
+// is kept gets 410 Expired and relists, as with Kubernetes' watch cache.
 
 import type { ChangeEvent } from "./store.js";
 import type { ResourceName } from "../kube/index.js";
+import { storedSize } from "./stored-json.js";
+
+/** Byte and age bounds of the history (the count is the ring's capacity). */
+export interface HistoryBounds {
+  /** The JSON bytes of the kept events' objects (before and after) at most; default 16 MiB. */
+  maxBytes?: number;
+  /** Events older than this are dropped when the next one comes; default 5 minutes. */
+  maxAgeMs?: number;
+  /** Milliseconds now (the store's clock). */
+  now?: () => number;
+}
+
+/** An object whose size the store did not record (written before a restart) counts as this. */
+const UNKNOWN_OBJECT_BYTES = 1024;
+
+function eventBytes(event: ChangeEvent): number {
+  const after = event.type === "DELETED" ? 0 : (storedSize(event.object) ?? UNKNOWN_OBJECT_BYTES);
+  const before = event.previous ? (storedSize(event.previous) ?? UNKNOWN_OBJECT_BYTES) : 0;
+  return after + before;
+}
 
 /** A fixed-capacity ring of the latest ChangeEvents, oldest dropped first. */
 export class ChangeHistory {
@@ -11,6 +33,13 @@ export class ChangeHistory {
   private start = 0;
   private count = 0;
   private completeAfter: number;
+  /** Per ring slot: the event's bytes and when it was appended. */
+  private readonly bytesAt: number[];
+  private readonly timeAt: number[];
+  private bytes = 0;
+  private readonly maxBytes: number;
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
 
   /**
    * @param capacity how many events to keep (0 keeps none)
@@ -20,9 +49,15 @@ export class ChangeHistory {
   constructor(
     private readonly capacity: number,
     startRevision: number,
+    bounds: HistoryBounds = {},
   ) {
     this.ring = new Array<ChangeEvent | undefined>(Math.max(0, capacity));
+    this.bytesAt = new Array<number>(Math.max(0, capacity)).fill(0);
+    this.timeAt = new Array<number>(Math.max(0, capacity)).fill(0);
     this.completeAfter = startRevision;
+    this.maxBytes = bounds.maxBytes ?? 16 * 1024 * 1024;
+    this.maxAgeMs = bounds.maxAgeMs ?? 5 * 60_000;
+    this.now = bounds.now ?? Date.now;
   }
 
   /** Adds the next event; events must come in increasing revision order. */
@@ -31,16 +66,36 @@ export class ChangeHistory {
       this.completeAfter = event.revision;
       return;
     }
-    if (this.count === this.capacity) {
-      const oldest = this.ring[this.start];
-      // Dropping the oldest event means the history no longer reaches back before it.
-      if (oldest) this.completeAfter = oldest.revision;
-      this.ring[this.start] = event;
-      this.start = (this.start + 1) % this.capacity;
-      return;
+    const now = this.now();
+    const size = eventBytes(event);
+    if (this.count === this.capacity) this.dropOldest();
+    while (
+      this.count > 0 &&
+      (this.bytes + size > this.maxBytes || (this.timeAt[this.start] as number) < now - this.maxAgeMs)
+    ) {
+      this.dropOldest();
     }
-    this.ring[(this.start + this.count) % this.capacity] = event;
+    const slot = (this.start + this.count) % this.capacity;
+    this.ring[slot] = event;
+    this.bytesAt[slot] = size;
+    this.timeAt[slot] = now;
+    this.bytes += size;
     this.count++;
+  }
+
+  /** The bytes the kept events' objects take as JSON. */
+  get byteSize(): number {
+    return this.bytes;
+  }
+
+  /** Dropping the oldest event means the history no longer reaches back before it. */
+  private dropOldest(): void {
+    const oldest = this.ring[this.start];
+    if (oldest) this.completeAfter = oldest.revision;
+    this.ring[this.start] = undefined;
+    this.bytes -= this.bytesAt[this.start] as number;
+    this.start = (this.start + 1) % this.capacity;
+    this.count--;
   }
 
   /** True when the history holds every change after `revision`. */

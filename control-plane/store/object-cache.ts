@@ -131,6 +131,8 @@ export class ObjectCache {
   private readonly tables = new Map<ResourceName, ResourceTable>();
   private readonly podsByNode = new Map<string, Map<string, Pod>>();
   private readonly podsByOwner = new Map<string, Map<string, Pod>>();
+  /** podsOwnedBy's sorted answer per owner, until one of its pods changes (a pass reads it often). */
+  private readonly ownedSorted = new Map<string, Pod[]>();
 
   get(resource: ResourceName, key: string): KubeObject | undefined {
     return this.tables.get(resource)?.byKey.get(key);
@@ -143,7 +145,9 @@ export class ObjectCache {
     if (resource === "pods") {
       if (previous) this.unindexPod(key, previous);
       addTo(this.podsByNode, nodeNameOf(object), key, object as Pod);
-      addTo(this.podsByOwner, controllerUidOf(object), key, object as Pod);
+      const owner = controllerUidOf(object);
+      addTo(this.podsByOwner, owner, key, object as Pod);
+      if (owner !== undefined) this.ownedSorted.delete(owner);
     }
     table.put(key, object, previous !== undefined);
   }
@@ -170,12 +174,19 @@ export class ObjectCache {
   }
 
   podsOwnedBy(ownerUid: string): Pod[] {
-    return sortedMembers(this.podsByOwner.get(ownerUid));
+    let sorted = this.ownedSorted.get(ownerUid);
+    if (!sorted) {
+      sorted = sortedMembers(this.podsByOwner.get(ownerUid));
+      if (sorted.length > 0) this.ownedSorted.set(ownerUid, sorted);
+    }
+    return sorted.slice();
   }
 
   private unindexPod(key: string, pod: KubeObject): void {
     removeFrom(this.podsByNode, nodeNameOf(pod), key);
-    removeFrom(this.podsByOwner, controllerUidOf(pod), key);
+    const owner = controllerUidOf(pod);
+    removeFrom(this.podsByOwner, owner, key);
+    if (owner !== undefined) this.ownedSorted.delete(owner);
   }
 
   private table(resource: ResourceName): ResourceTable {

@@ -13,6 +13,7 @@ import * as rules from "./object-rules.js";
 import { sqlWork, type SqlStatement } from "./sql-types.js";
 import type { RowCodec } from "./secret-encryption.js";
 import type { StagedWrites } from "./staged-writes.js";
+import { rememberJson, rememberSize } from "./stored-json.js";
 import type { ChangeEvent, WriteOptions } from "./store.js";
 
 /** What the writes need: the committed objects, the two row statements, time and chance. */
@@ -103,6 +104,9 @@ export class ObjectWrites {
     const data = this.deps.codec.encode(resource, JSON.stringify(object));
     sqlWork("write an object", () => this.deps.putObject.run(resource, ns, name, meta.uid, revision, data));
     deepFreeze(object);
+    // Pods go to agents as they are stored: their text is kept for that (other kinds' is not).
+    if (resource === "pods") rememberJson(object, data);
+    else rememberSize(object, data.length);
     const event: ChangeEvent = previous
       ? { type, resource, object, previous, revision }
       : { type, resource, object, revision };

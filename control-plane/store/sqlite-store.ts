@@ -95,7 +95,9 @@ export class SqliteStore implements Store {
     this.credentials = new CredentialTable(db);
     this.runInTransaction = this.db.transaction((work: () => unknown) => work());
     this.lastRevision = this.load();
-    this.history = new ChangeHistory(options.historySize, this.lastRevision);
+    this.history = new ChangeHistory(options.historySize, this.lastRevision, {
+      now: () => options.clock.now(),
+    });
     this.hub = new WatchHub(this.history);
   }
 

@@ -51,7 +51,13 @@ describe("agent registration over HTTPS", () => {
     });
     const node = h.store.get<Node>("nodes", undefined, "reg-1");
     expect(node?.metadata.labels).toEqual({ zone: "a" });
-    expect(node?.spec.taints).toEqual([{ key: "gpu", value: "yes", effect: "NoSchedule" }]);
+    // Not connected yet: Ready is Unknown, and the node carries the taints that go with it.
+    const timeAdded = expect.any(String) as unknown as string;
+    expect(node?.spec.taints).toEqual([
+      { key: "gpu", value: "yes", effect: "NoSchedule" },
+      { key: "node.kubernetes.io/unreachable", effect: "NoSchedule", timeAdded },
+      { key: "node.kubernetes.io/unreachable", effect: "NoExecute", timeAdded },
+    ]);
     expect(node?.status?.conditions?.find((c) => c.type === "Ready")?.status).toBe("Unknown");
   });
 
