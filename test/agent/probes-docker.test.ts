@@ -74,7 +74,10 @@ async function runningId(name: string): Promise<string> {
       o.labels[LABELS.container] !== SANDBOX &&
       o.state === "running",
   );
-  if (!c) throw new Error(`no running container for ${name}`);
+  if (!c)
+    throw new Error(
+      `no running container for ${name}: ${JSON.stringify(list.map((o) => [o.labels[LABELS.podUid], o.labels[LABELS.container], o.state]))}`,
+    );
   return c.id;
 }
 
