@@ -8,28 +8,14 @@
 
 import type { Logger } from "../../shared/logger.js";
 import { errors } from "../../shared/errors.js";
-import type { OpenStream, StreamClient, StreamRequest } from "../agents/stream-relay.js";
+import type { OpenStream } from "../agents/stream-relay.js";
+import type { OpenPortStream } from "./port-request.js";
+import { portRequest } from "./port-request.js";
 import { encodeFrame } from "./channel-protocol.js";
 import type { MessageSocket } from "./message-socket.js";
 import { runSpdyPortForward, SPDY_PORT_FORWARD_PROTOCOL } from "./spdy-port-forward.js";
 
 export const PORT_FORWARD_PROTOCOLS = [SPDY_PORT_FORWARD_PROTOCOL, "v4.channel.k8s.io"] as const;
-
-export type OpenPortStream = (request: StreamRequest, client: StreamClient) => OpenStream;
-
-/** The relay request for one TCP connection to `port` of the pod. */
-export function portRequest(port: number): StreamRequest {
-  return {
-    kind: "portForward",
-    container: "",
-    command: [],
-    stdin: true,
-    stdout: true,
-    stderr: false,
-    tty: false,
-    port,
-  };
-}
 
 export function runPortForward(
   socket: MessageSocket,

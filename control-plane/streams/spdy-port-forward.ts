@@ -8,8 +8,8 @@
 import type { Logger } from "../../shared/logger.js";
 import type { OpenStream } from "../agents/stream-relay.js";
 import type { MessageSocket } from "./message-socket.js";
-import type { OpenPortStream } from "./port-forward-session.js";
-import { portRequest } from "./port-forward-session.js";
+import type { OpenPortStream } from "./port-request.js";
+import { portRequest } from "./port-request.js";
 import {
   controlFrame,
   dataFrame,
