@@ -11,6 +11,7 @@ import type { Worker } from "../../agent/worker/worker.js";
 import type { Pod } from "../../shared/api-types.js";
 import type { PodStatusReport } from "../../shared/protocol.js";
 import { eventually } from "./helpers/docker-cleanup.js";
+import type { FakeClock } from "../helpers/fake-clock.js";
 import { startWorker, stopWorker, testPod } from "./helpers/test-pods.js";
 
 const RUN = `${process.pid}-${Date.now() % 100000}`;
@@ -18,6 +19,7 @@ const NODE = `stop-${RUN}`;
 const PODS = 8;
 let dataDir: string;
 let worker: Worker;
+let clock: FakeClock;
 const statuses: PodStatusReport[] = [];
 const real = new DockerRuntime();
 let inFlight = 0;
@@ -49,7 +51,7 @@ function pod(i: number): Pod {
 }
 
 beforeAll(async () => {
-  ({ worker, dataDir } = await startWorker("everynode-stop-", { nodeName: NODE, runtime, statuses }));
+  ({ worker, dataDir, clock } = await startWorker("everynode-stop-", { nodeName: NODE, runtime, statuses }));
 });
 
 afterAll(async () => {
@@ -60,10 +62,21 @@ describe("stopping pods", () => {
   it(`stops ${PODS} terminating pods (two containers each) all at once, sandboxes last, and reports them gone`, async () => {
     const pods = Array.from({ length: PODS }, (_, i) => pod(i));
     worker.setDesired(1, pods);
-    await eventually(async () => {
-      await worker.settle();
-      return (await real.list(nodeFilter(NODE))).filter((c) => c.state === "running").length === PODS * 3;
-    });
+    // Starting is not what is tested: on a busy engine a create may fail and wait out its
+    // back-off, so the fake clock moves on as real time would.
+    await eventually(
+      async () => {
+        await worker.settle();
+        await clock.advance(1_000);
+        return (await real.list(nodeFilter(NODE))).filter((c) => c.state === "running").length === PODS * 3;
+      },
+      60_000,
+      async () =>
+        JSON.stringify({
+          containers: (await real.list(nodeFilter(NODE))).map((c) => `${c.name}:${c.state}`),
+          statuses: statuses.slice(-8),
+        }),
+    );
     const deleted = pods.map((p) => ({
       ...p,
       metadata: { ...p.metadata, deletionTimestamp: new Date().toISOString(), deletionGracePeriodSeconds: 2 },

@@ -28,12 +28,21 @@ export function inspectRaw(id: string): Promise<Docker.ContainerInspectInfo> {
   return docker.getContainer(id).inspect();
 }
 
-/** Waits (real time: Docker works at its own pace) until `cond` resolves true. */
-export async function eventually(cond: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
+/**
+ * Waits (real time: Docker works at its own pace) until `cond` resolves true; on timeout the
+ * error carries `explain()`, what was seen instead.
+ */
+export async function eventually(
+  cond: () => Promise<boolean> | boolean,
+  timeoutMs = 15_000,
+  explain?: () => Promise<string> | string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await cond()) return;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met in time${explain ? `: ${await explain()}` : ""}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }

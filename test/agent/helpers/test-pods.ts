@@ -52,11 +52,11 @@ export async function startWorker(
   prefix: string,
   o: Partial<WorkerOptions> & { nodeName: string; runtime: ContainerRuntime; statuses: PodStatusReport[] },
   prepare: (dataDir: string) => Promise<Partial<WorkerOptions>> = async () => ({}),
-): Promise<{ worker: Worker; dataDir: string }> {
+): Promise<{ worker: Worker; dataDir: string; clock: FakeClock }> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
-  const { worker } = testWorker({ ...o, dataDir, ...(await prepare(dataDir)) });
+  const { worker, clock } = testWorker({ ...o, dataDir, ...(await prepare(dataDir)) });
   await worker.start();
-  return { worker, dataDir };
+  return { worker, dataDir, clock };
 }
 
 /** Stops the worker and removes all it made: the node's containers and the data dir. */
