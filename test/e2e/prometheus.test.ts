@@ -4,26 +4,13 @@
 // API returns the DaemonSet's ready count as everynode's status has it. The server runs with
 // --log-format json: every line it writes is one JSON object.
 
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
-import os from "node:os";
+import { execFile } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DaemonSet } from "../../shared/api-types.js";
 import { startCluster, TEST_IMAGE, waitFor, type Cluster } from "../helpers/cluster.js";
-
-/** A port nothing listens on now (Prometheus must be told one). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { startPrometheus, type Prometheus } from "../helpers/prometheus.js";
 
 const daemonSet = {
   apiVersion: "apps/v1",
@@ -43,10 +30,7 @@ const daemonSet = {
 
 describe("Prometheus scrapes everynode", () => {
   let cluster: Cluster;
-  let prometheus: ChildProcess | undefined;
-  let prometheusLog = "";
-  let promUrl = "";
-  const dir = mkdtempSync(path.join(os.tmpdir(), "everynode-prometheus-"));
+  let prometheus: Prometheus;
   let metricsToken = "";
 
   beforeAll(async () => {
@@ -57,15 +41,10 @@ describe("Prometheus scrapes everynode", () => {
     });
     const tokenFile = path.join(cluster.serverDataDir, "metrics-token");
     metricsToken = readFileSync(tokenFile, "utf8").trim();
-    writeFileSync(path.join(dir, "ca.crt"), cluster.caPem);
     const target = new URL(cluster.server);
-    writeFileSync(
-      path.join(dir, "prometheus.yml"),
-      [
-        "global:",
-        "  scrape_interval: 1s",
-        "  evaluation_interval: 1s",
-        "scrape_configs:",
+    prometheus = await startPrometheus((dir) => {
+      writeFileSync(path.join(dir, "ca.crt"), cluster.caPem);
+      return [
         "  - job_name: everynode",
         "    scheme: https",
         "    metrics_path: /metrics",
@@ -75,47 +54,16 @@ describe("Prometheus scrapes everynode", () => {
         `      credentials_file: ${tokenFile}`,
         "    static_configs:",
         `      - targets: ["${target.host}"]`,
-        "",
-      ].join("\n"),
-    );
-    const port = await freePort();
-    promUrl = `http://127.0.0.1:${port}`;
-    prometheus = spawn(
-      "prometheus",
-      [
-        `--config.file=${path.join(dir, "prometheus.yml")}`,
-        `--storage.tsdb.path=${path.join(dir, "data")}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    prometheus.stdout?.on("data", (c: Buffer) => (prometheusLog += c.toString()));
-    prometheus.stderr?.on("data", (c: Buffer) => (prometheusLog += c.toString()));
+      ];
+    });
   }, 120_000);
 
   afterAll(async () => {
-    if (prometheus && prometheus.exitCode === null) {
-      const p = prometheus;
-      p.kill("SIGTERM");
-      await waitFor("prometheus to exit", () => p.exitCode !== null || p.signalCode !== null, 20_000).catch(
-        () => p.kill("SIGKILL"),
-      );
-    }
+    await prometheus?.stop();
     await cluster?.stop();
-    rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
-  /** One instant query through Prometheus' HTTP API: its samples' values. */
-  async function query(expr: string): Promise<{ metric: Record<string, string>; value: number }[]> {
-    const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`).catch(
-      () => undefined,
-    );
-    if (!res?.ok) return [];
-    const body = (await res.json()) as {
-      data: { result: { metric: Record<string, string>; value: [number, string] }[] };
-    };
-    return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
-  }
+  const query = (expr: string): ReturnType<Prometheus["query"]> => prometheus.query(expr);
 
   it("a query returns the DaemonSet's ready count as everynode's status has it", async () => {
     expect((await cluster.api("POST", "/apis/apps/v1/namespaces/default/daemonsets", daemonSet)).status).toBe(
@@ -133,7 +81,7 @@ describe("Prometheus scrapes everynode", () => {
     const ready = await waitFor(
       "Prometheus to have scraped the ready count",
       async () => {
-        if (prometheus?.exitCode !== null) throw new Error(`prometheus exited:\n${prometheusLog}`);
+        prometheus.checkAlive();
         const [sample] = await query(
           'everynode_daemonset_status_number_ready{namespace="default",daemonset="web"}',
         );

@@ -27,6 +27,8 @@ export interface AgentOptions {
   name: string;
   labels?: string[];
   taints?: string[];
+  /** More flags for `everynode agent` (e.g. `--node-ip`). */
+  args?: string[];
 }
 
 export interface ClusterOptions {
@@ -329,6 +331,7 @@ export class Cluster extends ClusterClient {
     args.push("--data-dir", path.join(this.dataDir, "agents", a.name));
     for (const l of a.labels ?? []) args.push("--label", l);
     for (const t of a.taints ?? []) args.push("--taint", t);
+    args.push(...(a.args ?? []));
     return args;
   }
 

@@ -1,0 +1,199 @@
+// The DaemonSets people run, from their upstream manifests (test/fixtures/upstream), applied
+// with the real kubectl unchanged but for images (offline stand-ins that refuse what the real
+// programs refuse: a missing token, config file, mount or variable) and the address of an
+// outside service, on real agents: every pod Running and Ready on every node, no restart.
+// Manifests on the host network listen on fixed host ports, so they run on a one-node cluster
+// whose node address is 127.0.0.1 (two agents sharing one machine would fight over the port, as
+// two kubelets would); the others on two nodes. Each fixture is deleted before the next with
+// `kubectl delete -f`. The monitoring use case goes on to the end: Debian's real Prometheus
+// scrapes the node exporter through its kube-rbac-proxy sidecar on the node's address.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Cluster } from "../helpers/cluster.js";
+import { REPO_ROOT, run, startCluster, waitFor } from "../helpers/cluster.js";
+import { manifestObjects } from "../helpers/upstream-manifests.js";
+import { startPrometheus } from "../helpers/prometheus.js";
+import { testManifest, upstreamFixture, type OutsideServices } from "../helpers/upstream-fixtures.js";
+
+const RUN = `${process.pid}`;
+/** The stand-in answering where Elasticsearch would be: a container on Docker's bridge. */
+const ELASTICSEARCH = `everynode-upstream-es-${RUN}`;
+
+const hostNetwork = (name: string): boolean =>
+  manifestObjects(
+    testManifest(name, { elasticsearch: { host: "es", port: 9200 }, apiServer: "https://x:1" }),
+  ).some(
+    (o) =>
+      o["kind"] === "DaemonSet" &&
+      (o as { spec?: { template?: { spec?: { hostNetwork?: boolean } } } }).spec?.template?.spec
+        ?.hostNetwork === true,
+  );
+
+let services: OutsideServices;
+
+beforeAll(async () => {
+  const built = await run(`${REPO_ROOT}/scripts/build-upstream-images.sh`, [], { timeoutMs: 300_000 });
+  if (built.code !== 0) throw new Error(`building the stand-ins failed:\n${built.stderr}`);
+  // Where Elasticsearch would be: 200 OK to anything on 9200, from the stand-ins' own HTTP
+  // handler, reachable from the pods on Docker's bridge.
+  await run("docker", ["rm", "-f", ELASTICSEARCH]);
+  const es = await run("docker", [
+    "run",
+    "-d",
+    "--name",
+    ELASTICSEARCH,
+    "--entrypoint",
+    "/bin/sh",
+    "everynode-upstream/fluentd-elasticsearch:test",
+    "-c",
+    "exec nc -ll -p 9200 -e /usr/lib/standin/http-handler /bin/true",
+  ]);
+  if (es.code !== 0) throw new Error(`starting the Elasticsearch stand-in failed: ${es.stderr}`);
+  const ip = await run("docker", ["inspect", "-f", "{{.NetworkSettings.IPAddress}}", ELASTICSEARCH]);
+  services = { elasticsearch: { host: ip.stdout.trim(), port: 9200 } };
+}, 360_000);
+
+afterAll(async () => {
+  await run("docker", ["rm", "-f", ELASTICSEARCH]);
+});
+
+/** What went wrong, for a failed wait: the pods' describe and their containers' last log lines. */
+async function diagnose(cluster: Cluster, namespace: string): Promise<string> {
+  const described = await cluster.kubectl(["describe", "pods", "-n", namespace]);
+  const logs: string[] = [];
+  for (const c of await cluster.containers()) {
+    const l = await run("docker", ["logs", "--tail", "15", c.id]);
+    logs.push(`--- ${c.name} (${c.state})\n${l.stdout}${l.stderr}`);
+  }
+  return `${described.stdout.slice(-6000)}\n${logs.join("\n").slice(-6000)}`;
+}
+
+/** Applies fixture `name`, waits for one Ready pod per node, checks, and deletes it again. */
+async function runFixture(
+  cluster: Cluster,
+  name: string,
+  nodes: string[],
+  whileRunning: () => Promise<void> = async () => {},
+): Promise<void> {
+  const fixture = upstreamFixture(name);
+  const yaml = testManifest(name, { ...services, apiServer: cluster.server });
+  if (fixture.namespaceCreatedByTest) {
+    const ns = await cluster.kubectl(["create", "namespace", fixture.namespace]);
+    expect(ns.code, ns.stderr).toBe(0);
+  }
+  const applied = await cluster.kubectl(["apply", "-f", "-"], { input: yaml });
+  // Kinds everynode does not serve (Service, ServiceMonitor, ...) are kubectl's per-object
+  // errors; the DaemonSet itself must have been created.
+  expect(applied.stdout).toContain(`daemonset.apps/${fixture.daemonSet} created`);
+  const podsReady = async (): Promise<any[] | false> => {
+    const pods = (await cluster.pods(fixture.namespace)).filter((p) =>
+      p.metadata.ownerReferences?.some((o: any) => o.kind === "DaemonSet" && o.name === fixture.daemonSet),
+    );
+    const ready = pods.filter(
+      (p) =>
+        p.status?.phase === "Running" &&
+        p.status?.conditions?.some((c: any) => c.type === "Ready" && c.status === "True"),
+    );
+    return ready.length === nodes.length && pods.length === nodes.length ? pods : false;
+  };
+  let pods: any[];
+  try {
+    pods = await waitFor(`${name}: a Ready pod on each of ${nodes.join(", ")}`, podsReady, 90_000, 500);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${await diagnose(cluster, fixture.namespace)}`);
+  }
+  expect(pods.map((p) => p.spec.nodeName).sort()).toEqual([...nodes].sort());
+  // Still Ready a moment later, and nothing restarted: a stand-in that refuses its pod exits.
+  await new Promise((r) => setTimeout(r, 3_000));
+  const again = await podsReady();
+  const restarts = (again || []).flatMap((p) =>
+    (p.status?.containerStatuses ?? []).filter((s: any) => s.restartCount > 0).map((s: any) => s.name),
+  );
+  if (!again || restarts.length > 0) {
+    throw new Error(
+      `${name}: not steady (restarted: ${restarts.join(", ")})\n${await diagnose(cluster, fixture.namespace)}`,
+    );
+  }
+  const ds = await cluster.api(
+    "GET",
+    `/apis/apps/v1/namespaces/${fixture.namespace}/daemonsets/${fixture.daemonSet}`,
+  );
+  expect(ds.body.status).toMatchObject({ desiredNumberScheduled: nodes.length, numberReady: nodes.length });
+  await whileRunning();
+
+  const deleted = await cluster.kubectl(["delete", "-f", "-", "--wait=true"], { input: yaml });
+  expect(deleted.stdout).toContain(`daemonset.apps "${fixture.daemonSet}" deleted`);
+  if (fixture.namespaceCreatedByTest) await cluster.kubectl(["delete", "namespace", fixture.namespace]);
+  await waitFor(
+    `${name}: its containers gone`,
+    async () => (await cluster.containers()).length === 0,
+    60_000,
+  );
+}
+
+/** The fixtures that run on every node today; the others are refused at admission, naming the
+ * fields the agent cannot apply yet (test/api/upstream-apply.test.ts checks that). */
+const FIXTURES = ["fluentd-elasticsearch"];
+
+/** Prometheus scrapes the node exporter as kube-prometheus' ServiceMonitor does (HTTPS, the
+ * proxy's own certificate not verified) on the node's address: one healthy target. */
+async function scrapeNodeExporter(): Promise<void> {
+  const prometheus = await startPrometheus(() => [
+    "  - job_name: node-exporter",
+    "    scheme: https",
+    "    tls_config:",
+    "      insecure_skip_verify: true",
+    "    static_configs:",
+    '      - targets: ["127.0.0.1:9100"]',
+  ]);
+  try {
+    const up = await waitFor(
+      "Prometheus to scrape the node exporter",
+      async () => {
+        prometheus.checkAlive();
+        const [sample] = await prometheus.query('up{job="node-exporter"}');
+        return sample?.value === 1 && sample;
+      },
+      60_000,
+      500,
+    );
+    expect(up.metric["instance"]).toBe("127.0.0.1:9100");
+    // node_exporter's own figures, read from the host's /proc and /sys through the pod's mounts.
+    const [boot] = await prometheus.query('node_boot_time_seconds{job="node-exporter"}');
+    expect(boot?.value).toBeGreaterThan(1_000_000_000);
+  } finally {
+    await prometheus.stop();
+  }
+}
+
+const GROUPS: { group: string; agents: { name: string; args?: string[] }[]; hostNetwork: boolean }[] = [
+  {
+    group: "on a bridge network, two nodes",
+    agents: [{ name: "bridge-1" }, { name: "bridge-2" }],
+    hostNetwork: false,
+  },
+  {
+    group: "on the host network, one node",
+    agents: [{ name: "host-1", args: ["--node-ip", "127.0.0.1"] }],
+    hostNetwork: true,
+  },
+];
+
+for (const { group, agents, hostNetwork: host } of GROUPS) {
+  const nodes = agents.map((a) => a.name);
+  describe(`upstream DaemonSets ${group}`, () => {
+    let cluster: Cluster;
+    beforeAll(async () => {
+      cluster = await startCluster({ noServerAgent: true, agents });
+      await cluster.waitForNodesReady(nodes);
+    }, 120_000);
+    afterAll(async () => {
+      await cluster?.stop();
+    });
+    for (const name of FIXTURES.filter((f) => hostNetwork(f) === host)) {
+      it(`${name} runs on every node`, async () => {
+        await runFixture(cluster, name, nodes, name === "node-exporter" ? scrapeNodeExporter : undefined);
+      }, 240_000);
+    }
+  });
+}
