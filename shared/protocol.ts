@@ -9,6 +9,7 @@
 // change. The agent heartbeats and reports pod statuses (acked by sequence number).
 
 import type { NodeAddress, NodeSystemInfo, Pod, PodStatus, TaintEffect } from "./api-types.js";
+import { checkConfigDelivery, type ConfigDelivery } from "./config-delivery.js";
 import { EverynodeError } from "./errors.js";
 import {
   decodeAgentStreamMessage,
@@ -135,10 +136,15 @@ export interface NodeReport {
  * SIGKILL), removes its containers and sandbox, then reports it with `gone: true`. The server
  * keeps such pods in the agent's set until then; to an agent without it, a deleted pod leaves
  * the set (and the API) at once. `prePull`: it pulls the images an assignment set's `prePull`
- * names ahead of a rollout and reports them in `nodeImages` messages.
+ * names ahead of a rollout and reports them in `nodeImages` messages. `configObjects`: it
+ * takes the ConfigMaps and Secrets of an assignment set's `config` for its pods' env and volumes.
  */
-export type AgentCapability = "gracefulDeletion" | "prePull";
-export const AGENT_CAPABILITIES: readonly AgentCapability[] = ["gracefulDeletion", "prePull"];
+export type AgentCapability = "gracefulDeletion" | "prePull" | "configObjects";
+export const AGENT_CAPABILITIES: readonly AgentCapability[] = [
+  "gracefulDeletion",
+  "prePull",
+  "configObjects",
+];
 
 export interface HelloMessage {
   v: 1;
@@ -294,6 +300,12 @@ export interface AssignmentsMessage {
    * pull): its presence tells the agent that the server takes `nodeImages` messages.
    */
   prePull?: PrePullImage[];
+  /**
+   * The ConfigMaps and Secrets the set's pods refer to, for agents that announced the
+   * `configObjects` capability (always then, empty when none). A change of one of them sends
+   * the node a new set.
+   */
+  config?: ConfigDelivery;
 }
 
 /** An image of a rollout's update revision, with the container's imagePullPolicy. */
@@ -481,6 +493,7 @@ export function decodeServerMessage(raw: string | Buffer, maxBytes = 64 * 1024 *
           fail("each pod must have metadata and spec");
       }
       if (m.prePull !== undefined) checkPrePullList(m.prePull);
+      if (m.config !== undefined) checkConfigDelivery(m.config);
       return m as unknown as AssignmentsMessage;
     case "ack":
       num(m, "seq");

@@ -13,6 +13,7 @@ import type { Logger } from "../../shared/logger.js";
 import { hookOf, runHook } from "./lifecycle-hooks.js";
 import type { ContainerRuntime } from "../runtime/container-runtime.js";
 import { prepareHostPath, prepareSubPath } from "../runtime/host-paths.js";
+import type { ConfigSet } from "./config-set.js";
 import { containerKey, type ContainerAction } from "./container-plan.js";
 import { buildCreateSpec } from "./container-spec.js";
 import { buildSandboxSpec } from "./sandbox-spec.js";
@@ -30,6 +31,8 @@ export interface ExecutorContext {
   /** The sandbox image; with `rootfs`, the agent's own, imported when absent. */
   pauseImage: { ref: string; rootfs?: Buffer };
   pod(uid: string): Pod | undefined;
+  /** The ConfigMaps and Secrets of the set the actions were planned from. */
+  config: ConfigSet;
 }
 
 /** Stop a running container whose liveness or startup probe failed; it restarts as after a crash. */
@@ -116,6 +119,9 @@ async function* create(
   let id: string;
   let createSpec: ReturnType<typeof buildCreateSpec>;
   try {
+    // The node's bound of ConfigMaps and Secrets left this pod without its objects.
+    const withheld = ctx.config.withheld(pod.metadata.uid);
+    if (withheld !== undefined) throw new Error(withheld);
     const imageUser = ctx.runtime.imageUser && spec.image ? await ctx.runtime.imageUser(spec.image) : "";
     createSpec = buildCreateSpec(pod, spec, {
       imageUser,

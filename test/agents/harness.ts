@@ -13,7 +13,7 @@ import { WebSocket } from "ws";
 import type { Clock } from "../../shared/clock.js";
 import { systemClock } from "../../shared/clock.js";
 import { silentLogger } from "../../shared/logger.js";
-import type { AgentMessage, ServerMessage } from "../../shared/protocol.js";
+import type { AgentMessage, AssignmentsMessage, ServerMessage } from "../../shared/protocol.js";
 import { AGENT_CONNECT_PATH, decodeServerMessage } from "../../shared/protocol.js";
 import { startAgentEndpoints } from "../../control-plane/agents/index.js";
 import type { AgentEndpoints } from "../../control-plane/agents/index.js";
@@ -236,6 +236,14 @@ export class FakeAgent {
       const i = this.queue.findIndex((m) => m.type === type);
       if (i >= 0) return this.queue.splice(i, 1)[0] as Extract<ServerMessage, { type: T }>;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  /** The next assignment set that satisfies `ok`, skipping older ones. */
+  async setWhere(ok: (set: AssignmentsMessage) => boolean): Promise<AssignmentsMessage> {
+    for (;;) {
+      const set = await this.next("assignments");
+      if (ok(set)) return set;
     }
   }
 
