@@ -117,8 +117,24 @@ export interface EnvVar {
   value?: string;
   valueFrom?: {
     fieldRef?: { apiVersion?: string; fieldPath: string };
+    configMapKeyRef?: KeyRef;
+    secretKeyRef?: KeyRef;
     [extra: string]: unknown;
   };
+}
+
+/** One key of a ConfigMap or Secret (env `valueFrom`). */
+export interface KeyRef {
+  name: string;
+  key: string;
+  optional?: boolean;
+}
+
+/** A whole ConfigMap or Secret as variables (a container's `envFrom`). */
+export interface EnvFromSource {
+  prefix?: string;
+  configMapRef?: { name: string; optional?: boolean };
+  secretRef?: { name: string; optional?: boolean };
 }
 
 export interface ContainerPort {
@@ -157,6 +173,7 @@ export interface Container {
   args?: string[];
   workingDir?: string;
   env?: EnvVar[];
+  envFrom?: EnvFromSource[];
   ports?: ContainerPort[];
   volumeMounts?: VolumeMount[];
   resources?: ResourceRequirements;

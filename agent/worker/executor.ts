@@ -134,6 +134,7 @@ async function* create(
       dataDir: ctx.dataDir,
       restartCount: a.restartCount,
       sandboxId: a.sandbox.id,
+      config: ctx.config,
     });
     if (createSpec.seccompFile) {
       const profile = await fs.readFile(createSpec.seccompFile, "utf8").catch((e: unknown) => {

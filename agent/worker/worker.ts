@@ -14,6 +14,7 @@ import { nodeFilter, parseLabels } from "../runtime/labels.js";
 import { defaultPauseImage } from "../runtime/pause-image.js";
 import type { ConfigDelivery } from "../../shared/config-delivery.js";
 import { ConfigSet } from "./config-set.js";
+import { envNotices } from "./env-sources.js";
 import { containerKey, CRASH_LOOP_BACKOFF, planContainers } from "./container-plan.js";
 import { ContainerRecords } from "./container-records.js";
 import { DEFAULT_SECCOMP_ROOT } from "./container-spec.js";
@@ -339,6 +340,7 @@ export class Worker {
         probes: probeViews,
         probeKills: this.records.probeKills,
         sandboxErrors: this.records.sandboxErrors,
+        envNotices: { [uid]: envNotices(this.config, pod) },
         ...(before ? { previous: before.status } : {}),
       });
       // A terminating pod with nothing left on the node (no container, no sandbox) is gone:

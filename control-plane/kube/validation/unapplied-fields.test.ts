@@ -63,14 +63,16 @@ describe("unappliedFieldErrors", () => {
       [],
     ],
     [
-      "secretKeyRef",
+      "configMapKeyRef, secretKeyRef and envFrom",
       c({
         env: [
           { name: "A", value: "x" },
           { name: "B", valueFrom: { secretKeyRef: { name: "s", key: "k" } } },
+          { name: "C", valueFrom: { configMapKeyRef: { name: "c", key: "k", optional: true } } },
         ],
+        envFrom: [{ configMapRef: { name: "c" }, prefix: "P_" }, { secretRef: { name: "s" } }],
       }),
-      [`${P}.containers[0].env[1].valueFrom.secretKeyRef`],
+      [],
     ],
     ["fieldRef", c({ env: [{ name: "B", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }] }), []],
     ["propagation None", c({ volumeMounts: [{ name: "v", mountPath: "/v", mountPropagation: "None" }] }), []],
