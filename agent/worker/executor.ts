@@ -14,6 +14,7 @@ import { hookOf, runHook } from "./lifecycle-hooks.js";
 import type { ContainerRuntime } from "../runtime/container-runtime.js";
 import { prepareHostPath, prepareSubPath } from "../runtime/host-paths.js";
 import type { ConfigSet } from "./config-set.js";
+import { volumeFacts, type ConfigVolumes } from "./config-volumes.js";
 import { containerKey, type ContainerAction } from "./container-plan.js";
 import { buildCreateSpec } from "./container-spec.js";
 import { buildSandboxSpec } from "./sandbox-spec.js";
@@ -33,6 +34,8 @@ export interface ExecutorContext {
   pod(uid: string): Pod | undefined;
   /** The ConfigMaps and Secrets of the set the actions were planned from. */
   config: ConfigSet;
+  /** Writes the pods' configMap, secret, downwardAPI and projected volumes. */
+  volumes: Pick<ConfigVolumes, "ensure">;
 }
 
 /** Stop a running container whose liveness or startup probe failed; it restarts as after a crash. */
@@ -153,6 +156,13 @@ async function* create(
       key,
       error: { reason: "CreateContainerConfigError", message: messageOf(e) },
     };
+    return;
+  }
+  try {
+    await ctx.volumes.ensure(pod, ctx.config, volumeFacts(ctx.nodeName, ctx.hostIP));
+  } catch (e) {
+    log.warn("volume could not be prepared", { error: messageOf(e) });
+    yield { type: "create-failed", key, error: { reason: "FailedMount", message: messageOf(e) } };
     return;
   }
   for (const b of createSpec.binds) {

@@ -14,6 +14,7 @@ import { nodeFilter, parseLabels } from "../runtime/labels.js";
 import { defaultPauseImage } from "../runtime/pause-image.js";
 import type { ConfigDelivery } from "../../shared/config-delivery.js";
 import { ConfigSet } from "./config-set.js";
+import { ConfigVolumes, volumeFacts } from "./config-volumes.js";
 import { envNotices } from "./env-sources.js";
 import { containerKey, CRASH_LOOP_BACKOFF, planContainers } from "./container-plan.js";
 import { ContainerRecords } from "./container-records.js";
@@ -45,6 +46,7 @@ export class Worker {
   private desired: Pod[] | undefined;
   /** The ConfigMaps and Secrets that came with the set. */
   private config = new ConfigSet();
+  private readonly volumes: ConfigVolumes;
   private revision = 0;
   /** What happened to the containers; only this worker writes it, from the executor's outcomes. */
   private readonly records: ContainerRecords;
@@ -73,6 +75,7 @@ export class Worker {
     this.records = new ContainerRecords(o.nodeName, o.clock);
     this.failing = new Backoff(CRASH_LOOP_BACKOFF, { clock: o.clock });
     this.pauseImage = o.pauseImage ?? defaultPauseImage();
+    this.volumes = new ConfigVolumes({ dataDir: o.dataDir, clock: o.clock, logger: o.logger });
     this.probes = new ProbeManager({
       runtime: o.runtime,
       clock: o.clock,
@@ -129,9 +132,12 @@ export class Worker {
     for (const uid of [...this.lastStatus.keys()]) {
       if (!this.desired.some((p) => p.metadata.uid === uid)) {
         this.lastStatus.delete(uid);
+        this.volumes.forget(uid);
         this.o.onForget?.(uid);
       }
     }
+    // Running containers see changed ConfigMaps and Secrets in their volumes without a restart.
+    this.volumes.refresh(this.desired, this.config, volumeFacts(this.o.nodeName, this.o.hostIP));
     this.trigger();
     return true;
   }
@@ -272,6 +278,7 @@ export class Worker {
       seccompRoot: this.o.seccompRoot ?? DEFAULT_SECCOMP_ROOT,
       pod: (u) => this.desired?.find((p) => p.metadata.uid === u),
       config: this.config,
+      volumes: this.volumes,
     };
     // Stopping is waiting out grace periods, not work: every pod being stopped stops at once.
     const stopsOnly = actions.every((a) => a.type === "remove" || a.type === "stop" || a.type === "kill");

@@ -40,6 +40,38 @@ describe("unappliedFieldErrors", () => {
       [`${P}.volumes[1].nfs`],
     ],
     [
+      "configMap, secret, downwardAPI and projected volumes",
+      {
+        ...c({}),
+        volumes: [
+          {
+            name: "c",
+            configMap: { name: "c", items: [{ key: "k", path: "p", mode: 256 }], defaultMode: 420 },
+          },
+          { name: "s", secret: { secretName: "s", optional: true } },
+          {
+            name: "d",
+            downwardAPI: { items: [{ path: "labels", fieldRef: { fieldPath: "metadata.labels" } }] },
+          },
+          { name: "p", projected: { sources: [{ configMap: { name: "c" } }, { secret: { name: "s" } }] } },
+        ],
+      },
+      [],
+    ],
+    [
+      "a projected service-account token",
+      {
+        ...c({}),
+        volumes: [
+          {
+            name: "p",
+            projected: { sources: [{ configMap: { name: "c" } }, { serviceAccountToken: { path: "t" } }] },
+          },
+        ],
+      },
+      [`${P}.volumes[0].projected.sources[1].serviceAccountToken`],
+    ],
+    [
       "emptyDir in memory",
       { ...c({}), volumes: [{ name: "e", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } }] },
       [`${P}.volumes[0].emptyDir.medium`, `${P}.volumes[0].emptyDir.sizeLimit`],
