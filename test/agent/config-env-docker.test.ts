@@ -156,4 +156,23 @@ describe("ConfigMaps and Secrets as env on Docker", () => {
     expect(c?.state).toBe("running");
     expect((await inspectRaw(c!.id)).Config.Env).toContain("GREETING=hello");
   });
+
+  it("keeps a pod whose objects passed the node's bound waiting with the control plane's message", async () => {
+    const message = "the ConfigMaps and Secrets of the pods on this node would be 1001 objects";
+    const withheld = {
+      ...latePod(),
+      metadata: { ...latePod().metadata, uid: `${RUN}-withheld`, name: "pod-withheld" },
+    };
+    worker.setDesired(4, [withheld], {
+      configMaps: [late],
+      secrets: [],
+      withheld: [{ uid: `${RUN}-withheld`, message }],
+    });
+    await worker.settle();
+    expect(await containerOf("withheld")).toBeUndefined();
+    expect(lastStatus("withheld")?.containerStatuses?.[0]?.state.waiting).toEqual({
+      reason: "CreateContainerConfigError",
+      message,
+    });
+  });
 });
