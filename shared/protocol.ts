@@ -22,6 +22,11 @@ export const PROTOCOL_VERSION = 1;
 
 export const AGENT_CONNECT_PATH = "/agent/v1/connect";
 export const AGENT_REGISTER_PATH = "/agent/v1/register";
+/**
+ * POST with the node credential: a ServiceAccount token for a pod bound to that node (and
+ * whether the pod gets one at all), to mount in its containers.
+ */
+export const AGENT_POD_TOKEN_PATH = "/agent/v1/pod-token";
 /** Public: the CA certificate, so that a joining agent can check it against its token's pin. */
 export const CA_CERT_PATH = "/agent/v1/ca.crt";
 
@@ -118,6 +123,23 @@ export interface RegisterResponse {
   nodeName: string;
   /** The node credential (`<id>.<secret>`): the agent keeps it in its data dir. */
   token: string;
+}
+
+/** POST AGENT_POD_TOKEN_PATH: the pod, by name and uid (a pod of the same name replaced it: 404). */
+export interface PodTokenRequest {
+  namespace: string;
+  name: string;
+  uid: string;
+}
+
+/**
+ * `automount: false` when the pod (or else its ServiceAccount) says so: nothing is mounted.
+ * Otherwise the token, bound to the pod, its ServiceAccount and its node, 3607 s long.
+ */
+export interface PodTokenResponse {
+  automount: boolean;
+  token?: string;
+  expirationTimestamp?: string;
 }
 
 // ------------------------------------------------------------------ agent → server

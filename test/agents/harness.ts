@@ -18,9 +18,11 @@ import { AGENT_CONNECT_PATH, decodeServerMessage } from "../../shared/protocol.j
 import { startAgentEndpoints } from "../../control-plane/agents/index.js";
 import type { AgentEndpoints } from "../../control-plane/agents/index.js";
 import { AgentCapabilities } from "../../control-plane/agents/agent-capabilities.js";
+import { createPodTokenRouter } from "../../control-plane/agents/pod-token-router.js";
 import { createAgentRouter } from "../../control-plane/agents/registration-router.js";
 import type { Pki } from "../../control-plane/auth/pki.js";
 import { ensurePki } from "../../control-plane/auth/pki.js";
+import { ServiceAccountTokens } from "../../control-plane/auth/service-account-tokens.js";
 import { TokenService } from "../../control-plane/auth/tokens.js";
 import { Deleter } from "../../control-plane/deletion/deleter.js";
 import { EventRecorder } from "../../control-plane/events/event-recorder.js";
@@ -62,6 +64,8 @@ export interface Harness {
   clock: ReturnType<typeof shiftableClock>;
   liveness: LivenessRecorder;
   agents: AgentEndpoints;
+  /** Checks the pod tokens the pod-token endpoint issues. */
+  serviceAccountTokens: ServiceAccountTokens;
   /** Deletes as the API does, knowing which connected agents report pods gone. */
   deleter: Deleter;
   request(
@@ -97,6 +101,8 @@ export async function startHarness(
 
   const app = express();
   app.use(createAgentRouter({ tokens, store, clock, logger: silentLogger, pki, events }));
+  const serviceAccountTokens = new ServiceAccountTokens({ store, clock, signingKey: randomBytes(32) });
+  app.use(createPodTokenRouter({ tokens, serviceAccountTokens, store, logger: silentLogger }));
   app.use((_req, res) => {
     res.status(404).json({
       kind: "Status",
@@ -166,6 +172,7 @@ export async function startHarness(
     clock,
     liveness,
     agents,
+    serviceAccountTokens,
     deleter,
     request,
     register: async (nodeName, labels = {}) => {
