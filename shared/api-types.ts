@@ -117,18 +117,21 @@ export interface EnvVar {
   value?: string;
   valueFrom?: {
     fieldRef?: { apiVersion?: string; fieldPath: string };
-    configMapKeyRef?: KeyRef;
-    secretKeyRef?: KeyRef;
+    configMapKeyRef?: ConfigMapKeySelector;
+    secretKeyRef?: SecretKeySelector;
     [extra: string]: unknown;
   };
 }
 
-/** One key of a ConfigMap or Secret (env `valueFrom`). */
-export interface KeyRef {
+/** One key of a ConfigMap (env `valueFrom`). */
+export interface ConfigMapKeySelector {
   name: string;
   key: string;
   optional?: boolean;
 }
+
+/** One key of a Secret: the same shape. */
+export type SecretKeySelector = ConfigMapKeySelector;
 
 /** A whole ConfigMap or Secret as variables (a container's `envFrom`). */
 export interface EnvFromSource {

@@ -3,7 +3,7 @@
 // that is missing stops the container with the kubelet's words; an optional one is left
 // out; envFrom keys that are no variable names are skipped and told. Pure.
 
-import type { Container, KeyRef, Pod } from "../../shared/api-types.js";
+import type { ConfigMapKeySelector, Container, Pod } from "../../shared/api-types.js";
 import type { DeliveredObject } from "../../shared/config-delivery.js";
 import { runtimeError } from "../runtime/container-runtime.js";
 
@@ -48,7 +48,7 @@ export function keyRefValue(
   lookup: ConfigLookup,
   namespace: string,
   kind: Kind,
-  ref: KeyRef,
+  ref: ConfigMapKeySelector,
 ): string | undefined {
   const o = find(lookup, kind, namespace, ref.name);
   if (!o) {
