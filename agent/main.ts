@@ -27,7 +27,11 @@ const FLAGS: FlagSpec[] = [
   { name: "name", type: "string", description: "the node name (default: the host name)" },
   { name: "label", type: "list", description: "a node label k=v" },
   { name: "taint", type: "list", description: "a node taint k=v:Effect" },
-  { name: "data-dir", type: "string", description: "where the node credential and emptyDir volumes live" },
+  {
+    name: "data-dir",
+    type: "string",
+    description: "where the node credential and the pods' volumes (emptyDir, configMap, secret) live",
+  },
   {
     name: "docker-host",
     type: "string",

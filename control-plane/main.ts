@@ -15,6 +15,7 @@ import { AgentCapabilities } from "./agents/agent-capabilities.js";
 import { startAgentEndpoints } from "./agents/index.js";
 import { PrePullBoard } from "./agents/pre-pull-board.js";
 import type { PodLogStreamer } from "./api/pod-log-streamer.js";
+import { createPodTokenRouter } from "./agents/pod-token-router.js";
 import { createAgentRouter } from "./agents/registration-router.js";
 import { buildApiApp } from "./api/app.js";
 import { ensurePki } from "./auth/pki.js";
@@ -156,6 +157,12 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     authenticatedRoutes: [metricsRoute(metrics, rbac)],
     routers: [
       agentRouter,
+      createPodTokenRouter({
+        tokens,
+        serviceAccountTokens,
+        store,
+        logger: logger.child({ component: "pod-tokens" }),
+      }),
       createLeaseRouter({
         store,
         authenticator: tokens,

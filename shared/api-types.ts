@@ -117,8 +117,27 @@ export interface EnvVar {
   value?: string;
   valueFrom?: {
     fieldRef?: { apiVersion?: string; fieldPath: string };
+    configMapKeyRef?: ConfigMapKeySelector;
+    secretKeyRef?: SecretKeySelector;
     [extra: string]: unknown;
   };
+}
+
+/** One key of a ConfigMap (env `valueFrom`). */
+export interface ConfigMapKeySelector {
+  name: string;
+  key: string;
+  optional?: boolean;
+}
+
+/** One key of a Secret: the same shape. */
+export type SecretKeySelector = ConfigMapKeySelector;
+
+/** A whole ConfigMap or Secret as variables (a container's `envFrom`). */
+export interface EnvFromSource {
+  prefix?: string;
+  configMapRef?: { name: string; optional?: boolean };
+  secretRef?: { name: string; optional?: boolean };
 }
 
 export interface ContainerPort {
@@ -157,6 +176,7 @@ export interface Container {
   args?: string[];
   workingDir?: string;
   env?: EnvVar[];
+  envFrom?: EnvFromSource[];
   ports?: ContainerPort[];
   volumeMounts?: VolumeMount[];
   resources?: ResourceRequirements;

@@ -9,6 +9,7 @@
 // change. The agent heartbeats and reports pod statuses (acked by sequence number).
 
 import type { NodeAddress, NodeSystemInfo, Pod, PodStatus, TaintEffect } from "./api-types.js";
+import { checkConfigDelivery, type ConfigDelivery } from "./config-delivery.js";
 import { EverynodeError } from "./errors.js";
 import {
   decodeAgentStreamMessage,
@@ -21,6 +22,11 @@ export const PROTOCOL_VERSION = 1;
 
 export const AGENT_CONNECT_PATH = "/agent/v1/connect";
 export const AGENT_REGISTER_PATH = "/agent/v1/register";
+/**
+ * POST with the node credential: a ServiceAccount token for a pod bound to that node (and
+ * whether the pod gets one at all), to mount in its containers.
+ */
+export const AGENT_POD_TOKEN_PATH = "/agent/v1/pod-token";
 /** Public: the CA certificate, so that a joining agent can check it against its token's pin. */
 export const CA_CERT_PATH = "/agent/v1/ca.crt";
 
@@ -119,6 +125,23 @@ export interface RegisterResponse {
   token: string;
 }
 
+/** POST AGENT_POD_TOKEN_PATH: the pod, by name and uid (a pod of the same name replaced it: 404). */
+export interface PodTokenRequest {
+  namespace: string;
+  name: string;
+  uid: string;
+}
+
+/**
+ * `automount: false` when the pod (or else its ServiceAccount) says so: nothing is mounted.
+ * Otherwise the token, bound to the pod, its ServiceAccount and its node, 3607 s long.
+ */
+export interface PodTokenResponse {
+  automount: boolean;
+  token?: string;
+  expirationTimestamp?: string;
+}
+
 // ------------------------------------------------------------------ agent → server
 
 /** Facts the agent reports about its host on every connect. */
@@ -135,10 +158,15 @@ export interface NodeReport {
  * SIGKILL), removes its containers and sandbox, then reports it with `gone: true`. The server
  * keeps such pods in the agent's set until then; to an agent without it, a deleted pod leaves
  * the set (and the API) at once. `prePull`: it pulls the images an assignment set's `prePull`
- * names ahead of a rollout and reports them in `nodeImages` messages.
+ * names ahead of a rollout and reports them in `nodeImages` messages. `configObjects`: it
+ * takes the ConfigMaps and Secrets of an assignment set's `config` for its pods' env and volumes.
  */
-export type AgentCapability = "gracefulDeletion" | "prePull";
-export const AGENT_CAPABILITIES: readonly AgentCapability[] = ["gracefulDeletion", "prePull"];
+export type AgentCapability = "gracefulDeletion" | "prePull" | "configObjects";
+export const AGENT_CAPABILITIES: readonly AgentCapability[] = [
+  "gracefulDeletion",
+  "prePull",
+  "configObjects",
+];
 
 export interface HelloMessage {
   v: 1;
@@ -294,6 +322,12 @@ export interface AssignmentsMessage {
    * pull): its presence tells the agent that the server takes `nodeImages` messages.
    */
   prePull?: PrePullImage[];
+  /**
+   * The ConfigMaps and Secrets the set's pods refer to, for agents that announced the
+   * `configObjects` capability (always then, empty when none). A change of one of them sends
+   * the node a new set.
+   */
+  config?: ConfigDelivery;
 }
 
 /** An image of a rollout's update revision, with the container's imagePullPolicy. */
@@ -481,6 +515,7 @@ export function decodeServerMessage(raw: string | Buffer, maxBytes = 64 * 1024 *
           fail("each pod must have metadata and spec");
       }
       if (m.prePull !== undefined) checkPrePullList(m.prePull);
+      if (m.config !== undefined) checkConfigDelivery(m.config);
       return m as unknown as AssignmentsMessage;
     case "ack":
       num(m, "seq");

@@ -13,6 +13,7 @@ import {
   type PrePullImage,
   type ServerMessage,
 } from "../../shared/protocol.js";
+import type { ConfigDelivery } from "../../shared/config-delivery.js";
 import type { Pod } from "../../shared/api-types.js";
 import type { AgentMetrics } from "../metrics/agent-metrics.js";
 import type { StatusReporter } from "../worker/status-reporter.js";
@@ -24,7 +25,7 @@ import type { StreamServer } from "./stream-server.js";
 /** What the session needs of the worker. */
 export interface DesiredSink {
   readonly appliedRevision: number;
-  setDesired(revision: number, pods: Pod[]): boolean;
+  setDesired(revision: number, pods: Pod[], config?: ConfigDelivery): boolean;
   removeAll(): Promise<void>;
 }
 
@@ -189,7 +190,10 @@ export class Session {
       node: await this.o.nodeReport(),
       appliedRevision: this.o.worker.appliedRevision,
       // The worker stops a terminating pod with its grace and reports it gone; pre-pull when asked.
-      capabilities: this.o.prePull ? ["gracefulDeletion", "prePull"] : ["gracefulDeletion"],
+      // and take the ConfigMaps and Secrets of the pods' env and volumes.
+      capabilities: this.o.prePull
+        ? ["gracefulDeletion", "prePull", "configObjects"]
+        : ["gracefulDeletion", "configObjects"],
     });
     return closed;
   }
@@ -218,8 +222,9 @@ export class Session {
       case "assignments": {
         // Before the worker takes the set: taking it starts the pass that ends the wait.
         const undo = this.o.metrics?.assignmentsArrived();
-        if (this.o.worker.setDesired(m.revision, m.pods)) {
-          this.o.logger.info(`assignments revision ${m.revision} (${m.pods.length} pods)`);
+        if (this.o.worker.setDesired(m.revision, m.pods, m.config)) {
+          const objects = m.config ? `, ${m.config.configMaps.length + m.config.secrets.length} objects` : "";
+          this.o.logger.info(`assignments revision ${m.revision} (${m.pods.length} pods${objects})`);
           if (m.prePull !== undefined) this.o.prePull?.setWanted(m.prePull);
         } else undo?.();
         break;

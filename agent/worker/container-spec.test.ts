@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Pod } from "../../shared/api-types.js";
 import { LABELS } from "../runtime/labels.js";
-import { buildCreateSpec } from "./container-spec.js";
+import { buildCreateSpec, emptyDirPath } from "./container-spec.js";
 
 function pod(spec: Partial<Pod["spec"]>): Pod {
   return {
@@ -135,11 +135,31 @@ describe("buildCreateSpec", () => {
 
   it("refuses a volume kind everynode does not support, naming it", () => {
     const p = pod({
-      containers: [{ name: "web", image: "x:1", volumeMounts: [{ name: "cfg", mountPath: "/etc/cfg" }] }],
+      containers: [{ name: "web", image: "x:1", volumeMounts: [{ name: "data", mountPath: "/data" }] }],
+      volumes: [{ name: "data", nfs: { server: "s", path: "/" } }],
+    });
+    expect(() => buildCreateSpec(p, p.spec.containers[0]!, CTX)).toThrow(/projected, not nfs/);
+  });
+
+  it("mounts a configMap volume's folder read-only, whatever the mount says", () => {
+    const p = pod({
+      containers: [
+        {
+          name: "web",
+          image: "x:1",
+          volumeMounts: [{ name: "cfg", mountPath: "/etc/cfg", readOnly: false }],
+        },
+      ],
       volumes: [{ name: "cfg", configMap: { name: "c" } }],
     });
-    expect(() => buildCreateSpec(p, p.spec.containers[0]!, CTX)).toThrow(
-      /supports hostPath and emptyDir, not configMap/,
-    );
+    expect(buildCreateSpec(p, p.spec.containers[0]!, CTX).binds).toEqual([
+      {
+        hostPath: emptyDirPath(CTX.dataDir, p.metadata.uid ?? "", "cfg"),
+        containerPath: "/etc/cfg",
+        readOnly: true,
+        hostPathType: "Directory",
+        volume: "cfg",
+      },
+    ]);
   });
 });

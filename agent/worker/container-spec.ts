@@ -14,6 +14,7 @@ import { buildLabels, containerName, containerSpecHash } from "../runtime/labels
 import { resolveProcess, type PodFacts } from "./env.js";
 import { nameResolution } from "./name-resolution.js";
 import { securitySpec } from "./security-spec.js";
+import { isConfigVolume } from "./volume-plan.js";
 
 /** Where the kubelet keeps Localhost seccomp profiles; the agent's --seccomp-profile-root. */
 export const DEFAULT_SECCOMP_ROOT = "/var/lib/kubelet/seccomp";
@@ -55,23 +56,29 @@ function binds(pod: Pod, container: Container, dataDir: string): BindMount[] {
     if (!volume) throw runtimeError(`volumeMount "${mount.name}" names no volume of the pod`, false);
     let hostPath: string;
     let hostPathType: string;
+    let readOnly = mount.readOnly === true;
     if (volume.hostPath) {
       hostPath = volume.hostPath.path;
       hostPathType = volume.hostPath.type ?? "";
     } else if (volume.emptyDir || Object.keys(volume).every((k) => k === "name")) {
       hostPath = emptyDirPath(dataDir, pod.metadata.uid ?? "", volume.name);
       hostPathType = "DirectoryOrCreate";
+    } else if (isConfigVolume(volume)) {
+      // Written by config-volumes.ts before the container is made; always read-only, as on a kubelet.
+      hostPath = emptyDirPath(dataDir, pod.metadata.uid ?? "", volume.name);
+      hostPathType = "Directory";
+      readOnly = true;
     } else {
       const kind = Object.keys(volume).find((k) => k !== "name") ?? "unknown";
       throw runtimeError(
-        `volume "${volume.name}": everynode supports hostPath and emptyDir, not ${kind}`,
+        `volume "${volume.name}": everynode supports hostPath, emptyDir, configMap, secret, downwardAPI and projected, not ${kind}`,
         false,
       );
     }
     const bind: BindMount = {
       hostPath,
       containerPath: mount.mountPath,
-      readOnly: mount.readOnly === true,
+      readOnly,
       hostPathType,
       volume: volume.name,
     };

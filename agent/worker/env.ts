@@ -1,8 +1,10 @@
-// A container's environment as the kubelet builds it: literal values, the downward API's
-// fieldRef values, and $(VAR) expansion in values, command and args. Pure.
+// A container's environment as the kubelet builds it: `envFrom` first, then literal values,
+// the downward API's fieldRef values and ConfigMap / Secret keys (env-sources.ts), and
+// $(VAR) expansion in values, command and args. Pure.
 
 import type { Container, Pod } from "../../shared/api-types.js";
 import { parseQuantity } from "../../shared/quantity.js";
+import { envFromVars, keyRefValue, type ConfigLookup } from "./env-sources.js";
 
 export interface PodFacts {
   nodeName: string;
@@ -10,7 +12,11 @@ export interface PodFacts {
   podIP: string;
   /** The node's capacity: what a resourceFieldRef to an unset limit reads, as on a kubelet. */
   allocatable?: { cpu: number; memory: number };
+  /** The ConfigMaps and Secrets of the set; without it, none exists. */
+  config?: ConfigLookup;
 }
+
+const NO_CONFIG: ConfigLookup = { configMap: () => undefined, secret: () => undefined };
 
 interface ResourceFieldRef {
   containerName?: string;
@@ -111,19 +117,28 @@ export interface ResolvedProcess {
   args?: string[];
 }
 
-/** The container's env, command and args with fieldRefs resolved and $(VAR) expanded. */
+/**
+ * The container's env, command and args with references resolved and $(VAR) expanded. A
+ * variable set twice keeps its first place and its last value. Throws the kubelet's message
+ * when a required ConfigMap, Secret or key is missing.
+ */
 export function resolveProcess(pod: Pod, container: Container, facts: PodFacts): ResolvedProcess {
-  const vars = new Map<string, string>();
-  const env: string[] = [];
+  const config = facts.config ?? NO_CONFIG;
+  const namespace = pod.metadata.namespace ?? "default";
+  const vars = envFromVars(config, namespace, container).vars;
   for (const e of container.env ?? []) {
-    let value: string;
-    const resourceRef = e.valueFrom?.resourceFieldRef as ResourceFieldRef | undefined;
-    if (e.valueFrom?.fieldRef) value = fieldRefValue(pod, e.valueFrom.fieldRef.fieldPath, facts) ?? "";
+    let value: string | undefined;
+    const from = e.valueFrom;
+    const resourceRef = from?.resourceFieldRef as ResourceFieldRef | undefined;
+    if (from?.fieldRef) value = fieldRefValue(pod, from.fieldRef.fieldPath, facts) ?? "";
     else if (resourceRef) value = resourceFieldValue(pod, container, resourceRef, facts);
+    else if (from?.configMapKeyRef) value = keyRefValue(config, namespace, "ConfigMap", from.configMapKeyRef);
+    else if (from?.secretKeyRef) value = keyRefValue(config, namespace, "Secret", from.secretKeyRef);
     else value = expandVars(e.value ?? "", vars);
-    vars.set(e.name, value);
-    env.push(`${e.name}=${value}`);
+    // An optional reference to what is missing sets nothing.
+    if (value !== undefined) vars.set(e.name, value);
   }
+  const env = [...vars].map(([name, value]) => `${name}=${value}`);
   const out: ResolvedProcess = { env };
   if (container.command) out.command = container.command.map((c) => expandVars(c, vars));
   if (container.args) out.args = container.args.map((a) => expandVars(a, vars));

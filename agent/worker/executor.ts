@@ -13,6 +13,8 @@ import type { Logger } from "../../shared/logger.js";
 import { hookOf, runHook } from "./lifecycle-hooks.js";
 import type { ContainerRuntime } from "../runtime/container-runtime.js";
 import { prepareHostPath, prepareSubPath } from "../runtime/host-paths.js";
+import type { ConfigSet } from "./config-set.js";
+import { volumeFacts, type ConfigVolumes } from "./config-volumes.js";
 import { containerKey, type ContainerAction } from "./container-plan.js";
 import { buildCreateSpec } from "./container-spec.js";
 import { buildSandboxSpec } from "./sandbox-spec.js";
@@ -30,6 +32,10 @@ export interface ExecutorContext {
   /** The sandbox image; with `rootfs`, the agent's own, imported when absent. */
   pauseImage: { ref: string; rootfs?: Buffer };
   pod(uid: string): Pod | undefined;
+  /** The ConfigMaps and Secrets of the set the actions were planned from. */
+  config: ConfigSet;
+  /** Writes the pods' configMap, secret, downwardAPI and projected volumes. */
+  volumes: Pick<ConfigVolumes, "ensure">;
 }
 
 /** Stop a running container whose liveness or startup probe failed; it restarts as after a crash. */
@@ -116,6 +122,9 @@ async function* create(
   let id: string;
   let createSpec: ReturnType<typeof buildCreateSpec>;
   try {
+    // The node's bound of ConfigMaps and Secrets left this pod without its objects.
+    const withheld = ctx.config.withheld(pod.metadata.uid);
+    if (withheld !== undefined) throw new Error(withheld);
     const imageUser = ctx.runtime.imageUser && spec.image ? await ctx.runtime.imageUser(spec.image) : "";
     createSpec = buildCreateSpec(pod, spec, {
       imageUser,
@@ -128,6 +137,7 @@ async function* create(
       dataDir: ctx.dataDir,
       restartCount: a.restartCount,
       sandboxId: a.sandbox.id,
+      config: ctx.config,
     });
     if (createSpec.seccompFile) {
       const profile = await fs.readFile(createSpec.seccompFile, "utf8").catch((e: unknown) => {
@@ -146,6 +156,13 @@ async function* create(
       key,
       error: { reason: "CreateContainerConfigError", message: messageOf(e) },
     };
+    return;
+  }
+  try {
+    await ctx.volumes.ensure(pod, ctx.config, volumeFacts(ctx.nodeName, ctx.hostIP));
+  } catch (e) {
+    log.warn("volume could not be prepared", { error: messageOf(e) });
+    yield { type: "create-failed", key, error: { reason: "FailedMount", message: messageOf(e) } };
     return;
   }
   for (const b of createSpec.binds) {

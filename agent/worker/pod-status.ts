@@ -43,6 +43,8 @@ export interface StatusFacts {
   probeKills?: Record<string, string>;
   /** Why a pod's sandbox could not be made, by pod uid. */
   sandboxErrors?: Record<string, string>;
+  /** `<container>: ...` lines of what was left out of a container's env, by pod uid (skipped envFrom keys). */
+  envNotices?: Record<string, string[]>;
   /** The status reported before: keeps startTime and transition times stable. */
   previous?: PodStatus;
 }
@@ -262,7 +264,7 @@ export function podStatusFor(pod: Pod, observed: ObservedContainer[], facts: Sta
     containerStatuses: statuses,
   };
   if (initSpecs.length > 0) status.initContainerStatuses = initStatuses;
-  const failing = readinessFailures(uid, statuses, facts);
+  const failing = [...readinessFailures(uid, statuses, facts), ...(facts.envNotices?.[uid] ?? [])];
   if (failing.length > 0) status.message = failing.join("\n");
   return status;
 }

@@ -12,6 +12,10 @@ import type { PodStatusReport } from "../../shared/protocol.js";
 import type { ContainerRuntime, ObservedContainer } from "../runtime/container-runtime.js";
 import { nodeFilter, parseLabels } from "../runtime/labels.js";
 import { defaultPauseImage } from "../runtime/pause-image.js";
+import type { ConfigDelivery } from "../../shared/config-delivery.js";
+import { ConfigSet } from "./config-set.js";
+import { ConfigVolumes, volumeFacts } from "./config-volumes.js";
+import { envNotices } from "./env-sources.js";
 import { containerKey, CRASH_LOOP_BACKOFF, planContainers } from "./container-plan.js";
 import { ContainerRecords } from "./container-records.js";
 import { DEFAULT_SECCOMP_ROOT } from "./container-spec.js";
@@ -40,6 +44,9 @@ export interface WorkerOptions {
 
 export class Worker {
   private desired: Pod[] | undefined;
+  /** The ConfigMaps and Secrets that came with the set. */
+  private config = new ConfigSet();
+  private readonly volumes: ConfigVolumes;
   private revision = 0;
   /** What happened to the containers; only this worker writes it, from the executor's outcomes. */
   private readonly records: ContainerRecords;
@@ -68,6 +75,7 @@ export class Worker {
     this.records = new ContainerRecords(o.nodeName, o.clock);
     this.failing = new Backoff(CRASH_LOOP_BACKOFF, { clock: o.clock });
     this.pauseImage = o.pauseImage ?? defaultPauseImage();
+    this.volumes = new ConfigVolumes({ dataDir: o.dataDir, clock: o.clock, logger: o.logger });
     this.probes = new ProbeManager({
       runtime: o.runtime,
       clock: o.clock,
@@ -109,20 +117,27 @@ export class Worker {
     await this.probes.idle();
   }
 
-  /** Takes a new complete set; returns false (and ignores it) when older than the applied one. */
-  setDesired(revision: number, pods: Pod[]): boolean {
+  /**
+   * Takes a new complete set and the config objects that came with it; returns false (and
+   * ignores it) when older than the applied one.
+   */
+  setDesired(revision: number, pods: Pod[], config?: ConfigDelivery): boolean {
     if (revision < this.revision) {
       this.o.logger.info("ignoring an older assignment set", { revision, applied: this.revision });
       return false;
     }
     this.revision = revision;
+    this.config = new ConfigSet(config);
     this.desired = pods.filter((p) => p.spec?.nodeName === undefined || p.spec.nodeName === this.o.nodeName);
     for (const uid of [...this.lastStatus.keys()]) {
       if (!this.desired.some((p) => p.metadata.uid === uid)) {
         this.lastStatus.delete(uid);
+        this.volumes.forget(uid);
         this.o.onForget?.(uid);
       }
     }
+    // Running containers see changed ConfigMaps and Secrets in their volumes without a restart.
+    this.volumes.refresh(this.desired, this.config, volumeFacts(this.o.nodeName, this.o.hostIP));
     this.trigger();
     return true;
   }
@@ -230,7 +245,7 @@ export class Worker {
     const readyAt = this.failing.readyAt(uid);
     if (readyAt === undefined) return undefined;
     const pod = this.desired?.find((p) => p.metadata.uid === uid);
-    if (!pod || versionOf(pod) !== this.failedVersion.get(uid)) {
+    if (!pod || this.versionOf(pod) !== this.failedVersion.get(uid)) {
       this.failing.reset(uid);
       this.failedVersion.delete(uid);
       return undefined;
@@ -262,6 +277,8 @@ export class Worker {
       pauseImage: this.pauseImage,
       seccompRoot: this.o.seccompRoot ?? DEFAULT_SECCOMP_ROOT,
       pod: (u) => this.desired?.find((p) => p.metadata.uid === u),
+      config: this.config,
+      volumes: this.volumes,
     };
     // Stopping is waiting out grace periods, not work: every pod being stopped stops at once.
     const stopsOnly = actions.every((a) => a.type === "remove" || a.type === "stop" || a.type === "kill");
@@ -279,7 +296,7 @@ export class Worker {
       const pod = ctx.pod(uid);
       if (failed && pod) {
         this.failing.fail(uid);
-        this.failedVersion.set(uid, versionOf(pod));
+        this.failedVersion.set(uid, this.versionOf(pod));
       } else {
         this.failing.reset(uid);
         this.failedVersion.delete(uid);
@@ -304,6 +321,14 @@ export class Worker {
     }
   }
 
+  /**
+   * What of a pod, once changed, ends its failure back-off: its spec, its deletion, and the
+   * ConfigMaps and Secrets it refers to (creating a missing one lets it start at once).
+   */
+  private versionOf(pod: Pod): string {
+    return JSON.stringify([pod.spec, pod.metadata.deletionTimestamp ?? null, this.config.versionFor(pod)]);
+  }
+
   private reportStatuses(
     observed: ObservedContainer[],
     backoffs: Record<string, BackoffFact>,
@@ -322,6 +347,7 @@ export class Worker {
         probes: probeViews,
         probeKills: this.records.probeKills,
         sandboxErrors: this.records.sandboxErrors,
+        envNotices: { [uid]: envNotices(this.config, pod) },
         ...(before ? { previous: before.status } : {}),
       });
       // A terminating pod with nothing left on the node (no container, no sandbox) is gone:
@@ -341,9 +367,4 @@ export class Worker {
       });
     }
   }
-}
-
-/** What of a pod, once changed, ends its failure back-off: its spec and its deletion. */
-function versionOf(pod: Pod): string {
-  return JSON.stringify([pod.spec, pod.metadata.deletionTimestamp ?? null]);
 }

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../shared/logger.js";
-import type { ServerMessage } from "../../shared/protocol.js";
+import type { KubeObject, Pod } from "../../shared/api-types.js";
+import type { Secret } from "../../shared/config-types.js";
+import type { AssignmentsMessage, ServerMessage } from "../../shared/protocol.js";
 import { FakeClock } from "../../test/helpers/fake-clock.js";
 import { openStore } from "../store/index.js";
 import type { Store } from "../store/store.js";
@@ -59,5 +61,99 @@ describe("Dispatcher: dispatch latency", () => {
     store.create("pods", pod("other", { node: "n2" }));
     await clock.advance(100);
     expect(latencies).toEqual([0.05]);
+  });
+});
+
+describe("Dispatcher: ConfigMaps and Secrets", () => {
+  let clock: FakeClock;
+  let store: Store;
+  let dispatcher: Dispatcher;
+  const sent: Record<string, AssignmentsMessage[]> = {};
+
+  const connect = (nodeName: string): void => {
+    sent[nodeName] = [];
+    dispatcher.nodeConnected({
+      nodeName,
+      credentialId: nodeName,
+      send: async (m) => {
+        if (m.type === "assignments") sent[nodeName]?.push(m);
+      },
+      close: () => {},
+    });
+  };
+  const last = (nodeName: string): AssignmentsMessage | undefined => sent[nodeName]?.at(-1);
+  const podWith = (name: string, node: string, secretName: string): Pod => {
+    const p = pod(name, { node });
+    p.spec.volumes = [
+      { name: "conf", configMap: { name: "shared" } },
+      { name: "creds", secret: { secretName } },
+    ];
+    return p;
+  };
+
+  beforeEach(async () => {
+    clock = new FakeClock(Date.UTC(2026, 5, 1));
+    store = openStore({ path: ":memory:", clock });
+    dispatcher = new Dispatcher({
+      store,
+      clock,
+      logger: silentLogger,
+      registry: new SessionRegistry(),
+      debounceMs: 50,
+      // n1 and n2 take config objects; old has an agent that does not.
+      capabilities: {
+        gracefulDeletion: () => true,
+        has: (node, c) => c === "configObjects" && node !== "old",
+      },
+    });
+    dispatcher.start();
+    store.create("configmaps", { metadata: { namespace: "default", name: "shared" }, data: { a: "1" } });
+    store.create("secrets", {
+      metadata: { namespace: "default", name: "s1" },
+      type: "Opaque",
+      data: { k: "MQ==" },
+    });
+    store.create("pods", podWith("p1", "n1", "s1"));
+    store.create("pods", podWith("p2", "n2", "s2"));
+    store.create("pods", podWith("p3", "old", "s1"));
+    for (const n of ["n1", "n2", "old"]) connect(n);
+    await clock.advance(0);
+  });
+  afterEach(() => {
+    dispatcher.close();
+    store.close();
+  });
+
+  it("sends each node the objects its pods name, and a Secret only to the nodes that use it", () => {
+    expect(last("n1")?.config?.configMaps.map((o) => o.name)).toEqual(["shared"]);
+    expect(last("n1")?.config?.secrets.map((o) => [o.name, o.data])).toEqual([["s1", { k: "MQ==" }]]);
+    // s2 does not exist yet: n2 gets the ConfigMap and no Secret.
+    expect(last("n2")?.config?.secrets).toEqual([]);
+    expect(last("old")?.config).toBeUndefined();
+  });
+
+  it("sends a new set to the nodes that name a changed or created object, and to no other", async () => {
+    const before = { n1: sent["n1"]?.length ?? 0, n2: sent["n2"]?.length ?? 0 };
+    const s1 = store.get<Secret>("secrets", "default", "s1") as Secret;
+    store.update("secrets", { ...s1, data: { k: "Mg==" } });
+    await clock.advance(50);
+    expect(sent["n1"]?.length).toBe(before.n1 + 1);
+    expect(last("n1")?.config?.secrets[0]?.data).toEqual({ k: "Mg==" });
+    expect(sent["n2"]?.length).toBe(before.n2);
+
+    store.create("secrets", { metadata: { namespace: "default", name: "s2" }, data: { k: "Mw==" } });
+    await clock.advance(50);
+    expect(sent["n2"]?.length).toBe(before.n2 + 1);
+    expect(last("n2")?.config?.secrets.map((o) => o.name)).toEqual(["s2"]);
+    expect(sent["n1"]?.length).toBe(before.n1 + 1);
+    expect(last("n1")?.revision).toBeLessThan(last("n2")?.revision ?? 0);
+  });
+
+  it("sends nothing when only an object's labels change", async () => {
+    const before = sent["n1"]?.length ?? 0;
+    const cm = store.get("configmaps", "default", "shared") as KubeObject;
+    store.update("configmaps", { ...cm, metadata: { ...cm.metadata, labels: { x: "y" } } });
+    await clock.advance(50);
+    expect(sent["n1"]?.length).toBe(before);
   });
 });

@@ -4,7 +4,8 @@
 // the set is read when it is sent, so the agent always gets the latest one. One timer serves
 // every node: when it fires, the nodes waiting are sent in slices of ~10 ms (each slice's
 // Scheduled events in one transaction), yielding between slices so the API keeps answering
-// while thousands of nodes get their sets.
+// while thousands of nodes get their sets. With the set go the ConfigMaps and Secrets its
+// pods refer to (config-objects.ts); a change of one of them sends the sets that name it.
 
 import type { Pod } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
@@ -15,6 +16,7 @@ import { EventRecorder } from "../events/event-recorder.js";
 import type { Store, WatchHandle } from "../store/store.js";
 import type { AgentCapabilities } from "./agent-capabilities.js";
 import { nodesAffectedBy } from "./assignment-changes.js";
+import { configChanged, configFor, ConfigReferences, type ConfigResource } from "./config-objects.js";
 import type { AgentConnection, SessionRegistry } from "./session-registry.js";
 
 export interface DispatcherDeps {
@@ -24,7 +26,7 @@ export interface DispatcherDeps {
   registry: SessionRegistry;
   /** When given, a pod's first dispatch records its "Scheduled" event. */
   events?: EventRecorder;
-  /** Which agents get terminating pods (they report them gone), and which pre-pull; none without it. */
+  /** Which agents get terminating pods (they report them gone), pre-pull, take config objects; none without it. */
   capabilities?: Pick<AgentCapabilities, "gracefulDeletion" | "has">;
   /** Images to pre-pull per node (rollingUpdate.prePull), for agents with the prePull capability. */
   prePull?: { imagesFor(nodeName: string): PrePullImage[] };
@@ -71,18 +73,30 @@ export class Dispatcher {
   private timerArmed = false;
   private draining: NodeJS.Immediate | undefined;
   private readonly timers = new AbortController();
-  private watch: WatchHandle | undefined;
+  private readonly watches: WatchHandle[] = [];
+  /** Which objects each node's last set named. */
+  private readonly configRefs = new ConfigReferences();
   private readonly log: Logger;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.log = deps.logger.child({ component: "dispatcher" });
   }
 
-  /** Starts hearing pod changes. */
+  /** Starts hearing pod changes, and changes of the ConfigMaps and Secrets sets name. */
   start(): void {
-    this.watch = this.deps.store.watch("pods", undefined, (event) => {
-      for (const node of nodesAffectedBy(event)) this.notify(node);
-    });
+    this.watches.push(
+      this.deps.store.watch("pods", undefined, (event) => {
+        for (const node of nodesAffectedBy(event)) this.notify(node);
+      }),
+    );
+    for (const resource of ["configmaps", "secrets"] as const) {
+      this.watches.push(
+        this.deps.store.watch(resource, undefined, (event) => {
+          if (!configChanged(event)) return;
+          for (const node of this.configRefs.nodesUsing(resource, event.object)) this.notify(node);
+        }),
+      );
+    }
   }
 
   /** The node's agent said hello on `connection`: send its set now. */
@@ -100,6 +114,7 @@ export class Dispatcher {
     if (state?.connection !== connection) return;
     this.states.delete(connection.nodeName);
     this.waiting.delete(state);
+    this.configRefs.drop(connection.nodeName);
   }
 
   /** Something in the node's set changed: send it after the debounce. */
@@ -112,7 +127,7 @@ export class Dispatcher {
   }
 
   close(): void {
-    this.watch?.cancel();
+    for (const w of this.watches.splice(0)) w.cancel();
     this.timers.abort();
     if (this.draining) clearImmediate(this.draining);
     this.draining = undefined;
@@ -167,6 +182,12 @@ export class Dispatcher {
       const message = assignmentsFor(this.deps.store, nodeName, graceful);
       if (this.deps.prePull && this.deps.capabilities?.has(nodeName, "prePull"))
         message.prePull = this.deps.prePull.imagesFor(nodeName);
+      if (this.deps.capabilities?.has(nodeName, "configObjects")) {
+        const read = (r: ConfigResource, ns: string, name: string) => this.deps.store.get(r, ns, name);
+        const { config, referenced } = configFor(read, message.pods);
+        message.config = config;
+        this.configRefs.set(nodeName, referenced);
+      }
       for (const pod of this.firstTime(nodeName, message.pods)) due.push({ pod, nodeName });
       outgoing.push({ state, message, changedAt });
     }

@@ -84,4 +84,18 @@ describe("podStatusEvents for probes", () => {
       });
     }
   });
+
+  it("tells skipped envFrom keys once, as InvalidEnvironmentVariableNames", () => {
+    const line =
+      "nginx: Keys [1st] from the EnvFrom configMap default/app were skipped since they are considered invalid environment variable names.";
+    expect(podStatusEvents(pod, st(running), unready(line))).toEqual([
+      {
+        type: "Warning",
+        reason: "InvalidEnvironmentVariableNames",
+        message: line.slice("nginx: ".length),
+        fieldPath: "spec.containers{nginx}",
+      },
+    ]);
+    expect(podStatusEvents(pod, unready(line), unready(line))).toEqual([]);
+  });
 });

@@ -47,10 +47,18 @@ function probeKilled(status: PodStatus | undefined): Set<string> {
   return out;
 }
 
-/** `<container>: Readiness probe failed: ...` lines the agent puts in the pod's message. */
-function readinessFailures(status: PodStatus | undefined): Set<string> {
+/**
+ * `<container>: ...` lines the agent puts in the pod's message, each a Warning event when
+ * new: failed readiness probes, and envFrom keys skipped as no variable names.
+ */
+const MESSAGE_LINES: { line: RegExp; reason: string }[] = [
+  { line: /^[^:\s]+: Readiness probe failed: /, reason: "Unhealthy" },
+  { line: /^[^:\s]+: Keys \[.*\] from the EnvFrom /, reason: "InvalidEnvironmentVariableNames" },
+];
+
+function messageLines(status: PodStatus | undefined): Set<string> {
   const lines = (status?.message ?? "").split("\n");
-  return new Set(lines.filter((l) => /^[^:\s]+: Readiness probe failed: /.test(l)));
+  return new Set(lines.filter((l) => MESSAGE_LINES.some((m) => m.line.test(l))));
 }
 
 /** Waiting reasons and messages that need the user, and the Warning event each gives (as the kubelet words it). */
@@ -142,12 +150,13 @@ function probeEvents(previous: PodStatus | undefined, next: PodStatus): PodStatu
       );
     }
   }
-  const readyBefore = readinessFailures(previous);
-  for (const line of readinessFailures(next)) {
-    if (readyBefore.has(line)) continue;
+  const linesBefore = messageLines(previous);
+  for (const line of messageLines(next)) {
+    if (linesBefore.has(line)) continue;
     const name = line.slice(0, line.indexOf(":"));
     const message = line.slice(name.length + 2);
-    out.push({ type: "Warning", reason: "Unhealthy", message, fieldPath: `spec.containers{${name}}` });
+    const reason = MESSAGE_LINES.find((m) => m.line.test(line))?.reason ?? "Unhealthy";
+    out.push({ type: "Warning", reason, message, fieldPath: `spec.containers{${name}}` });
   }
   return out;
 }

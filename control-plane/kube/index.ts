@@ -97,4 +97,4 @@ export {
   unmetReferences,
   type ObjectReference,
   type PodReferences,
-} from "./pod-references.js";
+} from "../../shared/pod-references.js";

@@ -41,17 +41,6 @@ describe("graceful deletion at the agent endpoints", () => {
     return agent;
   }
 
-  /** The next set that satisfies `ok`, skipping older ones. */
-  async function setWhere(
-    agent: FakeAgent,
-    ok: (set: AssignmentsMessage) => boolean,
-  ): Promise<AssignmentsMessage> {
-    for (;;) {
-      const set = await agent.next("assignments");
-      if (ok(set)) return set;
-    }
-  }
-
   const names = (set: AssignmentsMessage): string[] => set.pods.map((p) => p.metadata.name ?? "").sort();
   const deletePod = (name: string, options = {}) =>
     h.store.transaction((tx) =>
@@ -61,9 +50,9 @@ describe("graceful deletion at the agent endpoints", () => {
   it("keeps a deleted pod in a capable agent's set with its deletion fields, and removes it when reported gone", async () => {
     const agent = await online("graceful-a", ["gracefulDeletion"]);
     const created = h.store.create<Pod>("pods", pod("web-a", "graceful-a", 12));
-    await setWhere(agent, (s) => names(s).includes("web-a"));
+    await agent.setWhere((s) => names(s).includes("web-a"));
     expect(deletePod("web-a").removed).toBe(false);
-    const set = await setWhere(agent, (s) => s.pods.some((p) => p.metadata.deletionTimestamp));
+    const set = await agent.setWhere((s) => s.pods.some((p) => p.metadata.deletionTimestamp));
     expect(set.pods.find((p) => p.metadata.name === "web-a")?.metadata).toMatchObject({
       deletionGracePeriodSeconds: 12,
     });
@@ -83,21 +72,21 @@ describe("graceful deletion at the agent endpoints", () => {
     });
     expect((await agent.next("ack")).seq).toBe(1);
     expect(h.store.get("pods", "default", "web-a")).toBeUndefined();
-    expect(names(await setWhere(agent, (s) => !names(s).includes("web-a")))).toEqual([]);
+    expect(names(await agent.setWhere((s) => !names(s).includes("web-a")))).toEqual([]);
   });
 
   it("removes a deleted pod at once from an agent that did not announce the capability", async () => {
     const agent = await online("plain-a");
     h.store.create<Pod>("pods", pod("web-b", "plain-a"));
-    await setWhere(agent, (s) => names(s).includes("web-b"));
+    await agent.setWhere((s) => names(s).includes("web-b"));
     expect(deletePod("web-b").removed).toBe(true);
-    expect(names(await setWhere(agent, (s) => !names(s).includes("web-b")))).toEqual([]);
+    expect(names(await agent.setWhere((s) => !names(s).includes("web-b")))).toEqual([]);
   });
 
   it("ends the terminating pods of a node whose new agent cannot report them gone", async () => {
     const first = await online("downgraded", ["gracefulDeletion"]);
     h.store.create<Pod>("pods", pod("web-c", "downgraded"));
-    await setWhere(first, (s) => names(s).includes("web-c"));
+    await first.setWhere((s) => names(s).includes("web-c"));
     deletePod("web-c");
     expect(h.store.get<Pod>("pods", "default", "web-c")?.metadata.deletionTimestamp).toBeDefined();
     // The same node's agent comes back without the capability (an older version).
@@ -109,7 +98,7 @@ describe("graceful deletion at the agent endpoints", () => {
   it("refuses nothing and ends nothing for a gone report of a pod that is not being deleted", async () => {
     const agent = await online("confused", ["gracefulDeletion"]);
     const created = h.store.create<Pod>("pods", pod("web-d", "confused"));
-    await setWhere(agent, (s) => names(s).includes("web-d"));
+    await agent.setWhere((s) => names(s).includes("web-d"));
     agent.send({
       v: 1,
       type: "podStatus",

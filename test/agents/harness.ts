@@ -13,14 +13,16 @@ import { WebSocket } from "ws";
 import type { Clock } from "../../shared/clock.js";
 import { systemClock } from "../../shared/clock.js";
 import { silentLogger } from "../../shared/logger.js";
-import type { AgentMessage, ServerMessage } from "../../shared/protocol.js";
+import type { AgentMessage, AssignmentsMessage, ServerMessage } from "../../shared/protocol.js";
 import { AGENT_CONNECT_PATH, decodeServerMessage } from "../../shared/protocol.js";
 import { startAgentEndpoints } from "../../control-plane/agents/index.js";
 import type { AgentEndpoints } from "../../control-plane/agents/index.js";
 import { AgentCapabilities } from "../../control-plane/agents/agent-capabilities.js";
+import { createPodTokenRouter } from "../../control-plane/agents/pod-token-router.js";
 import { createAgentRouter } from "../../control-plane/agents/registration-router.js";
 import type { Pki } from "../../control-plane/auth/pki.js";
 import { ensurePki } from "../../control-plane/auth/pki.js";
+import { ServiceAccountTokens } from "../../control-plane/auth/service-account-tokens.js";
 import { TokenService } from "../../control-plane/auth/tokens.js";
 import { Deleter } from "../../control-plane/deletion/deleter.js";
 import { EventRecorder } from "../../control-plane/events/event-recorder.js";
@@ -62,6 +64,8 @@ export interface Harness {
   clock: ReturnType<typeof shiftableClock>;
   liveness: LivenessRecorder;
   agents: AgentEndpoints;
+  /** Checks the pod tokens the pod-token endpoint issues. */
+  serviceAccountTokens: ServiceAccountTokens;
   /** Deletes as the API does, knowing which connected agents report pods gone. */
   deleter: Deleter;
   request(
@@ -97,6 +101,8 @@ export async function startHarness(
 
   const app = express();
   app.use(createAgentRouter({ tokens, store, clock, logger: silentLogger, pki, events }));
+  const serviceAccountTokens = new ServiceAccountTokens({ store, clock, signingKey: randomBytes(32) });
+  app.use(createPodTokenRouter({ tokens, serviceAccountTokens, store, logger: silentLogger }));
   app.use((_req, res) => {
     res.status(404).json({
       kind: "Status",
@@ -166,6 +172,7 @@ export async function startHarness(
     clock,
     liveness,
     agents,
+    serviceAccountTokens,
     deleter,
     request,
     register: async (nodeName, labels = {}) => {
@@ -236,6 +243,14 @@ export class FakeAgent {
       const i = this.queue.findIndex((m) => m.type === type);
       if (i >= 0) return this.queue.splice(i, 1)[0] as Extract<ServerMessage, { type: T }>;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  /** The next assignment set that satisfies `ok`, skipping older ones. */
+  async setWhere(ok: (set: AssignmentsMessage) => boolean): Promise<AssignmentsMessage> {
+    for (;;) {
+      const set = await this.next("assignments");
+      if (ok(set)) return set;
     }
   }
 

@@ -95,4 +95,45 @@ describe("pod-spec fields the agent does not apply", () => {
     const stored = await call(h, "GET", "/apis/apps/v1/namespaces/default/daemonsets/warned");
     expect(stored.json.spec.template.spec.priorityClassName).toBe("system-node-critical");
   });
+
+  it("accepts ConfigMaps and Secrets as volumes and env without a Warning, and refuses a projected token for now", async () => {
+    const file = manifest(
+      "config-delivered",
+      {
+        volumes: [
+          {
+            name: "cfg",
+            configMap: { name: "app", items: [{ key: "a", path: "a.conf" }], defaultMode: 420 },
+          },
+          { name: "certs", secret: { secretName: "tls", optional: true } },
+          {
+            name: "info",
+            downwardAPI: { items: [{ path: "labels", fieldRef: { fieldPath: "metadata.labels" } }] },
+          },
+          {
+            name: "all",
+            projected: { sources: [{ configMap: { name: "app" } }, { secret: { name: "tls" } }] },
+          },
+        ],
+      },
+      {
+        envFrom: [{ configMapRef: { name: "app" }, prefix: "APP_" }],
+        env: [{ name: "PASS", valueFrom: { secretKeyRef: { name: "tls", key: "k", optional: true } } }],
+        volumeMounts: [{ name: "cfg", mountPath: "/etc/app" }],
+      },
+    );
+    const r = await kubectl("apply", "-f", file);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).not.toContain("Warning");
+    expect(r.out).toContain("daemonset.apps/config-delivered created");
+
+    const token = manifest("projected-token", {
+      volumes: [{ name: "t", projected: { sources: [{ serviceAccountToken: { path: "token" } }] } }],
+    });
+    const refused = await kubectl("apply", "-f", token);
+    expect(refused.code).not.toBe(0);
+    expect(refused.out).toContain(
+      "spec.template.spec.volumes[0].projected.sources[0].serviceAccountToken: Forbidden: everynode's agent projects configMap, secret and downwardAPI sources only",
+    );
+  });
 });

@@ -33,6 +33,8 @@ const VIEWS: Record<string, string> = {
   NodeSelector: `${CORE}.NodeSelector`,
   Affinity: `${CORE}.Affinity`,
   EnvVar: `${CORE}.EnvVar`,
+  ConfigMapKeySelector: `${CORE}.ConfigMapKeySelector`,
+  EnvFromSource: `${CORE}.EnvFromSource`,
   ContainerPort: `${CORE}.ContainerPort`,
   VolumeMount: `${CORE}.VolumeMount`,
   Volume: `${CORE}.Volume`,

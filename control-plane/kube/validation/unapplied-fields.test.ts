@@ -40,6 +40,38 @@ describe("unappliedFieldErrors", () => {
       [`${P}.volumes[1].nfs`],
     ],
     [
+      "configMap, secret, downwardAPI and projected volumes",
+      {
+        ...c({}),
+        volumes: [
+          {
+            name: "c",
+            configMap: { name: "c", items: [{ key: "k", path: "p", mode: 256 }], defaultMode: 420 },
+          },
+          { name: "s", secret: { secretName: "s", optional: true } },
+          {
+            name: "d",
+            downwardAPI: { items: [{ path: "labels", fieldRef: { fieldPath: "metadata.labels" } }] },
+          },
+          { name: "p", projected: { sources: [{ configMap: { name: "c" } }, { secret: { name: "s" } }] } },
+        ],
+      },
+      [],
+    ],
+    [
+      "a projected service-account token",
+      {
+        ...c({}),
+        volumes: [
+          {
+            name: "p",
+            projected: { sources: [{ configMap: { name: "c" } }, { serviceAccountToken: { path: "t" } }] },
+          },
+        ],
+      },
+      [`${P}.volumes[0].projected.sources[1].serviceAccountToken`],
+    ],
+    [
       "emptyDir in memory",
       { ...c({}), volumes: [{ name: "e", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } }] },
       [`${P}.volumes[0].emptyDir.medium`, `${P}.volumes[0].emptyDir.sizeLimit`],
@@ -63,14 +95,16 @@ describe("unappliedFieldErrors", () => {
       [],
     ],
     [
-      "secretKeyRef",
+      "configMapKeyRef, secretKeyRef and envFrom",
       c({
         env: [
           { name: "A", value: "x" },
           { name: "B", valueFrom: { secretKeyRef: { name: "s", key: "k" } } },
+          { name: "C", valueFrom: { configMapKeyRef: { name: "c", key: "k", optional: true } } },
         ],
+        envFrom: [{ configMapRef: { name: "c" }, prefix: "P_" }, { secretRef: { name: "s" } }],
       }),
-      [`${P}.containers[0].env[1].valueFrom.secretKeyRef`],
+      [],
     ],
     ["fieldRef", c({ env: [{ name: "B", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }] }), []],
     ["propagation None", c({ volumeMounts: [{ name: "v", mountPath: "/v", mountPropagation: "None" }] }), []],

@@ -20,7 +20,17 @@ interface FieldRule {
 const NOT_YET = "everynode's agent does not apply this field yet";
 
 /** The volume sources the agent mounts. */
-const APPLIED_VOLUME_SOURCES = new Set(["name", "hostPath", "emptyDir"]);
+const APPLIED_VOLUME_SOURCES = new Set([
+  "name",
+  "hostPath",
+  "emptyDir",
+  "configMap",
+  "secret",
+  "downwardAPI",
+  "projected",
+]);
+/** The projected volume sources the agent writes. */
+const APPLIED_PROJECTIONS = new Set(["configMap", "secret", "downwardAPI"]);
 
 /** The pod security context fields the agent applies (none yet). */
 const APPLIED_POD_SECURITY = new Set([
@@ -70,14 +80,16 @@ export const UNAPPLIED_FIELDS: readonly FieldRule[] = [
   { field: "affinity.podAntiAffinity", why: "everynode places pods by node only" },
   { field: "securityContext.*", when: (_v, k) => !APPLIED_POD_SECURITY.has(k), why: NOT_YET },
   { field: "volumes[*].*", when: (_v, k) => !APPLIED_VOLUME_SOURCES.has(k), why: volumeWhy() },
+  {
+    field: "volumes[*].projected.sources[*].*",
+    when: (_v, k) => !APPLIED_PROJECTIONS.has(k),
+    why: "everynode's agent projects configMap, secret and downwardAPI sources only",
+  },
   { field: "volumes[*].emptyDir.medium", when: (v) => v !== "", why: NOT_YET },
   { field: "volumes[*].emptyDir.sizeLimit", why: NOT_YET },
   { field: "@containers[*].stdin", when: isTrue, why: "everynode does not attach to containers" },
   { field: "@containers[*].stdinOnce", when: isTrue, why: "everynode does not attach to containers" },
   { field: "@containers[*].tty", when: isTrue, why: "everynode does not attach to containers" },
-  { field: "@containers[*].envFrom", when: nonEmpty, why: NOT_YET },
-  { field: "@containers[*].env[*].valueFrom.configMapKeyRef", why: NOT_YET },
-  { field: "@containers[*].env[*].valueFrom.secretKeyRef", why: NOT_YET },
   { field: "@containers[*].volumeDevices", when: nonEmpty, why: "everynode has no block volumes" },
   { field: "@containers[*].volumeMounts[*].subPathExpr", why: NOT_YET },
   { field: "@containers[*].volumeMounts[*].recursiveReadOnly", when: (v) => v !== "Disabled", why: NOT_YET },
@@ -167,7 +179,8 @@ function isFalse(v: unknown): boolean {
 }
 
 function volumeWhy(): string {
-  return `everynode's agent mounts ${[...APPLIED_VOLUME_SOURCES].filter((s) => s !== "name").join(" and ")} volumes only`;
+  const kinds = [...APPLIED_VOLUME_SOURCES].filter((s) => s !== "name");
+  return `everynode's agent mounts ${kinds.slice(0, -1).join(", ")} and ${kinds.at(-1) ?? ""} volumes only`;
 }
 
 const CONTAINER_LISTS = ["containers", "initContainers"];

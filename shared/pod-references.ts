@@ -152,3 +152,24 @@ export function unmetReferences(
   }
   return out;
 }
+
+/** How a delivered object is named in an assignment set: `<namespace>/<name>`. */
+export function configKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+/**
+ * The ConfigMaps and Secrets (as `namespace/name` keys) one pod needs on its node: the
+ * objects the dispatcher sends with the node's set, and the agent looks up.
+ */
+export function configKeysOf(pod: { metadata: { namespace?: string }; spec?: unknown }): {
+  configMaps: string[];
+  secrets: string[];
+} {
+  const ns = pod.metadata.namespace ?? "default";
+  const refs = podReferences(pod.spec);
+  return {
+    configMaps: referencedNames(refs.configMaps).map((n) => configKey(ns, n)),
+    secrets: referencedNames(refs.secrets).map((n) => configKey(ns, n)),
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { podReferences, referencedNames, unmetReferences } from "./pod-references.js";
+import { configKeysOf, podReferences, referencedNames, unmetReferences } from "./pod-references.js";
 
 const spec = {
   serviceAccountName: "agent",
@@ -63,5 +63,15 @@ describe("podReferences", () => {
       ["spec.containers[0].env[1].valueFrom.configMapKeyRef", "level"],
     ]);
     expect(unmetReferences(refs.secrets, () => undefined).map((u) => u.ref.name)).toEqual(["token", "db"]);
+  });
+});
+
+describe("configKeysOf", () => {
+  it("names each object once, in the pod's namespace", () => {
+    const keys = configKeysOf({ metadata: { namespace: "logging" }, spec });
+    expect(keys.configMaps).toEqual([...new Set(keys.configMaps)]);
+    expect(keys.configMaps.every((k) => k.startsWith("logging/"))).toBe(true);
+    expect(keys.secrets.every((k) => k.startsWith("logging/"))).toBe(true);
+    expect(configKeysOf({ metadata: {}, spec: {} })).toEqual({ configMaps: [], secrets: [] });
   });
 });
