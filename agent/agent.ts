@@ -8,6 +8,7 @@ import type { NodeReport, RegisterRequest } from "../shared/protocol.js";
 import { AgentMetrics } from "./metrics/agent-metrics.js";
 import { measuredRuntime } from "./metrics/measured-runtime.js";
 import { PodLogManager } from "./logs/pod-log-manager.js";
+import { VolumeMonitor } from "./volumes/volume-monitor.js";
 import type { RotationPolicy } from "./logs/rotation.js";
 import { collectNodeReport, defaultNodeIP, defaultNodeName, wellKnownLabels } from "./node-info.js";
 import type { ContainerRuntime } from "./runtime/container-runtime.js";
@@ -60,6 +61,7 @@ export class Agent {
   private reporter: StatusReporter | undefined;
   private prePuller: PrePuller | undefined;
   private podLogs: PodLogManager | undefined;
+  private volumes: VolumeMonitor | undefined;
   private leaving = false;
   private engineVersion: string | undefined;
   /** The figures relayed to the control plane's /metrics. */
@@ -149,6 +151,15 @@ export class Agent {
     this.session = session;
     await worker.start();
     session.start();
+    this.volumes = new VolumeMonitor({
+      pods: worker,
+      runtime: this.deps.runtime,
+      nodeName: credential.nodeName,
+      dataDir: this.config.dataDir,
+      clock: this.deps.clock,
+      logger: this.deps.logger.child({ node: credential.nodeName }),
+    });
+    this.volumes.start();
     if (this.config.podLogs) {
       this.podLogs = new PodLogManager({
         runtime: this.deps.runtime,
@@ -170,6 +181,7 @@ export class Agent {
     this.prePuller?.stop();
     this.reporter?.flush();
     await this.podLogs?.stop();
+    await this.volumes?.stop();
     await this.session?.stop(opts.leave ? "leaving the cluster" : "agent stopping");
     if (!opts.leave) {
       await this.worker?.stop();

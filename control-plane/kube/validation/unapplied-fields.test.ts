@@ -40,9 +40,20 @@ describe("unappliedFieldErrors", () => {
       [`${P}.volumes[1].nfs`],
     ],
     [
-      "emptyDir in memory",
-      { ...c({}), volumes: [{ name: "e", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } }] },
-      [`${P}.volumes[0].emptyDir.medium`, `${P}.volumes[0].emptyDir.sizeLimit`],
+      "emptyDir in memory, and with a size limit on disk",
+      {
+        ...c({}),
+        volumes: [
+          { name: "e", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+          { name: "d", emptyDir: { sizeLimit: "1Gi" } },
+        ],
+      },
+      [],
+    ],
+    [
+      "emptyDir in huge pages",
+      { ...c({}), volumes: [{ name: "e", emptyDir: { medium: "HugePages" } }] },
+      [`${P}.volumes[0].emptyDir.medium`],
     ],
     ["hostPID false", { ...c({}), hostPID: false }, []],
     ["hostPID", { ...c({}), hostPID: true }, []],

@@ -70,8 +70,11 @@ export const UNAPPLIED_FIELDS: readonly FieldRule[] = [
   { field: "affinity.podAntiAffinity", why: "everynode places pods by node only" },
   { field: "securityContext.*", when: (_v, k) => !APPLIED_POD_SECURITY.has(k), why: NOT_YET },
   { field: "volumes[*].*", when: (_v, k) => !APPLIED_VOLUME_SOURCES.has(k), why: volumeWhy() },
-  { field: "volumes[*].emptyDir.medium", when: (v) => v !== "", why: NOT_YET },
-  { field: "volumes[*].emptyDir.sizeLimit", why: NOT_YET },
+  {
+    field: "volumes[*].emptyDir.medium",
+    when: (v) => v !== "" && v !== "Memory",
+    why: "everynode's agents back emptyDir volumes by disk or memory, not huge pages",
+  },
   { field: "@containers[*].stdin", when: isTrue, why: "everynode does not attach to containers" },
   { field: "@containers[*].stdinOnce", when: isTrue, why: "everynode does not attach to containers" },
   { field: "@containers[*].tty", when: isTrue, why: "everynode does not attach to containers" },
