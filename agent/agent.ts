@@ -7,6 +7,9 @@ import type { Logger } from "../shared/logger.js";
 import type { NodeReport, RegisterRequest } from "../shared/protocol.js";
 import { AgentMetrics } from "./metrics/agent-metrics.js";
 import { measuredRuntime } from "./metrics/measured-runtime.js";
+import { PodLogManager } from "./logs/pod-log-manager.js";
+import { VolumeMonitor } from "./volumes/volume-monitor.js";
+import type { RotationPolicy } from "./logs/rotation.js";
 import { collectNodeReport, defaultNodeIP, defaultNodeName, wellKnownLabels } from "./node-info.js";
 import type { ContainerRuntime } from "./runtime/container-runtime.js";
 import { deleteCredential, loadCredential, type NodeCredential } from "./session/credential-store.js";
@@ -36,6 +39,8 @@ export interface AgentConfig {
   pauseImage?: string;
   /** Where Localhost seccomp profiles live. */
   seccompRoot?: string;
+  /** The kubelet's log layout: written under `root` (`/var/log`), rotated by `policy`; unset: none. */
+  podLogs?: { root: string; policy: RotationPolicy };
 }
 
 export interface AgentDeps {
@@ -55,6 +60,8 @@ export class Agent {
   private session: Session | undefined;
   private reporter: StatusReporter | undefined;
   private prePuller: PrePuller | undefined;
+  private podLogs: PodLogManager | undefined;
+  private volumes: VolumeMonitor | undefined;
   private leaving = false;
   private engineVersion: string | undefined;
   /** The figures relayed to the control plane's /metrics. */
@@ -86,6 +93,11 @@ export class Agent {
   /** The running session, for callers that wait for the connection. */
   get currentSession(): Session | undefined {
     return this.session;
+  }
+
+  /** The log layout's writer, when the agent writes one (tests wait on it). */
+  get currentPodLogs(): PodLogManager | undefined {
+    return this.podLogs;
   }
 
   /** The running worker (tests and the embedded agent look at it). */
@@ -139,6 +151,27 @@ export class Agent {
     this.session = session;
     await worker.start();
     session.start();
+    this.volumes = new VolumeMonitor({
+      pods: worker,
+      runtime: this.deps.runtime,
+      nodeName: credential.nodeName,
+      dataDir: this.config.dataDir,
+      clock: this.deps.clock,
+      logger: this.deps.logger.child({ node: credential.nodeName }),
+    });
+    this.volumes.start();
+    if (this.config.podLogs) {
+      this.podLogs = new PodLogManager({
+        runtime: this.deps.runtime,
+        nodeName: credential.nodeName,
+        root: this.config.podLogs.root,
+        policy: this.config.podLogs.policy,
+        clock: this.deps.clock,
+        logger: this.deps.logger.child({ node: credential.nodeName, component: "pod-logs" }),
+        ...(this.deps.random ? { random: this.deps.random } : {}),
+      });
+      this.podLogs.start();
+    }
   }
 
   /** Stops; with `leave`, also removes this node's containers, the node and the credential. */
@@ -147,6 +180,8 @@ export class Agent {
     this.abort.abort();
     this.prePuller?.stop();
     this.reporter?.flush();
+    await this.podLogs?.stop();
+    await this.volumes?.stop();
     await this.session?.stop(opts.leave ? "leaving the cluster" : "agent stopping");
     if (!opts.leave) {
       await this.worker?.stop();

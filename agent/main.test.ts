@@ -6,6 +6,7 @@ import { createLogger } from "../shared/logger.js";
 import {
   parseLabelFlags,
   parseLogFormat,
+  parsePodLogFlags,
   parseServerFlag,
   parseTaintFlags,
   resolveJoinToken,
@@ -24,6 +25,18 @@ describe("agent flags", () => {
     ["x=:PreferNoSchedule", { key: "x", value: "", effect: "PreferNoSchedule" }],
   ])("parses the taint %s", (text, want) => {
     expect(parseTaintFlags([text])).toEqual([want]);
+  });
+
+  it("takes the log layout's directory and rotation as the kubelet's flags", () => {
+    expect(parsePodLogFlags({ "pod-log-dir": "/logs" })).toEqual({
+      root: "/logs",
+      policy: { maxBytes: 10 * 1024 * 1024, maxFiles: 5 },
+    });
+    const flags = { "pod-log-dir": "/l", "container-log-max-size": "1Mi", "container-log-max-files": "2" };
+    expect(parsePodLogFlags(flags)?.policy).toEqual({ maxBytes: 1024 * 1024, maxFiles: 2 });
+    expect(parsePodLogFlags({ "pod-log-dir": "" })).toBeUndefined();
+    expect(() => parsePodLogFlags({ "container-log-max-size": "big" })).toThrow(/--container-log-max-size/);
+    expect(() => parsePodLogFlags({ "container-log-max-files": "1" })).toThrow(/at least 2/);
   });
 
   it("refuses a taint without a known effect", () => {

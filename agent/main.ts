@@ -12,6 +12,7 @@ import { flagHelp, parseFlags, type FlagSpec } from "../shared/flags.js";
 import { createLogger, LOG_FORMATS, type LogFormat, type Logger } from "../shared/logger.js";
 import type { RegisterRequest } from "../shared/protocol.js";
 import { Agent, type AgentConfig } from "./agent.js";
+import { parseSize, type RotationPolicy } from "./logs/rotation.js";
 import { DockerRuntime } from "./runtime/docker-runtime.js";
 import { credentialPath } from "./session/credential-store.js";
 import { emptyTokenError, joinTokenSource, waitForTokenFile } from "./token-file.js";
@@ -60,8 +61,44 @@ const FLAGS: FlagSpec[] = [
     default: "/var/lib/kubelet/seccomp",
     description: "where Localhost seccomp profiles (seccompProfile.localhostProfile) are read",
   },
+  {
+    name: "pod-log-dir",
+    type: "string",
+    description:
+      'where pods\' logs are written as the kubelet lays them out (pods/, containers/); "" for none (default: $EVERYNODE_POD_LOG_DIR or /var/log)',
+  },
+  {
+    name: "container-log-max-size",
+    type: "string",
+    default: "10Mi",
+    description: "a container's log file is rotated when it would grow past this",
+  },
+  {
+    name: "container-log-max-files",
+    type: "string",
+    default: "5",
+    description: "the most log files kept per container, the live one included (at least 2)",
+  },
   { name: "help", short: "h", type: "boolean", description: "show this help" },
 ];
+
+/** --pod-log-dir and the rotation flags: the log layout's settings, or undefined for none. */
+export function parsePodLogFlags(
+  values: Record<string, unknown>,
+): { root: string; policy: RotationPolicy } | undefined {
+  const dir = String(values["pod-log-dir"] ?? process.env.EVERYNODE_POD_LOG_DIR ?? "/var/log");
+  if (!dir) return undefined;
+  const maxBytes = parseSize(String(values["container-log-max-size"] ?? "10Mi"));
+  if (maxBytes === undefined)
+    throw new EverynodeError(
+      "Usage",
+      `--container-log-max-size wants a size such as 10Mi, not "${String(values["container-log-max-size"])}"`,
+    );
+  const maxFiles = Number(values["container-log-max-files"] ?? "5");
+  if (!Number.isInteger(maxFiles) || maxFiles < 2)
+    throw new EverynodeError("Usage", "--container-log-max-files must be a whole number of at least 2");
+  return { root: path.resolve(dir), policy: { maxBytes, maxFiles } };
+}
 
 /** --log-format's value, checked. */
 export function parseLogFormat(value: unknown): LogFormat {
@@ -212,6 +249,8 @@ export async function runAgent(args: string[]): Promise<number> {
     if (values["node-ip"]) config.nodeIP = values["node-ip"] as string;
     if (values["pause-image"]) config.pauseImage = values["pause-image"] as string;
     config.seccompRoot = values["seccomp-profile-root"] as string;
+    const podLogs = parsePodLogFlags(values);
+    if (podLogs) config.podLogs = podLogs;
     const runtime = new DockerRuntime({ dockerHost });
     const deps = { runtime, streams: runtime, clock: systemClock, logger };
     if (leave) {

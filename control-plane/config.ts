@@ -22,6 +22,8 @@ export interface ServerConfig {
   nodeTaints: string[];
   nodeIp: string | undefined;
   dockerHost: string | undefined;
+  /** Where this host's agent writes the kubelet's log layout ("" for none). */
+  podLogDir: string;
   nodeMonitorGracePeriodMs: number;
   nodeStartupGracePeriodMs: number;
   heartbeatIntervalSeconds: number;
@@ -65,6 +67,12 @@ export const SERVER_FLAGS: FlagSpec[] = [
   { name: "node-label", type: "list", description: "a label k=v for this host's node" },
   { name: "node-taint", type: "list", description: "a taint k=v:Effect for this host's node" },
   { name: "node-ip", type: "string", description: "the address this host's node reports" },
+  {
+    name: "pod-log-dir",
+    type: "string",
+    description:
+      "where this host's agent writes pods' logs as the kubelet lays them out; \"\" for none (default: $EVERYNODE_POD_LOG_DIR or /var/log)",
+  },
   {
     name: "docker-host",
     type: "string",
@@ -198,6 +206,7 @@ export function parseServerArgs(args: string[]): { config: ServerConfig; help: b
     nodeTaints: values["node-taint"] as string[],
     nodeIp: typeof values["node-ip"] === "string" ? values["node-ip"] : undefined,
     dockerHost: typeof values["docker-host"] === "string" ? values["docker-host"] : undefined,
+    podLogDir: String(values["pod-log-dir"] ?? process.env.EVERYNODE_POD_LOG_DIR ?? "/var/log"),
     nodeMonitorGracePeriodMs: duration("node-monitor-grace-period", values["node-monitor-grace-period"]),
     nodeStartupGracePeriodMs: duration("node-startup-grace-period", values["node-startup-grace-period"]),
     heartbeatIntervalSeconds: Math.max(

@@ -3,7 +3,7 @@
 
 import path from "node:path";
 import type { Agent } from "../agent/agent.js";
-import { parseLabelFlags, parseTaintFlags, startEmbeddedAgent } from "../agent/main.js";
+import { parseLabelFlags, parsePodLogFlags, parseTaintFlags, startEmbeddedAgent } from "../agent/main.js";
 import type { Logger } from "../shared/logger.js";
 import type { ServerConfig } from "./config.js";
 
@@ -16,6 +16,7 @@ export async function startLocalAgent(input: {
   logger: Logger;
 }): Promise<Agent> {
   const { config } = input;
+  const podLogs = parsePodLogFlags({ "pod-log-dir": config.podLogDir });
   const labels = { [CONTROL_PLANE_ROLE_LABEL]: "true", ...parseLabelFlags(config.nodeLabels) };
   return startEmbeddedAgent(
     {
@@ -26,6 +27,7 @@ export async function startLocalAgent(input: {
       taints: parseTaintFlags(config.nodeTaints),
       dataDir: path.join(config.dataDir, "agent"),
       ...(config.nodeIp ? { nodeIP: config.nodeIp } : {}),
+      ...(podLogs ? { podLogs } : {}),
     },
     input.logger,
     config.dockerHost,

@@ -25,6 +25,25 @@ export interface BindMount {
   propagation?: "rslave" | "rshared";
 }
 
+/**
+ * A memory-backed emptyDir: an engine volume on a tmpfs of `sizeBytes`, made on first use.
+ * The pod's sandbox mounts it too, so it lives as long as the pod, not one container.
+ */
+export interface TmpfsVolumeMount {
+  /** The engine volume's name (one per pod and volume). */
+  volume: string;
+  containerPath: string;
+  readOnly: boolean;
+  sizeBytes: number;
+  labels: Record<string, string>;
+}
+
+/** An engine volume the agent made. */
+export interface EngineVolume {
+  name: string;
+  labels: Record<string, string>;
+}
+
 export interface PortBinding {
   containerPort: number;
   protocol: "tcp" | "udp" | "sctp";
@@ -55,6 +74,8 @@ export interface ContainerCreateSpec {
   /** The sandbox's host name (its containers share its UTS namespace). */
   hostname?: string;
   binds: BindMount[];
+  /** Memory-backed emptyDir volumes. */
+  tmpfsVolumes?: TmpfsVolumeMount[];
   nanoCpus?: number;
   /** The CPU weight from the cpu request. */
   cpuShares?: number;
@@ -169,6 +190,10 @@ export interface ContainerRuntime {
    * import` does: how the agent makes its pause image without a registry.
    */
   importImage?(ref: string, rootfs: Buffer, entrypoint: string[]): Promise<void>;
+  /** Engine volumes carrying all the given labels (optional: memory-backed emptyDirs). */
+  listVolumes?(labelFilter: Record<string, string>): Promise<EngineVolume[]>;
+  /** Removes a volume; an absent one, or one still in use, is left (a later sweep retries). */
+  removeVolume?(name: string): Promise<void>;
   /** The engine's version, e.g. "20.10.24". */
   version(): Promise<string>;
 }

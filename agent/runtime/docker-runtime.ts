@@ -3,21 +3,23 @@
 
 import { Readable } from "node:stream";
 import Docker from "dockerode";
-import type { ContainerCreateOptions, ContainerInspectInfo } from "dockerode";
+import type { ContainerCreateOptions, ContainerInspectInfo, MountSettings } from "dockerode";
 import {
   runtimeError,
   type ContainerCreateSpec,
   type ContainerRuntime,
+  type EngineVolume,
   type ExecResult,
   type LogOptions,
   type ObservedContainer,
   type ImageFacts,
   type PullPolicy,
   type RuntimeEvent,
+  type TmpfsVolumeMount,
 } from "./container-runtime.js";
 import { demuxInto, JsonLines, untilEnded, type EngineEvent } from "./docker-streams.js";
 import type { Duplex } from "node:stream";
-import { EngineFrames } from "./engine-frames.js";
+import { engineStream } from "./engine-stream.js";
 import type { ContainerUsage, EngineStream } from "./stream-runtime.js";
 import { EverynodeError } from "../../shared/errors.js";
 
@@ -76,6 +78,22 @@ function observedOf(info: ContainerInspectInfo): ObservedContainer {
   if (info.State.Error) o.error = info.State.Error;
   if (ip) o.ipAddress = ip;
   return o;
+}
+
+/** A memory-backed emptyDir as an engine mount: a local volume on a tmpfs, made on first use. */
+function tmpfsMount(v: TmpfsVolumeMount): MountSettings {
+  return {
+    Type: "volume",
+    Source: v.volume,
+    Target: v.containerPath,
+    ReadOnly: v.readOnly,
+    VolumeOptions: {
+      // An emptyDir starts empty: nothing of the image is copied in.
+      NoCopy: true,
+      Labels: v.labels,
+      DriverConfig: { Name: "local", Options: { type: "tmpfs", device: "tmpfs", o: `size=${v.sizeBytes}` } },
+    },
+  };
 }
 
 function labelList(filter: Record<string, string>): string[] {
@@ -224,6 +242,7 @@ export class DockerRuntime implements ContainerRuntime {
         DnsOptions: spec.dns.options,
       });
     if (spec.extraHosts) host.ExtraHosts = spec.extraHosts;
+    if (spec.tmpfsVolumes?.length) host.Mounts = spec.tmpfsVolumes.map(tmpfsMount);
     try {
       const c = await this.docker.createContainer(options);
       return c.id;
@@ -349,6 +368,24 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  async listVolumes(labelFilter: Record<string, string>): Promise<EngineVolume[]> {
+    try {
+      const out = await this.docker.listVolumes({ filters: { label: labelList(labelFilter) } });
+      return (out.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} }));
+    } catch (e) {
+      throw classify("list volumes", e);
+    }
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    try {
+      await this.docker.getVolume(name).remove();
+    } catch (e) {
+      if (statusOf(e) === 404 || statusOf(e) === 409) return;
+      throw classify(`remove volume ${name}`, e);
+    }
+  }
+
   async version(): Promise<string> {
     try {
       return (await this.docker.version()).Version;
@@ -448,39 +485,4 @@ export class DockerRuntime implements ContainerRuntime {
       throw classify(`stats of container ${containerId.slice(0, 12)}`, e);
     }
   }
-}
-
-/** A hijacked engine socket as an EngineStream. */
-function engineStream(
-  socket: Duplex,
-  tty: boolean,
-  resize: (w: number, h: number) => Promise<unknown>,
-  exitCode: () => Promise<number | undefined>,
-): EngineStream {
-  const listeners: ((channel: 1 | 2, data: Buffer) => void)[] = [];
-  const emit = (channel: 1 | 2, data: Buffer): void => listeners.forEach((l) => l(channel, data));
-  const frames = new EngineFrames(emit);
-  socket.on("data", (chunk: Buffer) => (tty ? emit(1, chunk) : frames.push(chunk)));
-  const finished = new Promise<void>((resolve) => {
-    socket.on("end", resolve);
-    socket.on("close", resolve);
-    socket.on("error", () => resolve());
-  }).then(() => exitCode().catch(() => undefined));
-  return {
-    write: (data, done) => {
-      if (socket.writableEnded || socket.destroyed) return done();
-      socket.write(data, () => done());
-    },
-    endInput: () => {
-      if (!socket.writableEnded) socket.end();
-    },
-    onOutput: (l) => listeners.push(l),
-    pause: () => socket.pause(),
-    resume: () => socket.resume(),
-    resize: async (w, h) => {
-      await resize(w, h).catch(() => undefined);
-    },
-    finished,
-    close: () => socket.destroy(),
-  };
 }

@@ -12,6 +12,7 @@ import {
 } from "../runtime/container-runtime.js";
 import { buildLabels, containerName, containerSpecHash } from "../runtime/labels.js";
 import { resolveProcess, type PodFacts } from "./env.js";
+import { isMemoryEmptyDir, containerTmpfsMounts } from "./memory-volumes.js";
 import { nameResolution } from "./name-resolution.js";
 import { securitySpec } from "./security-spec.js";
 import { isConfigVolume } from "./volume-plan.js";
@@ -54,6 +55,7 @@ function binds(pod: Pod, container: Container, dataDir: string): BindMount[] {
   for (const mount of container.volumeMounts ?? []) {
     const volume = (pod.spec.volumes ?? []).find((v) => v.name === mount.name);
     if (!volume) throw runtimeError(`volumeMount "${mount.name}" names no volume of the pod`, false);
+    if (isMemoryEmptyDir(volume)) continue; // a tmpfs volume (memory-volumes.ts), not a bind
     let hostPath: string;
     let hostPathType: string;
     let readOnly = mount.readOnly === true;
@@ -152,6 +154,8 @@ export function buildCreateSpec(
     init: true,
     ...security,
   };
+  const tmpfs = containerTmpfsMounts(pod, container, ctx.nodeName);
+  if (tmpfs.length > 0) spec.tmpfsVolumes = tmpfs;
   if (pod.spec.hostNetwork === true) Object.assign(spec, nameResolution(pod));
   if (ctx.sandboxId) Object.assign(spec, joinedNamespaces(pod, ctx.sandboxId));
   if (proc.command) spec.entrypoint = proc.command;

@@ -6,6 +6,7 @@ import type { Pod } from "../../shared/api-types.js";
 import type { ContainerCreateSpec } from "../runtime/container-runtime.js";
 import { buildLabels, containerName, LABELS, SANDBOX, sandboxSpecHash } from "../runtime/labels.js";
 import { ports } from "./container-spec.js";
+import { sandboxTmpfsMounts } from "./memory-volumes.js";
 import { nameResolution } from "./name-resolution.js";
 
 /** The pod's host name, as the kubelet sets it: the pod's name, cut to a DNS label. */
@@ -41,6 +42,8 @@ export function buildSandboxSpec(
     ipcMode: pod.spec.hostIPC === true ? "host" : "shareable",
   };
   if (pod.spec.hostPID === true) spec.pidMode = "host";
+  const tmpfs = sandboxTmpfsMounts(pod, nodeName);
+  if (tmpfs.length > 0) spec.tmpfsVolumes = tmpfs;
   Object.assign(spec, nameResolution(pod));
   if (!hostNetwork) spec.hostname = podHostname(pod);
   return spec;

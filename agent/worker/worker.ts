@@ -19,6 +19,7 @@ import { envNotices } from "./env-sources.js";
 import { containerKey, CRASH_LOOP_BACKOFF, planContainers } from "./container-plan.js";
 import { ContainerRecords } from "./container-records.js";
 import { DEFAULT_SECCOMP_ROOT } from "./container-spec.js";
+import { evictedStatus } from "./eviction.js";
 import { runPodActions, type ExecutorContext, type PodAction } from "./executor.js";
 import { podStatusFor, type BackoffFact } from "./pod-status.js";
 import { ProbeManager } from "./probe-manager.js";
@@ -70,6 +71,8 @@ export class Worker {
   private readonly failing: Backoff;
   private readonly failedVersion = new Map<string, string>();
   private readonly pauseImage: { ref: string; rootfs?: Buffer };
+  /** Pods evicted on this node (by uid), with the status they keep until the set drops them. */
+  private readonly evicted = new Map<string, PodStatus>();
 
   constructor(private readonly o: WorkerOptions) {
     this.records = new ContainerRecords(o.nodeName, o.clock);
@@ -117,6 +120,23 @@ export class Worker {
     await this.probes.idle();
   }
 
+  /** The pods of the set this worker runs (evicted ones left out). */
+  get activePods(): Pod[] {
+    return (this.desired ?? []).filter((p) => !this.evicted.has(p.metadata.uid ?? ""));
+  }
+
+  /**
+   * Evicts a pod as the kubelet does: its containers are stopped and removed with its
+   * volumes, and it reports phase Failed, reason Evicted and `message` until it leaves the set.
+   */
+  evict(uid: string, message: string): boolean {
+    if (this.evicted.has(uid) || !this.desired?.some((p) => p.metadata.uid === uid)) return false;
+    this.o.logger.warn("evicting a pod", { pod: uid, message });
+    this.evicted.set(uid, evictedStatus(this.lastStatus.get(uid)?.status, message, this.o.clock.now()));
+    this.trigger();
+    return true;
+  }
+
   /**
    * Takes a new complete set and the config objects that came with it; returns false (and
    * ignores it) when older than the applied one.
@@ -129,6 +149,8 @@ export class Worker {
     this.revision = revision;
     this.config = new ConfigSet(config);
     this.desired = pods.filter((p) => p.spec?.nodeName === undefined || p.spec.nodeName === this.o.nodeName);
+    for (const uid of [...this.evicted.keys()])
+      if (!this.desired.some((p) => p.metadata.uid === uid)) this.evicted.delete(uid);
     for (const uid of [...this.lastStatus.keys()]) {
       if (!this.desired.some((p) => p.metadata.uid === uid)) {
         this.lastStatus.delete(uid);
@@ -202,7 +224,9 @@ export class Worker {
       return;
     }
     const now = this.o.clock.now();
-    const actions = planContainers(this.desired, observed, this.records.restartState, now);
+    // An evicted pod is planned as gone: its containers are stopped and removed.
+    const active = this.desired && this.activePods;
+    const actions = planContainers(active, observed, this.records.restartState, now);
     const backoffs: Record<string, BackoffFact> = {};
     const byPod = new Map<string, PodAction[]>();
     let nextWake = Infinity;
@@ -220,7 +244,7 @@ export class Worker {
       byPod.set(a.podUid, list);
     }
     this.records.clearFreshPullFailures();
-    this.probes.sync(this.desired, observed);
+    this.probes.sync(active, observed);
     for (const k of this.probes.kills()) {
       if (this.busy.has(k.podUid)) continue;
       this.probes.markKilling(k.podUid, k.container);
@@ -276,7 +300,7 @@ export class Worker {
       hostIP: this.o.hostIP,
       pauseImage: this.pauseImage,
       seccompRoot: this.o.seccompRoot ?? DEFAULT_SECCOMP_ROOT,
-      pod: (u) => this.desired?.find((p) => p.metadata.uid === u),
+      pod: (u) => (this.evicted.has(u) ? undefined : this.desired?.find((p) => p.metadata.uid === u)),
       config: this.config,
       volumes: this.volumes,
     };
@@ -339,7 +363,7 @@ export class Worker {
       const uid = pod.metadata.uid;
       if (!uid) continue;
       const before = this.lastStatus.get(uid);
-      const status = podStatusFor(pod, observed, {
+      const reported = podStatusFor(pod, observed, {
         hostIP: this.o.hostIP,
         pullErrors: this.records.pullErrors,
         backoffs,
@@ -350,6 +374,7 @@ export class Worker {
         envNotices: { [uid]: envNotices(this.config, pod) },
         ...(before ? { previous: before.status } : {}),
       });
+      const status = this.evicted.get(uid) ?? reported;
       // A terminating pod with nothing left on the node (no container, no sandbox) is gone:
       // said once, so that the control plane can end its deletion.
       const gone =

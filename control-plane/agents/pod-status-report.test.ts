@@ -134,3 +134,20 @@ describe("podStatusEvents", () => {
     });
   });
 });
+
+describe("an evicted pod", () => {
+  it("gives one Warning Evicted event with the node's message", () => {
+    const message = 'Usage of EmptyDir volume "v" exceeds the limit "1Mi".';
+    const running = status(cs({ running: {} }));
+    const evicted: PodStatus = {
+      ...status(cs({ terminated: { exitCode: 137, reason: "Error" } })),
+      phase: "Failed",
+      reason: "Evicted",
+      message,
+    };
+    expect(podStatusEvents(pod, running, evicted).filter((e) => e.reason === "Evicted")).toEqual([
+      { type: "Warning", reason: "Evicted", message, fieldPath: "" },
+    ]);
+    expect(podStatusEvents(pod, evicted, evicted).filter((e) => e.reason === "Evicted")).toEqual([]);
+  });
+});

@@ -224,5 +224,8 @@ export function podStatusEvents(
     }
   }
   out.push(...probeEvents(previous, next));
+  // The node evicted the pod (an emptyDir over its sizeLimit): said once, for the pod.
+  if (next.reason === "Evicted" && previous?.reason !== "Evicted")
+    out.push({ type: "Warning", reason: "Evicted", message: next.message ?? "", fieldPath: "" });
   return out;
 }

@@ -163,6 +163,8 @@ describe("agents on separate hosts (network namespaces)", () => {
           name,
           "--data-dir",
           path.join(dir, name),
+          "--pod-log-dir",
+          path.join(dir, name, "pod-logs"),
           "--docker-host",
           engine(name).host,
         ]);

@@ -64,7 +64,12 @@ describe("the README's tutorial, pasted into a fresh shell", () => {
     const pasted = block.replaceAll(`127.0.0.1:${README_PORT}`, `127.0.0.1:${port}`);
 
     symlinkSync(path.join(REPO_ROOT, "bin"), path.join(dir, "bin"));
-    const env: NodeJS.ProcessEnv = { ...process.env, EVERYNODE_LOG_LEVEL: "info" };
+    // The pods' log layout goes to the test's folder, never the machine's /var/log.
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      EVERYNODE_LOG_LEVEL: "info",
+      EVERYNODE_POD_LOG_DIR: path.join(dir, "pod-logs"),
+    };
     delete env.KUBECONFIG;
     // A shell of its own process group: stopping the group stops everything the block started.
     shell = spawn("bash", ["--noprofile", "--norc", "-c", `${pasted}\necho "KUBECONFIG=$KUBECONFIG"\nwait`], {

@@ -3,25 +3,19 @@
 // machine's real Docker daemon. Every process is stopped, and every container removed, by
 // stop().
 
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import https from "node:https";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
+import { kubectlPath, REPO_ROOT, run, StopWaiting, waitFor, type RunResult } from "./run.js";
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export { kubectlPath, REPO_ROOT, run, StopWaiting, waitFor, type RunResult } from "./run.js";
 export const EVERYNODE_BIN = path.join(REPO_ROOT, "bin/everynode");
 export const TEST_IMAGE = process.env.EVERYNODE_TEST_IMAGE ?? "everynode/web:test";
 export const NODE_LABEL_KEY = "io.everynode.node";
-
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 export interface AgentOptions {
   name: string;
@@ -41,67 +35,6 @@ export interface ClusterOptions {
   serverArgs?: string[];
   /** Wait until every node is Ready (default true). */
   waitReady?: boolean;
-}
-
-/** Runs a command and collects its output; never rejects on a non-zero exit. */
-export function run(
-  file: string,
-  args: string[],
-  opts: { env?: Record<string, string>; input?: string; timeoutMs?: number; cwd?: string } = {},
-): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      file,
-      args,
-      {
-        env: { ...process.env, ...opts.env },
-        cwd: opts.cwd ?? REPO_ROOT,
-        timeout: opts.timeoutMs ?? 120_000,
-        maxBuffer: 32 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-      },
-    );
-    if (opts.input !== undefined) child.stdin?.end(opts.input);
-    else child.stdin?.end();
-  });
-}
-
-/** Thrown by a waitFor probe to stop waiting at once (a process it waits on has exited). */
-export class StopWaiting extends Error {}
-
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 60_000,
-  intervalMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (e) {
-      if (e instanceof StopWaiting) throw e;
-      lastError = e;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
-/** The kubectl binary of a minor version (e.g. "1.29"), or the default dispatcher. */
-export function kubectlPath(version?: string): string {
-  if (!version) return "/usr/bin/kubectl";
-  if (version === "1.20") return "/opt/everynode/kubectl-1.20";
-  return `/usr/lib/google-cloud-sdk/bin/kubectl.${version}`;
 }
 
 /** Talks to a running cluster through its admin kubeconfig: the API, kubectl, everynode, docker. */
@@ -282,6 +215,11 @@ export class Cluster extends ClusterClient {
     return child;
   }
 
+  /** Where a node's agent writes the kubelet's log layout (`pods/`, `containers/`), never /var/log. */
+  podLogDir(nodeName: string): string {
+    return path.join(this.dataDir, "pod-logs", nodeName);
+  }
+
   serverArgs(): string[] {
     const o = this.options;
     const args = [
@@ -296,7 +234,7 @@ export class Cluster extends ClusterClient {
     else {
       const name = o.serverNodeName ?? "master";
       this.nodeNames.add(name);
-      args.push("--node-name", name);
+      args.push("--node-name", name, "--pod-log-dir", this.podLogDir(name));
       for (const t of o.serverNodeTaints ?? []) args.push("--node-taint", t);
       for (const l of o.serverNodeLabels ?? []) args.push("--node-label", l);
     }
@@ -329,6 +267,7 @@ export class Cluster extends ClusterClient {
   agentArgs(a: AgentOptions): string[] {
     const args = ["agent", "--server", this.server, "--token", this.joinToken, "--name", a.name];
     args.push("--data-dir", path.join(this.dataDir, "agents", a.name));
+    args.push("--pod-log-dir", this.podLogDir(a.name));
     for (const l of a.labels ?? []) args.push("--label", l);
     for (const t of a.taints ?? []) args.push("--taint", t);
     args.push(...(a.args ?? []));

@@ -59,6 +59,17 @@ describe("unappliedFieldErrors", () => {
       [],
     ],
     [
+      "emptyDir in memory, and with a size limit on disk",
+      {
+        ...c({}),
+        volumes: [
+          { name: "e", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+          { name: "d", emptyDir: { sizeLimit: "1Gi" } },
+        ],
+      },
+      [],
+    ],
+    [
       "a projected service-account token",
       {
         ...c({}),
@@ -72,9 +83,9 @@ describe("unappliedFieldErrors", () => {
       [`${P}.volumes[0].projected.sources[1].serviceAccountToken`],
     ],
     [
-      "emptyDir in memory",
-      { ...c({}), volumes: [{ name: "e", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } }] },
-      [`${P}.volumes[0].emptyDir.medium`, `${P}.volumes[0].emptyDir.sizeLimit`],
+      "emptyDir in huge pages",
+      { ...c({}), volumes: [{ name: "e", emptyDir: { medium: "HugePages" } }] },
+      [`${P}.volumes[0].emptyDir.medium`],
     ],
     ["hostPID false", { ...c({}), hostPID: false }, []],
     ["hostPID", { ...c({}), hostPID: true }, []],

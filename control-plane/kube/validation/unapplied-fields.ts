@@ -85,8 +85,11 @@ export const UNAPPLIED_FIELDS: readonly FieldRule[] = [
     when: (_v, k) => !APPLIED_PROJECTIONS.has(k),
     why: "everynode's agent projects configMap, secret and downwardAPI sources only",
   },
-  { field: "volumes[*].emptyDir.medium", when: (v) => v !== "", why: NOT_YET },
-  { field: "volumes[*].emptyDir.sizeLimit", why: NOT_YET },
+  {
+    field: "volumes[*].emptyDir.medium",
+    when: (v) => v !== "" && v !== "Memory",
+    why: "everynode's agents back emptyDir volumes by disk or memory, not huge pages",
+  },
   { field: "@containers[*].stdin", when: isTrue, why: "everynode does not attach to containers" },
   { field: "@containers[*].stdinOnce", when: isTrue, why: "everynode does not attach to containers" },
   { field: "@containers[*].tty", when: isTrue, why: "everynode does not attach to containers" },
