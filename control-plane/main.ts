@@ -26,7 +26,9 @@ import type { ServerConfig } from "./config.js";
 import { DaemonSetController } from "./controller/daemonset-controller.js";
 import { Deleter } from "./deletion/deleter.js";
 import { ControlPlaneMetrics } from "./metrics/control-plane-metrics.js";
+import { metricsApiRouter } from "./metrics/metrics-api-router.js";
 import { metricsRoute } from "./metrics/metrics-route.js";
+import { UsageBoard } from "./metrics/usage-board.js";
 import { EventRecorder } from "./events/event-recorder.js";
 import { createLeaseRouter } from "./nodes/lease-router.js";
 import { NodeLifecycle } from "./nodes/node-lifecycle.js";
@@ -69,6 +71,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   logger.info("using data dir", { dir: config.dataDir });
 
   const metrics = new ControlPlaneMetrics();
+  const usage = new UsageBoard();
   const encryption = ensureEncryptionKeys(config.dataDir, clock);
   const store = openStore({
     path: path.join(config.dataDir, "everynode.db"),
@@ -153,7 +156,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     logs,
     requestObserver: metrics.api,
     rbac,
-    authenticatedRoutes: [metricsRoute(metrics, rbac)],
+    authenticatedRoutes: [metricsRoute(metrics, rbac), metricsApiRouter({ store, usage, clock, rbac })],
     routers: [
       agentRouter,
       createLeaseRouter({
@@ -210,6 +213,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
     onDispatch: metrics.dispatched,
     agentMetrics: { sink: metrics.agents, intervalSeconds: config.agentMetricsIntervalSeconds },
+    usage: { sink: usage, intervalSeconds: config.metricsResolutionSeconds },
   });
   relay.current = endpoints.logs;
   streamRelay.current = endpoints.streams;
