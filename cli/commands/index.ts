@@ -7,6 +7,7 @@ import { deleteCommand } from "./delete.js";
 import { getCommand } from "./get.js";
 import { describeCommand } from "./describe.js";
 import { logsCommand } from "./logs.js";
+import { execCommand } from "./exec.js";
 import { rolloutCommand } from "./rollout.js";
 import { taintCommand } from "./taint.js";
 import { annotateCommand, labelCommand } from "./label.js";
@@ -23,6 +24,7 @@ export const COMMANDS: Command[] = [
   deleteCommand,
   rolloutCommand,
   logsCommand,
+  execCommand,
   labelCommand,
   annotateCommand,
   taintCommand,

