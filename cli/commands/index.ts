@@ -8,6 +8,7 @@ import { getCommand } from "./get.js";
 import { describeCommand } from "./describe.js";
 import { logsCommand } from "./logs.js";
 import { execCommand } from "./exec.js";
+import { portForwardCommand } from "./port-forward.js";
 import { rolloutCommand } from "./rollout.js";
 import { taintCommand } from "./taint.js";
 import { annotateCommand, labelCommand } from "./label.js";
@@ -25,6 +26,7 @@ export const COMMANDS: Command[] = [
   rolloutCommand,
   logsCommand,
   execCommand,
+  portForwardCommand,
   labelCommand,
   annotateCommand,
   taintCommand,

@@ -2,6 +2,8 @@
 // the same public WebSocket protocols kubectl uses: exit codes, stdin, a terminal, an HTTP
 // request through a forwarded port, and a directory copied in and out, compared.
 
+import { spawn } from "node:child_process";
+import http from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -65,5 +67,46 @@ describe("everynode exec, port-forward and cp", () => {
     const r = await everynode(["exec", "nope", "--", "true"]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('pods "nope" not found');
+  });
+
+  it.each([
+    [[":80"], /Forwarding from 127\.0\.0\.1:(\d+) -> 80/],
+    [["--address", "127.0.0.1", "0:80"], /Forwarding from 127\.0\.0\.1:(\d+) -> 80/],
+  ])("port-forward %j carries HTTP requests to the pod", async (args, forwarding) => {
+    const child = spawn(process.execPath, [EVERYNODE_BIN, "port-forward", `pod/${pod}`, ...args], {
+      env: { ...process.env, KUBECONFIG: cluster.kubeconfig },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        child.stdout.on("data", (c: Buffer) => {
+          out += c.toString();
+          const m = forwarding.exec(out);
+          if (m) resolve(Number(m[1]));
+        });
+        child.stderr.on("data", (c: Buffer) => (out += c.toString()));
+        child.on("exit", () => reject(new Error(`port-forward exited: ${out}`)));
+      });
+      for (let i = 0; i < 2; i++) {
+        const body = await new Promise<string>((resolve, reject) => {
+          http
+            .get({ host: "127.0.0.1", port, path: "/", agent: false }, (res) => {
+              let text = "";
+              res.on("data", (c: Buffer) => (text += c.toString()));
+              res.on("end", () => resolve(text));
+            })
+            .on("error", reject);
+        });
+        expect(body).toContain("Welcome to everynode");
+      }
+      expect(out).toContain(`Handling connection for ${port}`);
+    } finally {
+      child.kill("SIGINT");
+    }
+    const code = await new Promise<number | null>((r) =>
+      child.exitCode !== null ? r(child.exitCode) : child.on("exit", (c) => r(c)),
+    );
+    expect(code).toBe(0);
   });
 });
