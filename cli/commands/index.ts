@@ -8,6 +8,7 @@ import { getCommand } from "./get.js";
 import { describeCommand } from "./describe.js";
 import { logsCommand } from "./logs.js";
 import { execCommand } from "./exec.js";
+import { cpCommand } from "./cp.js";
 import { portForwardCommand } from "./port-forward.js";
 import { rolloutCommand } from "./rollout.js";
 import { taintCommand } from "./taint.js";
@@ -27,6 +28,7 @@ export const COMMANDS: Command[] = [
   logsCommand,
   execCommand,
   portForwardCommand,
+  cpCommand,
   labelCommand,
   annotateCommand,
   taintCommand,

@@ -4,13 +4,24 @@
 
 import { spawn } from "node:child_process";
 import http from "node:http";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Cluster } from "../helpers/cluster.js";
 import { EVERYNODE_BIN, run, startCluster } from "../helpers/cluster.js";
 import { ok, writeManifest } from "../e2e/kubectl-fixtures.js";
+
+/** Every file under `dir`, relative, with its contents. */
+function tree(dir: string, at = ""): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(path.join(dir, at)).sort()) {
+    const rel = path.join(at, name);
+    if (statSync(path.join(dir, rel)).isDirectory()) Object.assign(out, tree(dir, rel));
+    else out[rel] = readFileSync(path.join(dir, rel), "utf8");
+  }
+  return out;
+}
 
 describe("everynode exec, port-forward and cp", () => {
   let cluster: Cluster;
@@ -108,5 +119,38 @@ describe("everynode exec, port-forward and cp", () => {
       child.exitCode !== null ? r(child.exitCode) : child.on("exit", (c) => r(c)),
     );
     expect(code).toBe(0);
+  });
+
+  it("cp copies a directory in and out, contents equal", async () => {
+    const src = path.join(dir, "src");
+    const deep = path.join(src, "sub", "n".repeat(120));
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(path.join(src, "a.txt"), "alpha\n");
+    writeFileSync(path.join(src, "sub", "b.bin"), Buffer.alloc(3 * 1024 * 1024, 7));
+    writeFileSync(path.join(deep, "c.txt"), "gamma\n".repeat(10_000));
+    const r = await everynode(["cp", "src", `${pod}:/tmp/in`]);
+    expect(r.code, r.stderr).toBe(0);
+    const listed = await everynode(["exec", pod, "--", "find", "/tmp/in", "-type", "f"]);
+    expect(listed.stdout.split("\n").filter(Boolean).sort()).toEqual(
+      ["/tmp/in/a.txt", "/tmp/in/sub/b.bin", `/tmp/in/sub/${"n".repeat(120)}/c.txt`].sort(),
+    );
+    const back = await everynode(["cp", `default/${pod}:/tmp/in`, "back"]);
+    expect(back.code, back.stderr).toBe(0);
+    expect(tree(path.join(dir, "back"))).toEqual(tree(src));
+    // Into an existing directory, a file keeps its name, both ways.
+    expect((await everynode(["cp", "src/a.txt", `${pod}:/tmp`])).code).toBe(0);
+    expect((await everynode(["exec", pod, "--", "cat", "/tmp/a.txt"])).stdout).toBe("alpha\n");
+    mkdirSync(path.join(dir, "one"));
+    expect((await everynode(["cp", `${pod}:/tmp/a.txt`, "one"])).code).toBe(0);
+    expect(readFileSync(path.join(dir, "one", "a.txt"), "utf8")).toBe("alpha\n");
+  });
+
+  it("cp of a missing file says so", async () => {
+    const r = await everynode(["cp", `${pod}:/tmp/nothing-here`, "x"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/No such file|not found/i);
+    const local = await everynode(["cp", "nothing-here", `${pod}:/tmp/x`]);
+    expect(local.code).not.toBe(0);
+    expect(local.stderr).toContain("no such file or directory");
   });
 });
