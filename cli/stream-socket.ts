@@ -54,8 +54,10 @@ export function openStreamSocket(
           transportError(e, new URL(target.url.toString().replace(/^ws/, "http")), target.foundKubeconfig),
         );
     });
+    const waiting: (() => void)[] = [];
+    // A sender waiting for room is let go when the socket closes (its next send fails).
+    ws.on("close", () => waiting.splice(0).forEach((w) => w()));
     ws.on("open", () => {
-      const waiting: (() => void)[] = [];
       const drain = (): void => {
         if (ws.bufferedAmount < HIGH_WATER_BYTES) for (const w of waiting.splice(0)) w();
       };
