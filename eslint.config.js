@@ -14,6 +14,8 @@ const EDGES = {
     "agent/session/control-plane-socket.ts",
     // kubectl's exec, attach and port-forward WebSockets.
     "control-plane/streams/stream-socket-server.ts",
+    // The CLI's exec, cp and port-forward.
+    "cli/stream-socket.ts",
     // The fleet simulator's agent sockets and the bare-ws floor it is compared with.
     "bench/fleet/sim-socket.ts",
     "bench/fleet/ws-floor-server.ts",

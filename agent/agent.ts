@@ -6,10 +6,12 @@ import type { Clock } from "../shared/clock.js";
 import type { Logger } from "../shared/logger.js";
 import type { NodeReport, RegisterRequest } from "../shared/protocol.js";
 import { AgentMetrics } from "./metrics/agent-metrics.js";
+import { readHostUsage } from "./metrics/host-usage.js";
 import { measuredRuntime } from "./metrics/measured-runtime.js";
 import { PodLogManager } from "./logs/pod-log-manager.js";
 import { VolumeMonitor } from "./volumes/volume-monitor.js";
 import type { RotationPolicy } from "./logs/rotation.js";
+import { UsageSampler } from "./metrics/usage-sampler.js";
 import { collectNodeReport, defaultNodeIP, defaultNodeName, wellKnownLabels } from "./node-info.js";
 import type { ContainerRuntime } from "./runtime/container-runtime.js";
 import { deleteCredential, loadCredential, type NodeCredential } from "./session/credential-store.js";
@@ -145,6 +147,7 @@ export class Agent {
       credentials: this.credentials,
       leaving: () => this.leaving,
       metrics: this.metrics,
+      ...(this.deps.streams ? { usage: this.usageSampler(credential.nodeName, this.deps.streams) } : {}),
       prePull: prePuller,
       ...(this.deps.random ? { random: this.deps.random } : {}),
     });
@@ -225,6 +228,17 @@ export class Agent {
       ...(this.config.resyncMs ? { resyncMs: this.config.resyncMs } : {}),
     });
     return this.worker;
+  }
+
+  private usageSampler(nodeName: string, streams: StreamRuntime): UsageSampler {
+    return new UsageSampler({
+      nodeName,
+      runtime: this.deps.runtime,
+      usage: (id) => streams.usage(id),
+      host: () => readHostUsage(),
+      clock: this.deps.clock,
+      logger: this.deps.logger.child({ node: nodeName }),
+    });
   }
 
   private registerRequest(): RegisterRequest {

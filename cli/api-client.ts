@@ -116,6 +116,15 @@ function transportFailure(e: NodeJS.ErrnoException, url: URL): EverynodeError {
   return new EverynodeError("Unreachable", `Unable to connect to the server: ${e.message}`, { cause: e });
 }
 
+export interface WebSocketTarget {
+  url: URL;
+  /** The API path (for messages). */
+  path: string;
+  headers: Record<string, string>;
+  tls: { ca?: string; cert?: string; key?: string | undefined; rejectUnauthorized: boolean };
+  foundKubeconfig?: string;
+}
+
 /** A client bound to one server and one credential. */
 export class ApiClient {
   private readonly base: URL;
@@ -217,6 +226,29 @@ export class ApiClient {
         if (line) onEvent(JSON.parse(line) as { type: string; object: Record<string, unknown> });
       }
     });
+  }
+
+  /**
+   * What a WebSocket to `path` needs (exec, cp and port-forward): its wss:// URL, the
+   * credential's header and the kubeconfig's TLS settings. cli/stream-socket.ts dials it.
+   */
+  webSocketTarget(path: string, query: URLSearchParams): WebSocketTarget {
+    const url = new URL(`${path}?${query.toString()}`, this.base);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    return {
+      url,
+      path,
+      headers: {
+        "User-Agent": `everynode/${EVERYNODE_VERSION}`,
+        ...(this.conn.token ? { Authorization: `Bearer ${this.conn.token}` } : {}),
+      },
+      tls: {
+        ...(this.conn.ca ? { ca: this.conn.ca } : {}),
+        ...(this.conn.clientCert ? { cert: this.conn.clientCert, key: this.conn.clientKey } : {}),
+        rejectUnauthorized: !this.conn.insecure,
+      },
+      ...(this.conn.foundKubeconfig ? { foundKubeconfig: this.conn.foundKubeconfig } : {}),
+    };
   }
 
   /** Releases kept-alive sockets so the process can exit. */

@@ -4,8 +4,17 @@
 import type { Clock } from "../shared/clock.js";
 import { systemClock } from "../shared/clock.js";
 
+/** The process's own byte streams, for the verbs that carry bytes (exec, cp, port-forward). */
+export interface ProcessStreams {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(raw: boolean): unknown; destroy?(): void };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
+  stderr: NodeJS.WritableStream;
+}
+
 /** The terminal side of a command. */
 export interface Io {
+  /** Set for the process itself; absent in tests that pass buffers. */
+  streams?: ProcessStreams;
   out(text: string): void;
   err(text: string): void;
   readStdin(): Promise<string>;
@@ -28,6 +37,7 @@ export function processIo(): Io {
     errIsTTY: Boolean(process.stderr.isTTY),
     outIsTTY: Boolean(process.stdout.isTTY),
     clock: systemClock,
+    streams: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
   };
 }
 

@@ -48,3 +48,17 @@ describe("parseServerArgs: logs", () => {
     );
   });
 });
+
+describe("parseServerArgs: kubectl top", () => {
+  it.each<[string[], number]>([
+    [[], 15],
+    [["--metrics-resolution=2s"], 2],
+    [["--metrics-resolution=1m"], 60],
+  ])("samples usage every %j", (args, seconds) => {
+    expect(parseServerArgs([...base, ...args]).config.metricsResolutionSeconds).toBe(seconds);
+  });
+
+  it("refuses a resolution that is no duration", () => {
+    expect(() => parseServerArgs([...base, "--metrics-resolution=often"])).toThrow(/--metrics-resolution/);
+  });
+});

@@ -29,6 +29,8 @@ export interface ServerConfig {
   heartbeatIntervalSeconds: number;
   /** How often agents send their metrics summary. */
   agentMetricsIntervalSeconds: number;
+  /** How often agents sample usage for kubectl top (the window of its CPU rate). */
+  metricsResolutionSeconds: number;
   eventTtlMs: number;
   resyncIntervalMs: number;
   /** The HTTPS server's deadlines and per-address connection cap (connection-limits.ts). */
@@ -96,6 +98,12 @@ export const SERVER_FLAGS: FlagSpec[] = [
     type: "string",
     default: "15s",
     description: "how often agents send the control plane their metrics summary (for /metrics)",
+  },
+  {
+    name: "metrics-resolution",
+    type: "string",
+    default: "15s",
+    description: "how often agents sample usage for kubectl top (the window its CPU rate is taken over)",
   },
   { name: "event-ttl", type: "string", default: "1h", description: "how long events are kept" },
   {
@@ -216,6 +224,10 @@ export function parseServerArgs(args: string[]): { config: ServerConfig; help: b
     agentMetricsIntervalSeconds: Math.max(
       1,
       Math.round(duration("agent-metrics-interval", values["agent-metrics-interval"]) / 1000),
+    ),
+    metricsResolutionSeconds: Math.max(
+      1,
+      Math.round(duration("metrics-resolution", values["metrics-resolution"]) / 1000),
     ),
     eventTtlMs: duration("event-ttl", values["event-ttl"]),
     resyncIntervalMs: duration("resync-interval", values["resync-interval"]),

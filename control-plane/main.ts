@@ -27,7 +27,9 @@ import type { ServerConfig } from "./config.js";
 import { DaemonSetController } from "./controller/daemonset-controller.js";
 import { Deleter } from "./deletion/deleter.js";
 import { ControlPlaneMetrics } from "./metrics/control-plane-metrics.js";
+import { metricsApiRouter } from "./metrics/metrics-api-router.js";
 import { metricsRoute } from "./metrics/metrics-route.js";
+import { UsageBoard } from "./metrics/usage-board.js";
 import { EventRecorder } from "./events/event-recorder.js";
 import { createLeaseRouter } from "./nodes/lease-router.js";
 import { NodeLifecycle } from "./nodes/node-lifecycle.js";
@@ -70,6 +72,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   logger.info("using data dir", { dir: config.dataDir });
 
   const metrics = new ControlPlaneMetrics();
+  const usage = new UsageBoard();
   const encryption = ensureEncryptionKeys(config.dataDir, clock);
   const store = openStore({
     path: path.join(config.dataDir, "everynode.db"),
@@ -154,7 +157,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     logs,
     requestObserver: metrics.api,
     rbac,
-    authenticatedRoutes: [metricsRoute(metrics, rbac)],
+    authenticatedRoutes: [metricsRoute(metrics, rbac), metricsApiRouter({ store, usage, clock, rbac })],
     routers: [
       agentRouter,
       createPodTokenRouter({
@@ -217,6 +220,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
     onDispatch: metrics.dispatched,
     agentMetrics: { sink: metrics.agents, intervalSeconds: config.agentMetricsIntervalSeconds },
+    usage: { sink: usage, intervalSeconds: config.metricsResolutionSeconds },
   });
   relay.current = endpoints.logs;
   streamRelay.current = endpoints.streams;

@@ -24,7 +24,7 @@ export function parseFlags(args: string[], specs: FlagSpec[]): ParsedFlags {
   for (const s of specs) values[s.name] = s.type === "list" ? [] : s.default;
   const positionals: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
+    let arg = args[i] as string;
     if (arg === "--") {
       positionals.push(...args.slice(i + 1));
       break;
@@ -45,6 +45,15 @@ export function parseFlags(args: string[], specs: FlagSpec[]): ParsedFlags {
       const short = arg.slice(1, 2);
       spec = byShort.get(short);
       if (!spec) throw new EverynodeError("Usage", `unknown shorthand flag: '${short}' in ${arg}`);
+      // Booleans combine as kubectl's do (-it); a flag with a value ends the group (-itc web).
+      while (spec.type === "boolean" && arg.length > 2 && arg[2] !== "=") {
+        values[spec.name] = true;
+        arg = `-${arg.slice(2)}`;
+        const next = byShort.get(arg.slice(1, 2));
+        if (!next)
+          throw new EverynodeError("Usage", `unknown shorthand flag: '${arg.slice(1, 2)}' in ${args[i]}`);
+        spec = next;
+      }
       if (arg.length > 2) inline = arg.slice(2).replace(/^=/, "");
     } else {
       positionals.push(arg);

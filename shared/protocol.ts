@@ -67,6 +67,8 @@ export const AGENT_LIMITS = {
     logEnd: 16 * 1024,
     goodbye: 4 * 1024,
     metrics: 4 * 1024,
+    /** About 200 bytes a container: room for thousands (the agent drops what does not fit). */
+    usage: 2 * 1024 * 1024,
     /** Room for the worst case the agent can send (every list, name and message at its bound). */
     nodeImages: 512 * 1024,
     // Streams (stream-messages.ts): a 64 KiB chunk in base64 with its envelope.
@@ -101,6 +103,9 @@ export const AGENT_LIMITS = {
   /** Names of one reported image; bytes of an image reference. */
   imageNames: 8,
   imageRefBytes: 512,
+  /** Pods in one usage message, and containers of one pod in it. */
+  usagePods: 1000,
+  usageContainers: 64,
 } as const;
 
 // ------------------------------------------------------------------ registration (HTTP)
@@ -253,6 +258,40 @@ export interface MetricsMessage {
   reconcileLag: DurationCounts;
 }
 
+/** One container's usage over the window of a usage message. */
+export interface ContainerUsageSample {
+  name: string;
+  /** The CPU rate over the window: nanoseconds of CPU per second (1e9 = one core). */
+  cpuNanocores: number;
+  /** The working set at the end of the window: memory in use less the inactive file cache. */
+  memoryBytes: number;
+}
+
+export interface PodUsageSample {
+  namespace: string;
+  name: string;
+  uid: string;
+  containers: ContainerUsageSample[];
+}
+
+/**
+ * What the node and its pods' containers used over the last window (kubectl top's
+ * NodeMetrics and PodMetrics), sent every `usageIntervalSeconds` of the welcome (a server
+ * whose welcome does not ask for it does not know the message). A container appears once
+ * it was sampled twice: a rate needs two samples.
+ */
+export interface UsageMessage {
+  v: 1;
+  type: "usage";
+  /** When the window ended (RFC 3339). */
+  timestamp: string;
+  /** Its length, in seconds. */
+  windowSeconds: number;
+  /** The whole host, as the kubelet's node figures are. */
+  node: { cpuNanocores: number; memoryBytes: number };
+  pods: PodUsageSample[];
+}
+
 /** Sent by an agent that stops cleanly: its node turns NotReady at once. */
 export interface GoodbyeMessage {
   v: 1;
@@ -296,6 +335,7 @@ export type AgentMessage =
   | LogEndMessage
   | GoodbyeMessage
   | MetricsMessage
+  | UsageMessage
   | AgentStreamMessage;
 
 // ------------------------------------------------------------------ server → agent
@@ -307,6 +347,8 @@ export interface WelcomeMessage {
   heartbeatIntervalSeconds: number;
   /** When set, the agent sends a `metrics` summary this often (older servers leave it out). */
   metricsIntervalSeconds?: number;
+  /** When set, the agent samples usage this often and sends a `usage` message after each sample. */
+  usageIntervalSeconds?: number;
 }
 
 export interface AssignmentsMessage {
@@ -493,6 +535,12 @@ export function decodeAgentMessage(
       for (const key of ["containers", "imagePulls", "containerStarts", "reconcileLag"])
         if (!isObject(m[key])) fail(`field "${key}" must be an object`);
       return m as unknown as MetricsMessage;
+    case "usage":
+      str(m, "timestamp");
+      num(m, "windowSeconds");
+      if (!isObject(m.node)) fail(`field "node" must be an object`);
+      if (!Array.isArray(m.pods)) fail(`field "pods" must be an array`);
+      return m as unknown as UsageMessage;
     default:
       return decodeAgentStreamMessage(m) ?? fail(`unknown message type ${JSON.stringify(m.type)}`);
   }
@@ -506,6 +554,7 @@ export function decodeServerMessage(raw: string | Buffer, maxBytes = 64 * 1024 *
       str(m, "nodeName");
       num(m, "heartbeatIntervalSeconds");
       num(m, "metricsIntervalSeconds", true);
+      num(m, "usageIntervalSeconds", true);
       return m as unknown as WelcomeMessage;
     case "assignments":
       num(m, "revision");

@@ -44,6 +44,8 @@ export interface SessionOptions {
   leaving?: () => boolean;
   /** The figures sent as `metrics` summaries when the server's welcome asks for them. */
   metrics?: Pick<AgentMetrics, "assignmentsArrived" | "takeSummary" | "unsent">;
+  /** kubectl top's samples, sent as `usage` messages when the server's welcome asks for them. */
+  usage?: { start(intervalSeconds: number, send: (m: AgentMessage) => void): () => void };
   /** Image pre-pull: takes each assignment set's `prePull` (and so announces the capability). */
   prePull?: { setWanted(images: readonly PrePullImage[]): void; reconnected(): void };
 }
@@ -65,6 +67,7 @@ export class Session {
   private welcomed = false;
   private stopHeartbeat: (() => void) | undefined;
   private stopMetrics: (() => void) | undefined;
+  private stopUsage: (() => void) | undefined;
   /** Resolves each time a welcome arrives (for callers that wait for a connection). */
   private onWelcome: (() => void)[] = [];
 
@@ -95,6 +98,7 @@ export class Session {
     this.abort.abort();
     this.stopHeartbeat?.();
     this.stopMetrics?.();
+    this.stopUsage?.();
     this.o.logs.cancelAll();
     this.o.streams?.cancelAll();
     const s = this.socket;
@@ -123,6 +127,8 @@ export class Session {
         this.welcomed = false;
         this.stopHeartbeat?.();
         this.stopMetrics?.();
+        this.stopUsage?.();
+        this.stopUsage = undefined;
         if (this.stopped) return;
         why = closed.reason
           ? `the connection closed (${closed.code}: ${closed.reason})`
@@ -214,6 +220,9 @@ export class Session {
             if (!this.send(summary)) metrics.unsent(summary);
           });
         }
+        this.stopUsage?.();
+        if (this.o.usage && m.usageIntervalSeconds !== undefined)
+          this.stopUsage = this.o.usage.start(m.usageIntervalSeconds, (u) => this.send(u));
         this.o.reporter.resendAll();
         this.o.prePull?.reconnected();
         for (const r of this.onWelcome.splice(0)) r();

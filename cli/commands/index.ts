@@ -7,6 +7,9 @@ import { deleteCommand } from "./delete.js";
 import { getCommand } from "./get.js";
 import { describeCommand } from "./describe.js";
 import { logsCommand } from "./logs.js";
+import { execCommand } from "./exec.js";
+import { cpCommand } from "./cp.js";
+import { portForwardCommand } from "./port-forward.js";
 import { rolloutCommand } from "./rollout.js";
 import { taintCommand } from "./taint.js";
 import { annotateCommand, labelCommand } from "./label.js";
@@ -23,6 +26,9 @@ export const COMMANDS: Command[] = [
   deleteCommand,
   rolloutCommand,
   logsCommand,
+  execCommand,
+  portForwardCommand,
+  cpCommand,
   labelCommand,
   annotateCommand,
   taintCommand,

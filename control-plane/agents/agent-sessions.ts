@@ -29,6 +29,7 @@ import type { StreamRelay } from "./stream-relay.js";
 import { nodeWithReport } from "./node-report.js";
 import type { AgentConnection, SessionRegistry } from "./session-registry.js";
 import type { StatusIngest } from "./status-ingest.js";
+import type { UsageSink } from "../metrics/usage-board.js";
 
 /** Where the agents' metrics summaries go (the /metrics registry's relay). */
 export interface AgentMetricsSink {
@@ -54,6 +55,8 @@ export interface AgentSessionsDeps {
   heartbeatIntervalSeconds: number;
   /** When set, agents are asked for a metrics summary every intervalSeconds. */
   metrics?: { sink: AgentMetricsSink; intervalSeconds: number };
+  /** When set, agents are asked to sample usage every intervalSeconds (kubectl top). */
+  usage?: { sink: UsageSink; intervalSeconds: number };
   /** Image pre-pull reports (node.status.images and the pre-pull events). */
   nodeImages?: NodeImagesIngest;
 }
@@ -105,6 +108,7 @@ export class AgentSessions {
         this.deps.logs.connectionClosed(connection);
         this.deps.streams.connectionClosed(connection);
         if (wasCurrent) this.deps.metrics?.sink.forget(connection.nodeName);
+        if (wasCurrent) this.deps.usage?.sink.forget(connection.nodeName);
         // A socket that dropped without goodbye changes nothing: the grace period decides.
         if (wasCurrent) log.info("agent disconnected", { code, reason: reason || undefined });
       },
@@ -145,6 +149,7 @@ export class AgentSessions {
       heartbeatIntervalSeconds: this.deps.heartbeatIntervalSeconds,
     };
     if (this.deps.metrics) welcome.metricsIntervalSeconds = this.deps.metrics.intervalSeconds;
+    if (this.deps.usage) welcome.usageIntervalSeconds = this.deps.usage.intervalSeconds;
     connection.send(welcome).catch(() => {});
     this.deps.dispatcher.nodeConnected(connection);
     log.info("agent connected", { appliedRevision: message.appliedRevision });
@@ -175,6 +180,9 @@ export class AgentSessions {
         return;
       case "nodeImages":
         this.deps.nodeImages?.accept(nodeName, message);
+        return;
+      case "usage":
+        this.deps.usage?.sink.accept(nodeName, message);
         return;
       case "streamData":
         this.deps.streams.onData(connection, message);

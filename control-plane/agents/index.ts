@@ -12,6 +12,7 @@ import type { NodeLiveness } from "../nodes/node-liveness.js";
 import type { Store } from "../store/store.js";
 import { AgentCapabilities } from "./agent-capabilities.js";
 import { AgentSessions, type AgentMetricsSink } from "./agent-sessions.js";
+import type { UsageSink } from "../metrics/usage-board.js";
 import { attachAgentSocketServer } from "./agent-socket-server.js";
 import { Dispatcher } from "./dispatcher.js";
 import { LogRelay } from "./log-relay.js";
@@ -52,6 +53,8 @@ export interface AgentEndpointsDeps {
   onDispatch?: (seconds: number) => void;
   /** When set, agents send a metrics summary every intervalSeconds, relayed to the sink. */
   agentMetrics?: { sink: AgentMetricsSink; intervalSeconds: number };
+  /** When set, agents sample usage every intervalSeconds for kubectl top, kept by the sink. */
+  usage?: { sink: UsageSink; intervalSeconds: number };
   /** The controller's pre-pull wants (shared with the DaemonSet controller); a fresh one by default. */
   prePull?: PrePullBoard;
   /** Upgrades of other paths than the agents' (kubectl's exec, attach, port-forward). */
@@ -117,6 +120,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     deleter,
     heartbeatIntervalSeconds: deps.heartbeatIntervalSeconds ?? 10,
     ...(deps.agentMetrics ? { metrics: deps.agentMetrics } : {}),
+    ...(deps.usage ? { usage: deps.usage } : {}),
     nodeImages: new NodeImagesIngest({
       store: deps.store,
       events: deps.events,

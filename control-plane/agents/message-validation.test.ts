@@ -30,6 +30,24 @@ function metrics(): any {
   };
 }
 
+function usage(): any {
+  return {
+    v: 1,
+    type: "usage",
+    timestamp: "2026-12-05T12:00:00.000Z",
+    windowSeconds: 15.002,
+    node: { cpuNanocores: 1_200_000_000, memoryBytes: 3_000_000_000 },
+    pods: [
+      {
+        namespace: "default",
+        name: "web-abcde",
+        uid: "u1",
+        containers: [{ name: "web", cpuNanocores: 200_000_000, memoryBytes: 40_000_000 }],
+      },
+    ],
+  };
+}
+
 function nodeImages(): any {
   return {
     v: 1,
@@ -106,6 +124,8 @@ describe("checkAgentMessage", () => {
     ["goodbye", { v: 1, type: "goodbye", reason: "shutting down" }],
     ["metrics", metrics()],
     ["nodeImages", nodeImages()],
+    ["usage", usage()],
+    ["usage of a node without pods", { ...usage(), pods: [] }],
     ["nodeImages, nothing to report", { v: 1, type: "nodeImages", images: [], prePull: [] }],
   ])("passes a well-formed %s", (_what, m) => {
     expect(problem(m)).toBe("");
@@ -196,6 +216,24 @@ describe("checkAgentMessage", () => {
     ["an unknown field", (m) => ((m.cpu = 1), m), /metrics\.cpu: unknown field/],
   ])("refuses a metrics summary with %s", (_what, mutate, why) => {
     expect(problem(mutate(metrics()))).toMatch(why);
+  });
+
+  it.each<[string, (m: any) => any, RegExp]>([
+    ["no timestamp", (m) => (delete m.timestamp, m), /timestamp: Required/],
+    ["a timestamp not RFC 3339", (m) => ((m.timestamp = "yesterday"), m), /timestamp: .*RFC 3339/],
+    ["no window", (m) => ((m.windowSeconds = 0), m), /windowSeconds: .*above 0/],
+    ["a negative CPU rate", (m) => ((m.node.cpuNanocores = -1), m), /node\.cpuNanocores: .*between 0/],
+    [
+      "fractional memory",
+      (m) => ((m.pods[0].containers[0].memoryBytes = 1.5), m),
+      /memoryBytes: .*an integer/,
+    ],
+    ["no pods list", (m) => (delete m.pods, m), /pods: .*a list/],
+    ["a pod without uid", (m) => (delete m.pods[0].uid, m), /pods\[0\]\.uid: Required/],
+    ["an unknown container field", (m) => ((m.pods[0].containers[0].disk = 1), m), /disk: unknown field/],
+    ["too many pods", (m) => ((m.pods = new Array(1001).fill(m.pods[0])), m), /pods: .*1000/],
+  ])("refuses a usage message with %s", (_what, mutate, why) => {
+    expect(problem(mutate(usage()))).toMatch(why);
   });
 
   it("refuses a message larger than its type allows, before reading its fields", () => {

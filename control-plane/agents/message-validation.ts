@@ -24,6 +24,7 @@ import {
   validatePodStatus,
   isObject,
   typeInvalid,
+  timestampField,
 } from "../kube/index.js";
 
 const ENVELOPE = ["v", "type"];
@@ -36,6 +37,7 @@ const FIELDS: Record<AgentMessage["type"], string[]> = {
   goodbye: [...ENVELOPE, "reason"],
   metrics: [...ENVELOPE, "containers", "restarts", "imagePulls", "containerStarts", "reconcileLag"],
   nodeImages: [...ENVELOPE, "images", "prePull"],
+  usage: [...ENVELOPE, "timestamp", "windowSeconds", "node", "pods"],
   streamData: [...ENVELOPE, "streamId", "channel", "data"],
   streamCredit: [...ENVELOPE, "streamId", "bytes"],
   streamEnd: [...ENVELOPE, "streamId", "exitCode", "error"],
@@ -178,6 +180,45 @@ function checkMetrics(m: Record<string, unknown>, errs: FieldError[]): void {
   for (const key of ["imagePulls", "containerStarts", "reconcileLag"]) checkDurations(m[key], key, errs);
 }
 
+/** Bounds of usage figures: far above any host (a million cores, an exabyte). */
+const MAX_NANOCORES = 1e15;
+const MAX_MEMORY_BYTES = 2 ** 60;
+const MAX_WINDOW_SECONDS = 3600;
+
+function checkFigures(v: Record<string, unknown>, path: string, errs: FieldError[]): void {
+  for (const [key, max] of [
+    ["cpuNanocores", MAX_NANOCORES],
+    ["memoryBytes", MAX_MEMORY_BYTES],
+  ] as const) {
+    if (v[key] === undefined) errs.push(typeInvalid(`${path}.${key}`, undefined, "an integer"));
+    intField(v[key], `${path}.${key}`, errs, 0, max);
+  }
+}
+
+/** usage: a timestamp, a window, the node's figures and bounded lists of pods and containers. */
+function checkUsage(m: Record<string, unknown>, errs: FieldError[]): void {
+  if (m.timestamp === undefined) errs.push(fieldError.required("timestamp"));
+  timestampField(m.timestamp, "timestamp", errs);
+  const w = m.windowSeconds;
+  if (typeof w !== "number" || !Number.isFinite(w) || w <= 0 || w > MAX_WINDOW_SECONDS)
+    errs.push(typeInvalid("windowSeconds", w, `a number of seconds above 0, at most ${MAX_WINDOW_SECONDS}`));
+  checkFigures(requiredObject(m.node, "node", ["cpuNanocores", "memoryBytes"], errs), "node", errs);
+  if (!Array.isArray(m.pods)) errs.push(typeInvalid("pods", m.pods, "a list"));
+  boundedList(m.pods, "pods", L.usagePods, errs).forEach((v, i) => {
+    const p = `pods[${i}]`;
+    const pod = requiredObject(v, p, ["namespace", "name", "uid", "containers"], errs);
+    for (const key of ["namespace", "name", "uid"])
+      boundedString(pod[key], `${p}.${key}`, L.nameBytes, errs, { required: true });
+    if (!Array.isArray(pod.containers)) errs.push(typeInvalid(`${p}.containers`, pod.containers, "a list"));
+    boundedList(pod.containers, `${p}.containers`, L.usageContainers, errs).forEach((c, j) => {
+      const cp = `${p}.containers[${j}]`;
+      const container = requiredObject(c, cp, ["name", "cpuNanocores", "memoryBytes"], errs);
+      boundedString(container.name, `${cp}.name`, L.nameBytes, errs, { required: true });
+      checkFigures(container, cp, errs);
+    });
+  });
+}
+
 const PRE_PULL_STATES = ["Pulling", "Present", "Failed"];
 const PULL_FAILURES = ["ErrImagePull", "ErrImageNeverPull"];
 /** A reported image's size: far above any real image. */
@@ -227,6 +268,7 @@ export function checkAgentMessage(message: AgentMessage, bytes: number): void {
   else if (type === "goodbye") boundedString(m.reason, "reason", L.textBytes, errs);
   else if (type === "metrics") checkMetrics(m, errs);
   else if (type === "nodeImages") checkNodeImages(m, errs);
+  else if (type === "usage") checkUsage(m, errs);
   else if (type.startsWith("stream")) checkStream(m, errs);
   if (errs.length > 0) refuse(type, errs);
 }

@@ -57,6 +57,8 @@ function boundTo(object: KubeObject | undefined, node: string): boolean {
 }
 
 function nodeMay(node: string, a: RequestAttributes): boolean {
+  // Every rule below is of the core group (metrics.k8s.io's nodes and pods are not a node's).
+  if (a.group !== "") return false;
   const sub = a.subresource;
   switch (a.resource) {
     case "nodes":

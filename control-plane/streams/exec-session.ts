@@ -5,7 +5,7 @@
 import { errors, isEverynodeError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/logger.js";
 import type { OpenStream, StreamClient } from "../agents/stream-relay.js";
-import { CHANNEL, decodeClientFrame, encodeFrame, endStatus } from "./channel-protocol.js";
+import { CHANNEL, decodeClientFrame, encodeFrame, endStatus } from "../../shared/channel-protocol.js";
 import type { MessageSocket } from "./message-socket.js";
 import type { ExecRequest } from "./stream-request.js";
 

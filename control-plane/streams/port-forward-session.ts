@@ -11,11 +11,11 @@ import { errors } from "../../shared/errors.js";
 import type { OpenStream } from "../agents/stream-relay.js";
 import type { OpenPortStream } from "./port-request.js";
 import { portRequest } from "./port-request.js";
-import { encodeFrame } from "./channel-protocol.js";
+import { encodeFrame, PORT_FORWARD_CHANNEL_PROTOCOL, portBytes } from "../../shared/channel-protocol.js";
 import type { MessageSocket } from "./message-socket.js";
 import { runSpdyPortForward, SPDY_PORT_FORWARD_PROTOCOL } from "./spdy-port-forward.js";
 
-export const PORT_FORWARD_PROTOCOLS = [SPDY_PORT_FORWARD_PROTOCOL, "v4.channel.k8s.io"] as const;
+export const PORT_FORWARD_PROTOCOLS = [SPDY_PORT_FORWARD_PROTOCOL, PORT_FORWARD_CHANNEL_PROTOCOL] as const;
 
 export function runPortForward(
   socket: MessageSocket,
@@ -26,12 +26,6 @@ export function runPortForward(
 ): void {
   if (protocol === SPDY_PORT_FORWARD_PROTOCOL) return runSpdyPortForward(socket, open, logger);
   runChannelPortForward(socket, ports, open, logger);
-}
-
-function portBytes(port: number): Buffer {
-  const b = Buffer.alloc(2);
-  b.writeUInt16LE(port);
-  return b;
 }
 
 function runChannelPortForward(

@@ -15,7 +15,7 @@ import { forbidden, isAllowed } from "../api/authorization.js";
 import type { Authenticator } from "../auth/principal.js";
 import type { Store } from "../store/store.js";
 import type { StreamRelay } from "../agents/stream-relay.js";
-import { EXEC_PROTOCOLS, pickProtocol } from "./channel-protocol.js";
+import { EXEC_PROTOCOLS, pickProtocol } from "../../shared/channel-protocol.js";
 import { runExecSession } from "./exec-session.js";
 import type { MessageSocket } from "./message-socket.js";
 import { PORT_FORWARD_PROTOCOLS, runPortForward } from "./port-forward-session.js";

@@ -9,6 +9,7 @@ import { daemonSetKind } from "./daemonset.js";
 import { eventKind } from "./event.js";
 import { joinTokenKind } from "./jointoken.js";
 import { leaseKind } from "./lease.js";
+import { nodeMetricsKind, podMetricsKind } from "./metrics.js";
 import { namespaceKind } from "./namespace.js";
 import { nodeKind } from "./node.js";
 import { podKind } from "./pod.js";
@@ -32,6 +33,8 @@ export const KINDS = [
   clusterRoleKind,
   roleBindingKind,
   clusterRoleBindingKind,
+  nodeMetricsKind,
+  podMetricsKind,
 ] as const;
 
 /** The registry the server and the CLI use, built (and checked) once. */

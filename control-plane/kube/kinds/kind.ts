@@ -78,6 +78,11 @@ export interface KindDescription<R extends string = string, S extends ServedBy =
   subresources: readonly SubresourceDescription[];
   servedBy: S;
   /**
+   * A router's kind that discovery and OpenAPI list all the same (metrics.k8s.io: kubectl top
+   * looks for the group in discovery). The store's kinds are always listed.
+   */
+  published?: boolean;
+  /**
    * The kind's schema: the name of its definition, upstream (`io.k8s.api.apps.v1.DaemonSet`)
    * or one of `definitions`. The list kind's is the same name with `List` appended.
    */

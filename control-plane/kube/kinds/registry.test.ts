@@ -65,10 +65,19 @@ describe("the registry's resource table", () => {
   });
 
   it("leaves out the kinds with routers of their own", () => {
-    expect(KINDS.filter((k) => k.servedBy === "router").map((k) => k.resource)).toEqual([
-      "leases",
-      "jointokens",
+    expect(KINDS.filter((k) => k.servedBy === "router").map((k) => `${k.resource}.${k.group}`)).toEqual([
+      "leases.coordination.k8s.io",
+      "jointokens.everynode.io",
+      "nodes.metrics.k8s.io",
+      "pods.metrics.k8s.io",
     ]);
+  });
+
+  it("answers byResource with the stored kind where metrics.k8s.io shares its name", () => {
+    expect(REGISTRY.byResource("nodes")?.kind).toBe("Node");
+    expect(REGISTRY.byResource("pods")?.kind).toBe("Pod");
+    expect(REGISTRY.byGroupResource("metrics.k8s.io", "pods")?.kind).toBe("PodMetrics");
+    expect(REGISTRY.byGroupResource("", "pods")?.kind).toBe("Pod");
   });
 });
 

@@ -70,6 +70,7 @@ describe("aggregated discovery", () => {
     expect(doc.items.map((i: any) => i.metadata)).toEqual([
       { name: "apps", creationTimestamp: null },
       { name: "rbac.authorization.k8s.io", creationTimestamp: null },
+      { name: "metrics.k8s.io", creationTimestamp: null },
     ]);
     expect(doc.items[1].versions[0].resources.map((r: any) => r.resource)).toEqual([
       "roles",
@@ -84,7 +85,15 @@ describe("aggregated discovery", () => {
       "clusterroles",
       "rolebindings",
       "clusterrolebindings",
+      "nodes",
+      "pods",
     ]);
+    expect(doc.items[2].versions[0].resources[1]).toMatchObject({
+      resource: "pods",
+      responseKind: { group: "metrics.k8s.io", version: "v1beta1", kind: "PodMetrics" },
+      scope: "Namespaced",
+      verbs: ["get", "list"],
+    });
     expect(byName(doc, "daemonsets")).toMatchObject({
       responseKind: { group: "apps", version: "v1", kind: "DaemonSet" },
       scope: "Namespaced",
@@ -124,6 +133,11 @@ describe("legacy discovery", () => {
           name: "rbac.authorization.k8s.io",
           versions: [{ groupVersion: "rbac.authorization.k8s.io/v1", version: "v1" }],
           preferredVersion: { groupVersion: "rbac.authorization.k8s.io/v1", version: "v1" },
+        },
+        {
+          name: "metrics.k8s.io",
+          versions: [{ groupVersion: "metrics.k8s.io/v1beta1", version: "v1beta1" }],
+          preferredVersion: { groupVersion: "metrics.k8s.io/v1beta1", version: "v1beta1" },
         },
       ],
     });
@@ -209,6 +223,7 @@ describe("a kind once published", () => {
       "apps",
       "everynode.io",
       "rbac.authorization.k8s.io",
+      "metrics.k8s.io",
     ]);
   });
 });

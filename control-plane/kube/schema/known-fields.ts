@@ -6,7 +6,7 @@
 import type { KindDescription } from "../kinds/kind.js";
 import type { Definition, Definitions } from "../openapi/definitions.js";
 import { deref } from "./overlay.js";
-import { perRegistry, type Registry } from "./registry.js";
+import { perRegistry, resourceKinds, type Registry } from "./registry.js";
 
 /** What the walk does at one position of a body. */
 export type FieldTree =
@@ -66,7 +66,9 @@ export function compileFieldTree(
 /** Every kind's tree, compiled once per registry (at startup for the server's). */
 export const fieldTrees = perRegistry((r: Registry): ReadonlyMap<string, FieldTree> => {
   const memo = new Map<string, FieldTree>();
-  return new Map(r.kinds.map((k) => [k.resource, compileFieldTree(r.definitions, r.definitionOf(k), memo)]));
+  return new Map(
+    resourceKinds(r).map((k) => [k.resource, compileFieldTree(r.definitions, r.definitionOf(k), memo)]),
+  );
 });
 
 export interface UnknownFields {

@@ -34,7 +34,12 @@ function supportsFieldValidation(doc: Doc, gvk: { group: string; version: string
 describe("openApiV3Index", () => {
   it("points at both group versions with a stable hash", () => {
     const index = openApiV3Index() as { paths: Record<string, { serverRelativeURL: string }> };
-    expect(Object.keys(index.paths)).toEqual(["api/v1", "apis/apps/v1", "apis/rbac.authorization.k8s.io/v1"]);
+    expect(Object.keys(index.paths)).toEqual([
+      "api/v1",
+      "apis/apps/v1",
+      "apis/rbac.authorization.k8s.io/v1",
+      "apis/metrics.k8s.io/v1beta1",
+    ]);
     expect(index.paths["apis/apps/v1"]?.serverRelativeURL).toMatch(
       /^\/openapi\/v3\/apis\/apps\/v1\?hash=[0-9A-F]{128}$/,
     );

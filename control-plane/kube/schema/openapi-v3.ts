@@ -53,11 +53,12 @@ export function toV3Component(name: string, def: Definition): Record<string, unk
 }
 
 /**
- * The kinds published in OpenAPI and discovery: those the generic handlers serve. Leases and
- * JoinTokens have routers of their own and stay out (their kind files say why).
+ * The kinds published in OpenAPI and discovery: those the generic handlers serve, and the
+ * router kinds marked `published` (metrics.k8s.io). Leases and JoinTokens have routers of
+ * their own and stay out (their kind files say why).
  */
 export const publishedKinds = (r: Registry): KindDescription[] =>
-  r.kinds.filter((k) => k.servedBy === "store");
+  r.kinds.filter((k) => k.servedBy === "store" || k.published === true);
 
 function documentOf(defs: Definitions, kinds: KindDescription[]): object {
   const paths = Object.assign({}, ...kinds.map(pathsOfKind)) as Record<string, unknown>;

@@ -6,7 +6,7 @@
 
 import type { Definition, Definitions } from "../openapi/definitions.js";
 import { deref } from "./overlay.js";
-import { perRegistry, type Registry } from "./registry.js";
+import { perRegistry, resourceKinds, type Registry } from "./registry.js";
 
 /** The patch rules at one position of an object (the shape strategic-merge-patch.ts reads). */
 export interface PatchSchema {
@@ -75,7 +75,10 @@ function compile(
 export const patchSchemas = perRegistry((r: Registry): ReadonlyMap<string, PatchSchema> => {
   const memo = new Map<string, PatchSchema | undefined>();
   return new Map(
-    r.kinds.map((k) => [k.resource, compile(r.definitions, r.definitionOf(k), memo, new Set()) ?? {}]),
+    resourceKinds(r).map((k) => [
+      k.resource,
+      compile(r.definitions, r.definitionOf(k), memo, new Set()) ?? {},
+    ]),
   );
 });
 

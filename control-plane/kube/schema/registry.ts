@@ -11,8 +11,14 @@ export interface Registry {
   readonly kinds: readonly KindDescription[];
   /** Vendored + everynode's own + overlays. */
   readonly definitions: Definitions;
-  /** The kind served at this plural resource name (unique across groups, checked). */
+  /**
+   * The kind served at this plural resource name. Unique across groups but for the read-only
+   * router kinds that mirror a stored one (metrics.k8s.io's nodes and pods): the stored
+   * kind is the one meant (byGroupResource finds the other).
+   */
   byResource(resource: string): KindDescription | undefined;
+  /** The kind of a group ("" the core) at this plural name (unique within a group, checked). */
+  byGroupResource(group: string, resource: string): KindDescription | undefined;
   byKind(group: string, version: string, kind: string): KindDescription | undefined;
   /** The root definition of a kind, or of its list. */
   definitionOf(kind: KindDescription, list?: boolean): Definition;
@@ -24,11 +30,18 @@ export function buildRegistry(
 ): Registry {
   const definitions = buildDefinitions(kinds, base);
   const byResource = new Map<string, KindDescription>();
+  const byGroupResource = new Map<string, KindDescription>();
   const byGvk = new Map<string, KindDescription>();
   const gvk = (g: string, v: string, k: string) => `${g}/${v}/${k}`;
   for (const k of kinds) {
-    if (byResource.has(k.resource)) throw new Error(`two kinds are served as ${k.resource}`);
-    byResource.set(k.resource, k);
+    const groupResource = `${k.group}/${k.resource}`;
+    if (byGroupResource.has(groupResource))
+      throw new Error(`two kinds are served as ${k.resource}${k.group ? `.${k.group}` : ""}`);
+    byGroupResource.set(groupResource, k);
+    const other = byResource.get(k.resource);
+    const mirror = (x: KindDescription) => x.servedBy === "router" && x.published === true;
+    if (other && !mirror(k) && !mirror(other)) throw new Error(`two kinds are served as ${k.resource}`);
+    if (!other || mirror(other)) byResource.set(k.resource, k);
     byGvk.set(gvk(k.group, k.version, k.kind), k);
     for (const name of [k.definition, `${k.definition}List`]) {
       if (!definitionNamed(definitions, name)) throw new Error(`${k.kind}: no definition ${name}`);
@@ -44,10 +57,16 @@ export function buildRegistry(
     kinds,
     definitions,
     byResource: (resource) => byResource.get(resource),
+    byGroupResource: (group, resource) => byGroupResource.get(`${group}/${resource}`),
     byKind: (g, v, k) => byGvk.get(gvk(g, v, k)),
     definitionOf: (k, list = false) =>
       definitionNamed(definitions, list ? `${k.definition}List` : k.definition) as Definition,
   };
+}
+
+/** The kinds byResource answers for: one per plural name (the stored kind where two share it). */
+export function resourceKinds(r: Registry): KindDescription[] {
+  return r.kinds.filter((k) => r.byResource(k.resource) === k);
 }
 
 /** Caches one value per registry (the registries of tests come and go). */

@@ -8,6 +8,7 @@ import { EverynodeError } from "../../../shared/errors.js";
 import { REGISTRY } from "../kinds/index.js";
 import type { ResourceName } from "../kinds/resources.js";
 import { type FieldReader, selectableFields } from "../kinds/selectable-fields.js";
+import { resourceKinds } from "../schema/registry.js";
 
 /** One term of a field selector. */
 export interface FieldRequirement {
@@ -20,7 +21,7 @@ export interface FieldRequirement {
 let fields: Map<string, Readonly<Record<string, FieldReader>>> | undefined;
 
 function fieldsOf(resource: ResourceName): Readonly<Record<string, FieldReader>> {
-  fields ??= new Map(REGISTRY.kinds.map((k) => [k.resource, selectableFields(k)]));
+  fields ??= new Map(resourceKinds(REGISTRY).map((k) => [k.resource, selectableFields(k)]));
   const found = fields.get(resource);
   if (found === undefined) throw new Error(`no kind is served as ${resource}`);
   return found;

@@ -40,5 +40,5 @@ export {
   qualifiedNameErrors,
 } from "./names.js";
 // The toolkit other validators of everynode's own messages (agents' reports) build on.
-export { boundedList, boundedString, intField, knownObject } from "./bounded.js";
+export { boundedList, boundedString, intField, knownObject, timestampField } from "./bounded.js";
 export { canonical, isObject, typeInvalid } from "./util.js";

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { decodeClientFrame, encodeFrame, endStatus, pickProtocol } from "./channel-protocol.js";
+import {
+  closeStdinFrame,
+  commandEnd,
+  decodeClientFrame,
+  decodeServerFrame,
+  encodeFrame,
+  endStatus,
+  pickProtocol,
+  resizeFrame,
+} from "./channel-protocol.js";
 
 describe("the exec channel protocol", () => {
   it.each([
@@ -37,5 +46,29 @@ describe("the exec channel protocol", () => {
       reason: "NonZeroExitCode",
       details: { causes: [{ reason: "ExitCode", message: "3" }] },
     });
+  });
+});
+
+describe("the client's side of the channel protocol", () => {
+  it("says what the server decodes", () => {
+    expect(decodeClientFrame(resizeFrame(80, 24), "v5.channel.k8s.io")).toEqual({
+      kind: "resize",
+      width: 80,
+      height: 24,
+    });
+    expect(decodeClientFrame(closeStdinFrame(), "v5.channel.k8s.io")).toEqual({ kind: "closeStdin" });
+    expect(decodeServerFrame(encodeFrame(2, Buffer.from("err")))).toEqual({
+      channel: 2,
+      data: Buffer.from("err"),
+    });
+    expect(decodeServerFrame(Buffer.alloc(0))).toBeUndefined();
+  });
+
+  it.each([
+    [endStatus(["true"], 0), { exitCode: 0 }],
+    [endStatus(["sh", "-c", "exit 3"], 3), { exitCode: 3 }],
+    [{ status: "Failure", message: "container not found" }, { error: "container not found" }],
+  ])("reads the end of the command from the server's Status %#", (status, want) => {
+    expect(commandEnd(JSON.stringify(status))).toEqual(want);
   });
 });

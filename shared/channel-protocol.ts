@@ -1,11 +1,12 @@
 // Kubernetes' WebSocket channel protocols for exec and attach (v4.channel.k8s.io and
-// v5.channel.k8s.io), pure: each binary message is one channel byte then data. Client to
+// v5.channel.k8s.io), both ends (the server's streams and the CLI's exec, cp and
+// port-forward), pure: each binary message is one channel byte then data. Client to
 // server: 0 stdin, 4 resize ({"Width":W,"Height":H}), and in v5 255 + channel to close one
 // (stdin's EOF). Server to client: 1 stdout, 2 stderr, 3 the error channel, which carries a
 // v1 Status once the command ended (with the exit code, so kubectl prints `command
 // terminated with exit code N` and exits with N).
 
-import type { EverynodeError } from "../../shared/errors.js";
+import type { EverynodeError } from "./errors.js";
 
 export const CHANNEL = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } as const;
 
@@ -77,4 +78,52 @@ export function endStatus(command: readonly string[], exitCode?: number, error?:
     reason: "NonZeroExitCode",
     details: { causes: [{ reason: "ExitCode", message: String(exitCode) }] },
   };
+}
+
+/** A resize message (client to server). */
+export function resizeFrame(width: number, height: number): Buffer {
+  return encodeFrame(CHANNEL.resize, Buffer.from(JSON.stringify({ Width: width, Height: height })));
+}
+
+/** v5's close of stdin: the command sees EOF (v4 has no way to say it). */
+export function closeStdinFrame(): Buffer {
+  return Buffer.from([CHANNEL.close, CHANNEL.stdin]);
+}
+
+/** One message from the server: its channel and data; undefined for an empty one. */
+export function decodeServerFrame(message: Buffer): { channel: number; data: Buffer } | undefined {
+  if (message.length === 0) return undefined;
+  return { channel: message[0]!, data: message.subarray(1) };
+}
+
+/**
+ * What the error channel's Status says of the command's end: its exit code (0 on Success),
+ * or the failure's message when it did not run to an exit code.
+ */
+export function commandEnd(statusText: string): { exitCode: number } | { error: string } {
+  let status: { status?: string; message?: string; reason?: string; details?: { causes?: unknown } };
+  try {
+    status = JSON.parse(statusText) as typeof status;
+  } catch {
+    return { error: statusText };
+  }
+  if (status.status === "Success") return { exitCode: 0 };
+  if (status.reason === "NonZeroExitCode" && Array.isArray(status.details?.causes)) {
+    const cause = (status.details.causes as { reason?: string; message?: string }[]).find(
+      (c) => c.reason === "ExitCode",
+    );
+    const code = Number(cause?.message);
+    if (Number.isInteger(code)) return { exitCode: code };
+  }
+  return { error: status.message ?? statusText };
+}
+
+/** The channel protocol port-forward speaks besides SPDY (one TCP connection per socket). */
+export const PORT_FORWARD_CHANNEL_PROTOCOL = "v4.channel.k8s.io";
+
+/** A port-forward channel's first message: the port, two bytes little-endian. */
+export function portBytes(port: number): Buffer {
+  const b = Buffer.alloc(2);
+  b.writeUInt16LE(port);
+  return b;
 }
