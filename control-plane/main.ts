@@ -23,6 +23,7 @@ import { createTokenRouter } from "./auth/token-routes.js";
 import { TokenService } from "./auth/tokens.js";
 import { parseServerArgs, SERVER_FLAGS } from "./config.js";
 import { applyConnectionLimits, serverTimeoutOptions } from "./connection-limits.js";
+import { trackOpenSockets } from "./open-sockets.js";
 import type { ServerConfig } from "./config.js";
 import { DaemonSetController } from "./controller/daemonset-controller.js";
 import { Deleter } from "./deletion/deleter.js";
@@ -192,6 +193,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     app,
   );
   applyConnectionLimits(server, config.connectionLimits, logger.child({ component: "connections" }));
+  const sockets = trackOpenSockets(server);
   // kubectl exec/attach/port-forward: upgrades of other paths than the agents', relayed by
   // the agent endpoints' stream relay (made below, hence the late binding).
   const streamRelay: { current?: StreamRelay } = {};
@@ -271,7 +273,10 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      const startedAt = clock.now();
       logger.info("stopping");
+      // No new connections from here on: agents that lose their socket retry elsewhere or later.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await agent
         ?.stop({ leave: false })
         .catch((e: unknown) => logger.warn("agent stop failed", { error: e }));
@@ -280,13 +285,14 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       serviceAccounts.stop();
       terminatingPods.stop();
       lifecycle.stop();
+      // Closes the agents' sockets and writes what the agents last reported, in one flush.
       await endpoints.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      // API clients (watches, kept-alive connections) and handshakes still under way.
+      server.closeAllConnections();
+      sockets.destroyAll();
+      await closed;
       store.close();
-      logger.info("stopped");
+      logger.info("stopped", { ms: clock.now() - startedAt });
     },
   };
 }

@@ -65,6 +65,8 @@ export interface AgentSessionsDeps {
 export class AgentSessions {
   private watch: WatchHandle | undefined;
   private readonly log: Logger;
+  /** Set on shutdown: the sockets then close by the thousand and are not logged one by one. */
+  private closing = false;
 
   constructor(private readonly deps: AgentSessionsDeps) {
     this.log = deps.logger.child({ component: "agent-sessions" });
@@ -80,6 +82,7 @@ export class AgentSessions {
   }
 
   close(): void {
+    this.closing = true;
     this.watch?.cancel();
   }
 
@@ -110,7 +113,8 @@ export class AgentSessions {
         if (wasCurrent) this.deps.metrics?.sink.forget(connection.nodeName);
         if (wasCurrent) this.deps.usage?.sink.forget(connection.nodeName);
         // A socket that dropped without goodbye changes nothing: the grace period decides.
-        if (wasCurrent) log.info("agent disconnected", { code, reason: reason || undefined });
+        if (wasCurrent && !this.closing)
+          log.info("agent disconnected", { code, reason: reason || undefined });
       },
     };
   }

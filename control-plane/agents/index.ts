@@ -145,8 +145,10 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     streams,
     sessions: () => registry.size,
     close: async () => {
-      await socket.close();
+      const open = registry.size;
       sessions.close();
+      await socket.close();
+      logger.info("closed the agents' connections", { sessions: open });
       dispatcher.close();
       ingest.close();
     },

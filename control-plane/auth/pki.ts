@@ -1,8 +1,9 @@
 // everynode's small PKI: one CA made on first start and a serving certificate signed by it.
 // The CA's hash is pinned in every join token, so the CA never changes once made; the
-// serving certificate is re-issued from it when the host's names or --tls-san grow.
+// serving certificate is re-issued from it when the host's names or --tls-san grow, or when
+// its key is not ECDSA P-256 (older data dirs have RSA-2048 ones).
 
-import { generateKeyPair, randomBytes, X509Certificate } from "node:crypto";
+import { createHash, generateKeyPair, randomBytes, sign, X509Certificate } from "node:crypto";
 import { mkdir, readFile, writeFile, chmod } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -33,6 +34,8 @@ const RENEW_BEFORE_MS = 30 * 24 * 3600_000;
 const BACKDATE_MS = 3600_000;
 
 const generateKeyPairAsync = promisify(generateKeyPair);
+/** TBSCertificate: version, serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, … */
+const SPKI_FIELD = 6;
 
 /** Node's native RSA key generation (fast), converted to forge's key objects. */
 async function newRsaKey(): Promise<{
@@ -55,8 +58,29 @@ function serialNumber(): string {
   return bytes.toString("hex");
 }
 
+/**
+ * The serving key: ECDSA P-256, because a TLS handshake with it costs the server a fraction
+ * of what RSA-2048 does, and every agent makes two on joining and one per reconnect.
+ */
+async function newServingKey(): Promise<{ spkiDer: Buffer; pem: string }> {
+  const { publicKey, privateKey } = await generateKeyPairAsync("ec", {
+    namedCurve: "P-256",
+    publicKeyEncoding: { type: "spki", format: "der" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
+  return { spkiDer: publicKey, pem: privateKey };
+}
+
+/** RFC 5280's key identifier: the SHA-1 of the subjectPublicKey bits. */
+function keyIdentifier(spki: forge.asn1.Asn1): string {
+  const bits = (spki.value as forge.asn1.Asn1[])[1]?.value as string; // leading unused-bits byte
+  return createHash("sha1")
+    .update(Buffer.from(bits.slice(1), "binary"))
+    .digest("binary");
+}
+
 function certificate(
-  publicKey: forge.pki.rsa.PublicKey,
+  publicKey: forge.pki.PublicKey,
   cn: string,
   now: number,
   validityMs: number,
@@ -83,21 +107,28 @@ async function createCa(now: number): Promise<{ certPem: string; keyPem: string 
   return { certPem: forge.pki.certificateToPem(cert), keyPem: key.pem };
 }
 
+/**
+ * A serving certificate for an ECDSA key, signed by the (RSA) CA. forge writes only RSA keys
+ * into certificates, so it builds the to-be-signed part around the CA's own public key as a
+ * stand-in, the EC key's SubjectPublicKeyInfo takes its place, and Node's crypto signs it.
+ */
 async function createServerCert(
   ca: { certPem: string; keyPem: string },
   sans: SanSet,
   now: number,
 ): Promise<{ certPem: string; keyPem: string }> {
-  const key = await newRsaKey();
+  const key = await newServingKey();
+  const spki = forge.asn1.fromDer(key.spkiDer.toString("binary"));
   const caCert = forge.pki.certificateFromPem(ca.certPem);
-  const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
-  const cert = certificate(key.publicKey, "everynode-server", now, SERVER_VALIDITY_MS);
+  const cert = certificate(caCert.publicKey, "everynode-server", now, SERVER_VALIDITY_MS);
   cert.setIssuer(caCert.subject.attributes);
+  const octets = (bytes: string): forge.asn1.Asn1 =>
+    forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.OCTETSTRING, false, bytes);
   cert.setExtensions([
     { name: "basicConstraints", cA: false, critical: true },
-    { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: "keyUsage", digitalSignature: true, critical: true },
     { name: "extKeyUsage", serverAuth: true },
-    { name: "subjectKeyIdentifier" },
+    { name: "subjectKeyIdentifier", value: octets(keyIdentifier(spki)) },
     {
       name: "authorityKeyIdentifier",
       keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes(),
@@ -110,8 +141,21 @@ async function createServerCert(
       ],
     },
   ]);
-  cert.sign(caKey, forge.md.sha256.create());
-  return { certPem: forge.pki.certificateToPem(cert), keyPem: key.pem };
+  const algorithm = forge.pki.oids.sha256WithRSAEncryption as string;
+  cert.signatureOid = algorithm;
+  cert.siginfo.algorithmOid = algorithm;
+  // In forge, not in its type declarations.
+  const { getTBSCertificate } = forge.pki as unknown as {
+    getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1;
+  };
+  const tbs = getTBSCertificate(cert);
+  const fields = tbs.value as forge.asn1.Asn1[];
+  fields[SPKI_FIELD] = spki;
+  const tbsDer = Buffer.from(forge.asn1.toDer(tbs).getBytes(), "binary");
+  const signed = cert as forge.pki.Certificate & { tbsCertificate: forge.asn1.Asn1 };
+  signed.tbsCertificate = tbs;
+  signed.signature = sign("sha256", tbsDer, ca.keyPem).toString("binary");
+  return { certPem: forge.pki.certificateToPem(signed), keyPem: key.pem };
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {
@@ -128,12 +172,16 @@ async function writeSecret(file: string, text: string, mode: number): Promise<vo
   await chmod(file, mode); // writeFile keeps the mode of a file that already existed
 }
 
-/** Whether the serving certificate can stay: signed by this CA, not expiring, all SANs present. */
+/**
+ * Whether the serving certificate can stay: signed by this CA, an ECDSA key, not expiring,
+ * all SANs present.
+ */
 function servingCertIsGood(certPem: string, caPem: string, want: SanSet, now: number): boolean {
   try {
     const cert = new X509Certificate(certPem);
     const ca = new X509Certificate(caPem);
     if (!cert.verify(ca.publicKey)) return false;
+    if (cert.publicKey.asymmetricKeyType !== "ec") return false;
     if (Date.parse(cert.validTo) - RENEW_BEFORE_MS < now) return false;
     const missing = missingSans(parseSubjectAltName(cert.subjectAltName), want);
     return missing.dns.length === 0 && missing.ips.length === 0;

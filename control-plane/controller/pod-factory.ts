@@ -60,7 +60,9 @@ export function newDaemonPod(
   now?: number,
   template: PodTemplateSpec = ds.spec.template,
 ): Pod {
-  const spec: PodSpec = structuredClone(template.spec);
+  // A new shell over the template's parts: the store copies what is not frozen and shares
+  // what is (a stored DaemonSet's template), so 10,000 pods do not make 10,000 deep copies.
+  const spec: PodSpec = { ...template.spec };
   spec.nodeName = nodeName;
   spec.tolerations = daemonPodTolerations(template.spec);
   spec.affinity = pinnedAffinity(template.spec.affinity, nodeName);

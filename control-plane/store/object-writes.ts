@@ -1,5 +1,5 @@
-// The three writes of a transaction, apart from how transactions are run: each clones
-// its input, applies the object rules, writes the row (JSON encoded once), freezes the
+// The three writes of a transaction, apart from how transactions are run: each copies
+// its input (sharing what is already frozen), applies the object rules, writes the row (JSON encoded once), freezes the
 // result and stages it with its event. Nothing reaches memory or listeners before COMMIT.
 
 import { randomUUID } from "node:crypto";
@@ -7,7 +7,7 @@ import type { KubeObject } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
 import { errors } from "../../shared/errors.js";
 import { RESOURCES, type ResourceName } from "../kube/index.js";
-import { deepFreeze } from "./deep-freeze.js";
+import { copyShell, deepFreeze } from "./deep-freeze.js";
 import { objectKey, type ObjectCache } from "./object-cache.js";
 import * as rules from "./object-rules.js";
 import { sqlWork, type SqlStatement } from "./sql-types.js";
@@ -29,13 +29,24 @@ export interface ObjectWritesDeps {
   codec: RowCodec;
 }
 
+/**
+ * The caller's object, copied so that it can be stamped and frozen: its top level and
+ * metadata always (the writes set fields there), below them only what is not yet frozen,
+ * so an object made from a stored one (a status on a stored pod) costs a few shells.
+ */
+function ownCopy(input: KubeObject): KubeObject {
+  const object = copyShell(input);
+  const meta = object.metadata as unknown;
+  object.metadata = meta !== null && typeof meta === "object" ? copyShell(object.metadata) : {};
+  return object;
+}
+
 /** create / update / delete within an open transaction (a StagedWrites). */
 export class ObjectWrites {
   constructor(private readonly deps: ObjectWritesDeps) {}
 
   create<T extends KubeObject>(staged: StagedWrites, resource: ResourceName, input: T): T {
-    const object = structuredClone(input) as KubeObject;
-    if (object.metadata === null || typeof object.metadata !== "object") object.metadata = {};
+    const object = ownCopy(input);
     const ns = rules.settleNamespace(resource, object);
     const name = rules.settleName(resource, object, this.deps.random, (candidate) =>
       Boolean(staged.lookup(resource, objectKey(ns, candidate), this.deps.cache)),
@@ -53,8 +64,7 @@ export class ObjectWrites {
     input: T,
     options?: WriteOptions,
   ): T {
-    const object = structuredClone(input) as KubeObject;
-    if (object.metadata === null || typeof object.metadata !== "object") object.metadata = {};
+    const object = ownCopy(input);
     const name = rules.requireName(resource, object);
     const ns = rules.settleNamespace(resource, object);
     const stored = staged.lookup(resource, objectKey(ns, name), this.deps.cache);
