@@ -18,6 +18,7 @@ import { deleteCredential, loadCredential, type NodeCredential } from "./session
 import { CredentialSource } from "./session/credentials.js";
 import { httpsRequest, statusMessage } from "./session/https-client.js";
 import { LogStreamer } from "./session/log-streamer.js";
+import { podTokenFetcher } from "./session/pod-token-client.js";
 import { StreamServer } from "./session/stream-server.js";
 import type { StreamRuntime } from "./runtime/stream-runtime.js";
 import { Session } from "./session/session.js";
@@ -226,6 +227,10 @@ export class Agent {
         reporter.forget(uid);
       },
       ...(this.config.resyncMs ? { resyncMs: this.config.resyncMs } : {}),
+      serviceAccountTokens: {
+        fetch: podTokenFetcher(() => this.credentials.current() ?? credential),
+        caPem: () => (this.credentials.current() ?? credential).caPem,
+      },
     });
     return this.worker;
   }
