@@ -111,3 +111,21 @@ describe("PodTokens", () => {
     stop();
   });
 });
+
+describe("PodTokens, review fixes", () => {
+  it("fetches the tokens of pods it never fetched for (adopted after an agent restart)", async () => {
+    const stop = tokens.start(() => [pod("u5")]);
+    await clock.advance(10_000);
+    await vi.waitFor(async () => expect(await file("u5", "token")).toBe("token-1"));
+    stop();
+  });
+
+  it("keeps a token still in date for a new container while the control plane is away", async () => {
+    await tokens.ensure(pod("u6"));
+    await clock.advance(2900_000);
+    answer = () => Promise.reject(new Error("down"));
+    expect(await tokens.ensure(pod("u6"))).toBeDefined();
+    await clock.advance(800_000);
+    await expect(tokens.ensure(pod("u6"))).rejects.toThrow("failed to fetch token: down");
+  });
+});
