@@ -23,6 +23,7 @@ import { evictedStatus } from "./eviction.js";
 import { runPodActions, type ExecutorContext, type PodAction } from "./executor.js";
 import { podStatusFor, type BackoffFact } from "./pod-status.js";
 import { PodTokens, type PodTokenFetch } from "./pod-tokens.js";
+import type { PodApiEndpoints } from "./api-endpoint.js";
 import { ProbeManager } from "./probe-manager.js";
 
 export interface WorkerOptions {
@@ -42,6 +43,8 @@ export interface WorkerOptions {
   pauseImage?: { ref: string; rootfs?: Buffer };
   /** Where Localhost seccomp profiles live; default the kubelet's /var/lib/kubelet/seccomp. */
   seccompRoot?: string;
+  /** Where pods reach the API (api-endpoint.ts); without it, no KUBERNETES_SERVICE_* variables. */
+  apiEndpoints?: () => PodApiEndpoints | undefined;
   /** How to get the pods' ServiceAccount tokens, and the CA for `ca.crt`; without it none are mounted. */
   serviceAccountTokens?: { fetch: PodTokenFetch; caPem: () => string };
 }
@@ -315,6 +318,7 @@ export class Worker {
       config: this.config,
       volumes: this.volumes,
       ...(this.tokens ? { tokens: this.tokens } : {}),
+      ...(this.o.apiEndpoints ? { apiEndpoints: this.o.apiEndpoints } : {}),
     };
     // Stopping is waiting out grace periods, not work: every pod being stopped stops at once.
     const stopsOnly = actions.every((a) => a.type === "remove" || a.type === "stop" || a.type === "kill");
