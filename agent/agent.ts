@@ -18,6 +18,8 @@ import { deleteCredential, loadCredential, type NodeCredential } from "./session
 import { CredentialSource } from "./session/credentials.js";
 import { httpsRequest, statusMessage } from "./session/https-client.js";
 import { LogStreamer } from "./session/log-streamer.js";
+import { podApiEndpoints } from "./worker/api-endpoint.js";
+import { podTokenFetcher } from "./session/pod-token-client.js";
 import { StreamServer } from "./session/stream-server.js";
 import type { StreamRuntime } from "./runtime/stream-runtime.js";
 import { Session } from "./session/session.js";
@@ -65,6 +67,8 @@ export class Agent {
   private podLogs: PodLogManager | undefined;
   private volumes: VolumeMonitor | undefined;
   private leaving = false;
+  /** The Docker bridge's gateway: where bridged pods reach a server on this host's loopback. */
+  private bridgeGateway: string | undefined;
   private engineVersion: string | undefined;
   /** The figures relayed to the control plane's /metrics. */
   private readonly metrics: AgentMetrics;
@@ -152,6 +156,7 @@ export class Agent {
       ...(this.deps.random ? { random: this.deps.random } : {}),
     });
     this.session = session;
+    this.bridgeGateway = await this.deps.runtime.bridgeGateway?.();
     await worker.start();
     session.start();
     this.volumes = new VolumeMonitor({
@@ -226,6 +231,12 @@ export class Agent {
         reporter.forget(uid);
       },
       ...(this.config.resyncMs ? { resyncMs: this.config.resyncMs } : {}),
+      apiEndpoints: () =>
+        podApiEndpoints((this.credentials.current() ?? credential).server, this.bridgeGateway),
+      serviceAccountTokens: {
+        fetch: podTokenFetcher(() => this.credentials.current() ?? credential),
+        caPem: () => (this.credentials.current() ?? credential).caPem,
+      },
     });
     return this.worker;
   }

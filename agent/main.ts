@@ -158,6 +158,11 @@ export function parseServerFlag(text: string): string {
   return text;
 }
 
+/** The Docker bridge's gateway on this host, for a server's certificate (pods reach it there). */
+export function dockerBridgeGateway(dockerHost?: string): Promise<string | undefined> {
+  return new DockerRuntime(dockerHost ? { dockerHost } : {}).bridgeGateway();
+}
+
 /** Starts an agent inside another process (the server runs one for its own host). */
 export async function startEmbeddedAgent(
   config: AgentConfig,

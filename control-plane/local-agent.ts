@@ -3,7 +3,13 @@
 
 import path from "node:path";
 import type { Agent } from "../agent/agent.js";
-import { parseLabelFlags, parsePodLogFlags, parseTaintFlags, startEmbeddedAgent } from "../agent/main.js";
+import {
+  dockerBridgeGateway,
+  parseLabelFlags,
+  parsePodLogFlags,
+  parseTaintFlags,
+  startEmbeddedAgent,
+} from "../agent/main.js";
 import type { Logger } from "../shared/logger.js";
 import type { ServerConfig } from "./config.js";
 
@@ -32,4 +38,9 @@ export async function startLocalAgent(input: {
     input.logger,
     config.dockerHost,
   );
+}
+
+/** The Docker bridge's gateway of this host, where its agent's bridged pods reach the API. */
+export function localBridgeGateway(config: ServerConfig): Promise<string | undefined> {
+  return dockerBridgeGateway(config.dockerHost);
 }

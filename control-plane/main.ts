@@ -43,7 +43,7 @@ import { ServiceAccountTokens } from "./auth/service-account-tokens.js";
 import { ensureSigningKey } from "./auth/signing-key.js";
 import { ServiceAccountController } from "./controller/service-accounts.js";
 import { openStore } from "./store/index.js";
-import { startLocalAgent } from "./local-agent.js";
+import { localBridgeGateway, startLocalAgent } from "./local-agent.js";
 import { localAgentJoinToken } from "./server-files.js";
 import { serverNextSteps } from "./next-steps.js";
 import { createDashboardRouter } from "./ui/dashboard-router.js";
@@ -81,7 +81,13 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     encryption: encryption.ring,
     onWrite: metrics.storeWrite,
   });
-  const pki = await ensurePki(config.dataDir, { sans: config.tlsSans, clock });
+  // Bridged pods of this host's agent reach the API at the Docker bridge's gateway, an address
+  // the host has only while a bridged container runs (so not always in its interfaces).
+  const gateway = config.runAgent ? await localBridgeGateway(config) : undefined;
+  const pki = await ensurePki(config.dataDir, {
+    sans: [...config.tlsSans, ...(gateway ? [gateway] : [])],
+    clock,
+  });
   const tokens = new TokenService({ store, clock });
   const serviceAccountTokens = new ServiceAccountTokens({
     store,

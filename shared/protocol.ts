@@ -135,6 +135,13 @@ export interface PodTokenRequest {
   namespace: string;
   name: string;
   uid: string;
+  /**
+   * For a projected `serviceAccountToken` source of the pod (its audience, default the API's,
+   * and its life, at least 600 s): issued whatever automountServiceAccountToken says.
+   */
+  projected?: boolean;
+  audience?: string;
+  expirationSeconds?: number;
 }
 
 /**

@@ -151,6 +151,8 @@ export interface ContainerRuntime {
   /** Makes sure the image is present according to the policy (pulls when needed). */
   ensureImage(ref: string, policy: PullPolicy): Promise<void>;
   imageExists(ref: string): Promise<boolean>;
+  /** The gateway of the network bridged pods join (an address of this host), if known. */
+  bridgeGateway?(): Promise<string | undefined>;
   /** The image's size and the names it goes by, or undefined when absent (optional: pre-pull reports). */
   inspectImage?(ref: string): Promise<ImageFacts | undefined>;
   pull(ref: string): Promise<void>;

@@ -115,6 +115,17 @@ export class DockerRuntime implements ContainerRuntime {
     this.docker = new Docker(dockerOptions(options.dockerHost));
   }
 
+  async bridgeGateway(): Promise<string | undefined> {
+    try {
+      const net = (await this.docker.getNetwork("bridge").inspect()) as {
+        IPAM?: { Config?: { Gateway?: string }[] };
+      };
+      return net.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
+    } catch {
+      return undefined;
+    }
+  }
+
   async imageExists(ref: string): Promise<boolean> {
     try {
       await this.docker.getImage(ref).inspect();

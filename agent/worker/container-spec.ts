@@ -36,6 +36,8 @@ export interface SpecContext extends PodFacts {
   imageUser?: string;
   /** Where Localhost seccomp profiles live. */
   seccompRoot?: string;
+  /** The pod's ServiceAccount token folder (pod-tokens.ts), when it gets one. */
+  serviceAccountDir?: string;
 }
 
 // Until shared/quantity.ts exists: the two Kubernetes quantity forms limits use.
@@ -43,6 +45,9 @@ export interface SpecContext extends PodFacts {
 export function emptyDirPath(dataDir: string, podUid: string, volume: string): string {
   return path.join(dataDir, "pods", podUid, "volumes", volume);
 }
+
+/** Where every container of a pod finds its ServiceAccount's credentials (pod-tokens.ts). */
+export const SERVICE_ACCOUNT_MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 /** Docker's bind propagation for Kubernetes' mountPropagation. */
 const PROPAGATION: Record<string, BindMount["propagation"]> = {
@@ -99,6 +104,15 @@ function binds(pod: Pod, container: Container, dataDir: string): BindMount[] {
   return out;
 }
 
+/** Adds the token mount, read-only, unless the container mounts something there itself (as on a kubelet). */
+function withServiceAccount(out: BindMount[], dir: string | undefined): BindMount[] {
+  if (!dir || out.some((b) => path.posix.normalize(b.containerPath) === SERVICE_ACCOUNT_MOUNT)) return out;
+  return [
+    ...out,
+    { hostPath: dir, containerPath: SERVICE_ACCOUNT_MOUNT, readOnly: true, hostPathType: "Directory" },
+  ];
+}
+
 /** The host ports a container asks for; the pod's sandbox publishes them all. */
 export function ports(pod: Pod, container: Container): PortBinding[] {
   if (pod.spec.hostNetwork === true) return [];
@@ -150,7 +164,7 @@ export function buildCreateSpec(
     env: proc.env,
     ports: ctx.sandboxId ? [] : ports(pod, container),
     hostNetwork: pod.spec.hostNetwork === true,
-    binds: binds(pod, container, ctx.dataDir),
+    binds: withServiceAccount(binds(pod, container, ctx.dataDir), ctx.serviceAccountDir),
     init: true,
     ...security,
   };

@@ -72,3 +72,26 @@ describe("resolveProcess", () => {
     });
   });
 });
+
+describe("resolveProcess with the API's address", () => {
+  it("sets the kubernetes Service variables first; the pod's own values win, and $(VAR) reads them", () => {
+    const out = resolveProcess(
+      POD,
+      {
+        name: "c",
+        env: [
+          { name: "KUBERNETES_SERVICE_HOST", value: "api.internal" },
+          { name: "API", value: "https://$(KUBERNETES_SERVICE_HOST):$(KUBERNETES_SERVICE_PORT)" },
+        ],
+      },
+      { ...FACTS, apiEndpoint: { host: "172.17.0.1", port: 6443 } },
+    );
+    expect(out.env.slice(0, 3)).toEqual([
+      "KUBERNETES_SERVICE_HOST=api.internal",
+      "KUBERNETES_SERVICE_PORT=6443",
+      "KUBERNETES_SERVICE_PORT_HTTPS=6443",
+    ]);
+    expect(out.env).toContain("KUBERNETES_PORT_6443_TCP_ADDR=172.17.0.1");
+    expect(out.env.at(-1)).toBe("API=https://api.internal:6443");
+  });
+});

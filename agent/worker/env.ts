@@ -4,6 +4,7 @@
 
 import type { Container, Pod } from "../../shared/api-types.js";
 import { parseQuantity } from "../../shared/quantity.js";
+import { apiServiceEnv, type ApiEndpoint } from "./api-endpoint.js";
 import { envFromVars, keyRefValue, type ConfigLookup } from "./env-sources.js";
 
 export interface PodFacts {
@@ -14,6 +15,8 @@ export interface PodFacts {
   allocatable?: { cpu: number; memory: number };
   /** The ConfigMaps and Secrets of the set; without it, none exists. */
   config?: ConfigLookup;
+  /** Where the pod reaches the API: the kubelet's `kubernetes` Service variables come first. */
+  apiEndpoint?: ApiEndpoint;
 }
 
 const NO_CONFIG: ConfigLookup = { configMap: () => undefined, secret: () => undefined };
@@ -125,7 +128,11 @@ export interface ResolvedProcess {
 export function resolveProcess(pod: Pod, container: Container, facts: PodFacts): ResolvedProcess {
   const config = facts.config ?? NO_CONFIG;
   const namespace = pod.metadata.namespace ?? "default";
-  const vars = envFromVars(config, namespace, container).vars;
+  // The Service variables first, as the kubelet does: the pod's own values win.
+  const vars = new Map([
+    ...(facts.apiEndpoint ? apiServiceEnv(facts.apiEndpoint) : []),
+    ...envFromVars(config, namespace, container).vars,
+  ]);
   for (const e of container.env ?? []) {
     let value: string | undefined;
     const from = e.valueFrom;

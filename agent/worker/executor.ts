@@ -17,6 +17,8 @@ import type { ConfigSet } from "./config-set.js";
 import { volumeFacts, type ConfigVolumes } from "./config-volumes.js";
 import { containerKey, type ContainerAction } from "./container-plan.js";
 import { buildCreateSpec } from "./container-spec.js";
+import type { PodApiEndpoints } from "./api-endpoint.js";
+import type { PodTokens } from "./pod-tokens.js";
 import { buildSandboxSpec } from "./sandbox-spec.js";
 import type { PullErrorFact } from "./pod-status.js";
 
@@ -36,6 +38,10 @@ export interface ExecutorContext {
   config: ConfigSet;
   /** Writes the pods' configMap, secret, downwardAPI and projected volumes. */
   volumes: Pick<ConfigVolumes, "ensure">;
+  /** Where pods reach the API (KUBERNETES_SERVICE_HOST...); without it, not set. */
+  apiEndpoints?: () => PodApiEndpoints | undefined;
+  /** Fetches and writes the pods' ServiceAccount tokens; without it none are mounted. */
+  tokens?: Pick<PodTokens, "ensure">;
 }
 
 /** Stop a running container whose liveness or startup probe failed; it restarts as after a crash. */
@@ -121,10 +127,19 @@ async function* create(
   });
   let id: string;
   let createSpec: ReturnType<typeof buildCreateSpec>;
+  let tokenDir: string | undefined;
+  try {
+    tokenDir = await ctx.tokens?.ensure(pod);
+  } catch (e) {
+    log.warn("service account token could not be mounted", { error: messageOf(e) });
+    yield { type: "create-failed", key, error: { reason: "FailedMount", message: messageOf(e) } };
+    return;
+  }
   try {
     // The node's bound of ConfigMaps and Secrets left this pod without its objects.
     const withheld = ctx.config.withheld(pod.metadata.uid);
     if (withheld !== undefined) throw new Error(withheld);
+    const endpoints = ctx.apiEndpoints?.();
     const imageUser = ctx.runtime.imageUser && spec.image ? await ctx.runtime.imageUser(spec.image) : "";
     createSpec = buildCreateSpec(pod, spec, {
       imageUser,
@@ -138,6 +153,10 @@ async function* create(
       restartCount: a.restartCount,
       sandboxId: a.sandbox.id,
       config: ctx.config,
+      ...(endpoints
+        ? { apiEndpoint: pod.spec.hostNetwork === true ? endpoints.hostNetwork : endpoints.bridge }
+        : {}),
+      ...(tokenDir ? { serviceAccountDir: tokenDir } : {}),
     });
     if (createSpec.seccompFile) {
       const profile = await fs.readFile(createSpec.seccompFile, "utf8").catch((e: unknown) => {

@@ -22,6 +22,8 @@ import { DEFAULT_SECCOMP_ROOT } from "./container-spec.js";
 import { evictedStatus } from "./eviction.js";
 import { runPodActions, type ExecutorContext, type PodAction } from "./executor.js";
 import { podStatusFor, type BackoffFact } from "./pod-status.js";
+import { PodTokens, type PodTokenFetch } from "./pod-tokens.js";
+import type { PodApiEndpoints } from "./api-endpoint.js";
 import { ProbeManager } from "./probe-manager.js";
 
 export interface WorkerOptions {
@@ -41,6 +43,10 @@ export interface WorkerOptions {
   pauseImage?: { ref: string; rootfs?: Buffer };
   /** Where Localhost seccomp profiles live; default the kubelet's /var/lib/kubelet/seccomp. */
   seccompRoot?: string;
+  /** Where pods reach the API (api-endpoint.ts); without it, no KUBERNETES_SERVICE_* variables. */
+  apiEndpoints?: () => PodApiEndpoints | undefined;
+  /** How to get the pods' ServiceAccount tokens, and the CA for `ca.crt`; without it none are mounted. */
+  serviceAccountTokens?: { fetch: PodTokenFetch; caPem: () => string };
 }
 
 export class Worker {
@@ -48,6 +54,8 @@ export class Worker {
   /** The ConfigMaps and Secrets that came with the set. */
   private config = new ConfigSet();
   private readonly volumes: ConfigVolumes;
+  private readonly tokens: PodTokens | undefined;
+  private cancelRenewals: (() => void) | undefined;
   private revision = 0;
   /** What happened to the containers; only this worker writes it, from the executor's outcomes. */
   private readonly records: ContainerRecords;
@@ -79,6 +87,9 @@ export class Worker {
     this.failing = new Backoff(CRASH_LOOP_BACKOFF, { clock: o.clock });
     this.pauseImage = o.pauseImage ?? defaultPauseImage();
     this.volumes = new ConfigVolumes({ dataDir: o.dataDir, clock: o.clock, logger: o.logger });
+    this.tokens = o.serviceAccountTokens
+      ? new PodTokens({ dataDir: o.dataDir, clock: o.clock, logger: o.logger, ...o.serviceAccountTokens })
+      : undefined;
     this.probes = new ProbeManager({
       runtime: o.runtime,
       clock: o.clock,
@@ -101,6 +112,7 @@ export class Worker {
   /** Adopts what runs, then follows engine events and a periodic resync. */
   async start(): Promise<void> {
     this.cancelTimer = this.o.clock.every(this.o.resyncMs ?? 5000, () => this.trigger());
+    this.cancelRenewals = this.tokens?.start(() => this.activePods);
     void this.watchEvents();
     await this.reconcileNow();
   }
@@ -110,6 +122,7 @@ export class Worker {
     this.stopped = true;
     this.abort.abort();
     this.cancelTimer?.();
+    this.cancelRenewals?.();
     await this.pass;
     await Promise.allSettled([...this.ops]);
     await this.probes.stop();
@@ -155,6 +168,7 @@ export class Worker {
       if (!this.desired.some((p) => p.metadata.uid === uid)) {
         this.lastStatus.delete(uid);
         this.volumes.forget(uid);
+        this.tokens?.forget(uid);
         this.o.onForget?.(uid);
       }
     }
@@ -303,6 +317,8 @@ export class Worker {
       pod: (u) => (this.evicted.has(u) ? undefined : this.desired?.find((p) => p.metadata.uid === u)),
       config: this.config,
       volumes: this.volumes,
+      ...(this.tokens ? { tokens: this.tokens } : {}),
+      ...(this.o.apiEndpoints ? { apiEndpoints: this.o.apiEndpoints } : {}),
     };
     // Stopping is waiting out grace periods, not work: every pod being stopped stops at once.
     const stopsOnly = actions.every((a) => a.type === "remove" || a.type === "stop" || a.type === "kill");

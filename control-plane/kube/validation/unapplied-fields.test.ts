@@ -174,9 +174,9 @@ describe("meaninglessFieldWarnings", () => {
     ["priority class", { ...c({}), priorityClassName: "system-node-critical" }, [`${P}.priorityClassName`]],
     ["spread", { ...c({}), topologySpreadConstraints: [{}] }, [`${P}.topologySpreadConstraints`]],
     [
-      "service account",
+      "service account (mounted: no warning)",
       { ...c({}), serviceAccountName: "fluent-bit", automountServiceAccountToken: true },
-      [`${P}.serviceAccountName`, `${P}.automountServiceAccountToken`],
+      [],
     ],
     [
       "memory request",

@@ -150,20 +150,6 @@ export const MEANINGLESS_FIELDS: readonly FieldRule[] = [
     why: "a DaemonSet runs one pod per node; the constraints are kept, not used",
   },
   {
-    field: "serviceAccountName",
-    when: (v) => v !== "default",
-    why: "everynode does not mount service-account tokens yet; the pod gets no API credentials",
-  },
-  {
-    field: "serviceAccount",
-    when: (v) => v !== "default",
-    why: "everynode does not mount service-account tokens yet; the pod gets no API credentials",
-  },
-  {
-    field: "automountServiceAccountToken",
-    why: "everynode does not mount service-account tokens yet; the field is kept, not used",
-  },
-  {
     field: "@containers[*].resources.requests.memory",
     why: "memory requests only inform a scheduler, which everynode does not have; limits apply",
   },

@@ -1,0 +1,144 @@
+// In-cluster API access on a real agent and real Docker: pods using the official client
+// library's in-cluster configuration (@kubernetes/client-node's loadFromCluster, which reads
+// KUBERNETES_SERVICE_HOST/PORT and the mounted token and ca.crt), one bridged and one on the
+// host's network, list what their Role allows (200), are refused what it does not (403),
+// and the token of a deleted pod is refused (401).
+
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Cluster } from "../helpers/cluster.js";
+import { REPO_ROOT, run, startCluster, waitFor } from "../helpers/cluster.js";
+import { webDaemonSet } from "../helpers/manifests.js";
+
+const NODE_IMAGE = "everynode/node-base:20-offline";
+const MODULES = realpathSync(path.join(REPO_ROOT, "node_modules"));
+const CLIENT = path.join(MODULES, "@kubernetes/client-node/dist/index.js");
+
+// Lists ConfigMaps (allowed) and Secrets (not), prints one line per answer, then waits.
+const SCRIPT = `
+const k8s = await import(${JSON.stringify(CLIENT)});
+const kc = new k8s.KubeConfig();
+kc.loadFromCluster();
+const api = kc.makeApiClient(k8s.CoreV1Api);
+const code = (p) => p.then(() => 200, (e) => e.code ?? String(e));
+console.log("RESULT server=" + kc.getCurrentCluster().server +
+  " configmaps=" + (await code(api.listNamespacedConfigMap({ namespace: "default" }))) +
+  " secrets=" + (await code(api.listNamespacedSecret({ namespace: "default" }))));
+setInterval(() => {}, 1 << 30);
+`;
+
+const RBAC = `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: reader, namespace: default}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: configmap-reader, namespace: default}
+rules: [{apiGroups: [""], resources: [configmaps], verbs: [get, list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: reader, namespace: default}
+subjects: [{kind: ServiceAccount, name: reader, namespace: default}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: configmap-reader}
+`;
+
+const clientDs = (name: string, hostNetwork: boolean): Record<string, unknown> =>
+  webDaemonSet(
+    name,
+    {
+      image: NODE_IMAGE,
+      imagePullPolicy: "Never",
+      command: ["node", "--input-type=module", "-e", SCRIPT],
+      volumeMounts: [{ name: "modules", mountPath: MODULES, readOnly: true }],
+    },
+    {
+      serviceAccountName: "reader",
+      hostNetwork,
+      volumes: [{ name: "modules", hostPath: { path: MODULES, type: "Directory" } }],
+    },
+    1,
+  );
+
+describe("in-cluster API access with the official client library", () => {
+  let cluster: Cluster;
+  const dir = mkdtempSync(path.join(os.tmpdir(), "everynode-in-cluster-"));
+
+  beforeAll(async () => {
+    // Every address: bridged pods reach a server on this host through the bridge's gateway.
+    cluster = await startCluster({ serverArgs: ["--listen", "0.0.0.0:0"], serverNodeName: "incluster-e2e" });
+    const file = path.join(dir, "rbac.yaml");
+    writeFileSync(file, RBAC);
+    const r = await cluster.kubectl(["apply", "-f", file]);
+    expect(r.code, r.stderr).toBe(0);
+  }, 120_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const resultOf = async (app: string): Promise<{ pod: string; line: string }> =>
+    waitFor(
+      `${app}'s answers`,
+      async () => {
+        const pod = (await cluster.pods("default")).find((p) => p.metadata.labels?.app === app);
+        if (!pod) return undefined;
+        const logs = await cluster.kubectl(["logs", pod.metadata.name]);
+        const line = logs.stdout.split("\n").find((l) => l.startsWith("RESULT"));
+        return line ? { pod: pod.metadata.name as string, line } : undefined;
+      },
+      90_000,
+    );
+
+  it.each([
+    ["bridged", false],
+    ["host-network", true],
+  ])(
+    "a %s pod lists what its Role allows, is refused the rest, and its token dies with it",
+    async (app, hostNetwork) => {
+      const created = await cluster.api(
+        "POST",
+        "/apis/apps/v1/namespaces/default/daemonsets",
+        clientDs(app, hostNetwork),
+      );
+      expect(created.status, created.text).toBe(201);
+      const { pod, line } = await resultOf(app);
+      expect(line).toMatch(/ configmaps=200 secrets=403$/);
+      const container = (await cluster.containers()).find(
+        (c) => c.name.includes(app) && c.state === "running",
+      );
+      expect(container).toBeDefined();
+      const env = await run("docker", ["exec", container!.id, "sh", "-c", "env | grep ^KUBERNETES_ | sort"]);
+      const host = /KUBERNETES_SERVICE_HOST=(.*)/.exec(env.stdout)?.[1];
+      expect(line).toContain(`server=https://${host}:`);
+      if (!hostNetwork) expect(host).not.toMatch(/^127\./);
+      const token = (
+        await run("docker", [
+          "exec",
+          container!.id,
+          "cat",
+          "/var/run/secrets/kubernetes.io/serviceaccount/token",
+        ])
+      ).stdout.trim();
+      expect(
+        (await cluster.api("GET", "/api/v1/namespaces/default/configmaps", undefined, token)).status,
+      ).toBe(200);
+
+      expect((await cluster.api("DELETE", `/apis/apps/v1/namespaces/default/daemonsets/${app}`)).status).toBe(
+        200,
+      );
+      await waitFor(
+        `${pod} gone from the API`,
+        async () => (await cluster.api("GET", `/api/v1/namespaces/default/pods/${pod}`)).status === 404,
+        60_000,
+      );
+      expect(
+        (await cluster.api("GET", "/api/v1/namespaces/default/configmaps", undefined, token)).status,
+      ).toBe(401);
+    },
+    180_000,
+  );
+});
