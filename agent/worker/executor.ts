@@ -18,6 +18,7 @@ import { volumeFacts, type ConfigVolumes } from "./config-volumes.js";
 import { containerKey, type ContainerAction } from "./container-plan.js";
 import { buildCreateSpec } from "./container-spec.js";
 import { buildSandboxSpec } from "./sandbox-spec.js";
+import { podPullSecrets, pullCredentialsFor } from "./registry-credentials.js";
 import type { PullErrorFact } from "./pod-status.js";
 
 export interface ExecutorContext {
@@ -88,12 +89,16 @@ async function pull(
   ctx: ExecutorContext,
 ): Promise<ExecutorOutcome> {
   const key = containerKey(a.podUid, a.container);
+  const pod = ctx.pod(a.podUid);
+  const lookup = (ns: string, name: string) => ctx.config.secret(ns, name);
+  const { credentials, problems } = pullCredentialsFor(a.image, pod ? podPullSecrets(pod) : [], lookup);
   try {
     if (a.image === "") throw new EverynodeError("RuntimeError", "the container has no image");
-    await ctx.runtime.ensureImage(a.image, a.policy);
+    await ctx.runtime.ensureImage(a.image, a.policy, credentials);
     return { type: "pulled", key };
   } catch (e) {
-    const message = messageOf(e);
+    // The pull Secrets that could not be used explain many a refused pull.
+    const message = problems.length > 0 ? `${messageOf(e)} (${problems.join("; ")})` : messageOf(e);
     ctx.logger.warn("image pull failed", {
       pod: a.podUid,
       container: a.container,
