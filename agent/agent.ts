@@ -24,6 +24,7 @@ import { StreamServer } from "./session/stream-server.js";
 import type { StreamRuntime } from "./runtime/stream-runtime.js";
 import { Session } from "./session/session.js";
 import { PrePuller } from "./worker/pre-puller.js";
+import { pullCredentialsFor } from "./worker/registry-credentials.js";
 import { StatusReporter } from "./worker/status-reporter.js";
 import { Worker } from "./worker/worker.js";
 
@@ -122,6 +123,10 @@ export class Agent {
       clock: this.deps.clock,
       logger: this.deps.logger.child({ node: credential.nodeName }),
       send: (m) => this.session?.send(m) ?? false,
+      credentials: (want) =>
+        pullCredentialsFor(want.image, want.pullSecrets ?? [], (ns, name) =>
+          worker.configSet.secret(ns, name),
+        ),
     });
     this.prePuller = prePuller;
     const session = new Session({

@@ -42,6 +42,7 @@ import { storeRbac } from "./auth/rbac.js";
 import { ServiceAccountTokens } from "./auth/service-account-tokens.js";
 import { ensureSigningKey } from "./auth/signing-key.js";
 import { ServiceAccountController } from "./controller/service-accounts.js";
+import type { ServiceAccount } from "../shared/config-types.js";
 import { openStore } from "./store/index.js";
 import { localBridgeGateway, startLocalAgent } from "./local-agent.js";
 import { localAgentJoinToken } from "./server-files.js";
@@ -107,7 +108,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const capabilities = new AgentCapabilities();
   const deleter = new Deleter({ store, clock, events, agents: capabilities });
   // The controller's image pre-pull wants, which the dispatcher sends to the agents.
-  const prePull = new PrePullBoard(capabilities);
+  const prePull = new PrePullBoard(capabilities, (ns, name) =>
+    store.get<ServiceAccount>("serviceaccounts", ns, name),
+  );
   const lifecycle = new NodeLifecycle({
     store,
     clock,

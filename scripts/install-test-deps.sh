@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 need=()
 for pkg in docker.io cgroupfs-mount xz-utils docker-compose busybox-static iproute2 iptables ca-certificates \
-  chromium prometheus python3-kubernetes; do
+  chromium prometheus python3-kubernetes docker-registry apache2-utils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

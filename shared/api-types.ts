@@ -202,6 +202,8 @@ export interface PodSpec {
   dnsPolicy?: string;
   schedulerName?: string;
   securityContext?: Record<string, unknown>;
+  imagePullSecrets?: { name?: string }[];
+  serviceAccountName?: string;
   [extra: string]: unknown;
 }
 

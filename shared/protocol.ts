@@ -100,6 +100,8 @@ export const AGENT_LIMITS = {
   capabilities: 32,
   /** Images a node is asked to pre-pull, and images (and pre-pull states) it reports. */
   prePullImages: 50,
+  /** Pull Secrets per pre-pull image. */
+  prePullSecrets: 32,
   /** Names of one reported image; bytes of an image reference. */
   imageNames: 8,
   imageRefBytes: 512,
@@ -383,6 +385,8 @@ export interface AssignmentsMessage {
 export interface PrePullImage {
   image: string;
   pullPolicy?: "Always" | "IfNotPresent" | "Never";
+  /** The pull Secrets the update revision's pods would use (the set carries the Secrets). */
+  pullSecrets?: { namespace: string; name: string }[];
 }
 
 /** A status the server would not store, and why (the agent logs it; resending would not help). */
@@ -472,6 +476,20 @@ function parseEnvelope(raw: string | Buffer, maxBytes: number): Record<string, u
 
 const PULL_POLICIES = ["Always", "IfNotPresent", "Never"];
 
+/** A pre-pull's pull Secrets: bounded, each a namespace and a name. */
+function checkPullSecrets(v: unknown): void {
+  if (!Array.isArray(v) || v.length > AGENT_LIMITS.prePullSecrets)
+    fail(`prePull pullSecrets must be an array of at most ${AGENT_LIMITS.prePullSecrets}`);
+  for (const r of v) {
+    if (!isObject(r)) fail("each prePull pullSecrets entry must be an object");
+    for (const k of ["namespace", "name"]) {
+      const text = r[k];
+      if (typeof text !== "string" || text.length === 0 || text.length > 253)
+        fail(`prePull pullSecrets ${k} must be a name of 1 to 253 characters`);
+    }
+  }
+}
+
 /** An assignment set's pre-pull list: bounded, each a reference and a known policy. */
 function checkPrePullList(v: unknown): void {
   if (!Array.isArray(v)) fail(`field "prePull" must be an array`);
@@ -484,6 +502,7 @@ function checkPrePullList(v: unknown): void {
       fail(`prePull image must have 1 to ${AGENT_LIMITS.imageRefBytes} characters`);
     if (entry.pullPolicy !== undefined && !PULL_POLICIES.includes(entry.pullPolicy as string))
       fail(`prePull pullPolicy must be one of ${PULL_POLICIES.join(", ")}`);
+    if (entry.pullSecrets !== undefined) checkPullSecrets(entry.pullSecrets);
   }
 }
 

@@ -147,15 +147,28 @@ export interface ExecResult {
   output: string;
 }
 
+/** One set of credentials for one registry, in the engine's terms (from a pod's pull Secrets). */
+export interface RegistryCredential {
+  username?: string;
+  password?: string;
+  /** Docker Hub's tokens and some registries' OAuth refresh tokens. */
+  identitytoken?: string;
+  /** The registry the engine sends them to. */
+  serveraddress: string;
+}
+
 export interface ContainerRuntime {
-  /** Makes sure the image is present according to the policy (pulls when needed). */
-  ensureImage(ref: string, policy: PullPolicy): Promise<void>;
+  /**
+   * Makes sure the image is present according to the policy (pulls when needed); with
+   * `credentials`, a pull tries each in turn (the first that works wins).
+   */
+  ensureImage(ref: string, policy: PullPolicy, credentials?: readonly RegistryCredential[]): Promise<void>;
   imageExists(ref: string): Promise<boolean>;
   /** The gateway of the network bridged pods join (an address of this host), if known. */
   bridgeGateway?(): Promise<string | undefined>;
   /** The image's size and the names it goes by, or undefined when absent (optional: pre-pull reports). */
   inspectImage?(ref: string): Promise<ImageFacts | undefined>;
-  pull(ref: string): Promise<void>;
+  pull(ref: string, credentials?: readonly RegistryCredential[]): Promise<void>;
   /** Creates the container (not started); returns its id. */
   createContainer(spec: ContainerCreateSpec): Promise<string>;
   start(id: string): Promise<void>;

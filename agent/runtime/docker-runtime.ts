@@ -14,6 +14,7 @@ import {
   type ObservedContainer,
   type ImageFacts,
   type PullPolicy,
+  type RegistryCredential,
   type RuntimeEvent,
   type TmpfsVolumeMount,
 } from "./container-runtime.js";
@@ -146,18 +147,25 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async pull(ref: string): Promise<void> {
-    try {
-      await this.progressOf(await this.docker.pull(ref));
-    } catch (e) {
-      const err = classify(`pull image ${ref}`, e);
-      // A pull the registry refused (or could not be reached for) is what ErrImagePull reports.
-      throw runtimeError(
-        `failed to pull image "${ref}": ${err.message.replace(/^pull image \S+: /, "")}`,
-        err.temporary,
-        e,
-      );
+  async pull(ref: string, credentials: readonly RegistryCredential[] = []): Promise<void> {
+    // Without credentials one anonymous pull; with them, each in turn, as a kubelet does.
+    const tries: (RegistryCredential | undefined)[] = credentials.length > 0 ? [...credentials] : [undefined];
+    let last: unknown;
+    for (const authconfig of tries) {
+      try {
+        await this.progressOf(await this.docker.pull(ref, authconfig ? { authconfig } : {}));
+        return;
+      } catch (e) {
+        last = e;
+      }
     }
+    const err = classify(`pull image ${ref}`, last);
+    // A pull the registry refused (or could not be reached for) is what ErrImagePull reports.
+    throw runtimeError(
+      `failed to pull image "${ref}": ${err.message.replace(/^pull image \S+: /, "")}`,
+      err.temporary,
+      last,
+    );
   }
 
   /** Waits for the end of an engine progress stream (pull, import); rejects on its error. */
@@ -171,12 +179,16 @@ export class DockerRuntime implements ContainerRuntime {
     });
   }
 
-  async ensureImage(ref: string, policy: PullPolicy): Promise<void> {
+  async ensureImage(
+    ref: string,
+    policy: PullPolicy,
+    credentials?: readonly RegistryCredential[],
+  ): Promise<void> {
     if (policy !== "Always" && (await this.imageExists(ref))) return;
     if (policy === "Never") {
       throw runtimeError(`container image "${ref}" is not present with pull policy of Never`, false);
     }
-    await this.pull(ref);
+    await this.pull(ref, credentials);
   }
 
   async imageUser(ref: string): Promise<string> {

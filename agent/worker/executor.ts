@@ -20,6 +20,7 @@ import { buildCreateSpec } from "./container-spec.js";
 import type { PodApiEndpoints } from "./api-endpoint.js";
 import type { PodTokens } from "./pod-tokens.js";
 import { buildSandboxSpec } from "./sandbox-spec.js";
+import { podPullSecrets, pullCredentialsFor } from "./registry-credentials.js";
 import type { PullErrorFact } from "./pod-status.js";
 
 export interface ExecutorContext {
@@ -94,12 +95,16 @@ async function pull(
   ctx: ExecutorContext,
 ): Promise<ExecutorOutcome> {
   const key = containerKey(a.podUid, a.container);
+  const pod = ctx.pod(a.podUid);
+  const lookup = (ns: string, name: string) => ctx.config.secret(ns, name);
+  const { credentials, problems } = pullCredentialsFor(a.image, pod ? podPullSecrets(pod) : [], lookup);
   try {
     if (a.image === "") throw new EverynodeError("RuntimeError", "the container has no image");
-    await ctx.runtime.ensureImage(a.image, a.policy);
+    await ctx.runtime.ensureImage(a.image, a.policy, credentials);
     return { type: "pulled", key };
   } catch (e) {
-    const message = messageOf(e);
+    // The pull Secrets that could not be used explain many a refused pull.
+    const message = problems.length > 0 ? `${messageOf(e)} (${problems.join("; ")})` : messageOf(e);
     ctx.logger.warn("image pull failed", {
       pod: a.podUid,
       container: a.container,

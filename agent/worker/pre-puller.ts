@@ -14,6 +14,7 @@ import { truncateUtf8 } from "../../shared/limits.js";
 import { AGENT_LIMITS } from "../../shared/protocol.js";
 import type { ContainerRuntime } from "../runtime/container-runtime.js";
 import { IMAGE_PULL_BACKOFF, pullPolicyOf } from "./container-plan.js";
+import type { PullCredentials } from "./registry-credentials.js";
 
 export interface PrePullerOptions {
   runtime: ContainerRuntime;
@@ -21,6 +22,8 @@ export interface PrePullerOptions {
   logger: Logger;
   /** Sends a report on the live connection; false when there is none. */
   send: (m: NodeImagesMessage) => boolean;
+  /** The registry credentials of an image's pull Secrets (from the latest assignment set). */
+  credentials?: (want: PrePullImage) => PullCredentials;
 }
 
 export class PrePuller {
@@ -110,18 +113,21 @@ export class PrePuller {
     const { runtime } = this.o;
     const image = want.image;
     const policy = pullPolicyOf(image, want.pullPolicy);
+    const { credentials, problems } = this.o.credentials?.(want) ?? { credentials: [], problems: [] };
     try {
       if (policy !== "Always" && (await runtime.imageExists(image))) {
         await this.havePresent(want);
         return undefined;
       }
       if (policy !== "Never") this.setState(want, { image, state: "Pulling" });
-      await runtime.ensureImage(image, policy);
+      await runtime.ensureImage(image, policy, credentials);
       await this.havePresent(want);
       return undefined;
     } catch (e) {
+      const said = e instanceof Error ? e.message : String(e);
+      const full = problems.length > 0 ? `${said} (${problems.join("; ")})` : said;
       // Within what the server takes (a longer message would cost the whole report).
-      const message = truncateUtf8(e instanceof Error ? e.message : String(e), AGENT_LIMITS.textBytes);
+      const message = truncateUtf8(full, AGENT_LIMITS.textBytes);
       this.o.logger.warn("image pre-pull failed", { image, error: message });
       const reason = policy === "Never" ? "ErrImageNeverPull" : "ErrImagePull";
       this.backoff.fail(image);

@@ -154,6 +154,11 @@ export class Worker {
    * Takes a new complete set and the config objects that came with it; returns false (and
    * ignores it) when older than the applied one.
    */
+  /** The ConfigMaps and Secrets of the latest set (the pre-puller's pull Secrets). */
+  get configSet(): ConfigSet {
+    return this.config;
+  }
+
   setDesired(revision: number, pods: Pod[], config?: ConfigDelivery): boolean {
     if (revision < this.revision) {
       this.o.logger.info("ignoring an older assignment set", { revision, applied: this.revision });

@@ -65,6 +65,21 @@ describe("configFor", () => {
     ]);
   });
 
+  it("adds a pre-pull's pull Secrets after the pods' objects, each once, and names the missing", () => {
+    const pulls = [
+      { namespace: "ns", name: "token" },
+      { namespace: "ns", name: "unused" },
+      { namespace: "ns", name: "gone" },
+    ];
+    const { config, referenced } = configFor(read, [podUsing("a", volumes)], undefined, pulls);
+    expect(config.secrets.map((o) => o.name)).toEqual(["token", "unused"]);
+    expect(referenced.has("secrets/ns/gone")).toBe(true);
+    // Beyond the node's bound the pre-pull goes without: the pods keep theirs.
+    const tight = configFor(read, [podUsing("a", volumes)], { objects: 2, bytes: 1 << 20 }, pulls);
+    expect(tight.config.secrets.map((o) => o.name)).toEqual(["token"]);
+    expect(tight.config.withheld).toEqual([]);
+  });
+
   it("sends nothing for pods that name nothing", () => {
     expect(configFor(read, [podUsing("a", {})]).config).toEqual({
       configMaps: [],

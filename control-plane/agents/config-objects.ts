@@ -62,6 +62,8 @@ export function configFor(
   read: ConfigReader,
   pods: readonly Pod[],
   limits: { objects: number; bytes: number } = CONFIG_LIMITS,
+  /** The pre-pull's pull Secrets: after the pods' objects, as far as the bound allows. */
+  pullSecrets: readonly { namespace: string; name: string }[] = [],
 ): { config: ConfigDelivery; referenced: Set<string> } {
   const config: ConfigDelivery = { configMaps: [], secrets: [], withheld: [] };
   const referenced = new Set<string>();
@@ -94,6 +96,20 @@ export function configFor(
       included.add(f.key);
       (f.resource === "configmaps" ? config.configMaps : config.secrets).push(f.object);
     }
+  }
+  for (const ref of pullSecrets) {
+    const k = indexKey("secrets", `${ref.namespace}/${ref.name}`);
+    referenced.add(k);
+    const found = included.has(k) ? undefined : read("secrets", ref.namespace, ref.name);
+    if (!found) continue;
+    const object = delivered("secrets", found);
+    const size = Buffer.byteLength(JSON.stringify(object));
+    // Beyond the bound the pre-pull goes without it (and its pull says what it lacked).
+    if (count + 1 > limits.objects || bytes + size > limits.bytes) continue;
+    count++;
+    bytes += size;
+    included.add(k);
+    config.secrets.push(object);
   }
   return { config, referenced };
 }

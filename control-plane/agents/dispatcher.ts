@@ -184,7 +184,8 @@ export class Dispatcher {
         message.prePull = this.deps.prePull.imagesFor(nodeName);
       if (this.deps.capabilities?.has(nodeName, "configObjects")) {
         const read = (r: ConfigResource, ns: string, name: string) => this.deps.store.get(r, ns, name);
-        const { config, referenced } = configFor(read, message.pods);
+        const pullSecrets = (message.prePull ?? []).flatMap((i) => i.pullSecrets ?? []);
+        const { config, referenced } = configFor(read, message.pods, undefined, pullSecrets);
         message.config = config;
         this.configRefs.set(nodeName, referenced);
       }

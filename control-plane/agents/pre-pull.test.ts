@@ -4,6 +4,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DaemonSet, KubeEvent, Node } from "../../shared/api-types.js";
+import type { ServiceAccount } from "../../shared/config-types.js";
 import { silentLogger } from "../../shared/logger.js";
 import type { AssignmentsMessage, PrePullState, ServerMessage } from "../../shared/protocol.js";
 import { decodeServerMessage } from "../../shared/protocol.js";
@@ -64,6 +65,36 @@ describe("PrePullBoard", () => {
     changed.length = 0;
     board.publish([{ ds: a, plan: { prePull: new Map([["n1", [V2]]]) } }]);
     expect(changed).toEqual([]);
+  });
+});
+
+describe("PrePullBoard: the pull Secrets a rollout's new pods would use", () => {
+  const caps = new AgentCapabilities();
+  const accounts: Record<string, ServiceAccount> = {
+    "default/default": { metadata: { name: "default" }, imagePullSecrets: [{ name: "from-account" }] },
+  };
+  const board = new PrePullBoard(caps, (ns, name) => accounts[`${ns}/${name}`]);
+
+  it("sends the template's, or else the ServiceAccount's, merged per image", () => {
+    const own = daemonSet({ imagePullSecrets: [{ name: "own" }] }, { name: "own", uid: "u1" });
+    const viaAccount = daemonSet({}, { name: "acct", uid: "u2" });
+    board.publish([
+      { ds: own, plan: { prePull: new Map([["n1", [V2]]]) } },
+      { ds: viaAccount, plan: { prePull: new Map([["n1", [V2, { image: "side:1" }]]]) } },
+    ]);
+    expect(board.imagesFor("n1")).toEqual([
+      { image: "side:1", pullSecrets: [{ namespace: "default", name: "from-account" }] },
+      {
+        ...V2,
+        pullSecrets: [
+          { namespace: "default", name: "own" },
+          { namespace: "default", name: "from-account" },
+        ],
+      },
+    ]);
+    // What the agent is sent passes the agent's own check.
+    const message = { v: 1, type: "assignments", revision: 1, pods: [], prePull: board.imagesFor("n1") };
+    expect(() => decodeServerMessage(JSON.stringify(message))).not.toThrow();
   });
 });
 

@@ -24,6 +24,8 @@ import {
   type Finalizing,
 } from "./garbage-collector.js";
 import { newDaemonPod } from "./pod-factory.js";
+import { withAccountPullSecrets } from "./pull-secrets.js";
+import type { ServiceAccount } from "../../shared/config-types.js";
 import type { PrePullSupport } from "./plan-prepull.js";
 import type { DaemonSetPlan } from "./planner.js";
 import { planDaemonSet } from "./planner.js";
@@ -351,9 +353,12 @@ export class PassWriter {
         const stable = c.stable ? w.stable : undefined;
         const pod = tx.create(
           "pods",
-          stable
-            ? newDaemonPod(w.ds, c.nodeName, stable.hash, stable.revision, now, stable.template)
-            : newDaemonPod(w.ds, c.nodeName, w.revisions.hash, w.revisions.revision, now),
+          withAccountPullSecrets(
+            stable
+              ? newDaemonPod(w.ds, c.nodeName, stable.hash, stable.revision, now, stable.template)
+              : newDaemonPod(w.ds, c.nodeName, w.revisions.hash, w.revisions.revision, now),
+            (ns, name) => tx.get<ServiceAccount>("serviceaccounts", ns, name),
+          ),
         );
         events.record(ref, "Normal", "SuccessfulCreate", `Created pod: ${pod.metadata.name}`, SOURCE, tx);
         counts.created++;

@@ -74,14 +74,14 @@ describe("pod-spec fields the agent does not apply", () => {
 
   it("gives the 422 as a Kubernetes Status with a cause per field", async () => {
     const ds = tutorialDaemonSet("status") as { spec: { template: { spec: Record<string, unknown> } } };
-    ds.spec.template.spec.imagePullSecrets = [{ name: "registry" }];
+    ds.spec.template.spec.hostname = "fixed";
     const r = await call(h, "POST", "/apis/apps/v1/namespaces/default/daemonsets", { body: ds });
     expect(r.status).toBe(422);
     expect(r.json).toMatchObject({
       kind: "Status",
       reason: "Invalid",
       details: {
-        causes: [{ reason: "FieldValueForbidden", field: "spec.template.spec.imagePullSecrets" }],
+        causes: [{ reason: "FieldValueForbidden", field: "spec.template.spec.hostname" }],
       },
     });
   });

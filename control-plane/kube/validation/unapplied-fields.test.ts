@@ -145,7 +145,7 @@ describe("unappliedFieldErrors", () => {
       { ...c({}), affinity: { nodeAffinity: {}, podAntiAffinity: {} } },
       [`${P}.affinity.podAntiAffinity`],
     ],
-    ["imagePullSecrets", { ...c({}), imagePullSecrets: [{ name: "r" }] }, [`${P}.imagePullSecrets`]],
+    ["imagePullSecrets (used for pulls)", { ...c({}), imagePullSecrets: [{ name: "r" }] }, []],
     [
       "ephemeral containers",
       { ...c({}), ephemeralContainers: [{ name: "e" }] },

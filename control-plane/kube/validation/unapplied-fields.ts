@@ -70,7 +70,6 @@ export const UNAPPLIED_FIELDS: readonly FieldRule[] = [
     when: (_v, _k, spec) => spec.dnsPolicy !== "None",
     why: "everynode applies dnsConfig with dnsPolicy None only (the other policies use the node's resolv.conf)",
   },
-  { field: "imagePullSecrets", when: nonEmpty, why: NOT_YET },
   { field: "readinessGates", when: nonEmpty, why: "nothing in everynode sets custom pod conditions" },
   { field: "runtimeClassName", why: "everynode runs every pod with Docker's default runtime" },
   { field: "resourceClaims", when: nonEmpty, why: "everynode has no dynamic resource allocation" },
