@@ -252,9 +252,11 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   controller.start();
   serviceAccounts.start();
   terminatingPods.start();
-  // Every 10 s, in ~10 ms transactions: a busy fleet makes tens of thousands of events a minute.
+  // Every 10 s, in ~10 ms transactions: a busy fleet makes tens of thousands of events a minute;
+  // and the watch history forgets what is past its age though nothing new came.
   let collecting = false;
   const stopEventGc = clock.every(10_000, () => {
+    store.expireHistory();
     if (collecting) return;
     collecting = true;
     events.gc(10, () => (collecting = false));

@@ -73,4 +73,33 @@ describe("ChangeHistory: bounded by bytes and by age", () => {
     expect(h.covers(1)).toBe(false);
     expect(h.covers(2)).toBe(true);
   });
+
+  it("forgets events past the age bound at rest, though nothing new comes", () => {
+    let now = 0;
+    const h = new ChangeHistory(100, 0, { maxAgeMs: 75_000, now: () => now });
+    h.append(event(1));
+    now = 30_000;
+    h.append(event(2));
+    now = 75_000;
+    expect(h.expire()).toBe(0);
+    now = 80_000;
+    expect(h.expire()).toBe(1);
+    expect(h.byteSize).toBe(1024);
+    now = 200_000;
+    expect(h.expire()).toBe(1);
+    expect(h.size).toBe(0);
+    expect(h.byteSize).toBe(0);
+    expect(h.covers(1)).toBe(false);
+    expect(h.covers(2)).toBe(true);
+  });
+
+  it("defaults to 16 MiB and 75 s", () => {
+    let now = 0;
+    const h = new ChangeHistory(100, 0, { now: () => now });
+    h.append(event(1));
+    now = 75_000;
+    expect(h.expire()).toBe(0);
+    now = 75_001;
+    expect(h.expire()).toBe(1);
+  });
 });

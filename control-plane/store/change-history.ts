@@ -11,7 +11,7 @@ import { storedSize } from "./stored-json.js";
 export interface HistoryBounds {
   /** The JSON bytes of the kept events' objects (before and after) at most; default 16 MiB. */
   maxBytes?: number;
-  /** Events older than this are dropped when the next one comes; default 5 minutes. */
+  /** Events older than this are dropped (when the next one comes, or by expire()); default 75 s, as Kubernetes' watch cache keeps them fresh. */
   maxAgeMs?: number;
   /** Milliseconds now (the store's clock). */
   now?: () => number;
@@ -56,7 +56,7 @@ export class ChangeHistory {
     this.timeAt = new Array<number>(Math.max(0, capacity)).fill(0);
     this.completeAfter = startRevision;
     this.maxBytes = bounds.maxBytes ?? 16 * 1024 * 1024;
-    this.maxAgeMs = bounds.maxAgeMs ?? 5 * 60_000;
+    this.maxAgeMs = bounds.maxAgeMs ?? 75_000;
     this.now = bounds.now ?? Date.now;
   }
 
@@ -66,21 +66,27 @@ export class ChangeHistory {
       this.completeAfter = event.revision;
       return;
     }
-    const now = this.now();
     const size = eventBytes(event);
     if (this.count === this.capacity) this.dropOldest();
-    while (
-      this.count > 0 &&
-      (this.bytes + size > this.maxBytes || (this.timeAt[this.start] as number) < now - this.maxAgeMs)
-    ) {
-      this.dropOldest();
-    }
+    this.expire();
+    while (this.count > 0 && this.bytes + size > this.maxBytes) this.dropOldest();
     const slot = (this.start + this.count) % this.capacity;
     this.ring[slot] = event;
     this.bytesAt[slot] = size;
-    this.timeAt[slot] = now;
+    this.timeAt[slot] = this.now();
     this.bytes += size;
     this.count++;
+  }
+
+  /**
+   * Drops the events older than the age bound; returns how many. Appending does this too,
+   * but a quiet store appends nothing, and a burst's history should not outlive it.
+   */
+  expire(): number {
+    const before = this.count;
+    const oldestKept = this.now() - this.maxAgeMs;
+    while (this.count > 0 && (this.timeAt[this.start] as number) < oldestKept) this.dropOldest();
+    return before - this.count;
   }
 
   /** The bytes the kept events' objects take as JSON. */

@@ -101,6 +101,11 @@ export class SqliteStore implements Store {
     this.hub = new WatchHub(this.history);
   }
 
+  expireHistory(): number {
+    this.assertOpen();
+    return this.history.expire();
+  }
+
   revision(): number {
     this.assertOpen();
     return this.lastRevision;

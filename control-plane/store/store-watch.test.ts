@@ -85,6 +85,24 @@ describe("store watches", () => {
     expect((error as EverynodeError).httpStatus).toBe(410);
   });
 
+  it("at rest forgets changes past the history's age: resuming from before them is Expired", async () => {
+    const ownClock = fakeClock();
+    store = openStore({ path: ":memory:", clock: ownClock });
+    store.create("pods", pod("a"));
+    store.create("pods", pod("b"));
+    await ownClock.advance(60_000);
+    expect(store.expireHistory()).toBe(0);
+    expect(() => store.watch("pods", 0, () => {}).cancel()).not.toThrow();
+    await ownClock.advance(20_000);
+    expect(store.expireHistory()).toBe(2);
+    expect(() => store.watch("pods", 0, () => {})).toThrow(expect.objectContaining({ code: "Expired" }));
+    // The current revision is still fine: nothing after it was forgotten.
+    const heard: number[] = [];
+    store.watch("pods", 2, (e) => heard.push(e.revision));
+    store.create("pods", pod("c"));
+    expect(heard).toEqual([3]);
+  });
+
   it("after a restart any earlier revision is Expired and the current one is fine", () => {
     const dir = tempDir();
     cleanup = dir.remove;

@@ -111,6 +111,9 @@ export interface Store extends StoreWriter {
     listener: (event: ChangeEvent) => void,
   ): WatchHandle;
 
+  /** Drops the watch history's events past its age bound (a quiet store appends nothing that would); returns how many. */
+  expireHistory(): number;
+
   /** Hears every committed batch of changes (the reconcile loop's wake-up hint). */
   onChange(listener: (events: ChangeEvent[]) => void): () => void;
 
