@@ -19,6 +19,8 @@ export interface ConfigVolumesOptions {
   dataDir: string;
   clock: Clock;
   logger: Logger;
+  /** A projected serviceAccountToken source's token, once fetched (pod-tokens.ts). */
+  tokenOf?: (uid: string, source: { audience?: string; expirationSeconds?: number }) => string | undefined;
 }
 
 /** What a downward API file may read of the node (a volume has no pod IP to show). */
@@ -78,7 +80,11 @@ export class ConfigVolumes {
       let digest: string;
       let files: ReturnType<typeof planVolume>;
       try {
-        files = planVolume(pod, volume, lookup, facts);
+        const tokenOf = this.o.tokenOf;
+        files = planVolume(pod, volume, lookup, {
+          ...facts,
+          ...(tokenOf ? { serviceAccountToken: (s) => tokenOf(uid, s) } : {}),
+        });
         const hash = createHash("sha256");
         for (const f of files) hash.update(`${f.path}\0${f.mode}\0`).update(f.data).update("\0");
         digest = hash.digest("hex");

@@ -15,6 +15,8 @@ export interface PodFacts {
   allocatable?: { cpu: number; memory: number };
   /** The ConfigMaps and Secrets of the set; without it, none exists. */
   config?: ConfigLookup;
+  /** A projected serviceAccountToken source's token, once fetched (pod-tokens.ts). */
+  serviceAccountToken?: (source: { audience?: string; expirationSeconds?: number }) => string | undefined;
   /** Where the pod reaches the API: the kubelet's `kubernetes` Service variables come first. */
   apiEndpoint?: ApiEndpoint;
 }

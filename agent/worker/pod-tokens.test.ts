@@ -6,7 +6,7 @@ import type { Pod } from "../../shared/api-types.js";
 import { silentLogger } from "../../shared/logger.js";
 import type { PodTokenRequest, PodTokenResponse } from "../../shared/protocol.js";
 import { FakeClock } from "../../test/helpers/fake-clock.js";
-import { PodTokens, renewAt, TOKEN_VOLUME } from "./pod-tokens.js";
+import { PodTokens, renewAt, TOKEN_VOLUME, type PodTokensOptions } from "./pod-tokens.js";
 
 const pod = (uid: string): Pod => ({
   metadata: { namespace: "monitoring", name: `p-${uid}`, uid },
@@ -19,6 +19,23 @@ let calls: PodTokenRequest[];
 let answer: () => Promise<PodTokenResponse>;
 let tokens: PodTokens;
 
+/** PodTokens over the test's data dir and clock; `fetch` records each request. */
+const makeTokens = (
+  extra: Partial<PodTokensOptions> = {},
+  reply: (r: PodTokenRequest) => Promise<PodTokenResponse> = () => answer(),
+): PodTokens =>
+  new PodTokens({
+    dataDir,
+    clock,
+    logger: silentLogger,
+    caPem: () => "CA PEM",
+    fetch: (r) => {
+      calls.push(r);
+      return reply(r);
+    },
+    ...extra,
+  });
+
 beforeEach(async () => {
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "pod-tokens-"));
   clock = new FakeClock();
@@ -29,16 +46,7 @@ beforeEach(async () => {
     token: `token-${++n}`,
     expirationTimestamp: new Date(clock.now() + 3607_000).toISOString(),
   });
-  tokens = new PodTokens({
-    dataDir,
-    clock,
-    logger: silentLogger,
-    caPem: () => "CA PEM",
-    fetch: (r) => {
-      calls.push(r);
-      return answer();
-    },
-  });
+  tokens = makeTokens();
 });
 afterEach(async () => {
   await fs.rm(dataDir, { recursive: true, force: true });
@@ -127,5 +135,49 @@ describe("PodTokens, review fixes", () => {
     expect(await tokens.ensure(pod("u6"))).toBeDefined();
     await clock.advance(800_000);
     await expect(tokens.ensure(pod("u6"))).rejects.toThrow("failed to fetch token: down");
+  });
+});
+
+describe("PodTokens, projected serviceAccountToken sources", () => {
+  const projectedPod: Pod = {
+    ...pod("u7"),
+    spec: {
+      containers: [{ name: "c", image: "i" }],
+      volumes: [
+        {
+          name: "vault",
+          projected: {
+            sources: [{ serviceAccountToken: { path: "t", audience: "vault", expirationSeconds: 600 } }],
+          },
+        },
+      ],
+    },
+  };
+
+  it("fetches the source's token for its audience and life, and renews it through its volume", async () => {
+    const renewed: string[] = [];
+    tokens = makeTokens({ onProjectedRenewed: (p) => renewed.push(p.metadata.uid ?? "") }, (r) =>
+      r.projected
+        ? Promise.resolve({
+            automount: true,
+            token: `vault-${calls.length}`,
+            expirationTimestamp: new Date(clock.now() + 600_000).toISOString(),
+          })
+        : answer(),
+    );
+    await tokens.ensure(projectedPod);
+    expect(calls).toContainEqual({
+      namespace: "monitoring",
+      name: "p-u7",
+      uid: "u7",
+      projected: true,
+      audience: "vault",
+      expirationSeconds: 600,
+    });
+    expect(tokens.tokenOf("u7", { audience: "vault", expirationSeconds: 600 })).toMatch(/^vault-/);
+    const stop = tokens.start(() => [projectedPod]);
+    await clock.advance(490_000);
+    await vi.waitFor(() => expect(renewed).toEqual(["u7"]));
+    stop();
   });
 });

@@ -155,6 +155,36 @@ describe("planVolume", () => {
   });
 });
 
+describe("planVolume, projected serviceAccountToken sources", () => {
+  const volume = {
+    name: "v",
+    projected: {
+      defaultMode: 0o400,
+      sources: [{ serviceAccountToken: { path: "vault-token", audience: "vault", expirationSeconds: 600 } }],
+    },
+  } as Volume;
+
+  it("writes the token fetched for the source's audience and life, with the volume's defaultMode", () => {
+    const asked: unknown[] = [];
+    const facts = {
+      ...FACTS,
+      serviceAccountToken: (s: { audience?: string; expirationSeconds?: number }) => {
+        asked.push(s);
+        return "JWT";
+      },
+    };
+    const files = planVolume(POD, volume, config, facts);
+    expect(files.map((f) => [f.path, f.data.toString("utf8"), f.mode.toString(8)])).toEqual([
+      ["vault-token", "JWT", "400"],
+    ]);
+    expect(asked).toEqual([{ path: "vault-token", audience: "vault", expirationSeconds: 600 }]);
+  });
+
+  it("refuses while the token is not fetched", () => {
+    expect(() => planVolume(POD, volume, config, FACTS)).toThrow("failed to fetch token");
+  });
+});
+
 describe("isConfigVolume", () => {
   it.each([
     [{ name: "a", configMap: { name: "x" } }, true],

@@ -44,10 +44,24 @@ interface DownwardItem {
   mode?: number;
 }
 
+interface TokenSource {
+  path: string;
+  audience?: string;
+  expirationSeconds?: number;
+}
+
 interface ProjectedSource {
   configMap?: ObjectSource;
   secret?: ObjectSource;
   downwardAPI?: { items?: DownwardItem[] };
+  serviceAccountToken?: TokenSource;
+}
+
+/** A projected token's file: the agent fetched it before the volume is written. */
+function tokenFile(source: TokenSource, facts: PodFacts, mode: number): VolumeFile[] {
+  const token = facts.serviceAccountToken?.(source);
+  if (token === undefined) throw new Error("failed to fetch token: not fetched yet");
+  return [{ path: checkedPath(source.path), data: Buffer.from(token), mode }];
 }
 
 /** Whether the agent writes this volume's files. */
@@ -156,7 +170,9 @@ export function planVolume(pod: Pod, volume: Volume, lookup: ConfigLookup, facts
         ? objectFiles("Secret", { ...s.secret, defaultMode: mode }, lookup, ns, mode)
         : s.downwardAPI
           ? downwardFiles(pod, s.downwardAPI.items ?? [], facts, mode)
-          : [];
+          : s.serviceAccountToken
+            ? tokenFile(s.serviceAccountToken, facts, mode)
+            : [];
     for (const f of files) byPath.set(f.path, f);
   }
   return [...byPath.values()];

@@ -86,10 +86,27 @@ export class Worker {
     this.records = new ContainerRecords(o.nodeName, o.clock);
     this.failing = new Backoff(CRASH_LOOP_BACKOFF, { clock: o.clock });
     this.pauseImage = o.pauseImage ?? defaultPauseImage();
-    this.volumes = new ConfigVolumes({ dataDir: o.dataDir, clock: o.clock, logger: o.logger });
     this.tokens = o.serviceAccountTokens
-      ? new PodTokens({ dataDir: o.dataDir, clock: o.clock, logger: o.logger, ...o.serviceAccountTokens })
+      ? new PodTokens({
+          dataDir: o.dataDir,
+          clock: o.clock,
+          logger: o.logger,
+          ...o.serviceAccountTokens,
+          // A renewed projected token is written through its volume, as its other sources.
+          onProjectedRenewed: (pod) => {
+            this.volumes
+              .ensure(pod, this.config, volumeFacts(this.o.nodeName, this.o.hostIP))
+              .catch((e: unknown) => this.o.logger.warn("projected token not written", { error: String(e) }));
+          },
+        })
       : undefined;
+    const tokens = this.tokens;
+    this.volumes = new ConfigVolumes({
+      dataDir: o.dataDir,
+      clock: o.clock,
+      logger: o.logger,
+      ...(tokens ? { tokenOf: (uid, source) => tokens.tokenOf(uid, source) } : {}),
+    });
     this.probes = new ProbeManager({
       runtime: o.runtime,
       clock: o.clock,

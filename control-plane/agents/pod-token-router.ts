@@ -12,7 +12,7 @@ import type { Logger } from "../../shared/logger.js";
 import type { PodTokenRequest, PodTokenResponse } from "../../shared/protocol.js";
 import { AGENT_LIMITS, AGENT_POD_TOKEN_PATH } from "../../shared/protocol.js";
 import { readBody } from "../api/body.js";
-import type { ServiceAccountTokens } from "../auth/service-account-tokens.js";
+import { MIN_TOKEN_SECONDS, type ServiceAccountTokens } from "../auth/service-account-tokens.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { Store } from "../store/store.js";
 import { decidePodToken, serviceAccountOf } from "./pod-token.js";
@@ -37,7 +37,21 @@ function requestOf(body: unknown): PodTokenRequest {
     typeof v === "string" && v !== "" && v.length <= AGENT_LIMITS.nameBytes;
   if (!ok(b.namespace) || !ok(b.name) || !ok(b.uid))
     throw errors.badRequest("a pod token request names the pod: namespace, name and uid");
-  return { namespace: b.namespace, name: b.name, uid: b.uid };
+  const out: PodTokenRequest = { namespace: b.namespace, name: b.name, uid: b.uid };
+  if (b.projected === true) {
+    out.projected = true;
+    if (b.audience !== undefined) {
+      if (!ok(b.audience)) throw errors.badRequest("a projected token's audience is a string");
+      out.audience = b.audience;
+    }
+    const seconds = b.expirationSeconds;
+    if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < MIN_TOKEN_SECONDS)
+      throw errors.badRequest(
+        `a projected token's expirationSeconds is an integer of at least ${MIN_TOKEN_SECONDS}`,
+      );
+    out.expirationSeconds = seconds;
+  }
+  return out;
 }
 
 export function createPodTokenRouter(deps: PodTokenRouterDeps): Router {
@@ -60,7 +74,13 @@ export function createPodTokenRouter(deps: PodTokenRouterDeps): Router {
       }
       let body: PodTokenResponse = { automount: false };
       if (decision.kind === "issue") {
-        const issued = pod ? deps.serviceAccountTokens.issuePodToken(pod) : undefined;
+        const options = request.projected
+          ? {
+              expirationSeconds: request.expirationSeconds ?? MIN_TOKEN_SECONDS,
+              ...(request.audience ? { audiences: [request.audience] } : {}),
+            }
+          : {};
+        const issued = pod ? deps.serviceAccountTokens.issuePodToken(pod, options) : undefined;
         if (!issued) throw errors.notFound("serviceaccounts", serviceAccountOf(pod as Pod));
         body = {
           automount: true,

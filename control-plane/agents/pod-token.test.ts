@@ -73,3 +73,40 @@ describe("decidePodToken", () => {
     expect(serviceAccountOf(pod({ serviceAccountName: "" }))).toBe("default");
   });
 });
+
+describe("decidePodToken for projected serviceAccountToken sources", () => {
+  const withSource = (source: Record<string, unknown>, spec: Record<string, unknown> = {}): Pod =>
+    pod({
+      ...spec,
+      volumes: [{ name: "t", projected: { sources: [{ serviceAccountToken: { path: "t", ...source } }] } }],
+    });
+  const req = (audience: string | undefined, expirationSeconds: number) => ({
+    ...REQ,
+    projected: true,
+    ...(audience ? { audience } : {}),
+    expirationSeconds,
+  });
+  it.each<[string, Pod, ReturnType<typeof req>, ServiceAccount | undefined, string]>([
+    [
+      "the source the spec names",
+      withSource({ audience: "vault", expirationSeconds: 600 }),
+      req("vault", 600),
+      sa(),
+      "issue",
+    ],
+    ["the defaults", withSource({}), req(undefined, 3600), sa(), "issue"],
+    [
+      "despite automount false",
+      withSource({}, { automountServiceAccountToken: false }),
+      req(undefined, 3600),
+      sa(),
+      "issue",
+    ],
+    ["another audience", withSource({ audience: "vault" }), req("other", 3600), sa(), "refuse"],
+    ["another life", withSource({}), req(undefined, 7200), sa(), "refuse"],
+    ["a pod without such a source", pod(), req(undefined, 3600), sa(), "refuse"],
+    ["a missing ServiceAccount", withSource({}), req(undefined, 3600), undefined, "refuse"],
+  ])("%s", (_name, p, request, account, kind) => {
+    expect(decidePodToken("n1", request, p, account).kind).toBe(kind);
+  });
+});

@@ -1,7 +1,9 @@
 // Whether a node may have a token for a pod, and whether the pod gets one: only for a pod
 // bound to that very node (the one it names, with the same uid, not terminating), and not
 // when `automountServiceAccountToken` is false (the pod's setting wins over its
-// ServiceAccount's). A missing ServiceAccount keeps the pod waiting, as on Kubernetes. Pure.
+// ServiceAccount's); a projected serviceAccountToken source gets its token whatever that
+// setting, for the audience and life the pod's spec names and no other. A missing
+// ServiceAccount keeps the pod waiting, as on Kubernetes. Pure.
 
 import type { Pod } from "../../shared/api-types.js";
 import type { ServiceAccount } from "../../shared/config-types.js";
@@ -14,6 +16,19 @@ export type PodTokenDecision =
 export function serviceAccountOf(pod: Pod): string {
   const spec = pod.spec as { serviceAccountName?: string; serviceAccount?: string };
   return spec.serviceAccountName || spec.serviceAccount || "default";
+}
+
+/** The pod's projected serviceAccountToken sources. */
+function projectedSources(pod: Pod): { audience?: string; expirationSeconds?: number }[] {
+  return (pod.spec.volumes ?? []).flatMap((v) =>
+    (
+      (
+        v.projected as {
+          sources?: { serviceAccountToken?: { audience?: string; expirationSeconds?: number } }[];
+        }
+      )?.sources ?? []
+    ).flatMap((s) => (s.serviceAccountToken ? [s.serviceAccountToken] : [])),
+  );
 }
 
 export function decidePodToken(
@@ -36,6 +51,27 @@ export function decidePodToken(
       code: "Forbidden",
       message: `pod ${request.namespace}/${request.name} is terminating`,
     };
+  if (request.projected) {
+    // Only the tokens the pod's spec asks for: a node may not mint other audiences or lives.
+    const asked = projectedSources(pod).some(
+      (s) =>
+        (s.audience ?? "") === (request.audience ?? "") &&
+        (s.expirationSeconds ?? 3600) === request.expirationSeconds,
+    );
+    if (!asked)
+      return {
+        kind: "refuse",
+        code: "Forbidden",
+        message: `pod ${request.namespace}/${request.name} has no serviceAccountToken source with that audience and expirationSeconds`,
+      };
+    if (!serviceAccount)
+      return {
+        kind: "refuse",
+        code: "NotFound",
+        message: `serviceaccounts "${serviceAccountOf(pod)}" not found`,
+      };
+    return { kind: "issue" };
+  }
   const podSays = (pod.spec as { automountServiceAccountToken?: boolean }).automountServiceAccountToken;
   if (podSays === false) return { kind: "none" };
   if (!serviceAccount)

@@ -2,7 +2,9 @@
 // library's in-cluster configuration (@kubernetes/client-node's loadFromCluster, which reads
 // KUBERNETES_SERVICE_HOST/PORT and the mounted token and ca.crt), one bridged and one on the
 // host's network, list what their Role allows (200), are refused what it does not (403),
-// and the token of a deleted pod is refused (401).
+// and the token of a deleted pod is refused (401). A projected serviceAccountToken source
+// gets a token for its audience and life, bound to the pod and node as the default token is;
+// the API refuses one meant for another audience (401) and takes one meant for itself.
 
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -11,6 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Cluster } from "../helpers/cluster.js";
 import { REPO_ROOT, run, startCluster, waitFor } from "../helpers/cluster.js";
 import { webDaemonSet } from "../helpers/manifests.js";
+
+/** A JWT's payload, as a reader of the token file would decode it. */
+const claimsOf = (jwt: string): Record<string, any> =>
+  JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8"));
 
 const NODE_IMAGE = "everynode/node-base:20-offline";
 const MODULES = realpathSync(path.join(REPO_ROOT, "node_modules"));
@@ -141,4 +147,76 @@ describe("in-cluster API access with the official client library", () => {
     },
     180_000,
   );
+
+  it("a projected serviceAccountToken source: its audience and life, bound like the default token, refused by the API unless meant for it", async () => {
+    const app = "vault-client";
+    const cm = { metadata: { name: "vault-config" }, data: { addr: "https://vault.local:8200" } };
+    expect((await cluster.api("POST", "/api/v1/namespaces/default/configmaps", cm)).status).toBe(201);
+    const ds = webDaemonSet(
+      app,
+      { volumeMounts: [{ name: "vault", mountPath: "/var/run/secrets/vault", readOnly: true }] },
+      {
+        serviceAccountName: "reader",
+        volumes: [
+          {
+            name: "vault",
+            projected: {
+              defaultMode: 0o440,
+              sources: [
+                { serviceAccountToken: { audience: "vault", expirationSeconds: 600, path: "vault-token" } },
+                { serviceAccountToken: { path: "api-token" } },
+                { configMap: { name: "vault-config" } },
+              ],
+            },
+          },
+        ],
+      },
+    );
+    const created = await cluster.api("POST", "/apis/apps/v1/namespaces/default/daemonsets", ds);
+    expect(created.status, created.text).toBe(201);
+    const container = await waitFor(
+      `${app}'s container`,
+      async () => (await cluster.containers()).find((c) => c.name.includes(app) && c.state === "running"),
+      90_000,
+    );
+    const sh = async (script: string) =>
+      (await run("docker", ["exec", container.id, "sh", "-c", script])).stdout.trim();
+    expect(await sh("cd /var/run/secrets/vault && stat -L -c '%n %a' vault-token api-token addr")).toBe(
+      "vault-token 440\napi-token 440\naddr 440",
+    );
+    const vault = await sh("cat /var/run/secrets/vault/vault-token");
+    const own = await sh("cat /var/run/secrets/vault/api-token");
+    const dflt = await sh("cat /var/run/secrets/kubernetes.io/serviceaccount/token");
+    const [v, o, d] = [claimsOf(vault), claimsOf(own), claimsOf(dflt)];
+    expect(v.aud).toEqual(["vault"]);
+    expect(v.exp - v.iat).toBe(600);
+    expect(o.aud).toEqual(d.aud);
+    expect(o.exp - o.iat).toBe(3600);
+    const pod = (await cluster.pods("default")).find((p) => p.metadata.labels?.app === app);
+    for (const c of [v, o]) {
+      expect(c.sub).toBe("system:serviceaccount:default:reader");
+      expect(c["kubernetes.io"].pod).toEqual(d["kubernetes.io"].pod);
+      expect(c["kubernetes.io"].node).toEqual(d["kubernetes.io"].node);
+    }
+    expect(v["kubernetes.io"].pod.name).toBe(pod?.metadata.name);
+    expect(v["kubernetes.io"].node.name).toBe(pod?.spec.nodeName);
+
+    const list = async (token: string) =>
+      (await cluster.api("GET", "/api/v1/namespaces/default/configmaps", undefined, token)).status;
+    expect(await list(vault)).toBe(401);
+    expect(await list(dflt)).toBe(200);
+    expect(await list(own)).toBe(200);
+
+    // Bound to the pod: it dies with it.
+    expect((await cluster.api("DELETE", `/apis/apps/v1/namespaces/default/daemonsets/${app}`)).status).toBe(
+      200,
+    );
+    await waitFor(
+      `${app}'s pod gone from the API`,
+      async () =>
+        (await cluster.api("GET", `/api/v1/namespaces/default/pods/${pod?.metadata.name}`)).status === 404,
+      60_000,
+    );
+    expect(await list(own)).toBe(401);
+  }, 180_000);
 });

@@ -70,7 +70,7 @@ describe("unappliedFieldErrors", () => {
       [],
     ],
     [
-      "a projected service-account token",
+      "a projected service-account token (mounted)",
       {
         ...c({}),
         volumes: [
@@ -80,7 +80,7 @@ describe("unappliedFieldErrors", () => {
           },
         ],
       },
-      [`${P}.volumes[0].projected.sources[1].serviceAccountToken`],
+      [],
     ],
     [
       "emptyDir in huge pages",

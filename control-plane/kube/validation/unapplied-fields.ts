@@ -30,7 +30,7 @@ const APPLIED_VOLUME_SOURCES = new Set([
   "projected",
 ]);
 /** The projected volume sources the agent writes. */
-const APPLIED_PROJECTIONS = new Set(["configMap", "secret", "downwardAPI"]);
+const APPLIED_PROJECTIONS = new Set(["configMap", "secret", "downwardAPI", "serviceAccountToken"]);
 
 /** The pod security context fields the agent applies (none yet). */
 const APPLIED_POD_SECURITY = new Set([
@@ -82,7 +82,7 @@ export const UNAPPLIED_FIELDS: readonly FieldRule[] = [
   {
     field: "volumes[*].projected.sources[*].*",
     when: (_v, k) => !APPLIED_PROJECTIONS.has(k),
-    why: "everynode's agent projects configMap, secret and downwardAPI sources only",
+    why: "everynode's agent projects configMap, secret, downwardAPI and serviceAccountToken sources only",
   },
   {
     field: "volumes[*].emptyDir.medium",

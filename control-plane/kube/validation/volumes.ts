@@ -80,6 +80,42 @@ function validateEmptyDir(src: unknown, path: string): FieldError[] {
   return errs;
 }
 
+/** Kubernetes' bounds of a projected token's life: 10 minutes to 2^32 seconds. */
+const TOKEN_SECONDS = { min: 600, max: 2 ** 32 };
+
+function validateTokenSources(sources: unknown, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  (Array.isArray(sources) ? sources : []).forEach((s, i) => {
+    if (!isObject(s) || s.serviceAccountToken == null) return;
+    const p = `${path}[${i}].serviceAccountToken`;
+    const t = s.serviceAccountToken;
+    if (!isObject(t)) return void errs.push(typeInvalid(p, t, "an object"));
+    const file = stringField(t.path, `${p}.path`, errs);
+    if (!file) errs.push(fieldError.required(`${p}.path`));
+    else errs.push(...noBacksteps(file, `${p}.path`));
+    const seconds = t.expirationSeconds;
+    if (seconds !== undefined && seconds !== null) {
+      if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < TOKEN_SECONDS.min)
+        errs.push(
+          fieldError.invalid(
+            `${p}.expirationSeconds`,
+            seconds,
+            "may not specify a duration less than 10 minutes",
+          ),
+        );
+      else if (seconds > TOKEN_SECONDS.max)
+        errs.push(
+          fieldError.invalid(
+            `${p}.expirationSeconds`,
+            seconds,
+            "may not specify a duration larger than 2^32 seconds",
+          ),
+        );
+    }
+  });
+  return errs;
+}
+
 /** spec.volumes: names are unique DNS-1123 labels, each volume has exactly one source. Returns the names too. */
 export function validateVolumes(
   volumes: unknown,
@@ -107,6 +143,8 @@ export function validateVolumes(
     }
     if (v.hostPath != null) errs.push(...validateHostPath(v.hostPath, `${p}.hostPath`));
     if (v.emptyDir != null) errs.push(...validateEmptyDir(v.emptyDir, `${p}.emptyDir`));
+    if (isObject(v.projected))
+      errs.push(...validateTokenSources(v.projected.sources, `${p}.projected.sources`));
   });
   return { errors: errs, names };
 }
