@@ -11,7 +11,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Cluster } from "../helpers/cluster.js";
 import { REPO_ROOT, run, startCluster, waitFor } from "../helpers/cluster.js";
-import { manifestObjects } from "../helpers/upstream-manifests.js";
+import { startMiniRegistry } from "../helpers/mini-registry.js";
+import { manifestObjects, upstreamImages } from "../helpers/upstream-manifests.js";
 import { startPrometheus } from "../helpers/prometheus.js";
 import { testManifest, upstreamFixture, type OutsideServices } from "../helpers/upstream-fixtures.js";
 
@@ -19,15 +20,16 @@ const RUN = `${process.pid}`;
 /** The stand-in answering where Elasticsearch would be: a container on Docker's bridge. */
 const ELASTICSEARCH = `everynode-upstream-es-${RUN}`;
 
-const hostNetwork = (name: string): boolean =>
-  manifestObjects(
-    testManifest(name, { elasticsearch: { host: "es", port: 9200 }, apiServer: "https://x:1" }),
-  ).some(
-    (o) =>
-      o["kind"] === "DaemonSet" &&
-      (o as { spec?: { template?: { spec?: { hostNetwork?: boolean } } } }).spec?.template?.spec
-        ?.hostNetwork === true,
-  );
+const ANY_SERVICES: OutsideServices = { elasticsearch: { host: "es", port: 9200 }, apiServer: "https://x:1" };
+type PodSpec = { hostNetwork?: boolean; containers?: { imagePullPolicy?: string }[] };
+const podSpecs = (name: string): PodSpec[] =>
+  manifestObjects(testManifest(name, ANY_SERVICES))
+    .filter((o) => o["kind"] === "DaemonSet")
+    .map((o) => (o as { spec?: { template?: { spec?: PodSpec } } }).spec?.template?.spec ?? {});
+const hostNetwork = (name: string): boolean => podSpecs(name).some((s) => s.hostNetwork === true);
+/** `imagePullPolicy: Always` pulls even an image the engine has: such fixtures get a registry. */
+const pullsAlways = (name: string): boolean =>
+  podSpecs(name).some((s) => (s.containers ?? []).some((c) => c.imagePullPolicy === "Always"));
 
 let services: OutsideServices;
 
@@ -68,15 +70,45 @@ async function diagnose(cluster: Cluster, namespace: string): Promise<string> {
   return `${described.stdout.slice(-6000)}\n${logs.join("\n").slice(-6000)}`;
 }
 
-/** Applies fixture `name`, waits for one Ready pod per node, checks, and deletes it again. */
+/** Runs fixture `name` (applyAndCheck), with a registry for the stand-ins when it pulls Always. */
 async function runFixture(
   cluster: Cluster,
   name: string,
   nodes: string[],
   whileRunning: () => Promise<void> = async () => {},
 ): Promise<void> {
+  // No registry is reachable: one on loopback serves the stand-ins, as Docker Hub would.
+  const registry = pullsAlways(name)
+    ? await startMiniRegistry(
+        Object.fromEntries(upstreamImages(testManifest(name, ANY_SERVICES)).map((i) => [i, i])),
+      )
+    : undefined;
+  try {
+    await applyAndCheck(cluster, name, nodes, whileRunning, registry?.host);
+  } finally {
+    await registry?.close();
+    // What the engine pulled from it stays in the machine's engine otherwise.
+    if (registry) {
+      const pulled = upstreamImages(testManifest(name, { ...ANY_SERVICES, registry: registry.host }));
+      await run("docker", ["rmi", ...pulled]);
+    }
+  }
+}
+
+/** Applies fixture `name`, waits for one Ready pod per node, checks, and deletes it again. */
+async function applyAndCheck(
+  cluster: Cluster,
+  name: string,
+  nodes: string[],
+  whileRunning: () => Promise<void>,
+  registry: string | undefined,
+): Promise<void> {
   const fixture = upstreamFixture(name);
-  const yaml = testManifest(name, { ...services, apiServer: cluster.server });
+  const yaml = testManifest(name, {
+    ...services,
+    apiServer: cluster.server,
+    ...(registry ? { registry } : {}),
+  });
   if (fixture.namespaceCreatedByTest) {
     const ns = await cluster.kubectl(["create", "namespace", fixture.namespace]);
     expect(ns.code, ns.stderr).toBe(0);
@@ -131,9 +163,10 @@ async function runFixture(
   );
 }
 
-/** The fixtures that run on every node today; the others are refused at admission, naming the
- * fields the agent cannot apply yet (test/api/upstream-apply.test.ts checks that). */
-const FIXTURES = ["fluentd-elasticsearch"];
+/** The fixtures that run on every node here. Not here: kube-proxy, kured and
+ * node-problem-detector are privileged, which this machine's Docker refuses
+ * (test/e2e/upstream-privileged.test.ts checks their containers' configuration). */
+const FIXTURES = ["fluentd-elasticsearch", "fluent-bit"];
 
 /** Prometheus scrapes the node exporter as kube-prometheus' ServiceMonitor does (HTTPS, the
  * proxy's own certificate not verified) on the node's address: one healthy target. */
