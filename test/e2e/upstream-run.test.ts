@@ -166,7 +166,7 @@ async function applyAndCheck(
 /** The fixtures that run on every node here. Not here: kube-proxy, kured and
  * node-problem-detector are privileged, which this machine's Docker refuses
  * (test/e2e/upstream-privileged.test.ts checks their containers' configuration). */
-const FIXTURES = ["fluentd-elasticsearch", "fluent-bit", "vector"];
+const FIXTURES = ["fluentd-elasticsearch", "fluent-bit", "vector", "filebeat"];
 
 /** Prometheus scrapes the node exporter as kube-prometheus' ServiceMonitor does (HTTPS, the
  * proxy's own certificate not verified) on the node's address: one healthy target. */
