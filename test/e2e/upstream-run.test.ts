@@ -8,9 +8,11 @@
 // `kubectl delete -f`. The monitoring use case goes on to the end: Debian's real Prometheus
 // scrapes the node exporter through its kube-rbac-proxy sidecar on the node's address.
 
+import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Cluster } from "../helpers/cluster.js";
 import { REPO_ROOT, run, startCluster, waitFor } from "../helpers/cluster.js";
+import { shipsLogs, sweepPodLogs } from "../helpers/log-shipping.js";
 import { startMiniRegistry } from "../helpers/mini-registry.js";
 import { manifestObjects, upstreamImages } from "../helpers/upstream-manifests.js";
 import { startPrometheus } from "../helpers/prometheus.js";
@@ -32,6 +34,18 @@ const pullsAlways = (name: string): boolean =>
   podSpecs(name).some((s) => (s.containers ?? []).some((c) => c.imagePullPolicy === "Always"));
 
 let services: OutsideServices;
+/** Every pod seen, whose log files sweepPodLogs removes from /var/log afterwards. */
+const seenUids = new Set<string>();
+
+/** The fixture's own pods (its DaemonSet's). */
+async function podsOf(cluster: Cluster, name: string): Promise<any[]> {
+  const fixture = upstreamFixture(name);
+  const pods = (await cluster.pods(fixture.namespace)).filter((p) =>
+    p.metadata.ownerReferences?.some((o: any) => o.kind === "DaemonSet" && o.name === fixture.daemonSet),
+  );
+  for (const p of pods) seenUids.add(p.metadata.uid);
+  return pods;
+}
 
 beforeAll(async () => {
   const built = await run(`${REPO_ROOT}/scripts/build-upstream-images.sh`, [], { timeoutMs: 300_000 });
@@ -118,9 +132,7 @@ async function applyAndCheck(
   // errors; the DaemonSet itself must have been created.
   expect(applied.stdout).toContain(`daemonset.apps/${fixture.daemonSet} created`);
   const podsReady = async (): Promise<any[] | false> => {
-    const pods = (await cluster.pods(fixture.namespace)).filter((p) =>
-      p.metadata.ownerReferences?.some((o: any) => o.kind === "DaemonSet" && o.name === fixture.daemonSet),
-    );
+    const pods = await podsOf(cluster, name);
     const ready = pods.filter(
       (p) =>
         p.status?.phase === "Running" &&
@@ -199,11 +211,23 @@ async function scrapeNodeExporter(): Promise<void> {
   }
 }
 
-const GROUPS: { group: string; agents: { name: string; args?: string[] }[]; hostNetwork: boolean }[] = [
+/** Log shippers whose test also runs the logging use case (shipsLogs). */
+const LOG_SHIPPERS = ["fluent-bit", "vector"];
+
+// The bridge nodes write their pods' logs where the kubelet does, /var/log, which the log
+// shippers mount from the host: both nodes share this machine's /var/log, so each shipper
+// also sees the other node's pods (on separate hosts it would not).
+const GROUPS: {
+  group: string;
+  agents: { name: string; args?: string[] }[];
+  hostNetwork: boolean;
+  podLogsInVarLog?: boolean;
+}[] = [
   {
     group: "on a bridge network, two nodes",
-    agents: [{ name: "bridge-1" }, { name: "bridge-2" }],
+    agents: ["bridge-1", "bridge-2"].map((name) => ({ name, args: ["--pod-log-dir", "/var/log"] })),
     hostNetwork: false,
+    podLogsInVarLog: true,
   },
   {
     group: "on the host network, one node",
@@ -212,22 +236,31 @@ const GROUPS: { group: string; agents: { name: string; args?: string[] }[]; host
   },
 ];
 
-for (const { group, agents, hostNetwork: host } of GROUPS) {
+for (const { group, agents, hostNetwork: host, podLogsInVarLog } of GROUPS) {
   const nodes = agents.map((a) => a.name);
   const fixtures = FIXTURES.filter((f) => hostNetwork(f) === host);
   if (fixtures.length === 0) continue;
   describe(`upstream DaemonSets ${group}`, () => {
     let cluster: Cluster;
+    const madeVarLogLayout = !existsSync("/var/log/pods");
     beforeAll(async () => {
       cluster = await startCluster({ noServerAgent: true, agents });
       await cluster.waitForNodesReady(nodes);
     }, 120_000);
     afterAll(async () => {
       await cluster?.stop();
+      if (podLogsInVarLog) sweepPodLogs("/var/log", seenUids, madeVarLogLayout);
     });
     for (const name of fixtures) {
-      it(`${name} runs on every node`, async () => {
-        await runFixture(cluster, name, nodes, name === "node-exporter" ? scrapeNodeExporter : undefined);
+      const ships = podLogsInVarLog === true && LOG_SHIPPERS.includes(name);
+      const hook =
+        name === "node-exporter"
+          ? scrapeNodeExporter
+          : ships
+            ? () => shipsLogs(cluster, upstreamFixture(name).namespace, () => podsOf(cluster, name), seenUids)
+            : undefined;
+      it(`${name} runs on every node${ships ? ", shipping other pods' logs" : ""}`, async () => {
+        await runFixture(cluster, name, nodes, hook);
       }, 240_000);
     }
   });
