@@ -8,7 +8,7 @@
 // `kubectl delete -f`. The monitoring use case goes on to the end: Debian's real Prometheus
 // scrapes the node exporter through its kube-rbac-proxy sidecar on the node's address.
 
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Cluster } from "../helpers/cluster.js";
 import { REPO_ROOT, run, startCluster, waitFor } from "../helpers/cluster.js";
@@ -32,6 +32,24 @@ const hostNetwork = (name: string): boolean => podSpecs(name).some((s) => s.host
 /** `imagePullPolicy: Always` pulls even an image the engine has: such fixtures get a registry. */
 const pullsAlways = (name: string): boolean =>
   podSpecs(name).some((s) => (s.containers ?? []).some((c) => c.imagePullPolicy === "Always"));
+
+/** What the manifests write on the host (test/fixtures/upstream/README.md, Surprise 5): each
+ * removed afterwards unless it was there before, files before the folders holding them. */
+const HOST_PATHS = [
+  "/opt/cni/bin/flannel",
+  "/opt/cni/bin",
+  "/opt/cni",
+  "/etc/cni/net.d/10-flannel.conflist",
+  "/etc/cni/net.d",
+  "/etc/cni",
+  "/run/flannel",
+  "/run/xtables.lock",
+  "/var/lib/filebeat-data",
+  "/var/lib/vector",
+  "/var/log/flb_kube.db",
+  "/var/log/fluentd-containers.log.pos",
+];
+const hostPathsBefore = HOST_PATHS.filter((p) => existsSync(p));
 
 let services: OutsideServices;
 /** Every pod seen, whose log files sweepPodLogs removes from /var/log afterwards. */
@@ -71,6 +89,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await run("docker", ["rm", "-f", ELASTICSEARCH]);
+  for (const p of HOST_PATHS) if (!hostPathsBefore.includes(p)) rmSync(p, { recursive: true, force: true });
 });
 
 /** What went wrong, for a failed wait: the pods' describe and their containers' last log lines. */
@@ -166,7 +185,26 @@ async function applyAndCheck(
   await whileRunning();
 
   const deleted = await cluster.kubectl(["delete", "-f", "-", "--wait=true"], { input: yaml });
-  expect(deleted.stdout).toContain(`daemonset.apps "${fixture.daemonSet}" deleted`);
+  const metadata = manifestObjects(yaml).map((o) => ({
+    kind: o["kind"],
+    ...(o["metadata"] as { name?: string; namespace?: string }),
+  }));
+  if (metadata.some((m) => m.kind === "Namespace" && m.name === fixture.namespace)) {
+    // The file's Namespace comes first: deleting it deletes what is in it (at once here, a
+    // moment later in Kubernetes), so kubectl, going on down the file, may find those gone.
+    expect(deleted.stdout).toContain(`namespace "${fixture.namespace}" deleted`);
+    const inside = new Set(metadata.filter((m) => m.namespace === fixture.namespace).map((m) => m.name));
+    const notFound = deleted.stderr.split("\n").filter((l) => l.includes("(NotFound)"));
+    const others = notFound.filter((l) => !inside.has(/"([^"]+)" not found$/.exec(l)?.[1]));
+    expect(others, deleted.stderr).toEqual([]);
+  } else {
+    expect(deleted.stdout).toContain(`daemonset.apps "${fixture.daemonSet}" deleted`);
+  }
+  const gone = await cluster.api(
+    "GET",
+    `/apis/apps/v1/namespaces/${fixture.namespace}/daemonsets/${fixture.daemonSet}`,
+  );
+  expect(gone.status).toBe(404);
   if (fixture.namespaceCreatedByTest) await cluster.kubectl(["delete", "namespace", fixture.namespace]);
   await waitFor(
     `${name}: its containers gone`,
@@ -178,7 +216,7 @@ async function applyAndCheck(
 /** The fixtures that run on every node here. Not here: kube-proxy, kured and
  * node-problem-detector are privileged, which this machine's Docker refuses
  * (test/e2e/upstream-privileged.test.ts checks their containers' configuration). */
-const FIXTURES = ["fluentd-elasticsearch", "fluent-bit", "vector", "filebeat"];
+const FIXTURES = ["fluentd-elasticsearch", "fluent-bit", "vector", "filebeat", "flannel"];
 
 /** Prometheus scrapes the node exporter as kube-prometheus' ServiceMonitor does (HTTPS, the
  * proxy's own certificate not verified) on the node's address: one healthy target. */
