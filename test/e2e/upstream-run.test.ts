@@ -4,16 +4,19 @@
 // outside service, on real agents: every pod Running and Ready on every node, no restart.
 // Manifests on the host network listen on fixed host ports, so they run on a one-node cluster
 // whose node address is 127.0.0.1 (two agents sharing one machine would fight over the port, as
-// two kubelets would); the others on two nodes. Each fixture is deleted before the next with
+// two kubelets would), on a host of its own (NetnsHost: a network namespace whose Docker engine
+// has shared mounts, as systemd leaves them, which node-exporter's mountPropagation needs);
+// the others on two nodes. Each fixture is deleted before the next with
 // `kubectl delete -f`. The monitoring use case goes on to the end: Debian's real Prometheus
 // scrapes the node exporter through its kube-rbac-proxy sidecar on the node's address.
 
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Cluster } from "../helpers/cluster.js";
 import { REPO_ROOT, run, startCluster, waitFor } from "../helpers/cluster.js";
 import { shipsLogs, sweepPodLogs } from "../helpers/log-shipping.js";
 import { startMiniRegistry } from "../helpers/mini-registry.js";
+import { NetnsHost } from "../helpers/netns-host.js";
 import { manifestObjects, upstreamImages } from "../helpers/upstream-manifests.js";
 import { startPrometheus } from "../helpers/prometheus.js";
 import { testManifest, upstreamFixture, type OutsideServices } from "../helpers/upstream-fixtures.js";
@@ -97,7 +100,7 @@ async function diagnose(cluster: Cluster, namespace: string): Promise<string> {
   const described = await cluster.kubectl(["describe", "pods", "-n", namespace]);
   const logs: string[] = [];
   for (const c of await cluster.containers()) {
-    const l = await run("docker", ["logs", "--tail", "15", c.id]);
+    const l = await cluster.docker(["logs", "--tail", "15", c.id]);
     logs.push(`--- ${c.name} (${c.state})\n${l.stdout}${l.stderr}`);
   }
   return `${described.stdout.slice(-6000)}\n${logs.join("\n").slice(-6000)}`;
@@ -216,18 +219,20 @@ async function applyAndCheck(
 /** The fixtures that run on every node here. Not here: kube-proxy, kured and
  * node-problem-detector are privileged, which this machine's Docker refuses
  * (test/e2e/upstream-privileged.test.ts checks their containers' configuration). */
-const FIXTURES = ["fluentd-elasticsearch", "fluent-bit", "vector", "filebeat", "flannel"];
+const FIXTURES = ["fluentd-elasticsearch", "node-exporter", "fluent-bit", "vector", "filebeat", "flannel"];
 
 /** Prometheus scrapes the node exporter as kube-prometheus' ServiceMonitor does (HTTPS, the
- * proxy's own certificate not verified) on the node's address: one healthy target. */
-async function scrapeNodeExporter(): Promise<void> {
+ * proxy's own certificate not verified) on the node's address, 127.0.0.1:9100 on `host`
+ * (relayed to the machine's loopback): one healthy target. */
+async function scrapeNodeExporter(host: NetnsHost): Promise<void> {
+  const target = `127.0.0.1:${await host.relayOut(9100)}`;
   const prometheus = await startPrometheus(() => [
     "  - job_name: node-exporter",
     "    scheme: https",
     "    tls_config:",
     "      insecure_skip_verify: true",
     "    static_configs:",
-    '      - targets: ["127.0.0.1:9100"]',
+    `      - targets: ["${target}"]`,
   ]);
   try {
     const up = await waitFor(
@@ -240,7 +245,7 @@ async function scrapeNodeExporter(): Promise<void> {
       60_000,
       500,
     );
-    expect(up.metric["instance"]).toBe("127.0.0.1:9100");
+    expect(up.metric["instance"]).toBe(target);
     // node_exporter's own figures, read from the host's /proc and /sys through the pod's mounts.
     const [boot] = await prometheus.query('node_boot_time_seconds{job="node-exporter"}');
     expect(boot?.value).toBeGreaterThan(1_000_000_000);
@@ -260,6 +265,7 @@ const GROUPS: {
   agents: { name: string; args?: string[] }[];
   hostNetwork: boolean;
   podLogsInVarLog?: boolean;
+  ownHost?: boolean;
 }[] = [
   {
     group: "on a bridge network, two nodes",
@@ -271,29 +277,39 @@ const GROUPS: {
     group: "on the host network, one node",
     agents: [{ name: "host-1", args: ["--node-ip", "127.0.0.1"] }],
     hostNetwork: true,
+    ownHost: true,
   },
 ];
 
-for (const { group, agents, hostNetwork: host, podLogsInVarLog } of GROUPS) {
+for (const { group, agents, hostNetwork: host, podLogsInVarLog, ownHost } of GROUPS) {
   const nodes = agents.map((a) => a.name);
   const fixtures = FIXTURES.filter((f) => hostNetwork(f) === host);
   if (fixtures.length === 0) continue;
   describe(`upstream DaemonSets ${group}`, () => {
     let cluster: Cluster;
+    const testHost = ownHost
+      ? new NetnsHost(`en-up-${RUN}`, mkdtempSync("/tmp/enh-") /* containerd: socket paths under 104 bytes */)
+      : undefined;
     const madeVarLogLayout = !existsSync("/var/log/pods");
     beforeAll(async () => {
-      cluster = await startCluster({ noServerAgent: true, agents });
+      await testHost?.start([
+        ...new Set(fixtures.flatMap((f) => upstreamImages(testManifest(f, ANY_SERVICES)))),
+      ]);
+      cluster = await startCluster({ noServerAgent: true, agents, dockerHost: testHost?.engine.host });
+      // Pods on that host's network reach the API at the agent's server address, as on the machine.
+      await testHost?.relayIn(Number(new URL(cluster.server).port));
       await cluster.waitForNodesReady(nodes);
     }, 120_000);
     afterAll(async () => {
       await cluster?.stop();
+      await testHost?.stop();
       if (podLogsInVarLog) sweepPodLogs("/var/log", seenUids, madeVarLogLayout);
     });
     for (const name of fixtures) {
       const ships = podLogsInVarLog === true && LOG_SHIPPERS.includes(name);
       const hook =
-        name === "node-exporter"
-          ? scrapeNodeExporter
+        name === "node-exporter" && testHost
+          ? () => scrapeNodeExporter(testHost)
           : ships
             ? () => shipsLogs(cluster, upstreamFixture(name).namespace, () => podsOf(cluster, name), seenUids)
             : undefined;
