@@ -10,7 +10,7 @@
 // `kubectl delete -f`. The monitoring use case goes on to the end: Debian's real Prometheus
 // scrapes the node exporter through its kube-rbac-proxy sidecar on the node's address.
 
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Cluster } from "../helpers/cluster.js";
 import { REPO_ROOT, run, startCluster, waitFor } from "../helpers/cluster.js";
@@ -254,6 +254,21 @@ async function scrapeNodeExporter(host: NetnsHost): Promise<void> {
   }
 }
 
+/** Flannel takes its node's subnet from spec.podCIDR (the server's --cluster-cidr) and writes
+ * it to the host's /run/flannel/subnet.env, which the CNI plugin reads. */
+async function flannelSubnet(cluster: Cluster, node: string): Promise<void> {
+  const podCidr = (await cluster.api("GET", `/api/v1/nodes/${node}`)).body?.spec?.podCIDR;
+  expect(podCidr).toMatch(/^10\.244\.\d+\.0\/24$/);
+  const file = "/run/flannel/subnet.env";
+  const read = (): string => (existsSync(file) ? readFileSync(file, "utf8") : "");
+  await waitFor(
+    `${file} with FLANNEL_SUBNET=${podCidr}`,
+    () => read().includes(`FLANNEL_SUBNET=${podCidr}\n`),
+    20_000,
+    200,
+  );
+}
+
 /** Log shippers whose test also runs the logging use case (shipsLogs). */
 const LOG_SHIPPERS = ["fluent-bit", "vector"];
 
@@ -266,6 +281,7 @@ const GROUPS: {
   hostNetwork: boolean;
   podLogsInVarLog?: boolean;
   ownHost?: boolean;
+  serverArgs?: string[];
 }[] = [
   {
     group: "on a bridge network, two nodes",
@@ -278,10 +294,12 @@ const GROUPS: {
     agents: [{ name: "host-1", args: ["--node-ip", "127.0.0.1"] }],
     hostNetwork: true,
     ownHost: true,
+    // flannel's net-conf.json Network.
+    serverArgs: ["--cluster-cidr", "10.244.0.0/16"],
   },
 ];
 
-for (const { group, agents, hostNetwork: host, podLogsInVarLog, ownHost } of GROUPS) {
+for (const { group, agents, hostNetwork: host, podLogsInVarLog, ownHost, serverArgs } of GROUPS) {
   const nodes = agents.map((a) => a.name);
   const fixtures = FIXTURES.filter((f) => hostNetwork(f) === host);
   if (fixtures.length === 0) continue;
@@ -295,7 +313,12 @@ for (const { group, agents, hostNetwork: host, podLogsInVarLog, ownHost } of GRO
       await testHost?.start([
         ...new Set(fixtures.flatMap((f) => upstreamImages(testManifest(f, ANY_SERVICES)))),
       ]);
-      cluster = await startCluster({ noServerAgent: true, agents, dockerHost: testHost?.engine.host });
+      cluster = await startCluster({
+        noServerAgent: true,
+        agents,
+        dockerHost: testHost?.engine.host,
+        ...(serverArgs ? { serverArgs } : {}),
+      });
       // Pods on that host's network reach the API at the agent's server address, as on the machine.
       await testHost?.relayIn(Number(new URL(cluster.server).port));
       await cluster.waitForNodesReady(nodes);
@@ -310,9 +333,12 @@ for (const { group, agents, hostNetwork: host, podLogsInVarLog, ownHost } of GRO
       const hook =
         name === "node-exporter" && testHost
           ? () => scrapeNodeExporter(testHost)
-          : ships
-            ? () => shipsLogs(cluster, upstreamFixture(name).namespace, () => podsOf(cluster, name), seenUids)
-            : undefined;
+          : name === "flannel" && serverArgs
+            ? () => flannelSubnet(cluster, nodes[0] ?? "")
+            : ships
+              ? () =>
+                  shipsLogs(cluster, upstreamFixture(name).namespace, () => podsOf(cluster, name), seenUids)
+              : undefined;
       it(`${name} runs on every node${ships ? ", shipping other pods' logs" : ""}`, async () => {
         await runFixture(cluster, name, nodes, hook);
       }, 240_000);
