@@ -55,6 +55,8 @@ const HOST_PATHS = [
 const hostPathsBefore = HOST_PATHS.filter((p) => existsSync(p));
 
 let services: OutsideServices;
+/** The same services at the machine's loopback, for pods on a host of their own (relayed in). */
+let servicesOnLoopback: OutsideServices & { elasticsearch: { host: string; port: number } };
 /** Every pod seen, whose log files sweepPodLogs removes from /var/log afterwards. */
 const seenUids = new Set<string>();
 
@@ -79,6 +81,8 @@ beforeAll(async () => {
     "-d",
     "--name",
     ELASTICSEARCH,
+    "-p",
+    "127.0.0.1::9200",
     "--entrypoint",
     "/bin/sh",
     "everynode-upstream/fluentd-elasticsearch:test",
@@ -88,6 +92,10 @@ beforeAll(async () => {
   if (es.code !== 0) throw new Error(`starting the Elasticsearch stand-in failed: ${es.stderr}`);
   const ip = await run("docker", ["inspect", "-f", "{{.NetworkSettings.IPAddress}}", ELASTICSEARCH]);
   services = { elasticsearch: { host: ip.stdout.trim(), port: 9200 } };
+  const published = await run("docker", ["port", ELASTICSEARCH, "9200/tcp"]);
+  const port = Number(/127\.0\.0\.1:(\d+)/.exec(published.stdout)?.[1]);
+  if (!port) throw new Error(`the Elasticsearch stand-in's port: ${published.stdout}${published.stderr}`);
+  servicesOnLoopback = { elasticsearch: { host: "127.0.0.1", port } };
 }, 360_000);
 
 afterAll(async () => {
@@ -141,7 +149,7 @@ async function applyAndCheck(
 ): Promise<void> {
   const fixture = upstreamFixture(name);
   const yaml = testManifest(name, {
-    ...services,
+    ...(hostNetwork(name) ? servicesOnLoopback : services),
     apiServer: cluster.server,
     ...(registry ? { registry } : {}),
   });
@@ -185,6 +193,21 @@ async function applyAndCheck(
     `/apis/apps/v1/namespaces/${fixture.namespace}/daemonsets/${fixture.daemonSet}`,
   );
   expect(ds.body.status).toMatchObject({ desiredNumberScheduled: nodes.length, numberReady: nodes.length });
+  // What the stand-ins report (lines of their own, not the ones they ship): nothing refused,
+  // and the outside service the test pointed them at answers (fluentd's manifest names none:
+  // its image's default, elasticsearch-logging, is unreachable here).
+  const pointed = Object.keys(fixture.addresses(ANY_SERVICES).env ?? {}).length > 0;
+  for (const p of pods) {
+    const logs = await cluster.kubectl([
+      "logs",
+      "-n",
+      fixture.namespace,
+      p.metadata.name,
+      "--all-containers",
+    ]);
+    expect(logs.stdout + logs.stderr).not.toMatch(/^[\w-]+: FATAL/m);
+    if (pointed) expect(logs.stdout).toMatch(/^[\w-]+: output \S+ reachable/m);
+  }
   await whileRunning();
 
   const deleted = await cluster.kubectl(["delete", "-f", "-", "--wait=true"], { input: yaml });
@@ -319,8 +342,10 @@ for (const { group, agents, hostNetwork: host, podLogsInVarLog, ownHost, serverA
         dockerHost: testHost?.engine.host,
         ...(serverArgs ? { serverArgs } : {}),
       });
-      // Pods on that host's network reach the API at the agent's server address, as on the machine.
+      // Pods on that host's network reach the API at the agent's server address, as on the
+      // machine, and Elasticsearch at the machine's loopback.
       await testHost?.relayIn(Number(new URL(cluster.server).port));
+      await testHost?.relayIn(servicesOnLoopback.elasticsearch.port);
       await cluster.waitForNodesReady(nodes);
     }, 120_000);
     afterAll(async () => {
