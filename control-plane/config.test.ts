@@ -62,3 +62,19 @@ describe("parseServerArgs: kubectl top", () => {
     expect(() => parseServerArgs([...base, "--metrics-resolution=often"])).toThrow(/--metrics-resolution/);
   });
 });
+
+describe("parseServerArgs: node podCIDRs", () => {
+  it("allocates none unless --cluster-cidr is given", () => {
+    expect(parseServerArgs(base).config.clusterCidr).toBeUndefined();
+  });
+
+  it("reads --cluster-cidr and --node-cidr-mask-size", () => {
+    const args = [...base, "--cluster-cidr", "10.244.0.0/16", "--node-cidr-mask-size", "25"];
+    expect(parseServerArgs(args).config.clusterCidr).toEqual({ base: 0x0af40000, prefix: 16, nodeMask: 25 });
+  });
+
+  it("refuses a mask wider than the range", () => {
+    const args = [...base, "--cluster-cidr", "10.244.0.0/24", "--node-cidr-mask-size", "16"];
+    expect(() => parseServerArgs(args)).toThrow(/--node-cidr-mask-size/);
+  });
+});

@@ -8,6 +8,7 @@ import type { FlagSpec } from "../shared/flags.js";
 import { parseFlags } from "../shared/flags.js";
 import { LOG_FORMATS, type LogFormat, type LogLevel } from "../shared/logger.js";
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from "./connection-limits.js";
+import { parseClusterCidr, type ClusterCidr } from "./nodes/pod-cidrs.js";
 
 export interface ServerConfig {
   dataDir: string;
@@ -24,6 +25,8 @@ export interface ServerConfig {
   dockerHost: string | undefined;
   /** Where this host's agent writes the kubelet's log layout ("" for none). */
   podLogDir: string;
+  /** The range nodes' podCIDRs are allocated from (--cluster-cidr); none when unset. */
+  clusterCidr: ClusterCidr | undefined;
   nodeMonitorGracePeriodMs: number;
   nodeStartupGracePeriodMs: number;
   heartbeatIntervalSeconds: number;
@@ -79,6 +82,18 @@ export const SERVER_FLAGS: FlagSpec[] = [
     name: "docker-host",
     type: "string",
     description: "the Docker daemon of this host's agent (default: DOCKER_HOST or the local socket)",
+  },
+  {
+    name: "cluster-cidr",
+    type: "string",
+    description:
+      "an IPv4 range (e.g. 10.244.0.0/16) from which each node gets its spec.podCIDR, for network plugins",
+  },
+  {
+    name: "node-cidr-mask-size",
+    type: "string",
+    default: "24",
+    description: "the prefix length of each node's podCIDR within --cluster-cidr",
   },
   {
     name: "node-monitor-grace-period",
@@ -215,6 +230,10 @@ export function parseServerArgs(args: string[]): { config: ServerConfig; help: b
     nodeIp: typeof values["node-ip"] === "string" ? values["node-ip"] : undefined,
     dockerHost: typeof values["docker-host"] === "string" ? values["docker-host"] : undefined,
     podLogDir: String(values["pod-log-dir"] ?? process.env.EVERYNODE_POD_LOG_DIR ?? "/var/log"),
+    clusterCidr:
+      typeof values["cluster-cidr"] === "string"
+        ? parseClusterCidr(values["cluster-cidr"], Number(values["node-cidr-mask-size"]))
+        : undefined,
     nodeMonitorGracePeriodMs: duration("node-monitor-grace-period", values["node-monitor-grace-period"]),
     nodeStartupGracePeriodMs: duration("node-startup-grace-period", values["node-startup-grace-period"]),
     heartbeatIntervalSeconds: Math.max(

@@ -149,6 +149,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const localAgent = config.runAgent ? localAgentJoinToken(tokens, pki.caHash) : undefined;
   const agentRouter = createAgentRouter({
     mayLabelAsAdmin: (joinTokenId) => joinTokenId === localAgent?.id,
+    clusterCidr: config.clusterCidr,
     tokens,
     store,
     clock,

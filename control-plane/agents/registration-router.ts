@@ -15,6 +15,7 @@ import type { TokenService } from "../auth/tokens.js";
 import type { EventRecorder } from "../events/event-recorder.js";
 import type { Store } from "../store/store.js";
 import { readBody } from "../api/body.js";
+import { nextPodCidr, type ClusterCidr } from "../nodes/pod-cidrs.js";
 import {
   newNodeFor,
   refuseAdminLabels,
@@ -37,6 +38,8 @@ export interface AgentRouterDeps {
    * set (NodeRestriction): true only for the server's own agent's token.
    */
   mayLabelAsAdmin?: (joinTokenId: string) => boolean;
+  /** The range nodes' podCIDRs come from (--cluster-cidr); none allocated without it. */
+  clusterCidr?: ClusterCidr | undefined;
 }
 
 /** The register body is small: a name, a few labels and taints, the node secret. */
@@ -57,6 +60,23 @@ function bearerOf(req: Request): string | undefined {
 type Identity = ReturnType<typeof registrationIdentity>;
 
 /**
+ * `node` with the first free block of --cluster-cidr as its podCIDR, or undefined when it has
+ * one already or none is configured. Registrations run one at a time in their transaction,
+ * so two nodes never get the same block. When the range is used up the node runs without
+ * one (as Kubernetes' CIDRNotAvailable), and the server's log says so.
+ */
+function withPodCidr(deps: AgentRouterDeps, node: Node): Node | undefined {
+  if (!deps.clusterCidr || node.spec?.podCIDR) return undefined;
+  const taken = deps.store.list<Node>("nodes").flatMap((n) => (n.spec?.podCIDR ? [n.spec.podCIDR] : []));
+  const cidr = nextPodCidr(deps.clusterCidr, taken);
+  if (!cidr) {
+    deps.logger.warn("no podCIDR left in --cluster-cidr for a new node", { node: node.metadata.name });
+    return undefined;
+  }
+  return { ...node, spec: { ...node.spec, podCIDR: cidr, podCIDRs: [cidr] } };
+}
+
+/**
  * Registers (or re-registers) a node: the node secret decides whether the caller may, then
  * one transaction writes the Node, keeps the secret and issues the node's credential (one
  * commit: a crash leaves all of it or none). All of it runs without a pause, so no other
@@ -75,10 +95,13 @@ function registerNode(
     let node: Node;
     if (!existing) {
       if (!deps.mayLabelAsAdmin?.(joinTokenId)) refuseAdminLabels(req);
-      node = tx.create("nodes", newNodeFor(req, deps.clock.now()));
+      const fresh = newNodeFor(req, deps.clock.now());
+      node = tx.create("nodes", withPodCidr(deps, fresh) ?? fresh);
     } else {
+      // A node that joined before --cluster-cidr was set gets its range when it comes back.
       const merged = reRegisteredNode(existing, req);
-      node = merged ? tx.update("nodes", merged) : existing;
+      const next = withPodCidr(deps, merged ?? existing) ?? merged;
+      node = next ? tx.update("nodes", next) : existing;
     }
     // The credential rows are in the same SQLite file: they join this transaction.
     if (identity !== "rejoin") deps.tokens.setNodeSecret(req.nodeName, req.nodeSecret);

@@ -35,6 +35,8 @@ export interface ClusterOptions {
   serverArgs?: string[];
   /** Wait until every node is Ready (default true). */
   waitReady?: boolean;
+  /** The Docker engine of every agent (`--docker-host`), when not the machine's. */
+  dockerHost?: string;
 }
 
 /** Talks to a running cluster through its admin kubeconfig: the API, kubectl, everynode, docker. */
@@ -45,7 +47,15 @@ export class ClusterClient {
   caPem = "";
   protected readonly nodeNames = new Set<string>();
 
-  constructor(readonly dataDir: string) {}
+  constructor(
+    readonly dataDir: string,
+    readonly dockerHost?: string,
+  ) {}
+
+  /** The docker client against the nodes' engine. */
+  docker(args: string[]): Promise<RunResult> {
+    return run("docker", [...(this.dockerHost ? ["-H", this.dockerHost] : []), ...args]);
+  }
 
   /** Reads the server URL, CA and admin token from a kubeconfig the server wrote. */
   loadKubeconfig(kubeconfigPath: string): void {
@@ -159,7 +169,7 @@ export class ClusterClient {
     const names = nodeName ? [nodeName] : [...this.nodeNames];
     const out: { id: string; name: string; node: string; state: string }[] = [];
     for (const n of names) {
-      const r = await run("docker", [
+      const r = await this.docker([
         "ps",
         "-a",
         "--filter",
@@ -178,9 +188,9 @@ export class ClusterClient {
   /** Removes every container of this cluster's nodes. */
   async removeContainers(): Promise<void> {
     for (const n of this.nodeNames) {
-      const r = await run("docker", ["ps", "-aq", "--filter", `label=${NODE_LABEL_KEY}=${n}`]);
+      const r = await this.docker(["ps", "-aq", "--filter", `label=${NODE_LABEL_KEY}=${n}`]);
       const ids = r.stdout.split("\n").filter(Boolean);
-      if (ids.length) await run("docker", ["rm", "-f", ...ids]);
+      if (ids.length) await this.docker(["rm", "-f", ...ids]);
     }
   }
 }
@@ -196,7 +206,7 @@ export class Cluster extends ClusterClient {
   private listenPort = 0;
 
   constructor(private readonly options: ClusterOptions) {
-    super(mkdtempSync(path.join(os.tmpdir(), "everynode-test-")));
+    super(mkdtempSync(path.join(os.tmpdir(), "everynode-test-")), options.dockerHost);
     this.serverDataDir = path.join(this.dataDir, "server");
   }
 
@@ -270,6 +280,7 @@ export class Cluster extends ClusterClient {
     args.push("--pod-log-dir", this.podLogDir(a.name));
     for (const l of a.labels ?? []) args.push("--label", l);
     for (const t of a.taints ?? []) args.push("--taint", t);
+    if (this.options.dockerHost) args.push("--docker-host", this.options.dockerHost);
     args.push(...(a.args ?? []));
     return args;
   }

@@ -70,10 +70,16 @@ export class NamespacedDocker {
   private child: ChildProcess | undefined;
   private stopped: Promise<void> | undefined;
 
-  /** `netnsName` as made by `ip netns add`; `dir` must not exist yet or be empty. */
+  /**
+   * `netnsName` as made by `ip netns add`; `dir` must not exist yet or be empty. With
+   * `sharedMounts`, the engine has a mount namespace of its own whose mounts are all shared,
+   * as on a host booted by systemd: only there may binds of the host's `/` or `/sys` have
+   * mountPropagation (this machine's own root mount is private).
+   */
   constructor(
     readonly netnsName: string,
     readonly dir: string,
+    private readonly options: { sharedMounts?: boolean } = {},
   ) {
     this.socket = path.join(dir, "docker.sock");
   }
@@ -104,6 +110,7 @@ export class NamespacedDocker {
       "nsenter",
       [
         `--net=/var/run/netns/${this.netnsName}`,
+        ...(this.options.sharedMounts ? ["unshare", "--mount", "--propagation", "shared"] : []),
         "dockerd",
         "--data-root",
         path.join(this.dir, "root"),

@@ -31,6 +31,9 @@ export interface OutsideServices {
   elasticsearch?: { host: string; port: number };
   /** everynode's API URL, for kubeconfigs that name the API server (kube-proxy) */
   apiServer?: string;
+  /** host:port of a registry serving the stand-in images under their own names: the images
+   * are then named there, so that `imagePullPolicy: Always` pulls them as it would upstream's */
+  registry?: string;
 }
 
 export interface UpstreamFixture {
@@ -175,6 +178,10 @@ export function readUpstreamManifest(name: string): string {
 
 /** The manifest a test applies: upstream's files with stand-in images and the test's addresses. */
 export function testManifest(name: string, services: OutsideServices = {}): string {
-  const rewrite = { images: STAND_IN_IMAGES, ...upstreamFixture(name).addresses(services) };
+  const registry = services.registry;
+  const images = registry
+    ? Object.fromEntries(Object.entries(STAND_IN_IMAGES).map(([k, v]) => [k, `${registry}/${v}`]))
+    : STAND_IN_IMAGES;
+  const rewrite = { images, ...upstreamFixture(name).addresses(services) };
   return rewriteUpstreamManifest(readUpstreamManifest(name), rewrite);
 }
