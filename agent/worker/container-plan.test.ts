@@ -38,6 +38,9 @@ function obs(
     startedAt?: number;
     finishedAt?: number;
     exitCode?: number;
+    createdAt?: number;
+    /** The engine's error for a container it could not start. */
+    error?: string;
     /** The sandbox it joined; "sb" unless said. */
     sandbox?: string;
     /** Make it the pod's sandbox instead. */
@@ -56,9 +59,10 @@ function obs(
     imageId: "sha256:aaa",
     state: o.state ?? "running",
     exitCode: o.exitCode ?? (running ? 0 : 1),
-    createdAt: NOW - 60 * S + count,
+    createdAt: o.createdAt ?? NOW - 60 * S + count,
     oomKilled: false,
   };
+  if (o.error !== undefined) out.error = o.error;
   if (o.state !== "created") out.startedAt = o.startedAt ?? NOW - 30 * S;
   if (!running && o.state !== "created") out.finishedAt = o.finishedAt ?? NOW - 1 * S;
   if (o.isSandbox && running) out.ipAddress = "172.17.0.9";
@@ -267,6 +271,26 @@ describe("planContainers", () => {
       desired: [A],
       observed: [obs("c1", A, { state: "created" })],
       want: ["start c1"],
+    },
+    {
+      name: "could not start, first time: restart at once",
+      desired: [A],
+      observed: [obs("c1", A, { state: "created", error: "unable to apply caps" })],
+      want: ["restart web #1 step1"],
+    },
+    {
+      name: "could not start again, created 5 s ago (no finish time): back off 10 s from its creation",
+      desired: [A],
+      observed: [obs("c1", A, { state: "created", count: 1, createdAt: NOW - 5 * S, error: "caps" })],
+      st: state({ crash: restarts(1) }),
+      want: ["wait web CrashLoopBackOff 10s until+5s"],
+    },
+    {
+      name: "could not start again, created 10 s ago: restart",
+      desired: [A],
+      observed: [obs("c1", A, { state: "created", count: 1, createdAt: NOW - 10 * S, error: "caps" })],
+      st: state({ crash: restarts(1) }),
+      want: ["restart web #2 step2"],
     },
     {
       name: "failed pull 5 s ago: image pull back-off",

@@ -217,7 +217,9 @@ function planContainer(
   const streak = ranLong ? undefined : state.crash.get(key);
   const step = streak?.failures ?? 0;
   const delayMs = streak?.delayMs ?? 0;
-  const readyAt = (kept.c.finishedAt ?? now) + delayMs;
+  // The engine leaves no finish time on a container it could not start: the failure came
+  // right after its creation. (`now` would push the wait ahead at every pass: no retry ever.)
+  const readyAt = (kept.c.finishedAt ?? kept.c.createdAt) + delayMs;
   // No delay means at once, even if the engine's clock runs ahead of ours.
   if (delayMs === 0 || now >= readyAt) {
     actions.push({

@@ -76,7 +76,9 @@ function terminatedOf(c: ObservedContainer, facts: StatusFacts): ContainerState 
   const killedFor = facts.probeKills?.[c.id];
   if (killedFor) t.message = killedFor;
   if (c.startedAt !== undefined) t.startedAt = rfc3339(c.startedAt);
-  if (c.finishedAt !== undefined) t.finishedAt = rfc3339(c.finishedAt);
+  // A container the engine could not start has no finish time: it failed on creation.
+  const finishedAt = c.finishedAt ?? (cannotRun ? c.createdAt : undefined);
+  if (finishedAt !== undefined) t.finishedAt = rfc3339(finishedAt);
   return { terminated: t };
 }
 
