@@ -108,6 +108,9 @@ function short(a: ContainerAction): string {
 
 const A = pod("a");
 const Aimage2 = pod("a", { containers: [{ name: "web", image: "everynode/web:v2" }] });
+const Aalways = pod("a", {
+  containers: [{ name: "web", image: "everynode/web:test", imagePullPolicy: "Always" }],
+});
 const Agrace5 = pod("a", { terminationGracePeriodSeconds: 5 });
 const Aterminating = pod(
   "a",
@@ -216,13 +219,13 @@ describe("planContainers", () => {
       name: "first crash: restart at once",
       desired: [A],
       observed: [obs("c1", A, { state: "exited" })],
-      want: ["restart web #1 step1"],
+      want: ["pull web everynode/web:test IfNotPresent", "restart web #1 step1"],
     },
     {
       name: "first crash reported with a finish time ahead of our clock: still at once",
       desired: [A],
       observed: [obs("c1", A, { state: "exited", finishedAt: NOW + 3 * S })],
-      want: ["restart web #1 step1"],
+      want: ["pull web everynode/web:test IfNotPresent", "restart web #1 step1"],
     },
     {
       name: "second crash, 5 s ago: back off 10 s",
@@ -236,7 +239,7 @@ describe("planContainers", () => {
       desired: [A],
       observed: [obs("c1", A, { state: "exited", count: 1, finishedAt: NOW - 10 * S })],
       st: state({ crash: restarts(1) }),
-      want: ["restart web #2 step2"],
+      want: ["pull web everynode/web:test IfNotPresent", "restart web #2 step2"],
     },
     {
       name: "third crash: back off 20 s",
@@ -264,7 +267,7 @@ describe("planContainers", () => {
       desired: [A],
       observed: [obs("c5", A, { state: "exited", count: 5, startedAt: NOW - 601 * S, finishedAt: NOW - S })],
       st: state({ crash: restarts(5) }),
-      want: ["restart web #6 step1"],
+      want: ["pull web everynode/web:test IfNotPresent", "restart web #6 step1"],
     },
     {
       name: "created, never started: start it",
@@ -276,7 +279,7 @@ describe("planContainers", () => {
       name: "could not start, first time: restart at once",
       desired: [A],
       observed: [obs("c1", A, { state: "created", error: "unable to apply caps" })],
-      want: ["restart web #1 step1"],
+      want: ["pull web everynode/web:test IfNotPresent", "restart web #1 step1"],
     },
     {
       name: "could not start again, created 5 s ago (no finish time): back off 10 s from its creation",
@@ -290,7 +293,20 @@ describe("planContainers", () => {
       desired: [A],
       observed: [obs("c1", A, { state: "created", count: 1, createdAt: NOW - 10 * S, error: "caps" })],
       st: state({ crash: restarts(1) }),
-      want: ["restart web #2 step2"],
+      want: ["pull web everynode/web:test IfNotPresent", "restart web #2 step2"],
+    },
+    {
+      name: "restart of an image pulled Always: pulled again first",
+      desired: [Aalways],
+      observed: [obs("c1", Aalways, { state: "exited" })],
+      want: ["pull web everynode/web:test Always", "restart web #1 step1"],
+    },
+    {
+      name: "restart due while its pull backs off: ImagePullBackOff, no restart",
+      desired: [A],
+      observed: [obs("c1", A, { state: "exited", count: 1, finishedAt: NOW - 10 * S })],
+      st: state({ crash: restarts(1), pull: streak(IMAGE_PULL_BACKOFF, 1, NOW - 5 * S) }),
+      want: ["wait web ImagePullBackOff 10s until+5s"],
     },
     {
       name: "failed pull 5 s ago: image pull back-off",

@@ -141,6 +141,24 @@ describe("podStatusFor: container states", () => {
       },
     },
     {
+      name: "a restart whose pull failed: ErrImagePull, the crash kept as the last state",
+      observed: [exited("c1", 1)],
+      f: { pullErrors: { "u1/web": { reason: "ErrImagePull", message: "failed to pull" } } },
+      want: {
+        state: { waiting: { reason: "ErrImagePull", message: "failed to pull" } },
+        lastState: {
+          terminated: {
+            exitCode: 1,
+            reason: "Error",
+            startedAt: ISO(-20),
+            finishedAt: ISO(-10),
+            containerID: "docker://c1",
+          },
+        },
+        restartCount: 1,
+      },
+    },
+    {
       name: "exited with 0, not yet restarted: terminated Completed",
       observed: [exited("c1", 0, { exitCode: 0 })],
       want: {
