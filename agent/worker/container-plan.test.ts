@@ -38,6 +38,9 @@ function obs(
     startedAt?: number;
     finishedAt?: number;
     exitCode?: number;
+    createdAt?: number;
+    /** The engine's error for a container it could not start. */
+    error?: string;
     /** The sandbox it joined; "sb" unless said. */
     sandbox?: string;
     /** Make it the pod's sandbox instead. */
@@ -56,9 +59,10 @@ function obs(
     imageId: "sha256:aaa",
     state: o.state ?? "running",
     exitCode: o.exitCode ?? (running ? 0 : 1),
-    createdAt: NOW - 60 * S + count,
+    createdAt: o.createdAt ?? NOW - 60 * S + count,
     oomKilled: false,
   };
+  if (o.error !== undefined) out.error = o.error;
   if (o.state !== "created") out.startedAt = o.startedAt ?? NOW - 30 * S;
   if (!running && o.state !== "created") out.finishedAt = o.finishedAt ?? NOW - 1 * S;
   if (o.isSandbox && running) out.ipAddress = "172.17.0.9";
@@ -104,6 +108,9 @@ function short(a: ContainerAction): string {
 
 const A = pod("a");
 const Aimage2 = pod("a", { containers: [{ name: "web", image: "everynode/web:v2" }] });
+const Aalways = pod("a", {
+  containers: [{ name: "web", image: "everynode/web:test", imagePullPolicy: "Always" }],
+});
 const Agrace5 = pod("a", { terminationGracePeriodSeconds: 5 });
 const Aterminating = pod(
   "a",
@@ -212,13 +219,13 @@ describe("planContainers", () => {
       name: "first crash: restart at once",
       desired: [A],
       observed: [obs("c1", A, { state: "exited" })],
-      want: ["restart web #1 step1"],
+      want: ["pull web everynode/web:test IfNotPresent", "restart web #1 step1"],
     },
     {
       name: "first crash reported with a finish time ahead of our clock: still at once",
       desired: [A],
       observed: [obs("c1", A, { state: "exited", finishedAt: NOW + 3 * S })],
-      want: ["restart web #1 step1"],
+      want: ["pull web everynode/web:test IfNotPresent", "restart web #1 step1"],
     },
     {
       name: "second crash, 5 s ago: back off 10 s",
@@ -232,7 +239,7 @@ describe("planContainers", () => {
       desired: [A],
       observed: [obs("c1", A, { state: "exited", count: 1, finishedAt: NOW - 10 * S })],
       st: state({ crash: restarts(1) }),
-      want: ["restart web #2 step2"],
+      want: ["pull web everynode/web:test IfNotPresent", "restart web #2 step2"],
     },
     {
       name: "third crash: back off 20 s",
@@ -260,13 +267,46 @@ describe("planContainers", () => {
       desired: [A],
       observed: [obs("c5", A, { state: "exited", count: 5, startedAt: NOW - 601 * S, finishedAt: NOW - S })],
       st: state({ crash: restarts(5) }),
-      want: ["restart web #6 step1"],
+      want: ["pull web everynode/web:test IfNotPresent", "restart web #6 step1"],
     },
     {
       name: "created, never started: start it",
       desired: [A],
       observed: [obs("c1", A, { state: "created" })],
       want: ["start c1"],
+    },
+    {
+      name: "could not start, first time: restart at once",
+      desired: [A],
+      observed: [obs("c1", A, { state: "created", error: "unable to apply caps" })],
+      want: ["pull web everynode/web:test IfNotPresent", "restart web #1 step1"],
+    },
+    {
+      name: "could not start again, created 5 s ago (no finish time): back off 10 s from its creation",
+      desired: [A],
+      observed: [obs("c1", A, { state: "created", count: 1, createdAt: NOW - 5 * S, error: "caps" })],
+      st: state({ crash: restarts(1) }),
+      want: ["wait web CrashLoopBackOff 10s until+5s"],
+    },
+    {
+      name: "could not start again, created 10 s ago: restart",
+      desired: [A],
+      observed: [obs("c1", A, { state: "created", count: 1, createdAt: NOW - 10 * S, error: "caps" })],
+      st: state({ crash: restarts(1) }),
+      want: ["pull web everynode/web:test IfNotPresent", "restart web #2 step2"],
+    },
+    {
+      name: "restart of an image pulled Always: pulled again first",
+      desired: [Aalways],
+      observed: [obs("c1", Aalways, { state: "exited" })],
+      want: ["pull web everynode/web:test Always", "restart web #1 step1"],
+    },
+    {
+      name: "restart due while its pull backs off: ImagePullBackOff, no restart",
+      desired: [A],
+      observed: [obs("c1", A, { state: "exited", count: 1, finishedAt: NOW - 10 * S })],
+      st: state({ crash: restarts(1), pull: streak(IMAGE_PULL_BACKOFF, 1, NOW - 5 * S) }),
+      want: ["wait web ImagePullBackOff 10s until+5s"],
     },
     {
       name: "failed pull 5 s ago: image pull back-off",

@@ -180,7 +180,9 @@ function planContainer(
   for (const o of dead.slice(1)) remove(o, "old-attempt");
   if (kept?.c.state === "running") return actions;
 
-  if (!kept) {
+  // Every container made, a restart's too, gets its image by the pull policy first, as the
+  // kubelet does at each start: `Always` asks the registry each time.
+  const pullFirst = (): boolean => {
     const failed = state.pull.get(key);
     if (failed && now < backoffUntil(failed)) {
       actions.push({
@@ -191,17 +193,17 @@ function planContainer(
         until: backoffUntil(failed),
         delayMs: failed.delayMs,
       });
-      return actions;
+      return false;
     }
     const image = spec.image ?? "";
-    actions.push({
-      type: "pull",
-      podUid: uid,
-      container: spec.name,
-      image,
-      policy: pullPolicyOf(image, spec.imagePullPolicy),
-    });
-    actions.push({ type: "create", podUid: uid, container: spec.name, restartCount: nextCount, sandbox });
+    const policy = pullPolicyOf(image, spec.imagePullPolicy);
+    actions.push({ type: "pull", podUid: uid, container: spec.name, image, policy });
+    return true;
+  };
+
+  if (!kept) {
+    if (pullFirst())
+      actions.push({ type: "create", podUid: uid, container: spec.name, restartCount: nextCount, sandbox });
     return actions;
   }
 
@@ -217,9 +219,12 @@ function planContainer(
   const streak = ranLong ? undefined : state.crash.get(key);
   const step = streak?.failures ?? 0;
   const delayMs = streak?.delayMs ?? 0;
-  const readyAt = (kept.c.finishedAt ?? now) + delayMs;
+  // The engine leaves no finish time on a container it could not start: the failure came
+  // right after its creation. (`now` would push the wait ahead at every pass: no retry ever.)
+  const readyAt = (kept.c.finishedAt ?? kept.c.createdAt) + delayMs;
   // No delay means at once, even if the engine's clock runs ahead of ours.
   if (delayMs === 0 || now >= readyAt) {
+    if (!pullFirst()) return actions;
     actions.push({
       type: "restart",
       podUid: uid,

@@ -38,6 +38,13 @@ function facts(over: Partial<StatusFacts> = {}): StatusFacts {
 const exited = (id: string, count: number, extra: Partial<ObservedContainer> = {}): ObservedContainer =>
   obs(id, { count, state: "exited", exitCode: 1, startedAt: T(-20), finishedAt: T(-10), ...extra });
 
+/** A container the engine created but could not start: no start or finish time, its error. */
+function neverStarted(id: string, count: number, error: string, createdAt: number): ObservedContainer {
+  const c = obs(id, { count, state: "created", exitCode: 128, error, createdAt });
+  delete c.startedAt;
+  return c;
+}
+
 describe("podStatusFor: container states", () => {
   it.each<{
     name: string;
@@ -108,6 +115,47 @@ describe("podStatusFor: container states", () => {
         },
         restartCount: 2,
         ready: false,
+      },
+    },
+    {
+      name: "could not start, backing off: ContainerCannotRun with the engine's error, finished at its creation",
+      observed: [neverStarted("c1", 1, "unable to apply caps", T(-5))],
+      f: { backoffs: { "u1/web": { reason: "CrashLoopBackOff", delayMs: 10_000 } } },
+      want: {
+        state: {
+          waiting: {
+            reason: "CrashLoopBackOff",
+            message: "back-off 10s restarting failed container=web pod=web-x1_default(u1)",
+          },
+        },
+        lastState: {
+          terminated: {
+            exitCode: 128,
+            reason: "ContainerCannotRun",
+            message: "unable to apply caps",
+            finishedAt: ISO(-5),
+            containerID: "docker://c1",
+          },
+        },
+        restartCount: 1,
+      },
+    },
+    {
+      name: "a restart whose pull failed: ErrImagePull, the crash kept as the last state",
+      observed: [exited("c1", 1)],
+      f: { pullErrors: { "u1/web": { reason: "ErrImagePull", message: "failed to pull" } } },
+      want: {
+        state: { waiting: { reason: "ErrImagePull", message: "failed to pull" } },
+        lastState: {
+          terminated: {
+            exitCode: 1,
+            reason: "Error",
+            startedAt: ISO(-20),
+            finishedAt: ISO(-10),
+            containerID: "docker://c1",
+          },
+        },
+        restartCount: 1,
       },
     },
     {

@@ -76,7 +76,9 @@ function terminatedOf(c: ObservedContainer, facts: StatusFacts): ContainerState 
   const killedFor = facts.probeKills?.[c.id];
   if (killedFor) t.message = killedFor;
   if (c.startedAt !== undefined) t.startedAt = rfc3339(c.startedAt);
-  if (c.finishedAt !== undefined) t.finishedAt = rfc3339(c.finishedAt);
+  // A container the engine could not start has no finish time: it failed on creation.
+  const finishedAt = c.finishedAt ?? (cannotRun ? c.createdAt : undefined);
+  if (finishedAt !== undefined) t.finishedAt = rfc3339(finishedAt);
   return { terminated: t };
 }
 
@@ -122,10 +124,12 @@ function containerStatus(
     status.state = { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${image}"` } };
   } else if (facts.sandboxErrors?.[uid] && !current) {
     status.state = { waiting: { reason: "ContainerCreating", message: facts.sandboxErrors[uid] } };
-  } else if (pullError && !current) {
+  } else if (pullError && (!current || isDead(current.c))) {
     // A volume that cannot be set up keeps the container creating, as on a kubelet.
     const reason = pullError.reason === "FailedMount" ? "ContainerCreating" : pullError.reason;
     status.state = { waiting: { reason, message: pullError.message } };
+    // A restart that could not get its image (or be created): the attempt before is the last state.
+    if (current) status.lastState = terminatedOf(current.c, facts);
   } else if (current?.c.state === "running") {
     status.state = {
       running: current.c.startedAt !== undefined ? { startedAt: rfc3339(current.c.startedAt) } : {},

@@ -61,6 +61,10 @@ export class Worker {
   private readonly records: ContainerRecords;
   private readonly probes: ProbeManager;
   private readonly busy = new Set<string>();
+  /** Operations ended so far, and the count when each pod's last one ended: a pass whose
+   * list began before a pod's operation ended saw the pod as it was before (see runPass). */
+  private opsEnded = 0;
+  private readonly endedAt = new Map<string, number>();
   private readonly ops = new Set<Promise<void>>();
   private readonly lastStatus = new Map<string, { json: string; status: PodStatus }>();
   private readonly queue: (() => void)[] = [];
@@ -190,6 +194,7 @@ export class Worker {
       if (!this.desired.some((p) => p.metadata.uid === uid)) {
         this.lastStatus.delete(uid);
         this.volumes.forget(uid);
+        this.endedAt.delete(uid);
         this.tokens?.forget(uid);
         this.o.onForget?.(uid);
       }
@@ -252,6 +257,11 @@ export class Worker {
   }
 
   private async runPass(): Promise<void> {
+    const endedBeforeList = this.opsEnded;
+    // A pod whose operation ended while the list was being made is seen as it was before
+    // (maybe without the very container that operation created, which this pass would create
+    // again): the pass that operation's end asked for plans and reports it from a fresh list.
+    const stale = (uid: string): boolean => (this.endedAt.get(uid) ?? 0) > endedBeforeList;
     let observed: ObservedContainer[];
     try {
       observed = await this.o.runtime.list(nodeFilter(this.o.nodeName));
@@ -289,6 +299,7 @@ export class Worker {
     this.records.keepKillsOf(new Set(observed.map((c) => c.id)));
     for (const [uid, list] of byPod) {
       if (this.busy.has(uid)) continue; // its current operation's end triggers a new pass
+      if (stale(uid)) continue;
       const readyAt = this.failingUntil(uid);
       if (readyAt !== undefined && now < readyAt) {
         nextWake = Math.min(nextWake, readyAt);
@@ -297,7 +308,7 @@ export class Worker {
       this.launch(uid, list);
     }
     this.scheduleWake(nextWake, now);
-    this.reportStatuses(observed, backoffs, now);
+    this.reportStatuses(observed, backoffs, now, stale);
   }
 
   /** When a failing pod may be tried again; a pod that changed since its failure at once. */
@@ -364,6 +375,7 @@ export class Worker {
         this.failedVersion.delete(uid);
       }
     }).finally(() => {
+      this.endedAt.set(uid, ++this.opsEnded);
       this.busy.delete(uid);
       this.ops.delete(op);
       this.trigger();
@@ -395,11 +407,12 @@ export class Worker {
     observed: ObservedContainer[],
     backoffs: Record<string, BackoffFact>,
     now: number,
+    stale: (uid: string) => boolean,
   ): void {
     const probeViews = this.probes.views();
     for (const pod of this.desired ?? []) {
       const uid = pod.metadata.uid;
-      if (!uid) continue;
+      if (!uid || stale(uid)) continue;
       const before = this.lastStatus.get(uid);
       const reported = podStatusFor(pod, observed, {
         hostIP: this.o.hostIP,

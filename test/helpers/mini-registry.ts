@@ -22,6 +22,8 @@ export interface MiniRegistry {
   host: string;
   /** Blob requests served so far. */
   blobRequests: number;
+  /** Manifest requests answered so far: one per pull, even of an image the engine has. */
+  manifestRequests: number;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export async function startMiniRegistry(
   }
 
   let blobRequests = 0;
+  let manifestRequests = 0;
   const server = http.createServer((req, res) => {
     res.setHeader("Docker-Distribution-API-Version", "registry/2.0");
     const url = req.url ?? "";
@@ -98,6 +101,7 @@ export async function startMiniRegistry(
           .end('{"errors":[{"code":"MANIFEST_UNKNOWN"}]}');
         return;
       }
+      manifestRequests++;
       res.writeHead(200, {
         "Content-Type": MANIFEST_TYPE,
         "Content-Length": Buffer.byteLength(found.body),
@@ -128,6 +132,9 @@ export async function startMiniRegistry(
     host: `127.0.0.1:${port}`,
     get blobRequests() {
       return blobRequests;
+    },
+    get manifestRequests() {
+      return manifestRequests;
     },
     close: async () => {
       server.closeAllConnections();
