@@ -9,10 +9,13 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { caHashOf, formatJoinToken } from "../../../shared/join-token.js";
 import {
   AGENT_CONNECT_PATH,
+  AGENT_POD_TOKEN_PATH,
   AGENT_REGISTER_PATH,
   CA_CERT_PATH,
   decodeAgentMessage,
   type AgentMessage,
+  type PodTokenRequest,
+  type PodTokenResponse,
   type RegisterRequest,
   type ServerMessage,
 } from "../../../shared/protocol.js";
@@ -81,6 +84,7 @@ export const NODE_TOKEN = "nod001.fedcba9876543210";
 
 export class FakeControlPlane {
   readonly registers: { bearer: string; body: RegisterRequest }[] = [];
+  readonly podTokenRequests: PodTokenRequest[] = [];
   readonly deletes: string[] = [];
   readonly conns: AgentConn[] = [];
   /** Rejected upgrades (401) while false. */
@@ -125,6 +129,10 @@ export class FakeControlPlane {
           if (bearer !== `${JOIN_ID}.${JOIN_SECRET}`)
             send(401, { kind: "Status", message: "bad join token" });
           else send(201, { nodeName: body.nodeName, token: NODE_TOKEN });
+        } else if (req.method === "POST" && req.url === AGENT_POD_TOKEN_PATH && bearer === NODE_TOKEN) {
+          // The session's tests are not about tokens: pods here mount none (tokens have their own tests).
+          this.podTokenRequests.push(JSON.parse(Buffer.concat(chunks).toString("utf8")) as PodTokenRequest);
+          send(200, { automount: false } satisfies PodTokenResponse);
         } else if (req.method === "DELETE" && req.url?.startsWith("/api/v1/nodes/")) {
           this.deletes.push(decodeURIComponent(req.url.slice("/api/v1/nodes/".length)));
           send(200, { kind: "Status", status: "Success" });
