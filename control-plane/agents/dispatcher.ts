@@ -115,6 +115,13 @@ export class Dispatcher {
     this.states.delete(connection.nodeName);
     this.waiting.delete(state);
     this.configRefs.drop(connection.nodeName);
+    // Not kept for a node that may never come back (a pod already running is not announced again anyway).
+    this.announced.delete(connection.nodeName);
+  }
+
+  /** How many nodes' announced pods are remembered: one per connected node at most. */
+  get rememberedNodes(): number {
+    return this.announced.size;
   }
 
   /** Something in the node's set changed: send it after the debounce. */
