@@ -219,6 +219,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   });
   const endpoints = startAgentEndpoints({
     otherUpgrade: streamUpgrades,
+    passWriting: () => controller.isWriting(),
     server,
     store,
     clock,

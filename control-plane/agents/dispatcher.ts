@@ -119,6 +119,11 @@ export class Dispatcher {
     this.announced.delete(connection.nodeName);
   }
 
+  /** Whether sets are waiting to be sent (status writes wait for them, see StatusIngest). */
+  get busy(): boolean {
+    return this.waiting.size > 0;
+  }
+
   /** How many nodes' announced pods are remembered: one per connected node at most. */
   get rememberedNodes(): number {
     return this.announced.size;
