@@ -183,7 +183,7 @@ describe("Dispatcher: Scheduled events", () => {
     dispatcher.nodeConnected(connection);
     await clock.advance(0);
     store.create("pods", pod("b", { node: "n1" }));
-    await clock.advance(50);
+    await clock.advance(100);
     const scheduled = (): number =>
       store.list("events").filter((e) => (e as { reason?: string }).reason === "Scheduled").length;
     expect(scheduled()).toBe(2);

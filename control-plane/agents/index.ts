@@ -91,6 +91,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     events: deps.events,
     capabilities,
     prePull,
+    ...(deps.passWriting ? { passWriting: deps.passWriting } : {}),
     ...(deps.dispatchDebounceMs !== undefined ? { debounceMs: deps.dispatchDebounceMs } : {}),
     ...(deps.onDispatch ? { onDispatch: deps.onDispatch } : {}),
   });
