@@ -53,7 +53,7 @@ interface Pending {
 /** How long one slice of status writes may hold the event loop. */
 const SLICE_MS = 10;
 /** The longest statuses wait for assignments to go out, and how often they look again. */
-export const MAX_HOLD_MS = 2_000;
+export const MAX_HOLD_MS = 5_000;
 const HOLD_RECHECK_MS = 20;
 
 /** Whether `pod` may take a status from `nodeName` for `uid`. */
