@@ -81,6 +81,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     clock,
     encryption: encryption.ring,
     onWrite: metrics.storeWrite,
+    onCheckpointFailure: (reason) => logger.warn("WAL checkpoints are back inside commits", { reason }),
   });
   // Bridged pods of this host's agent reach the API at the Docker bridge's gateway, an address
   // the host has only while a bridged container runs (so not always in its interfaces).
@@ -219,6 +220,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   });
   const endpoints = startAgentEndpoints({
     otherUpgrade: streamUpgrades,
+    passWriting: () => controller.isWriting(),
     server,
     store,
     clock,

@@ -30,11 +30,11 @@ interface Window {
 
 /** Components by the frame that enters them (a sample counts for every component on its stack). */
 const COMPONENTS: [string, RegExp][] = [
-  ["controller pass (plan + write)", /^pass daemonset-controller/],
-  ["  of which applyPass (one transaction)", /^applyPass daemonset-pass/],
-  ["dispatcher flush (set + send)", /^flush dispatcher/],
+  ["controller plan (reads the fleet)", /^planPass daemonset-pass/],
+  ["controller writes (pass slices)", /^writeSlice daemonset-pass/],
+  ["dispatcher sends (read, encode, send)", /^sendSets dispatcher/],
   ["  of which recordScheduled", /^recordScheduled dispatcher/],
-  ["status ingest flush", /^flush status-ingest/],
+  ["status ingest writes (slices)", /^writeSlice status-ingest/],
   ["status ingest accept (validate)", /^accept status-ingest/],
   ["hello", /^hello agent-sessions/],
   ["heartbeat", /^heartbeat node-lifecycle/],

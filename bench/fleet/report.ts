@@ -160,7 +160,7 @@ function readRuns(dir: string): FleetRun[] {
 
 /** One row per run in `dir`: the issue's table. */
 export function combinedTable(dir: string): string {
-  const rows = readRuns(dir).map((r) => {
+  const measured = readRuns(dir).map((r) => {
     const first = r.cycles[0] ?? {};
     const phase = (name: string): MeasuredPhase | undefined => r.phases.find((p) => p.name === name);
     const last = (k: PhaseKind): string => {
@@ -195,6 +195,7 @@ export function combinedTable(dir: string): string {
       r.date.slice(0, 16).replace("T", " "),
     ].join(" | ");
   });
+  const rows = mergeRows(previousRows(dir), measured);
   return [
     "# everynode fleet benchmark",
     "",
@@ -205,4 +206,27 @@ export function combinedTable(dir: string): string {
     ...rows.map((r) => `| ${r} |`),
     "",
   ].join("\n");
+}
+
+/** The rows of the combined table already written (their JSON is not committed, so they are kept from it). */
+function previousRows(dir: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path.join(dir, "fleet.md"), "utf8");
+  } catch {
+    return [];
+  }
+  return text
+    .split("\n")
+    .filter((l) => /^\| [\d,]+/.test(l))
+    .map((l) => l.slice(2, -2));
+}
+
+/** Earlier rows in their order, a row measured again in its place, new rows at the end. */
+function mergeRows(previous: string[], measured: string[]): string[] {
+  const key = (row: string): string => row.split(" | ")[0] ?? row;
+  const fresh = new Map(measured.map((r) => [key(r), r]));
+  const merged = previous.map((r) => fresh.get(key(r)) ?? r);
+  const seen = new Set(previous.map(key));
+  return [...merged, ...measured.filter((r) => !seen.has(key(r)))];
 }

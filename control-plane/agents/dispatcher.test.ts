@@ -4,6 +4,7 @@ import type { KubeObject, Pod } from "../../shared/api-types.js";
 import type { Secret } from "../../shared/config-types.js";
 import type { AssignmentsMessage, ServerMessage } from "../../shared/protocol.js";
 import { FakeClock } from "../../test/helpers/fake-clock.js";
+import { EventRecorder } from "../events/event-recorder.js";
 import { openStore } from "../store/index.js";
 import type { Store } from "../store/store.js";
 import { pod } from "../store/test-support.js";
@@ -155,5 +156,41 @@ describe("Dispatcher: ConfigMaps and Secrets", () => {
     store.update("configmaps", { ...cm, metadata: { ...cm.metadata, labels: { x: "y" } } });
     await clock.advance(50);
     expect(sent["n1"]?.length).toBe(before);
+  });
+});
+
+describe("Dispatcher: Scheduled events", () => {
+  it("announces a pod once per connection and forgets a node whose agent disconnected", async () => {
+    const clock = new FakeClock(Date.UTC(2026, 5, 1));
+    const store = openStore({ path: ":memory:", clock });
+    const events = new EventRecorder({ store, clock, ttlMs: 3_600_000 });
+    const dispatcher = new Dispatcher({
+      store,
+      clock,
+      logger: silentLogger,
+      registry: new SessionRegistry(),
+      events,
+      debounceMs: 50,
+    });
+    dispatcher.start();
+    const connection: AgentConnection = {
+      nodeName: "n1",
+      credentialId: "c1",
+      send: async () => {},
+      close: () => {},
+    };
+    store.create("pods", pod("a", { node: "n1" }));
+    dispatcher.nodeConnected(connection);
+    await clock.advance(0);
+    store.create("pods", pod("b", { node: "n1" }));
+    await clock.advance(100);
+    const scheduled = (): number =>
+      store.list("events").filter((e) => (e as { reason?: string }).reason === "Scheduled").length;
+    expect(scheduled()).toBe(2);
+    expect(dispatcher.rememberedNodes).toBe(1);
+    dispatcher.connectionClosed(connection);
+    expect(dispatcher.rememberedNodes).toBe(0);
+    dispatcher.close();
+    store.close();
   });
 });

@@ -2,9 +2,10 @@
 // on connect, and after a short debounce whenever a pod bound to it changes (one `apply`
 // that touches many pods makes one message). At most one send per node is in flight, and
 // the set is read when it is sent, so the agent always gets the latest one. One timer serves
-// every node: when it fires, the nodes waiting are sent in slices of ~10 ms (each slice's
-// Scheduled events in one transaction), yielding between slices so the API keeps answering
-// while thousands of nodes get their sets. With the set go the ConfigMaps and Secrets its
+// every node: when it fires, the nodes waiting are sent in slices of ~10 ms, yielding
+// between slices so the API keeps answering while thousands of nodes get their sets. The
+// pods' Scheduled events are written once no set waits and the controller is not writing
+// a pass (slices of ~10 ms, each one transaction): they are not what the nodes wait for. With the set go the ConfigMaps and Secrets its
 // pods refer to (config-objects.ts); a change of one of them sends the sets that name it.
 
 import type { Pod } from "../../shared/api-types.js";
@@ -31,6 +32,8 @@ export interface DispatcherDeps {
   /** Images to pre-pull per node (rollingUpdate.prePull), for agents with the prePull capability. */
   prePull?: { imagesFor(nodeName: string): PrePullImage[] };
   debounceMs?: number;
+  /** Whether the controller is writing a pass: Scheduled events wait until it is done. */
+  passWriting?: () => boolean;
   /** Hears how long after the first change of a node's pods its new set was sent, in seconds. */
   onDispatch?: (seconds: number) => void;
 }
@@ -45,6 +48,8 @@ interface NodeState {
 
 /** How long one slice of sends may hold the event loop. */
 const SLICE_MS = 10;
+/** How often waiting Scheduled events look whether sets are still going out. */
+const EVENTS_RECHECK_MS = 20;
 
 /**
  * The complete pod set of a node as the agent gets it. Terminating pods are in it for an
@@ -68,6 +73,10 @@ export class Dispatcher {
   private readonly states = new Map<string, NodeState>();
   /** Pod uids whose Scheduled event was recorded, per node. */
   private readonly announced = new Map<string, Set<string>>();
+  /** Scheduled events for pods sent, written once no set waits. */
+  private due: Announcement[] = [];
+  private eventsTimer = false;
+  private eventsImmediate: NodeJS.Immediate | undefined;
   /** Nodes whose set changed and is not sent yet, oldest change first. */
   private readonly waiting = new Set<NodeState>();
   private timerArmed = false;
@@ -115,6 +124,18 @@ export class Dispatcher {
     this.states.delete(connection.nodeName);
     this.waiting.delete(state);
     this.configRefs.drop(connection.nodeName);
+    // Not kept for a node that may never come back (a pod already running is not announced again anyway).
+    this.announced.delete(connection.nodeName);
+  }
+
+  /** Whether sets are waiting to be sent (status writes wait for them, see StatusIngest). */
+  get busy(): boolean {
+    return this.waiting.size > 0;
+  }
+
+  /** How many nodes' announced pods are remembered: one per connected node at most. */
+  get rememberedNodes(): number {
+    return this.announced.size;
   }
 
   /** Something in the node's set changed: send it after the debounce. */
@@ -127,10 +148,13 @@ export class Dispatcher {
   }
 
   close(): void {
+    this.recordScheduled(Infinity);
     for (const w of this.watches.splice(0)) w.cancel();
     this.timers.abort();
     if (this.draining) clearImmediate(this.draining);
     this.draining = undefined;
+    if (this.eventsImmediate) clearImmediate(this.eventsImmediate);
+    this.eventsImmediate = undefined;
     this.waiting.clear();
     this.states.clear();
   }
@@ -141,13 +165,15 @@ export class Dispatcher {
     this.waiting.add(state);
     if (this.timerArmed || this.draining) return;
     this.timerArmed = true;
-    this.deps.clock.sleep(this.deps.debounceMs ?? 50, this.timers.signal).then(
-      () => {
-        this.timerArmed = false;
-        this.drain();
-      },
-      () => {},
-    );
+    this.after(this.deps.debounceMs ?? 50, () => {
+      this.timerArmed = false;
+      this.drain();
+    });
+  }
+
+  /** Runs `then` after `ms` on the injected clock, unless the dispatcher closed first. */
+  private after(ms: number, then: () => void): void {
+    this.deps.clock.sleep(ms, this.timers.signal).then(then, () => {});
   }
 
   /** Sends one slice of the waiting nodes' sets, and comes back for the rest after yielding. */
@@ -169,7 +195,6 @@ export class Dispatcher {
 
   /** Reads, encodes and sends the sets of `slice`, its first-time pods' Scheduled events in one transaction. */
   private sendSets(slice: NodeState[]): void {
-    const due: Announcement[] = [];
     const outgoing: { state: NodeState; message: AssignmentsMessage; changedAt: number | undefined }[] = [];
     for (const state of slice) {
       const nodeName = state.connection.nodeName;
@@ -189,10 +214,9 @@ export class Dispatcher {
         message.config = config;
         this.configRefs.set(nodeName, referenced);
       }
-      for (const pod of this.firstTime(nodeName, message.pods)) due.push({ pod, nodeName });
+      for (const pod of this.firstTime(nodeName, message.pods)) this.due.push({ pod, nodeName });
       outgoing.push({ state, message, changedAt });
     }
-    this.recordScheduled(due);
     for (const { state, message, changedAt } of outgoing) {
       state.connection.send(message).then(
         () => {
@@ -206,6 +230,30 @@ export class Dispatcher {
       );
     }
     if (outgoing.length > 0) this.log.debug("assignments sent", { nodes: outgoing.length });
+    this.writeEventsLater();
+  }
+
+  /** Comes back for the due Scheduled events shortly. */
+  private writeEventsLater(): void {
+    if (this.due.length === 0 || this.eventsTimer || this.eventsImmediate || this.timers.signal.aborted)
+      return;
+    this.eventsTimer = true;
+    this.after(EVENTS_RECHECK_MS, () => {
+      this.eventsTimer = false;
+      this.writeEvents();
+    });
+  }
+
+  /** Writes a slice of due Scheduled events unless sets are going out, and comes back for the rest. */
+  private writeEvents(): void {
+    this.eventsImmediate = undefined;
+    if (this.waiting.size > 0 || this.timerArmed || this.draining || this.deps.passWriting?.()) {
+      this.writeEventsLater();
+      return;
+    }
+    this.recordScheduled(performance.now() + SLICE_MS);
+    if (this.due.length > 0 && !this.timers.signal.aborted)
+      this.eventsImmediate = setImmediate(() => this.writeEvents());
   }
 
   private sent(state: NodeState): void {
@@ -230,13 +278,18 @@ export class Dispatcher {
     return fresh.filter((p) => !p.status?.containerStatuses?.length && !p.metadata.deletionTimestamp);
   }
 
-  /** Records the Scheduled events of one slice in one transaction. */
-  private recordScheduled(due: Announcement[]): void {
+  /** Records due Scheduled events in one transaction until `deadline` (performance.now()). */
+  private recordScheduled(deadline: number): void {
     const events = this.deps.events;
-    if (!events || due.length === 0) return;
+    if (!events || this.due.length === 0) {
+      this.due = [];
+      return;
+    }
+    let n = 0;
     try {
       this.deps.store.transaction((tx) => {
-        for (const { pod: p, nodeName } of due) {
+        for (const { pod: p, nodeName } of this.due) {
+          n++;
           events.record(
             EventRecorder.referenceTo(p, "Pod", "v1"),
             "Normal",
@@ -245,10 +298,12 @@ export class Dispatcher {
             { component: "default-scheduler" },
             tx,
           );
+          if ((n & 15) === 0 && performance.now() >= deadline) break;
         }
       });
     } catch (err) {
-      this.log.warn("recording Scheduled events failed", { pods: due.length, err });
+      this.log.warn("recording Scheduled events failed", { pods: n, err });
     }
+    this.due = this.due.slice(n);
   }
 }

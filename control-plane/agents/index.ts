@@ -57,6 +57,8 @@ export interface AgentEndpointsDeps {
   usage?: { sink: UsageSink; intervalSeconds: number };
   /** The controller's pre-pull wants (shared with the DaemonSet controller); a fresh one by default. */
   prePull?: PrePullBoard;
+  /** Whether the controller is writing a pass now: status writes wait for its assignments to go out. */
+  passWriting?: () => boolean;
   /** Upgrades of other paths than the agents' (kubectl's exec, attach, port-forward). */
   otherUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
@@ -89,6 +91,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     events: deps.events,
     capabilities,
     prePull,
+    ...(deps.passWriting ? { passWriting: deps.passWriting } : {}),
     ...(deps.dispatchDebounceMs !== undefined ? { debounceMs: deps.dispatchDebounceMs } : {}),
     ...(deps.onDispatch ? { onDispatch: deps.onDispatch } : {}),
   });
@@ -98,6 +101,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     logger,
     events: deps.events,
     deleter,
+    holdWhile: () => dispatcher.busy || (deps.passWriting?.() ?? false),
     ...(deps.statusFlushMs !== undefined ? { flushIntervalMs: deps.statusFlushMs } : {}),
     ...(deps.statusWarningIntervalMs !== undefined
       ? { warningIntervalMs: deps.statusWarningIntervalMs }

@@ -6,16 +6,23 @@ import { Deleter } from "../deletion/deleter.js";
 import { EventRecorder } from "../events/event-recorder.js";
 import { openStore } from "../store/index.js";
 import { fakeClock } from "../store/test-support.js";
-import { StatusIngest } from "./status-ingest.js";
+import { MAX_HOLD_MS, StatusIngest } from "./status-ingest.js";
 
-function setup() {
+function setup(holdWhile?: () => boolean) {
   const clock = fakeClock(Date.UTC(2026, 11, 1, 12, 0, 0));
   const store = openStore({ path: ":memory:", clock });
   const lines: string[] = [];
   const logger = createLogger({ level: "debug", write: (l) => lines.push(l) });
   const events = new EventRecorder({ store, clock, ttlMs: 3_600_000 });
   const deleter = new Deleter({ store, clock, events, agents: { gracefulDeletion: () => true } });
-  const ingest = new StatusIngest({ store, clock, logger, events, deleter });
+  const ingest = new StatusIngest({
+    store,
+    clock,
+    logger,
+    events,
+    deleter,
+    ...(holdWhile ? { holdWhile } : {}),
+  });
   const pod = (name: string, finalizers?: string[]): Pod =>
     store.create<Pod>("pods", {
       apiVersion: "v1",
@@ -24,7 +31,7 @@ function setup() {
       spec: { nodeName: "node-a", containers: [{ name: "web", image: "nginx" }] },
     });
   const terminate = (p: Pod): Pod => store.transaction((tx) => deleter.delete(tx, "pods", p)).object as Pod;
-  return { store, ingest, lines, pod, terminate };
+  return { store, ingest, lines, pod, terminate, clock };
 }
 
 const message = (statuses: PodStatusMessage["statuses"]): PodStatusMessage => ({
@@ -171,5 +178,44 @@ describe("StatusIngest", () => {
     );
     ingest.flush();
     expect(store.get("pods", "default", "twice")).toBeUndefined();
+  });
+});
+
+describe("StatusIngest while assignments go out", () => {
+  const running = (p: Pod) =>
+    message([
+      {
+        namespace: "default",
+        name: p.metadata.name ?? "",
+        uid: p.metadata.uid ?? "",
+        status: { phase: "Running" },
+      },
+    ]);
+
+  it("waits to write statuses until the assignments are out, then writes and acks them", async () => {
+    let busy = true;
+    const { store, ingest, pod, clock } = setup(() => busy);
+    const p = pod("web-1");
+    const acks: RefusedStatus[][] = [];
+    ingest.accept("node-a", running(p), (r) => acks.push(r));
+    await clock.advance(500);
+    expect(store.get<Pod>("pods", "default", "web-1")?.status).toBeUndefined();
+    expect(acks).toEqual([]);
+    busy = false;
+    await clock.advance(20);
+    expect(store.get<Pod>("pods", "default", "web-1")?.status?.phase).toBe("Running");
+    expect(acks).toEqual([[]]);
+    ingest.close();
+  });
+
+  it("waits no longer than MAX_HOLD_MS", async () => {
+    const { store, ingest, pod, clock } = setup(() => true);
+    const p = pod("web-1");
+    ingest.accept("node-a", running(p), () => {});
+    await clock.advance(MAX_HOLD_MS - 100);
+    expect(store.get<Pod>("pods", "default", "web-1")?.status).toBeUndefined();
+    await clock.advance(200);
+    expect(store.get<Pod>("pods", "default", "web-1")?.status?.phase).toBe("Running");
+    ingest.close();
   });
 });

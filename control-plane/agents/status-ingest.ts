@@ -32,6 +32,12 @@ export interface StatusIngestDeps {
   maxBatch?: number;
   /** How often dropped statuses are summed up in the log; 10 s by default. */
   warningIntervalMs?: number;
+  /**
+   * Whether assignments are being written or sent now: statuses wait meanwhile (up to
+   * MAX_HOLD_MS), since the nodes not yet told what to run are what a rollout waits for,
+   * and each status written makes the controller plan again.
+   */
+  holdWhile?: () => boolean;
 }
 
 /** Called once the statuses of a message are stored; names those refused as invalid. */
@@ -46,6 +52,9 @@ interface Pending {
 
 /** How long one slice of status writes may hold the event loop. */
 const SLICE_MS = 10;
+/** The longest statuses wait for assignments to go out, and how often they look again. */
+export const MAX_HOLD_MS = 5_000;
+const HOLD_RECHECK_MS = 20;
 
 /** Whether `pod` may take a status from `nodeName` for `uid`. */
 function belongsTo(pod: Pod | undefined, uid: string, nodeName: string): pod is Pod {
@@ -67,6 +76,8 @@ export class StatusIngest {
   private scheduled = false;
   private draining: NodeJS.Immediate | undefined;
   private readonly timers = new AbortController();
+  /** Since when writes have waited for assignments (clock ms). */
+  private heldSince: number | undefined;
   private readonly log: Logger;
   private readonly digest: WarningDigest;
 
@@ -130,9 +141,24 @@ export class StatusIngest {
     if (this.draining || this.timers.signal.aborted) return;
     this.draining = setImmediate(() => {
       this.draining = undefined;
+      if (this.waitForAssignments()) return;
       this.writeSlice(SLICE_MS);
       if (this.pending.size > 0) this.drainSoon();
     });
+  }
+
+  /** Whether writes wait for assignments now (see holdWhile); if so, they look again shortly. */
+  private waitForAssignments(): boolean {
+    const hold = this.deps.holdWhile;
+    if (!hold?.()) {
+      this.heldSince = undefined;
+      return false;
+    }
+    const now = this.deps.clock.now();
+    this.heldSince ??= now;
+    if (now - this.heldSince >= MAX_HOLD_MS) return false;
+    this.schedule(HOLD_RECHECK_MS);
+    return true;
   }
 
   /** Writes pending statuses in one transaction until `budgetMs` has passed, then acks what it covered. */
@@ -168,12 +194,13 @@ export class StatusIngest {
     for (const { ack } of this.acks.splice(0, done)) ack();
   }
 
-  private schedule(): void {
+  private schedule(afterMs = this.deps.flushIntervalMs ?? 100): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    this.deps.clock.sleep(this.deps.flushIntervalMs ?? 100, this.timers.signal).then(
+    this.deps.clock.sleep(afterMs, this.timers.signal).then(
       () => {
         this.scheduled = false;
+        if (this.waitForAssignments()) return;
         this.writeSlice(SLICE_MS);
         if (this.pending.size > 0) this.drainSoon();
       },

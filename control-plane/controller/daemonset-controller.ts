@@ -125,6 +125,11 @@ export class DaemonSetController {
     this.writing = undefined;
   }
 
+  /** Whether a pass is being written, slice by slice (its pods are not all stored yet). */
+  isWriting(): boolean {
+    return this.writing !== undefined;
+  }
+
   /** Asks for a pass; many triggers before it runs make one pass. */
   trigger(reason: string): void {
     this.dirty = true;

@@ -1,7 +1,8 @@
 // One pass of the DaemonSet controller: read the store, plan every DaemonSet (revisions,
 // pods, status), the garbage of deleted DaemonSets and the work of those being deleted
-// (garbage-collector.ts), then write it all in one transaction with its events. Pods are
-// deleted through the deleter: gracefully where the node's agent reports them gone.
+// (garbage-collector.ts), then write it in slices (PassWriter) with its events; a created
+// pod's SuccessfulCreate event comes after all the pass's pods. Pods are deleted through
+// the deleter: gracefully where the node's agent reports them gone.
 
 import type {
   ControllerRevision,
@@ -360,8 +361,12 @@ export class PassWriter {
             (ns, name) => tx.get<ServiceAccount>("serviceaccounts", ns, name),
           ),
         );
-        events.record(ref, "Normal", "SuccessfulCreate", `Created pod: ${pod.metadata.name}`, SOURCE, tx);
         counts.created++;
+        // Its event goes after every pod of the pass: the nodes wait for pods, not for events.
+        const name = pod.metadata.name ?? "";
+        this.steps.push((etx) =>
+          events.record(ref, "Normal", "SuccessfulCreate", `Created pod: ${name}`, SOURCE, etx),
+        );
       });
     }
     this.steps.push((tx) => {

@@ -19,6 +19,8 @@ export interface OpenStoreOptions {
   random?: () => number;
   /** Hears how long each transaction that wrote took, in seconds. */
   onWrite?: (seconds: number) => void;
+  /** Checkpoint the WAL in a worker thread, off the event loop; hears when that fails and commits checkpoint again. */
+  onCheckpointFailure?: (reason: string) => void;
   /** The keys Secrets are encrypted with (the first writes); without them Secrets are stored plain. */
   encryption?: KeyRing;
 }
@@ -31,6 +33,9 @@ export function openStore(options: OpenStoreOptions): Store {
     historySize: options.historySize ?? 100_000,
     random: options.random ?? Math.random,
     ...(options.onWrite ? { onWrite: options.onWrite } : {}),
+    ...(options.onCheckpointFailure
+      ? { backgroundCheckpoints: { onFailure: options.onCheckpointFailure } }
+      : {}),
     ...(options.encryption ? { codec: encryptingCodec(options.encryption) } : {}),
   });
 }

@@ -9,6 +9,7 @@ import type { Clock } from "../../shared/clock.js";
 import { EverynodeError, errors } from "../../shared/errors.js";
 import { RESOURCES, type ResourceName } from "../kube/index.js";
 import { ChangeHistory } from "./change-history.js";
+import { Checkpointer } from "./checkpointer.js";
 import { CredentialTable } from "./credentials.js";
 import { deepFreeze } from "./deep-freeze.js";
 import { configureConnection, migrate } from "./migrations.js";
@@ -31,6 +32,8 @@ export interface SqliteStoreOptions {
   onWrite?: (seconds: number) => void;
   /** How rows are written and read (Secrets encrypted); plain without one. */
   codec?: RowCodec;
+  /** Checkpoint the WAL from a worker thread, not inside commits (checkpointer.ts); a file only. */
+  backgroundCheckpoints?: { onFailure: (reason: string) => void };
 }
 
 const REVISION_KEY = "revision";
@@ -59,6 +62,7 @@ export class SqliteStore implements Store {
   private lastRevision: number;
   private staged: StagedWrites | undefined;
   private closed = false;
+  private checkpointer: Checkpointer | undefined;
 
   constructor(private readonly options: SqliteStoreOptions) {
     this.db = sqlWork(`open ${options.path}`, () => {
@@ -99,6 +103,17 @@ export class SqliteStore implements Store {
       now: () => options.clock.now(),
     });
     this.hub = new WatchHub(this.history);
+    const background = options.backgroundCheckpoints;
+    if (background && options.path !== ":memory:") {
+      this.db.pragma("wal_autocheckpoint = 0");
+      this.checkpointer = new Checkpointer({
+        path: options.path,
+        onFailure: (reason) => {
+          if (!this.closed) this.db.pragma("wal_autocheckpoint = 1000");
+          background.onFailure(reason);
+        },
+      });
+    }
   }
 
   expireHistory(): number {
@@ -254,6 +269,7 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     this.hub.clear();
+    this.checkpointer?.stop();
     this.db.close();
   }
 

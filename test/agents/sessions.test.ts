@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { KubeEvent, Node, Pod, PodStatus } from "../../shared/api-types.js";
 import { CLOSE_CODES } from "../../shared/protocol.js";
 import type { FakeAgent, Harness } from "./harness.js";
@@ -91,10 +91,18 @@ describe("agent sockets", () => {
     expect(node?.status?.nodeInfo?.kubeletVersion).toBe("v1.32.4");
     expect(node?.status?.daemonEndpoints).toEqual({ kubeletEndpoint: { Port: 0 } });
     expect(h.liveness.heartbeats).toContain("hello-node");
-    const scheduled = h.store
-      .list<KubeEvent>("events", "default")
-      .filter((e) => e.reason === "Scheduled" && e.involvedObject.name === "mine-1");
-    expect(scheduled.map((e) => e.message)).toEqual(["Successfully assigned default/mine-1 to hello-node"]);
+    // Scheduled events are written just after the sets go out.
+    const scheduled = (): string[] =>
+      h.store
+        .list<KubeEvent>("events", "default")
+        .filter((e) => e.reason === "Scheduled" && e.involvedObject.name === "mine-1")
+        .map((e) => e.message ?? "");
+    await vi.waitFor(
+      () => expect(scheduled()).toEqual(["Successfully assigned default/mine-1 to hello-node"]),
+      {
+        timeout: 10_000,
+      },
+    );
   });
 
   it("does not write the node again when a reconnecting agent reports the same facts", async () => {

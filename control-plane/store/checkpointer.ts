@@ -1,0 +1,83 @@
+// WAL checkpoints off the event loop. SQLite's automatic checkpoint runs inside the COMMIT
+// that crosses 1,000 WAL pages: it copies those pages into the database file and fsyncs it,
+// half of all SQLite time under a burst of writes, and one commit of a ~10 ms slice takes
+// 100 ms or more. Instead the store turns the automatic checkpoint off and a worker thread
+// with its own connection runs a PASSIVE checkpoint (it never blocks the writer) a few
+// times a second. Crash safety is unchanged: a commit is durable in the WAL, whoever copies
+// it later. If the worker fails, the main connection takes checkpoints back.
+
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+
+/** The worker: one connection that only checkpoints, until told to stop. */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.module);
+const db = new Database(workerData.path, { fileMustExist: true });
+db.pragma("synchronous = NORMAL");
+db.pragma("busy_timeout = 0");
+const checkpoint = () => {
+  try {
+    db.pragma("wal_checkpoint(PASSIVE)");
+  } catch (e) {
+    // Busy (a writer restarting the WAL) is retried at the next tick; anything else is reported.
+    if (!/busy|locked/i.test(String(e && e.message))) parentPort.postMessage({ error: String(e && e.message) });
+  }
+};
+const timer = setInterval(checkpoint, workerData.intervalMs);
+parentPort.on("message", () => {
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+
+export interface CheckpointerOptions {
+  /** The database file (a WAL database). */
+  path: string;
+  /** How often the worker checkpoints; default 250 ms. */
+  intervalMs?: number;
+  /** The worker failed or stopped unasked: the store must checkpoint again itself. */
+  onFailure: (reason: string) => void;
+}
+
+/** Runs WAL checkpoints in a worker thread; see the file comment. */
+export class Checkpointer {
+  private readonly worker: Worker;
+  private stopped = false;
+  private failed = false;
+
+  constructor(private readonly options: CheckpointerOptions) {
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        module: createRequire(import.meta.url).resolve("better-sqlite3"),
+        path: options.path,
+        intervalMs: options.intervalMs ?? 250,
+      },
+    });
+    // Never what keeps the process alive.
+    this.worker.unref();
+    this.worker.on("message", (m: { error?: string }) => {
+      if (m.error) this.fail(`checkpoint failed: ${m.error}`);
+    });
+    this.worker.on("error", (e) => this.fail(String(e)));
+    this.worker.on("exit", (code) => {
+      if (!this.stopped) this.fail(`checkpoint worker exited (${code})`);
+    });
+  }
+
+  /** Tells the worker to close its connection and end (it finishes a checkpoint in progress). */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.worker.postMessage("stop");
+  }
+
+  private fail(reason: string): void {
+    if (this.failed || this.stopped) return;
+    this.failed = true;
+    this.stop();
+    this.options.onFailure(reason);
+  }
+}
