@@ -96,7 +96,7 @@ describe("pod-spec fields the agent does not apply", () => {
     expect(stored.json.spec.template.spec.priorityClassName).toBe("system-node-critical");
   });
 
-  it("accepts ConfigMaps and Secrets as volumes and env without a Warning, and refuses a projected token for now", async () => {
+  it("accepts ConfigMaps and Secrets as volumes and env without a Warning, accepts a projected token, and refuses a trust bundle", async () => {
     const file = manifest(
       "config-delivered",
       {
@@ -127,13 +127,28 @@ describe("pod-spec fields the agent does not apply", () => {
     expect(r.out).not.toContain("Warning");
     expect(r.out).toContain("daemonset.apps/config-delivered created");
 
+    // A serviceAccountToken source is projected (the agent fetches the token); a
+    // clusterTrustBundle source is not, and is refused naming the field.
     const token = manifest("projected-token", {
       volumes: [{ name: "t", projected: { sources: [{ serviceAccountToken: { path: "token" } }] } }],
     });
-    const refused = await kubectl("apply", "-f", token);
+    const accepted = await kubectl("apply", "-f", token);
+    expect(accepted.code, accepted.out).toBe(0);
+    expect(accepted.out).toContain("daemonset.apps/projected-token created");
+    const bundle = manifest("projected-bundle", {
+      volumes: [
+        {
+          name: "t",
+          projected: {
+            sources: [{ clusterTrustBundle: { signerName: "example.com/signer", path: "ca.pem" } }],
+          },
+        },
+      ],
+    });
+    const refused = await kubectl("apply", "-f", bundle);
     expect(refused.code).not.toBe(0);
     expect(refused.out).toContain(
-      "spec.template.spec.volumes[0].projected.sources[0].serviceAccountToken: Forbidden: everynode's agent projects configMap, secret and downwardAPI sources only",
+      "spec.template.spec.volumes[0].projected.sources[0].clusterTrustBundle: Forbidden: everynode's agent projects configMap, secret, downwardAPI and serviceAccountToken sources only",
     );
   });
 });
