@@ -242,7 +242,9 @@ export async function runAgent(args: string[]): Promise<number> {
       );
       return 0;
     }
-    const dataDir = (values["data-dir"] as string | undefined) ?? defaultDataDir();
+    // Absolute, as the server's: the agent hands paths under it to the engine as bind sources,
+    // and the engine takes a relative one for a volume name.
+    const dataDir = path.resolve((values["data-dir"] as string | undefined) ?? defaultDataDir());
     const dockerHost = values["docker-host"] as string;
     const config: AgentConfig = {
       server: (values.server as string | undefined) ?? "",
