@@ -5,6 +5,7 @@
 // engine's tmpfs options).
 
 import type { Pod, Volume } from "../../shared/api-types.js";
+import type { GroupOwnership } from "../runtime/atomic-volume.js";
 import { fsGroupOf } from "./security-spec.js";
 import { isConfigVolume } from "./volume-plan.js";
 
@@ -36,10 +37,7 @@ export function ownedMode(mode: number, isDirectory: boolean, ownership: VolumeO
 }
 
 /** What the volume writer (atomic-volume.ts) needs to give a volume's files to the group. */
-export function writerOwnership(
-  pod: Pod,
-  volume: Volume,
-): { gid: number; modeOf: (mode: number, isDirectory: boolean) => number } | undefined {
+export function writerOwnership(pod: Pod, volume: Volume): GroupOwnership | undefined {
   const own = volumeOwnership(pod, volume);
   return own && { gid: own.gid, modeOf: (m, dir) => ownedMode(m, dir, own) };
 }
