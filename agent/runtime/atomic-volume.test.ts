@@ -39,6 +39,41 @@ describe("writeAtomically", () => {
     expect(await fs.readFile(path.join(dir, "a"), "utf8")).toBe("changed");
   });
 
+  // chown to another group needs root (the agent runs as root on its nodes).
+  it.skipIf(process.getuid?.() !== 0)(
+    "with an owner, every file, folder and link is the group's and widened, the new version before the swap",
+    async () => {
+      const owner = { gid: 2000, modeOf: (m: number, d: boolean) => (m & 0o7777) | 0o440 | (d ? 0o2110 : 0) };
+      await writeAtomically(dir, [file("key", "k", 0o400), file("conf/inner", "i")], new Date(), owner);
+      await writeAtomically(dir, [file("key", "k2", 0o400), file("conf/inner", "i")], new Date(), owner);
+      const version = await fs.readlink(path.join(dir, "..data"));
+      const seen: [string, number, string][] = [];
+      for (const p of [
+        "",
+        "..data",
+        "key",
+        "conf",
+        version,
+        `${version}/key`,
+        `${version}/conf`,
+        `${version}/conf/inner`,
+      ]) {
+        const st = await fs.lstat(path.join(dir, p));
+        seen.push([p, st.gid, st.isSymbolicLink() ? "link" : (st.mode & 0o7777).toString(8)]);
+      }
+      expect(seen).toEqual([
+        ["", 2000, "2755"],
+        ["..data", 2000, "link"],
+        ["key", 2000, "link"],
+        ["conf", 2000, "link"],
+        [version, 2000, "2755"],
+        [`${version}/key`, 2000, "440"],
+        [`${version}/conf`, 2000, "2755"],
+        [`${version}/conf/inner`, 2000, "644"],
+      ]);
+    },
+  );
+
   it("replaces a directory made at a key's name before the key existed", async () => {
     await fs.mkdir(path.join(dir, "late"), { recursive: true });
     await writeAtomically(dir, [file("late", "now")], new Date());

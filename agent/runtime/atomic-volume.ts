@@ -7,11 +7,18 @@
 
 import { promises as fs, type Stats } from "node:fs";
 import path from "node:path";
+import { giveToGroup } from "./volume-ownership.js";
 
 export interface FileToWrite {
   path: string;
   data: Buffer;
   mode: number;
+}
+
+/** The pod's fsGroup on the volume: the group, and the mode each file or directory gets. */
+export interface GroupOwnership {
+  gid: number;
+  modeOf: (mode: number, isDirectory: boolean) => number;
 }
 
 const DATA = "..data";
@@ -27,8 +34,16 @@ async function lstatOf(p: string): Promise<Stats | undefined> {
   return fs.lstat(p).catch(() => undefined);
 }
 
-/** Replaces the files of the volume at `dir` by `files`; made when missing. */
-export async function writeAtomically(dir: string, files: readonly FileToWrite[], now: Date): Promise<void> {
+/**
+ * Replaces the files of the volume at `dir` by `files`; made when missing. With `owner`, the
+ * new version is the group's before the swap, so no reader sees it otherwise.
+ */
+export async function writeAtomically(
+  dir: string,
+  files: readonly FileToWrite[],
+  now: Date,
+  owner?: GroupOwnership,
+): Promise<void> {
   await fs.mkdir(dir, { recursive: true, mode: 0o755 });
   const previous = await fs.readlink(path.join(dir, DATA)).catch(() => undefined);
   const version = await fs.mkdtemp(path.join(dir, versionPrefix(now)));
@@ -39,6 +54,11 @@ export async function writeAtomically(dir: string, files: readonly FileToWrite[]
     await fs.writeFile(target, f.data);
     // After the write: the process umask would narrow the mode given to writeFile.
     await fs.chmod(target, f.mode & 0o7777);
+  }
+  if (owner) {
+    await giveToGroup(version, owner.gid, owner.modeOf);
+    await fs.chown(dir, -1, owner.gid);
+    await fs.chmod(dir, owner.modeOf((await fs.stat(dir)).mode, true));
   }
   const tmp = path.join(dir, DATA_TMP);
   await fs.rm(tmp, { force: true });
@@ -52,7 +72,9 @@ export async function writeAtomically(dir: string, files: readonly FileToWrite[]
     // Something else at the name (a subPath made before the file existed): the link wins.
     if (st) await fs.rm(link, { recursive: true, force: true });
     await fs.symlink(path.join(DATA, name), link);
+    if (owner) await fs.lchown(link, -1, owner.gid);
   }
+  if (owner) await fs.lchown(path.join(dir, DATA), -1, owner.gid);
   for (const entry of await fs.readdir(dir)) {
     if (entry.startsWith("..") || names.has(entry)) continue;
     const st = await lstatOf(path.join(dir, entry));

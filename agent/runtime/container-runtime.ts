@@ -23,6 +23,8 @@ export interface BindMount {
   subPathOf?: string;
   /** mountPropagation: rslave (HostToContainer) or rshared (Bidirectional); rprivate if unset. */
   propagation?: "rslave" | "rshared";
+  /** An emptyDir of a pod with an fsGroup: the group its folder gets when made (fs-group.ts). */
+  ownership?: { gid: number; readOnly: boolean };
 }
 
 /**
@@ -36,6 +38,8 @@ export interface TmpfsVolumeMount {
   readOnly: boolean;
   sizeBytes: number;
   labels: Record<string, string>;
+  /** The pod's fsGroup: the tmpfs root's group, with `mode` (fs-group.ts). */
+  ownership?: { gid: number; mode: number };
 }
 
 /** An engine volume the agent made. */

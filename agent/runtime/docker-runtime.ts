@@ -81,6 +81,12 @@ function observedOf(info: ContainerInspectInfo): ObservedContainer {
   return o;
 }
 
+/** tmpfs mount options: the size, and the fsGroup's group and mode on the root, set by the kernel at mount. */
+function tmpfsOptions(v: TmpfsVolumeMount): string {
+  const own = v.ownership;
+  return `size=${v.sizeBytes}` + (own ? `,mode=${own.mode.toString(8)},gid=${own.gid}` : "");
+}
+
 /** A memory-backed emptyDir as an engine mount: a local volume on a tmpfs, made on first use. */
 function tmpfsMount(v: TmpfsVolumeMount): MountSettings {
   return {
@@ -92,7 +98,7 @@ function tmpfsMount(v: TmpfsVolumeMount): MountSettings {
       // An emptyDir starts empty: nothing of the image is copied in.
       NoCopy: true,
       Labels: v.labels,
-      DriverConfig: { Name: "local", Options: { type: "tmpfs", device: "tmpfs", o: `size=${v.sizeBytes}` } },
+      DriverConfig: { Name: "local", Options: { type: "tmpfs", device: "tmpfs", o: tmpfsOptions(v) } },
     },
   };
 }

@@ -17,7 +17,8 @@ afterAll(async () => {
 describe("prepareHostPath", () => {
   it("DirectoryOrCreate creates a missing directory with mode 0755", async () => {
     const p = path.join(dir, "made/deep");
-    await prepareHostPath(p, "DirectoryOrCreate");
+    await expect(prepareHostPath(p, "DirectoryOrCreate")).resolves.toBe(true);
+    await expect(prepareHostPath(p, "DirectoryOrCreate")).resolves.toBe(false);
     const s = await fs.stat(p);
     expect(s.isDirectory()).toBe(true);
     expect(s.mode & 0o777).toBe(0o755);
@@ -36,7 +37,7 @@ describe("prepareHostPath", () => {
     ["existing-file", "File"],
     ["missing-anything", ""],
   ])("%s passes the %s check", async (name, type) => {
-    await expect(prepareHostPath(path.join(dir, name), type)).resolves.toBeUndefined();
+    await expect(prepareHostPath(path.join(dir, name), type)).resolves.toBe(false);
   });
 
   it.each([

@@ -21,30 +21,36 @@ const KIND_CHECK: Record<string, (s: Stats) => boolean> = {
   BlockDevice: (s) => s.isBlockDevice(),
 };
 
-/** Checks (or creates) a hostPath of the given type; throws a permanent RuntimeError. */
-export async function prepareHostPath(hostPath: string, type: string): Promise<void> {
+/**
+ * Checks (or creates) a hostPath of the given type; throws a permanent RuntimeError.
+ * Resolves to whether it created the path.
+ */
+export async function prepareHostPath(hostPath: string, type: string): Promise<boolean> {
   const s = await statOf(hostPath);
-  if (type === "" || type === undefined) return;
+  if (type === "" || type === undefined) return false;
   if (type === "DirectoryOrCreate") {
     if (!s) {
       await fs.mkdir(hostPath, { recursive: true, mode: 0o755 });
       await fs.chmod(hostPath, 0o755);
+      return true;
     } else if (!s.isDirectory())
       throw runtimeError(`hostPath ${hostPath} exists and is not a directory`, false);
-    return;
+    return false;
   }
   if (type === "FileOrCreate") {
     if (!s) {
       await fs.mkdir(path.dirname(hostPath), { recursive: true, mode: 0o755 });
       await fs.writeFile(hostPath, "", { mode: 0o644, flag: "a" });
       await fs.chmod(hostPath, 0o644);
+      return true;
     } else if (!s.isFile()) throw runtimeError(`hostPath ${hostPath} exists and is not a file`, false);
-    return;
+    return false;
   }
   const check = KIND_CHECK[type];
   if (!check) throw runtimeError(`hostPath type "${type}" is not supported`, false);
   if (!s) throw runtimeError(`hostPath type check failed: ${hostPath} does not exist (type ${type})`, false);
   if (!check(s)) throw runtimeError(`hostPath type check failed: ${hostPath} is not a ${type}`, false);
+  return false;
 }
 
 /** A volume's sub path: anything that exists is mounted as it is; a missing one becomes a directory. */

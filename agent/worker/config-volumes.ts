@@ -13,6 +13,7 @@ import { writeAtomically } from "../runtime/atomic-volume.js";
 import { emptyDirPath } from "./container-spec.js";
 import type { ConfigLookup } from "./env-sources.js";
 import type { PodFacts } from "./env.js";
+import { writerOwnership } from "./fs-group.js";
 import { isConfigVolume, planVolume } from "./volume-plan.js";
 
 export interface ConfigVolumesOptions {
@@ -98,6 +99,7 @@ export class ConfigVolumes {
         emptyDirPath(this.o.dataDir, uid, volume.name),
         files,
         new Date(this.o.clock.now()),
+        writerOwnership(pod, volume),
       );
       done.set(volume.name, digest);
       this.written.set(uid, done);

@@ -162,4 +162,31 @@ describe("buildCreateSpec", () => {
       },
     ]);
   });
+
+  it("gives an emptyDir's folder to the fsGroup when made, never a hostPath or a configMap's", () => {
+    const p = pod({
+      securityContext: { fsGroup: 2000 },
+      containers: [
+        {
+          name: "web",
+          image: "x:1",
+          volumeMounts: [
+            { name: "scratch", mountPath: "/scratch" },
+            { name: "host", mountPath: "/host" },
+            { name: "cfg", mountPath: "/cfg" },
+          ],
+        },
+      ],
+      volumes: [
+        { name: "scratch", emptyDir: {} },
+        { name: "host", hostPath: { path: "/srv" } },
+        { name: "cfg", configMap: { name: "c" } },
+      ],
+    });
+    expect(buildCreateSpec(p, p.spec.containers[0]!, CTX).binds.map((b) => [b.volume, b.ownership])).toEqual([
+      ["scratch", { gid: 2000, readOnly: false }],
+      ["host", undefined],
+      ["cfg", undefined],
+    ]);
+  });
 });

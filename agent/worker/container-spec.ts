@@ -13,6 +13,7 @@ import {
 import { buildLabels, containerName, containerSpecHash } from "../runtime/labels.js";
 import { resolveProcess, type PodFacts } from "./env.js";
 import { isMemoryEmptyDir, containerTmpfsMounts } from "./memory-volumes.js";
+import { volumeOwnership } from "./fs-group.js";
 import { nameResolution } from "./name-resolution.js";
 import { securitySpec } from "./security-spec.js";
 import { isConfigVolume } from "./volume-plan.js";
@@ -89,6 +90,9 @@ function binds(pod: Pod, container: Container, dataDir: string): BindMount[] {
       hostPathType,
       volume: volume.name,
     };
+    // An emptyDir's folder is given to the fsGroup when made (config volumes when written).
+    const ownership = volumeOwnership(pod, volume);
+    if (ownership && !ownership.readOnly) bind.ownership = ownership;
     if (mount.subPath) {
       // The volume's type is checked at its root; the sub path may be a file or anything that
       // exists, and is made a directory only when missing, as the kubelet does.

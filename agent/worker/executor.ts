@@ -13,10 +13,12 @@ import type { Logger } from "../../shared/logger.js";
 import { hookOf, runHook } from "./lifecycle-hooks.js";
 import type { ContainerRuntime } from "../runtime/container-runtime.js";
 import { prepareHostPath, prepareSubPath } from "../runtime/host-paths.js";
+import { giveToGroup } from "../runtime/volume-ownership.js";
 import type { ConfigSet } from "./config-set.js";
 import { volumeFacts, type ConfigVolumes } from "./config-volumes.js";
 import { containerKey, type ContainerAction } from "./container-plan.js";
 import { buildCreateSpec } from "./container-spec.js";
+import { ownedMode } from "./fs-group.js";
 import type { PodApiEndpoints } from "./api-endpoint.js";
 import type { PodTokens } from "./pod-tokens.js";
 import { buildSandboxSpec } from "./sandbox-spec.js";
@@ -191,7 +193,16 @@ async function* create(
   }
   for (const b of createSpec.binds) {
     try {
-      await prepareHostPath(b.subPathOf ?? b.hostPath, b.hostPathType);
+      const root = b.subPathOf ?? b.hostPath;
+      const made = await prepareHostPath(root, b.hostPathType);
+      // Once, when the emptyDir is made, as the kubelet sets its ownership up.
+      const own = b.ownership;
+      if (made && own)
+        await giveToGroup(root, own.gid, (m, dir) => ownedMode(m, dir, own)).catch(async (e: unknown) => {
+          // Unmade again, so that the next attempt sets the ownership up rather than skip it.
+          await fs.rm(root, { recursive: true, force: true });
+          throw e;
+        });
       if (b.subPathOf) await prepareSubPath(b.hostPath);
     } catch (e) {
       // Worded as the kubelet's FailedMount, which `kubectl describe` users know.

@@ -51,6 +51,17 @@ describe("memory emptyDir", () => {
     ]);
   });
 
+  it("under an fsGroup, the tmpfs root is the group's, setgid and group-writable (a disk emptyDir has none)", () => {
+    const p = pod(["8Mi"]);
+    p.spec.securityContext = { fsGroup: 2000 };
+    expect(containerTmpfsMounts(p, p.spec.containers[0]!, "n1", 1000 * Mi)[0]?.ownership).toEqual({
+      gid: 2000,
+      mode: 0o3777,
+    });
+    expect(sandboxTmpfsMounts(p, "n1", 1000 * Mi)[0]?.ownership).toEqual({ gid: 2000, mode: 0o3777 });
+    expect(containerTmpfsMounts(pod(["8Mi"]), p.spec.containers[0]!, "n1")[0]?.ownership).toBeUndefined();
+  });
+
   it("refuses a subPath into it, saying so", () => {
     const p = pod(["8Mi"]);
     p.spec.containers[0]!.volumeMounts = [{ name: "ram", mountPath: "/x", subPath: "a" }];

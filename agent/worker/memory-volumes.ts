@@ -9,9 +9,12 @@ import type { Container, Pod, Volume } from "../../shared/api-types.js";
 import { memoryToBytes } from "../../shared/quantity.js";
 import { runtimeError, type TmpfsVolumeMount } from "../runtime/container-runtime.js";
 import { LABELS } from "../runtime/labels.js";
+import { ownedMode, volumeOwnership } from "./fs-group.js";
 
 /** Where the sandbox holds each memory volume (nothing reads it there). */
 const SANDBOX_MOUNT_ROOT = "/.everynode/volumes";
+/** A fresh tmpfs root's mode. */
+const TMPFS_MODE = 0o1777;
 
 export function isMemoryEmptyDir(v: Volume): boolean {
   return v.emptyDir?.["medium"] === "Memory";
@@ -53,7 +56,9 @@ function mountOf(
   readOnly: boolean,
 ): TmpfsVolumeMount {
   const uid = pod.metadata.uid ?? "";
+  const owner = volumeOwnership(pod, volume);
   return {
+    ...(owner ? { ownership: { gid: owner.gid, mode: ownedMode(TMPFS_MODE, true, owner) } } : {}),
     volume: memoryVolumeName(uid, volume.name),
     containerPath: at,
     readOnly,

@@ -77,6 +77,27 @@ describe("PodTokens", () => {
     expect(calls).toEqual([{ namespace: "monitoring", name: "p-u1", uid: "u1" }]);
   });
 
+  // chown to another group needs root (the agent runs as root on its nodes).
+  it.skipIf(process.getuid?.() !== 0)(
+    "under an fsGroup, the files are the group's and the token 0640, as the kubelet's kube-api-access",
+    async () => {
+      const p = pod("u9");
+      p.spec.securityContext = { fsGroup: 2000 };
+      const dir = (await tokens.ensure(p))!;
+      const modes = await Promise.all(
+        ["token", "ca.crt", "namespace"].map(async (n) => {
+          const st = await fs.stat(path.join(dir, n));
+          return [n, st.gid, (st.mode & 0o7777).toString(8)];
+        }),
+      );
+      expect(modes).toEqual([
+        ["token", 2000, "640"],
+        ["ca.crt", 2000, "644"],
+        ["namespace", 2000, "644"],
+      ]);
+    },
+  );
+
   it("renews at 80% of the token's life, on the clock, not before", async () => {
     const stop = tokens.start(() => [pod("u1")]);
     await tokens.ensure(pod("u1"));

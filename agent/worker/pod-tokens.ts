@@ -13,6 +13,8 @@ import type { Logger } from "../../shared/logger.js";
 import type { PodTokenRequest, PodTokenResponse } from "../../shared/protocol.js";
 import { writeAtomically } from "../runtime/atomic-volume.js";
 import { emptyDirPath } from "./container-spec.js";
+import { writerOwnership } from "./fs-group.js";
+import { tokenFileMode } from "./security-spec.js";
 
 /** The volume's folder: a dot makes it a name no volume of a pod spec can have. */
 export const TOKEN_VOLUME = "kube-api-access.everynode";
@@ -216,11 +218,13 @@ export class PodTokens {
       await writeAtomically(
         this.dir(uid),
         [
-          { path: "token", data: Buffer.from(token), mode: 0o644 },
+          { path: "token", data: Buffer.from(token), mode: tokenFileMode(pod, 0o644) },
           { path: "ca.crt", data: Buffer.from(this.o.caPem()), mode: 0o644 },
           { path: "namespace", data: Buffer.from(namespace), mode: 0o644 },
         ],
         new Date(now),
+        // The kubelet's kube-api-access volume is a projected one: the fsGroup's too.
+        writerOwnership(pod, { name: TOKEN_VOLUME, projected: {} }),
       );
     byKey.set(tokenKey(w.source), { token, renewAt: renewAt(now, expiresAt), expiresAt });
   }

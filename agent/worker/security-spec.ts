@@ -108,3 +108,14 @@ function checkNonRoot(
       false,
     );
 }
+
+/** The pod's fsGroup, when it sets one. */
+export function fsGroupOf(pod: Pod): number | undefined {
+  const g = (pod.spec.securityContext as Record<string, unknown> | undefined)?.["fsGroup"];
+  return typeof g === "number" && Number.isInteger(g) && g >= 0 ? g : undefined;
+}
+
+/** A token file's mode: 0600 under an fsGroup (0640 once the group's bits are added), as the kubelet writes it. */
+export function tokenFileMode(pod: Pod, defaultMode: number): number {
+  return fsGroupOf(pod) === undefined ? defaultMode : 0o600;
+}

@@ -180,6 +180,12 @@ describe("planVolume, projected serviceAccountToken sources", () => {
     expect(asked).toEqual([{ path: "vault-token", audience: "vault", expirationSeconds: 600 }]);
   });
 
+  it("writes the token 0600 under an fsGroup (the group's read bit is added when written), as the kubelet", () => {
+    const withGroup = { ...POD, spec: { ...POD.spec, securityContext: { fsGroup: 2000 } } } as Pod;
+    const files = planVolume(withGroup, volume, config, { ...FACTS, serviceAccountToken: () => "JWT" });
+    expect(files.map((f) => f.mode.toString(8))).toEqual(["600"]);
+  });
+
   it("refuses while the token is not fetched", () => {
     expect(() => planVolume(POD, volume, config, FACTS)).toThrow("failed to fetch token");
   });

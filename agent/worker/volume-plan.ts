@@ -8,6 +8,7 @@ import type { Container, Pod, Volume } from "../../shared/api-types.js";
 import type { DeliveredObject } from "../../shared/config-delivery.js";
 import type { ConfigLookup } from "./env-sources.js";
 import { fieldRefValue, resourceFieldValue, type PodFacts } from "./env.js";
+import { tokenFileMode } from "./security-spec.js";
 
 export interface VolumeFile {
   /** Relative to the volume's root, without `..`. */
@@ -171,7 +172,7 @@ export function planVolume(pod: Pod, volume: Volume, lookup: ConfigLookup, facts
         : s.downwardAPI
           ? downwardFiles(pod, s.downwardAPI.items ?? [], facts, mode)
           : s.serviceAccountToken
-            ? tokenFile(s.serviceAccountToken, facts, mode)
+            ? tokenFile(s.serviceAccountToken, facts, tokenFileMode(pod, mode))
             : [];
     for (const f of files) byPath.set(f.path, f);
   }

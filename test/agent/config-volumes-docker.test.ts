@@ -2,7 +2,8 @@
 // modes and read-only mounts checked with `docker inspect` and `docker exec` in the running
 // container (subPath too); a changed ConfigMap reaches the running container's files without a
 // restart; a missing ConfigMap keeps the pod in ContainerCreating with the kubelet's
-// FailedMount message until it arrives; the volume folders go with the pod.
+// FailedMount message until it arrives; the pod's fsGroup owns its secret and emptyDir volumes
+// (not a hostPath); the volume folders go with the pod.
 
 import { promises as fs } from "node:fs";
 import path from "node:path";
@@ -104,6 +105,31 @@ const waitsForLate = (): Pod =>
     },
   );
 
+/** A pod running as uid 1000 with fsGroup 2000: a 0400 secret, a disk and a memory emptyDir, a hostPath. */
+const fsGroupPod = (hostDir: string): Pod =>
+  testPod(
+    RUN,
+    "fsg",
+    {
+      securityContext: { fsGroup: 2000, runAsUser: 1000 },
+      volumes: [
+        { name: "tls", secret: { secretName: "tls", defaultMode: 0o400 } },
+        { name: "scratch", emptyDir: {} },
+        { name: "ram", emptyDir: { medium: "Memory", sizeLimit: "8Mi" } },
+        { name: "host", hostPath: { path: hostDir, type: "Directory" } },
+      ],
+    },
+    {
+      command: ["sleep", "3600"],
+      volumeMounts: [
+        { name: "tls", mountPath: "/etc/tls" },
+        { name: "scratch", mountPath: "/scratch" },
+        { name: "ram", mountPath: "/ram" },
+        { name: "host", mountPath: "/host" },
+      ],
+    },
+  );
+
 async function containerOf(uid: string) {
   return (await runtime.list(nodeFilter(NODE))).find(
     (c) => c.labels[LABELS.podUid] === `${RUN}-${uid}` && c.labels[LABELS.container] === "c",
@@ -124,6 +150,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stopWorker(worker, NODE, dataDir);
+  // The memory emptyDir's engine volume, made for this run's node only.
+  for (const v of (await runtime.listVolumes({ [LABELS.node]: NODE })) ?? [])
+    await runtime.removeVolume(v.name);
 });
 
 describe("ConfigMap, Secret, downward API and projected volumes on Docker", () => {
@@ -183,6 +212,29 @@ describe("ConfigMap, Secret, downward API and projected volumes on Docker", () =
     const c = await containerOf("late");
     expect(c?.state).toBe("running");
     expect(await inside(c!.id, "cat /late/x")).toBe("here");
+  });
+
+  it("gives the secret and emptyDir volumes to the fsGroup (not the hostPath): uid 1000 reads and writes them", async () => {
+    const hostDir = path.join(dataDir, "host");
+    await fs.mkdir(hostDir, { mode: 0o755 });
+    await fs.chmod(hostDir, 0o755);
+    await apply([mounted(), waitsForLate(), fsGroupPod(hostDir)], [appConfig("x=2", "2"), late]);
+    const c = await containerOf("fsg");
+    expect(c?.state).toBe("running");
+    expect(await inside(c!.id, "id -u; id -G")).toBe("1000\n0 2000");
+    // A 0400 secret becomes 0440, group 2000; its folders setgid.
+    expect(await inside(c!.id, "stat -L -c '%g %a' /etc/tls/tls.key /etc/tls/tls.crt /etc/tls")).toBe(
+      "2000 440\n2000 440\n2000 2755",
+    );
+    expect(await inside(c!.id, "cat /etc/tls/tls.key")).toBe("PRIVATE");
+    // The emptyDirs: group 2000, setgid, group-writable; what uid 1000 writes there is the group's.
+    expect(await inside(c!.id, "stat -c '%g %a' /scratch /ram")).toBe("2000 2775\n2000 3777");
+    expect(
+      await inside(c!.id, "echo a > /scratch/f && echo b > /ram/f && stat -c '%u %g' /scratch/f /ram/f"),
+    ).toBe("1000 2000\n1000 2000");
+    // A hostPath is never changed.
+    expect(await inside(c!.id, "stat -c '%g %a' /host")).toBe("0 755");
+    expect(await inside(c!.id, "touch /host/x 2>&1 || true")).toMatch(/Permission denied/);
   });
 
   it("removes the volume folders with the pod", async () => {
