@@ -36,6 +36,7 @@ import { createLeaseRouter } from "./nodes/lease-router.js";
 import { NodeLifecycle } from "./nodes/node-lifecycle.js";
 import { TerminatingPodsGc } from "./nodes/terminating-pods.js";
 import { ensureServerFiles } from "./server-files.js";
+import { applyHeapPolicy } from "./heap-policy.js";
 import { ensureEncryptionKeys } from "./encryption-keys.js";
 import { firstOf } from "./auth/principal.js";
 import { storeRbac } from "./auth/rbac.js";
@@ -262,7 +263,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     store.expireHistory();
     if (collecting) return;
     collecting = true;
-    events.gc(10, () => (collecting = false));
+    events.gcInSteps(10, () => (collecting = false));
   });
   logger.info("everynode server is ready", {
     url,
@@ -323,6 +324,7 @@ export async function runServer(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  applyHeapPolicy();
   const logger = createLogger({
     level: parsed.config.logLevel,
     format: parsed.config.logFormat,

@@ -25,6 +25,8 @@ export interface BindMount {
   propagation?: "rslave" | "rshared";
   /** An emptyDir of a pod with an fsGroup: the group its folder gets when made (fs-group.ts). */
   ownership?: { gid: number; readOnly: boolean };
+  /** An emptyDir on disk: its folder is made world-writable (0777), as the kubelet makes it. */
+  emptyDir?: boolean;
 }
 
 /**

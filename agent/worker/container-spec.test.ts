@@ -83,6 +83,7 @@ describe("buildCreateSpec", () => {
           containerPath: "/scratch",
           readOnly: false,
           hostPathType: "DirectoryOrCreate",
+          emptyDir: true,
         },
       ],
       nanoCpus: 500_000_000,
@@ -183,10 +184,11 @@ describe("buildCreateSpec", () => {
         { name: "cfg", configMap: { name: "c" } },
       ],
     });
-    expect(buildCreateSpec(p, p.spec.containers[0]!, CTX).binds.map((b) => [b.volume, b.ownership])).toEqual([
-      ["scratch", { gid: 2000, readOnly: false }],
-      ["host", undefined],
-      ["cfg", undefined],
+    const binds = buildCreateSpec(p, p.spec.containers[0]!, CTX).binds;
+    expect(binds.map((b) => [b.volume, b.ownership, b.emptyDir])).toEqual([
+      ["scratch", { gid: 2000, readOnly: false }, true],
+      ["host", undefined, undefined],
+      ["cfg", undefined, undefined],
     ]);
   });
 });

@@ -65,12 +65,14 @@ function binds(pod: Pod, container: Container, dataDir: string): BindMount[] {
     let hostPath: string;
     let hostPathType: string;
     let readOnly = mount.readOnly === true;
+    let emptyDir = false;
     if (volume.hostPath) {
       hostPath = volume.hostPath.path;
       hostPathType = volume.hostPath.type ?? "";
     } else if (volume.emptyDir || Object.keys(volume).every((k) => k === "name")) {
       hostPath = emptyDirPath(dataDir, pod.metadata.uid ?? "", volume.name);
       hostPathType = "DirectoryOrCreate";
+      emptyDir = true;
     } else if (isConfigVolume(volume)) {
       // Written by config-volumes.ts before the container is made; always read-only, as on a kubelet.
       hostPath = emptyDirPath(dataDir, pod.metadata.uid ?? "", volume.name);
@@ -90,6 +92,7 @@ function binds(pod: Pod, container: Container, dataDir: string): BindMount[] {
       hostPathType,
       volume: volume.name,
     };
+    if (emptyDir) bind.emptyDir = true;
     // An emptyDir's folder is given to the fsGroup when made (config volumes when written).
     const ownership = volumeOwnership(pod, volume);
     if (ownership && !ownership.readOnly) bind.ownership = ownership;

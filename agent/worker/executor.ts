@@ -195,6 +195,9 @@ async function* create(
     try {
       const root = b.subPathOf ?? b.hostPath;
       const made = await prepareHostPath(root, b.hostPathType);
+      // Any user of the pod may write its emptyDir, as on a kubelet (a pod running as a
+      // non-root user without an fsGroup still has a scratch folder).
+      if (made && b.emptyDir) await fs.chmod(root, 0o777);
       // Once, when the emptyDir is made, as the kubelet sets its ownership up.
       const own = b.ownership;
       if (made && own)

@@ -59,6 +59,12 @@ const FLAGS: FlagSpec[] = [
     default: false,
     description: "heap snapshot of the server at rest",
   },
+  {
+    name: "server-node-args",
+    type: "string",
+    default: "",
+    description: "extra node flags for the server, space-separated (e.g. V8 heap settings)",
+  },
   { name: "phase-timeout", type: "string", default: "180", description: "seconds a phase may take" },
   { name: "out", type: "string", description: "results directory (default bench/results)" },
   { name: "label", type: "string", default: "", description: "suffix of the result files" },
@@ -134,6 +140,11 @@ async function main(): Promise<void> {
   const diagDir = heapSnapshot ? profDir : path.join(work, "diagnostics");
   const nodeArgs = diagnosticFlags(diagDir, heapSnapshot);
   if (values["cpu-prof"]) nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${profDir}`);
+  nodeArgs.push(
+    ...String(values["server-node-args"] ?? "")
+      .split(" ")
+      .filter(Boolean),
+  );
   mkdirSync(diagDir, { recursive: true });
   if (values["cpu-prof"]) mkdirSync(profDir, { recursive: true });
   const server = new ServerProcess({

@@ -1,6 +1,7 @@
 // The control plane's only WebSocket code: upgrades on AGENT_CONNECT_PATH authenticated by
 // a node credential, pings to find dead sockets, and the checks at the edge: each message's
-// size and rate (rate-limit.ts), its decoding and its validation (message-validation.ts).
+// size and rate (rate-limit.ts), its decoding and its validation (message-validation.ts),
+// run in order in time-bounded slices (inbox.ts).
 // What a message means is the session logic's business (agent-sessions.ts).
 
 import type { IncomingMessage, Server as HttpServer } from "node:http";
@@ -16,6 +17,7 @@ import { truncateUtf8 } from "../../shared/limits.js";
 import { AGENT_CONNECT_PATH, AGENT_LIMITS, CLOSE_CODES, decodeAgentMessage } from "../../shared/protocol.js";
 import type { Authenticator } from "../auth/principal.js";
 import { encodeServerMessage } from "./message-encoding.js";
+import { Inbox } from "./inbox.js";
 import { checkAgentMessage } from "./message-validation.js";
 import { MessageBudget, type BudgetLimits } from "./rate-limit.js";
 import type { AgentConnection } from "./session-registry.js";
@@ -53,6 +55,9 @@ export interface AgentSocketServer {
  */
 const SHUTDOWN_FLUSH_ROUNDS = 20;
 
+/** How long the handling of agents' messages may hold the event loop per turn. */
+const INBOX_SLICE_MS = 10;
+
 /** A WebSocket close reason may carry at most 123 bytes. */
 const MAX_CLOSE_REASON = 123;
 
@@ -87,6 +92,9 @@ function messageCost(message: AgentMessage): number {
   return 1 + Math.floor(message.statuses.length / AGENT_LIMITS.statusesPerToken);
 }
 
+/** Sockets the server closed: what they said and is not handled yet no longer counts. */
+const closedByServer = new WeakSet<WebSocket>();
+
 /** Wraps a ws socket as an AgentConnection. */
 function connectionOf(ws: WebSocket, nodeName: string, credentialId: string): AgentConnection {
   return {
@@ -101,6 +109,7 @@ function connectionOf(ws: WebSocket, nodeName: string, credentialId: string): Ag
         ws.send(encodeServerMessage(message), (err) => (err ? reject(err) : resolve()));
       }),
     close: (code, reason) => {
+      closedByServer.add(ws);
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason);
     },
   };
@@ -122,6 +131,7 @@ export function attachAgentSocketServer(
   const wss = new WebSocketServer({ noServer: true, maxPayload });
   const alive = new WeakMap<WebSocket, boolean>();
   const log = deps.logger.child({ component: "agent-socket" });
+  const inbox = new Inbox(INBOX_SLICE_MS, (err) => log.error("handling an agent message failed", { err }));
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const pathname = new URL(req.url ?? "/", "http://x").pathname;
@@ -151,21 +161,12 @@ export function attachAgentSocketServer(
       nodeLog.warn("refused a message from the agent, closing its socket", {
         reason: truncateUtf8(why, 1024),
       });
+      closedByServer.add(ws);
       ws.close(code, truncateUtf8(why, MAX_CLOSE_REASON));
     };
-    ws.on("message", (data) => {
+    const handle = (raw: Buffer): void => {
       // After we closed it (bad message, superseded), nothing more it says counts.
-      if (ws.readyState !== WebSocket.OPEN) return;
-      const raw = asBuffer(data);
-      const pauseMs = budget.bytesReceived(raw.length, deps.clock.now());
-      if (pauseMs > 0 && !ws.isPaused) {
-        // Past its byte budget the agent is slowed down (TCP pushes back), not cut off.
-        ws.pause();
-        deps.clock.sleep(pauseMs).then(
-          () => ws.resume(),
-          () => ws.resume(),
-        );
-      }
+      if (closedByServer.has(ws)) return;
       let message: AgentMessage;
       try {
         message = decodeAgentMessage(raw, maxPayload);
@@ -189,9 +190,24 @@ export function attachAgentSocketServer(
           nodeLog.error("handling an agent message failed", { type: message.type, err: e });
         }
       }
+    };
+    ws.on("message", (data) => {
+      if (ws.readyState !== WebSocket.OPEN || closedByServer.has(ws)) return;
+      const raw = asBuffer(data);
+      const pauseMs = budget.bytesReceived(raw.length, deps.clock.now());
+      if (pauseMs > 0 && !ws.isPaused) {
+        // Past its byte budget the agent is slowed down (TCP pushes back), not cut off.
+        ws.pause();
+        deps.clock.sleep(pauseMs).then(
+          () => ws.resume(),
+          () => ws.resume(),
+        );
+      }
+      inbox.post(() => handle(raw));
     });
     ws.on("error", (err) => nodeLog.warn("agent socket error", { err }));
-    ws.on("close", (code, reason) => handler.closed(code, reason.toString("utf8")));
+    // After the messages that came before it.
+    ws.on("close", (code, reason) => inbox.post(() => handler.closed(code, reason.toString("utf8"))));
   };
 
   // Each socket is pinged once per interval, but not all at once: a round is spread over
@@ -241,6 +257,7 @@ export function attachAgentSocketServer(
       }
       for (const ws of open) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      inbox.close();
     },
   };
 }

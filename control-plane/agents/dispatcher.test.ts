@@ -194,3 +194,56 @@ describe("Dispatcher: Scheduled events", () => {
     store.close();
   });
 });
+
+describe("Dispatcher: slices", () => {
+  it("counts the sends themselves in a slice: slow sockets do not hold the event loop", async () => {
+    const clock = new FakeClock(Date.UTC(2026, 5, 1));
+    const store = openStore({ path: ":memory:", clock });
+    const dispatcher = new Dispatcher({
+      store,
+      clock,
+      logger: silentLogger,
+      registry: new SessionRegistry(),
+    });
+    dispatcher.start();
+    const sentAt: number[] = [];
+    let turn = 0;
+    const nodes = 60;
+    for (let i = 0; i < nodes; i++) {
+      dispatcher.nodeConnected({
+        nodeName: `n${i}`,
+        credentialId: `c${i}`,
+        // Encrypting and writing a set to a busy socket: 1 ms each, on the event loop.
+        send: async () => {
+          const until = performance.now() + 1;
+          while (performance.now() < until);
+          sentAt.push(turn);
+        },
+        close: () => {},
+      });
+    }
+    await clock.advance(0);
+    expect(sentAt).toHaveLength(nodes); // the sets sent on connect
+    sentAt.length = 0;
+    for (let i = 0; i < nodes; i++) store.create("pods", pod(`p${i}`, { node: `n${i}` }));
+    // Counts the event loop's turns while the sets go out.
+    let counting = true;
+    const tick = (): void => {
+      turn++;
+      if (counting) setImmediate(tick);
+    };
+    tick();
+    await clock.advance(50);
+    for (let guard = 0; sentAt.length < nodes && guard < 1000; guard++)
+      await new Promise((r) => setImmediate(r));
+    counting = false;
+    expect(sentAt).toHaveLength(nodes);
+    // 60 sends of 1 ms in slices of ~10 ms: several turns, none holding much more than a slice.
+    const perTurn = new Map<number, number>();
+    for (const t of sentAt) perTurn.set(t, (perTurn.get(t) ?? 0) + 1);
+    expect(perTurn.size).toBeGreaterThanOrEqual(4);
+    expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(16);
+    dispatcher.close();
+    store.close();
+  });
+});

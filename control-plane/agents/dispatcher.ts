@@ -2,8 +2,8 @@
 // on connect, and after a short debounce whenever a pod bound to it changes (one `apply`
 // that touches many pods makes one message). At most one send per node is in flight, and
 // the set is read when it is sent, so the agent always gets the latest one. One timer serves
-// every node: when it fires, the nodes waiting are sent in slices of ~10 ms, yielding
-// between slices so the API keeps answering while thousands of nodes get their sets. The
+// every node: when it fires, the nodes waiting are sent in slices of ~10 ms (reading, encoding
+// and writing to the socket), yielding between slices so the API keeps answering while thousands of nodes get their sets. The
 // pods' Scheduled events are written once no set waits and the controller is not writing
 // a pass (slices of ~10 ms, each one transaction): they are not what the nodes wait for. With the set go the ConfigMaps and Secrets its
 // pods refer to (config-objects.ts); a change of one of them sends the sets that name it.
@@ -114,7 +114,8 @@ export class Dispatcher {
     if (previous) this.waiting.delete(previous);
     const state: NodeState = { connection, inFlight: false, dirty: true };
     this.states.set(connection.nodeName, state);
-    this.sendSets([state]);
+    this.sendSet(state);
+    this.writeEventsLater();
   }
 
   /** The connection went away: nothing more is sent on it. */
@@ -176,61 +177,59 @@ export class Dispatcher {
     this.deps.clock.sleep(ms, this.timers.signal).then(then, () => {});
   }
 
-  /** Sends one slice of the waiting nodes' sets, and comes back for the rest after yielding. */
+  /**
+   * Sends the waiting nodes' sets until the slice's time is up, and comes back for the rest
+   * after yielding. The time covers the send itself: encrypting and writing a set to its
+   * socket costs more than reading and encoding it.
+   */
   private drain(): void {
     this.draining = undefined;
     const deadline = performance.now() + SLICE_MS;
-    const slice: NodeState[] = [];
+    let sent = 0;
     for (const state of this.waiting) {
       this.waiting.delete(state);
-      slice.push(state);
-      // Measured every 16 nodes: reading the time costs more than building a small set.
-      if (slice.length % 16 === 0 && performance.now() >= deadline) break;
+      if (this.sendSet(state)) sent++;
+      // Measured every 8 nodes: reading the time costs more than a small set.
+      if (sent % 8 === 0 && performance.now() >= deadline) break;
     }
-    this.sendSets(slice);
+    if (sent > 0) this.log.debug("assignments sent", { nodes: sent });
+    this.writeEventsLater();
     if (this.waiting.size > 0 && !this.timers.signal.aborted) {
       this.draining = setImmediate(() => this.drain());
     }
   }
 
-  /** Reads, encodes and sends the sets of `slice`, its first-time pods' Scheduled events in one transaction. */
-  private sendSets(slice: NodeState[]): void {
-    const outgoing: { state: NodeState; message: AssignmentsMessage; changedAt: number | undefined }[] = [];
-    for (const state of slice) {
-      const nodeName = state.connection.nodeName;
-      if (this.states.get(nodeName) !== state || !state.dirty || state.inFlight) continue;
-      state.dirty = false;
-      state.inFlight = true;
-      const changedAt = state.changedAt;
-      state.changedAt = undefined;
-      const graceful = this.deps.capabilities?.gracefulDeletion(nodeName) ?? false;
-      const message = assignmentsFor(this.deps.store, nodeName, graceful);
-      if (this.deps.prePull && this.deps.capabilities?.has(nodeName, "prePull"))
-        message.prePull = this.deps.prePull.imagesFor(nodeName);
-      if (this.deps.capabilities?.has(nodeName, "configObjects")) {
-        const read = (r: ConfigResource, ns: string, name: string) => this.deps.store.get(r, ns, name);
-        const pullSecrets = (message.prePull ?? []).flatMap((i) => i.pullSecrets ?? []);
-        const { config, referenced } = configFor(read, message.pods, undefined, pullSecrets);
-        message.config = config;
-        this.configRefs.set(nodeName, referenced);
-      }
-      for (const pod of this.firstTime(nodeName, message.pods)) this.due.push({ pod, nodeName });
-      outgoing.push({ state, message, changedAt });
+  /** Reads, encodes and sends one node's set (false when it has nothing new or a send is in flight). */
+  private sendSet(state: NodeState): boolean {
+    const nodeName = state.connection.nodeName;
+    if (this.states.get(nodeName) !== state || !state.dirty || state.inFlight) return false;
+    state.dirty = false;
+    state.inFlight = true;
+    const changedAt = state.changedAt;
+    state.changedAt = undefined;
+    const graceful = this.deps.capabilities?.gracefulDeletion(nodeName) ?? false;
+    const message = assignmentsFor(this.deps.store, nodeName, graceful);
+    if (this.deps.prePull && this.deps.capabilities?.has(nodeName, "prePull"))
+      message.prePull = this.deps.prePull.imagesFor(nodeName);
+    if (this.deps.capabilities?.has(nodeName, "configObjects")) {
+      const read = (r: ConfigResource, ns: string, name: string) => this.deps.store.get(r, ns, name);
+      const pullSecrets = (message.prePull ?? []).flatMap((i) => i.pullSecrets ?? []);
+      const { config, referenced } = configFor(read, message.pods, undefined, pullSecrets);
+      message.config = config;
+      this.configRefs.set(nodeName, referenced);
     }
-    for (const { state, message, changedAt } of outgoing) {
-      state.connection.send(message).then(
-        () => {
-          if (changedAt !== undefined) this.deps.onDispatch?.((this.deps.clock.now() - changedAt) / 1000);
-          this.sent(state);
-        },
-        (err: unknown) => {
-          this.log.debug("assignments not delivered", { node: state.connection.nodeName, err });
-          this.sent(state);
-        },
-      );
-    }
-    if (outgoing.length > 0) this.log.debug("assignments sent", { nodes: outgoing.length });
-    this.writeEventsLater();
+    for (const pod of this.firstTime(nodeName, message.pods)) this.due.push({ pod, nodeName });
+    state.connection.send(message).then(
+      () => {
+        if (changedAt !== undefined) this.deps.onDispatch?.((this.deps.clock.now() - changedAt) / 1000);
+        this.sent(state);
+      },
+      (err: unknown) => {
+        this.log.debug("assignments not delivered", { node: nodeName, err });
+        this.sent(state);
+      },
+    );
+    return true;
   }
 
   /** Comes back for the due Scheduled events shortly. */

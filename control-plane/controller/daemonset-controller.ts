@@ -1,5 +1,6 @@
 // The DaemonSet controller's loop: level-triggered. A store change only marks it dirty; one
-// coalesced pass at a time reads the whole current state, plans it and writes the plan in
+// coalesced pass at a time reads the whole current state and plans it in steps (the phases
+// of each DaemonSet's plan, ~20 ms of them per turn), then writes the plan in
 // slices of ~20 ms, each its own transaction (PassWriter), yielding between them so that
 // agents hear of the first pods at once and the API keeps answering. The next pass is
 // planned only once the last slice is written. A periodic resync (and a timer for back-offs
@@ -12,7 +13,13 @@ import type { Logger } from "../../shared/logger.js";
 import { Deleter } from "../deletion/deleter.js";
 import type { EventRecorder } from "../events/event-recorder.js";
 import type { ChangeEvent, Store } from "../store/store.js";
-import { daemonSetOwnerUid, passHasWrites, PassWriter, planPass } from "./daemonset-pass.js";
+import {
+  daemonSetOwnerUid,
+  passHasWrites,
+  PassWriter,
+  planPassSteps,
+  type PassPlan,
+} from "./daemonset-pass.js";
 import { FailedPodBackoff } from "./failed-pod-backoff.js";
 import type { PrePullLink } from "./plan-prepull.js";
 import { canonicalJson } from "./template-hash.js";
@@ -66,6 +73,14 @@ function ownedByDaemonSet(o: KubeObject): boolean {
   return daemonSetOwnerUid(o) !== undefined;
 }
 
+/** A pass being planned: its steps, the time it plans for, when it began and its CPU time so far. */
+interface Planning {
+  steps: Generator<void, PassPlan>;
+  now: number;
+  started: number;
+  busyMs: number;
+}
+
 /** Keeps one pod of every DaemonSet on every node that should run it. */
 export class DaemonSetController {
   private readonly backoff: FailedPodBackoff;
@@ -84,6 +99,8 @@ export class DaemonSetController {
   /** A wait before the next plan (see paced()), and when that plan may start (performance.now()). */
   private pacing: AbortController | undefined;
   private nextPlanAt = 0;
+  /** The pass being planned, step by step (planPassSteps), and the time it has taken so far. */
+  private planning: Planning | undefined;
   /** The pass being written, slice by slice, and the time it has taken so far. */
   private writing: { writer: PassWriter; started: number; busyMs: number; recheckAt?: number } | undefined;
 
@@ -122,6 +139,7 @@ export class DaemonSetController {
     this.pacing?.abort();
     this.pacing = undefined;
     // What is left of a pass is planned again by the next controller to start.
+    this.planning = undefined;
     this.writing = undefined;
   }
 
@@ -140,6 +158,7 @@ export class DaemonSetController {
 
   /** One pass, written whole, garbage collection included (tests call it). Throws what the pass throws. */
   runOnce(): void {
+    this.planning = undefined;
     this.finishWriting(Infinity);
     this.garbageDue = true;
     this.pass(Infinity);
@@ -151,14 +170,15 @@ export class DaemonSetController {
     this.immediate = setImmediate(() => {
       this.immediate = undefined;
       if (!this.started) return;
-      if (this.writing) this.safely(() => this.finishWriting(SLICE_MS));
+      if (this.planning) this.safely(() => this.continuePlanning(SLICE_MS));
+      else if (this.writing) this.safely(() => this.finishWriting(SLICE_MS));
       else if (this.dirty && this.paced()) return;
       else if (this.dirty) {
         this.dirty = false;
         this.safely(() => this.pass(SLICE_MS));
       }
       // Our own commits mark us dirty again: the next pass (usually a no-op) yields first.
-      if (this.writing || this.dirty) this.schedule();
+      if (this.planning || this.writing || this.dirty) this.schedule();
     });
   }
 
@@ -183,13 +203,13 @@ export class DaemonSetController {
     return true;
   }
 
+  /** Starts planning a pass; with an infinite budget plans and writes it at once. */
   private pass(budgetMs: number): void {
     const now = this.deps.clock.now();
-    const started = performance.now();
     const collectGarbage = this.garbageDue;
     this.garbageDue = false;
     const prePull = this.deps.prePull;
-    const pass = planPass(
+    const steps = planPassSteps(
       this.deps.store,
       now,
       this.backoff,
@@ -197,29 +217,64 @@ export class DaemonSetController {
       (n) => this.deleter.nodeCanWait(n),
       prePull && ((n) => prePull.support(n)),
     );
-    prePull?.publish(pass.work);
-    const planMs = performance.now() - started;
-    this.nextPlanAt = planMs > 20 ? performance.now() + 2 * planMs : 0;
-    this.backoff.gc(now);
+    this.planning = { steps, now, started: performance.now(), busyMs: 0 };
+    this.continuePlanning(budgetMs);
+  }
+
+  /** Plans on for about `budgetMs` (whole steps); once the plan is complete, sets up its writing. */
+  private continuePlanning(budgetMs: number): void {
+    const p = this.planning;
+    if (!p) return;
+    const sliceStarted = performance.now();
+    const deadline = sliceStarted + budgetMs;
+    let next: IteratorResult<void, PassPlan>;
+    try {
+      do next = p.steps.next();
+      while (!next.done && performance.now() < deadline);
+    } catch (e) {
+      this.planning = undefined;
+      throw e;
+    } finally {
+      p.busyMs += performance.now() - sliceStarted;
+    }
+    if (!next.done) return;
+    this.planning = undefined;
+    this.planned(next.value, p, deadline);
+  }
+
+  /** A complete plan: published, paced, and written in slices, the first with what is left of the turn. */
+  private planned(pass: PassPlan, p: Planning, deadline: number): void {
+    this.deps.prePull?.publish(pass.work);
+    this.nextPlanAt = p.busyMs > 20 ? performance.now() + 2 * p.busyMs : 0;
+    this.backoff.gc(p.now);
     if (passHasWrites(pass)) {
-      const writer = new PassWriter(this.deps.store, this.deps.events, pass, this.backoff, now, this.deleter);
+      const writer = new PassWriter(
+        this.deps.store,
+        this.deps.events,
+        pass,
+        this.backoff,
+        p.now,
+        this.deleter,
+      );
       this.writing = {
         writer,
-        started,
-        busyMs: 0,
+        started: p.started,
+        busyMs: p.busyMs,
         ...(pass.recheckAt !== undefined ? { recheckAt: pass.recheckAt } : {}),
       };
-      this.finishWriting(budgetMs, started);
+      const left = deadline - performance.now();
+      if (left > 0) this.finishWriting(left);
       return;
     }
-    if (pass.recheckAt !== undefined) this.wakeAt(pass.recheckAt, now);
-    this.deps.onPass?.((performance.now() - started) / 1000);
+    if (pass.recheckAt !== undefined) this.wakeAt(pass.recheckAt, p.now);
+    this.deps.onPass?.(p.busyMs / 1000);
   }
 
   /** Writes the next slice of the pass being written (all of it with an infinite budget). */
-  private finishWriting(budgetMs: number, sliceStarted = performance.now()): void {
+  private finishWriting(budgetMs: number): void {
     const w = this.writing;
     if (!w) return;
+    const sliceStarted = performance.now();
     let done: boolean;
     try {
       done = w.writer.writeSlice(budgetMs);

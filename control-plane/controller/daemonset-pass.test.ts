@@ -5,7 +5,7 @@ import { EventRecorder } from "../events/event-recorder.js";
 import { openStore } from "../store/index.js";
 import type { Store } from "../store/store.js";
 import { FakeClock } from "../../test/helpers/fake-clock.js";
-import { applyPass, planPass } from "./daemonset-pass.js";
+import { applyPass, planPass, planPassSteps } from "./daemonset-pass.js";
 import { FailedPodBackoff } from "./failed-pod-backoff.js";
 import { daemonSet, node } from "./test-builders.js";
 
@@ -75,5 +75,25 @@ describe("the Killing events of deleted daemon pods", () => {
     await clock.set(START + 3_601_000);
     events.gc();
     expect(killing()).toEqual([]);
+  });
+});
+
+describe("planPassSteps", () => {
+  it("yields between the phases of each DaemonSet's plan and ends with planPass's plan", () => {
+    for (const n of ["n3", "n4"]) store.create("nodes", node(n));
+    const second = daemonSet({ containers: [{ name: "agent", image: "everynode/web:test" }] });
+    const { uid: _uid, ...metadata } = second.metadata;
+    store.create("daemonsets", { ...second, metadata: { ...metadata, name: "agent" } });
+    const steps = planPassSteps(store, clock.now(), backoff);
+    let yields = 0;
+    let next = steps.next();
+    for (; !next.done; next = steps.next()) yields++;
+    // Two DaemonSets, each planned in at least four steps, after the garbage scan.
+    expect(yields).toBeGreaterThanOrEqual(1 + 2 * 4);
+    const whole = planPass(store, clock.now(), backoff);
+    expect(next.value.work.map((w) => [w.ds.metadata.name, w.plan.create.map((c) => c.nodeName)])).toEqual(
+      whole.work.map((w) => [w.ds.metadata.name, w.plan.create.map((c) => c.nodeName)]),
+    );
+    expect(next.value.work.find((w) => w.ds.metadata.name === "agent")?.plan.create).toHaveLength(4);
   });
 });

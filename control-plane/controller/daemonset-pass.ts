@@ -29,7 +29,7 @@ import { withAccountPullSecrets } from "./pull-secrets.js";
 import type { ServiceAccount } from "../../shared/config-types.js";
 import type { PrePullSupport } from "./plan-prepull.js";
 import type { DaemonSetPlan } from "./planner.js";
-import { planDaemonSet } from "./planner.js";
+import { planDaemonSetSteps, runSteps } from "./planner.js";
 import { HASH_LABEL, podTargetNode } from "./pod-utils.js";
 import type { RevisionPlan } from "./revisions.js";
 import { planRevisions } from "./revisions.js";
@@ -95,14 +95,24 @@ export function daemonSetOwnerUid(object: KubeObject): string | undefined {
  * `collectGarbage`, also finds the pods of DaemonSets that no longer exist (a scan of
  * every pod, so the controller asks for it only when a DaemonSet went away or on resync).
  */
-export function planPass(
+export function planPass(...args: Parameters<typeof planPassSteps>): PassPlan {
+  return runSteps(planPassSteps(...args));
+}
+
+/**
+ * planPass in steps: it yields after the garbage scan and between the phases of each
+ * DaemonSet's plan (planDaemonSetSteps), so the controller can plan 10,000 nodes in slices.
+ * Each DaemonSet is planned over its pods as they are when its turn comes; what changed in
+ * between, the writer checks (PassWriter) and the next pass plans.
+ */
+export function* planPassSteps(
   store: Store,
   now: number,
   backoff: FailedPodBackoff,
   collectGarbage = true,
   nodeCanWait?: (nodeName: string) => boolean,
   prePullSupport?: (nodeName: string) => PrePullSupport,
-): PassPlan {
+): Generator<void, PassPlan> {
   const daemonSets = store.list<DaemonSet>("daemonsets");
   const nodes = store.list<Node>("nodes");
   const existing = new Set(daemonSets.map((d) => d.metadata.uid ?? ""));
@@ -140,6 +150,7 @@ export function planPass(
       adoptedPods.set(uid, a.pods);
       for (const r of a.revisions) addOwned(uid, r);
     }
+    yield;
   }
   for (const ds of daemonSets) {
     const uid = ds.metadata.uid ?? "";
@@ -163,7 +174,7 @@ export function planPass(
       (name) => revisionsByName.get(`${ds.metadata.namespace}/${name}`),
       liveHashes,
     );
-    const plan = planDaemonSet({
+    const plan = yield* planDaemonSetSteps({
       ds,
       nodes,
       pods,
@@ -188,6 +199,7 @@ export function planPass(
     ) {
       result.recheckAt = plan.recheckAt;
     }
+    yield;
   }
 
   return result;

@@ -23,10 +23,30 @@ export type { DaemonSetPlan, DeleteReason, PlanInput, PlannedDelete } from "./pl
 
 /** Plans one DaemonSet: manage (create, prune, delete ineligible), then the rolling update. */
 export function planDaemonSet(input: PlanInput): DaemonSetPlan {
+  return runSteps(planDaemonSetSteps(input));
+}
+
+/** Runs planning steps to the end at once. */
+export function runSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * planDaemonSet in steps: it yields between its phases (each a walk over the nodes or the
+ * pods), so that a caller with 10,000 nodes can let the event loop turn between them. The
+ * input is read as it was given; nothing it holds changes meanwhile (stored objects are frozen).
+ */
+export function* planDaemonSetSteps(input: PlanInput): Generator<void, DaemonSetPlan> {
   const nodes = nodesToRun(input);
+  yield;
   const placed = podsByTargetNode(input.pods, nodes);
   const kept = podsToKeep(input, nodes, placed.byNode);
+  yield;
   const rollout = rolloutStep(input, nodes, kept.live);
+  yield;
   // A pod the rollout deletes on a node whose agent reports it gone stays Terminating for its
   // grace period: its node gets the new pod once it is gone (a later pass), not next to it.
   const staying = rollout.deletes.map((d) => d.pod).filter((p) => staysTerminating(p, input));
@@ -34,6 +54,7 @@ export function planDaemonSet(input: PlanInput): DaemonSetPlan {
   for (const p of staying) held.add(podTargetNode(p) ?? "");
   const creates = podsToCreate(input, nodes, held, rollout);
   const deletes = [...placed.deletes, ...kept.deletes, ...rollout.deletes];
+  yield;
   const { status, recheckAt: availableAt } = statusAfter(input, nodes, {
     byNode: placed.byNode,
     rollout,

@@ -183,4 +183,36 @@ describe("EventRecorder: bounded", () => {
     expect(left.sort()).toEqual(["web-2", "web-3", "web-4"]);
     store.close();
   });
+
+  it("in steps, yields between them and removes what one gc() would: the expired, then the oldest beyond the cap", async () => {
+    const clock = fakeClock(Date.UTC(2026, 11, 1, 12, 0, 0));
+    const store = openStore({ path: ":memory:", clock });
+    const events = new EventRecorder({ store, clock, ttlMs: 3_600_000, maxEvents: 2_000 });
+    const record = (i: number): void => {
+      const pod = { kind: "Pod", namespace: "default", name: `web-${i}`, uid: `p-${i}` };
+      events.record(pod, "Normal", "Scheduled", `assigned web-${i}`, { component: "default-scheduler" });
+    };
+    for (let i = 0; i < 1_000; i++) record(i); // these expire
+    await clock.advance(3_000_000);
+    for (let i = 1_000; i < 4_000; i++) {
+      record(i);
+      if (i % 500 === 0) await clock.advance(1_000);
+    }
+    await clock.advance(700_000);
+    let removed: number | undefined;
+    const finished = new Promise<void>((resolve) =>
+      events.gcInSteps(0, (n) => {
+        removed = n;
+        resolve();
+      }),
+    );
+    // A zero budget takes one bite and yields: nothing is done yet.
+    expect(removed).toBeUndefined();
+    await finished;
+    expect(removed).toBe(2_000);
+    const left = store.list<KubeEvent>("events").map((e) => Number(e.involvedObject.name?.slice(4)));
+    expect(left).toHaveLength(2_000);
+    expect(Math.min(...left)).toBe(2_000);
+    store.close();
+  });
 });

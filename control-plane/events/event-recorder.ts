@@ -14,7 +14,7 @@ import { rfc3339 } from "../../shared/clock.js";
 import { EVENT_LIMITS, truncateUtf8 } from "../../shared/limits.js";
 import { resourceForKind } from "../kube/index.js";
 import type { Store, StoreWriter } from "../store/store.js";
-import { isExpired } from "./event-expiry.js";
+import { lastSeen as lastSeenAt } from "./event-expiry.js";
 
 export interface EventSource {
   component: string;
@@ -166,54 +166,85 @@ export class EventRecorder {
 
   /**
    * Removes events whose last occurrence is older than the TTL, and the oldest beyond the
-   * cap; returns how many. With a budget, each transaction holds the event loop about that
-   * long and the rest follow after yielding (`done` hears the total).
+   * cap, at once; returns how many.
    */
-  gc(budgetMs = Infinity, done?: (removed: number) => void): number {
+  gc(): number {
+    let removed = 0;
+    this.collect(Infinity, (n) => (removed = n));
+    return removed;
+  }
+
+  /**
+   * gc() in steps that hold the event loop about `budgetMs` each, yielding between them;
+   * `done` hears how many were removed. The events are judged as they were when the scan
+   * began; one already gone is skipped.
+   */
+  gcInSteps(budgetMs: number, done: (removed: number) => void): void {
+    this.collect(budgetMs, done);
+  }
+
+  private collect(budgetMs: number, done: (removed: number) => void): void {
     const now = this.deps.clock.now();
-    const all = this.deps.store.list<KubeEvent>("events");
-    const victims = all.filter((e) => isExpired(e, now, this.deps.ttlMs));
-    const over = all.length - victims.length - (this.deps.maxEvents ?? DEFAULT_MAX_EVENTS);
-    if (over > 0) {
-      const expired = new Set(victims);
-      const oldest = all
-        .filter((e) => !expired.has(e))
-        .sort((a, b) => lastSeen(a).localeCompare(lastSeen(b)))
-        .slice(0, over);
-      victims.push(...oldest);
-    }
+    const all = this.deps.store.scan<KubeEvent>("events");
     // Fold and similarity records matter only within the fold window.
     const forgetBefore = now - FOLD_WINDOW_MS;
     for (const [key, seen] of this.folded) if (seen.at < forgetBefore) this.folded.delete(key);
     for (const [key, seen] of this.similar) if (seen.at < forgetBefore) this.similar.delete(key);
-    let next = 0;
-    const slice = (): void => {
-      const deadline = performance.now() + budgetMs;
-      try {
-        this.deps.store.transaction((tx) => {
-          while (next < victims.length) {
-            const e = victims[next++] as KubeEvent;
-            if (tx.get("events", e.metadata.namespace, e.metadata.name ?? ""))
-              tx.delete("events", e.metadata.namespace, e.metadata.name ?? "");
-            if ((next & 63) === 0 && performance.now() >= deadline) break;
-          }
-        });
-      } catch (err) {
-        // The store closed meanwhile (shutdown) or failed: the next run tries again.
-        if (budgetMs === Infinity) throw err;
-        next = victims.length;
+    const victims: KubeEvent[] = [];
+    const kept: { event: KubeEvent; seen: number }[] = [];
+    let scanned = 0;
+    let deleted = 0;
+    let selected = false;
+    // One step: scan, then pick the oldest beyond the cap, then delete; false when all is done.
+    const step = (deadline: number): boolean => {
+      if (scanned < all.length) {
+        // Each event's time is worked out once: parsing dates is most of the scan.
+        while (scanned < all.length) {
+          const event = all[scanned++] as KubeEvent;
+          const seen = lastSeenAt(event, now);
+          if (seen === undefined || seen < now - this.deps.ttlMs) victims.push(event);
+          else kept.push({ event, seen });
+          if ((scanned & 255) === 0 && performance.now() >= deadline) return true;
+        }
       }
-      if (next < victims.length) setImmediate(slice);
-      else done?.(victims.length);
+      if (!selected) {
+        selected = true;
+        const over = kept.length - (this.deps.maxEvents ?? DEFAULT_MAX_EVENTS);
+        if (over > 0) {
+          kept.sort((a, b) => a.seen - b.seen);
+          for (let i = 0; i < over; i++) victims.push((kept[i] as { event: KubeEvent }).event);
+        }
+        kept.length = 0;
+      }
+      if (deleted >= victims.length) return false;
+      this.deps.store.transaction((tx) => {
+        while (deleted < victims.length) {
+          const e = victims[deleted++] as KubeEvent;
+          if (tx.get("events", e.metadata.namespace, e.metadata.name ?? ""))
+            tx.delete("events", e.metadata.namespace, e.metadata.name ?? "");
+          if ((deleted & 63) === 0 && performance.now() >= deadline) break;
+        }
+      });
+      return deleted < victims.length;
     };
-    if (victims.length > 0) slice();
-    else done?.(0);
-    return victims.length;
+    if (budgetMs === Infinity) {
+      while (step(Infinity));
+      done(victims.length);
+      return;
+    }
+    const run = (): void => {
+      let more: boolean;
+      try {
+        more = step(performance.now() + budgetMs);
+      } catch {
+        // The store closed meanwhile (shutdown) or failed: the next run tries again.
+        more = false;
+      }
+      if (more) setImmediate(run);
+      else done(victims.length);
+    };
+    run();
   }
-}
-
-function lastSeen(e: KubeEvent): string {
-  return e.lastTimestamp ?? e.firstTimestamp ?? e.metadata.creationTimestamp ?? "";
 }
 
 /** The apiVersion/kind pair for an object's reference, from the resource table. */

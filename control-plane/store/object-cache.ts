@@ -130,9 +130,12 @@ function sortedMembers(members: Map<string, Pod> | undefined): Pod[] {
 export class ObjectCache {
   private readonly tables = new Map<ResourceName, ResourceTable>();
   private readonly podsByNode = new Map<string, Map<string, Pod>>();
-  private readonly podsByOwner = new Map<string, Map<string, Pod>>();
-  /** podsOwnedBy's sorted answer per owner, until one of its pods changes (a pass reads it often). */
-  private readonly ownedSorted = new Map<string, Pod[]>();
+  /**
+   * Pods per controlling owner, kept in list order as a table of their own: a pass reads a
+   * DaemonSet's pods often, and a status write replaces one in place rather than re-sorting
+   * thousands.
+   */
+  private readonly podsByOwner = new Map<string, ResourceTable>();
 
   get(resource: ResourceName, key: string): KubeObject | undefined {
     return this.tables.get(resource)?.byKey.get(key);
@@ -143,11 +146,15 @@ export class ObjectCache {
     const table = this.table(resource);
     const previous = table.byKey.get(key);
     if (resource === "pods") {
-      if (previous) this.unindexPod(key, previous);
-      addTo(this.podsByNode, nodeNameOf(object), key, object as Pod);
       const owner = controllerUidOf(object);
-      addTo(this.podsByOwner, owner, key, object as Pod);
-      if (owner !== undefined) this.ownedSorted.delete(owner);
+      const sameOwner = previous !== undefined && controllerUidOf(previous) === owner;
+      if (previous) this.unindexPod(key, previous, !sameOwner);
+      addTo(this.podsByNode, nodeNameOf(object), key, object as Pod);
+      if (owner !== undefined) {
+        let owned = this.podsByOwner.get(owner);
+        if (!owned) this.podsByOwner.set(owner, (owned = new ResourceTable()));
+        owned.put(key, object, sameOwner);
+      }
     }
     table.put(key, object, previous !== undefined);
   }
@@ -156,13 +163,19 @@ export class ObjectCache {
     const table = this.tables.get(resource);
     const previous = table?.byKey.get(key);
     if (!table || !previous) return;
-    if (resource === "pods") this.unindexPod(key, previous);
+    if (resource === "pods") this.unindexPod(key, previous, true);
     table.remove(key, previous);
   }
 
   /** Objects of a resource (optionally of one namespace), by namespace then name. */
   list(resource: ResourceName, namespace?: string): KubeObject[] {
     return this.tables.get(resource)?.list(namespace) ?? [];
+  }
+
+  /** Objects of a resource in the order they were first stored. */
+  scan(resource: ResourceName): KubeObject[] {
+    const table = this.tables.get(resource);
+    return table ? Array.from(table.byKey.values()) : [];
   }
 
   count(resource: ResourceName): number {
@@ -174,19 +187,18 @@ export class ObjectCache {
   }
 
   podsOwnedBy(ownerUid: string): Pod[] {
-    let sorted = this.ownedSorted.get(ownerUid);
-    if (!sorted) {
-      sorted = sortedMembers(this.podsByOwner.get(ownerUid));
-      if (sorted.length > 0) this.ownedSorted.set(ownerUid, sorted);
-    }
-    return sorted.slice();
+    return (this.podsByOwner.get(ownerUid)?.list(undefined) ?? []) as Pod[];
   }
 
-  private unindexPod(key: string, pod: KubeObject): void {
+  /** Takes a pod out of the node index, and out of its owner's table when `fromOwner`. */
+  private unindexPod(key: string, pod: KubeObject, fromOwner: boolean): void {
     removeFrom(this.podsByNode, nodeNameOf(pod), key);
     const owner = controllerUidOf(pod);
-    removeFrom(this.podsByOwner, owner, key);
-    if (owner !== undefined) this.ownedSorted.delete(owner);
+    if (!fromOwner || owner === undefined) return;
+    const owned = this.podsByOwner.get(owner);
+    if (!owned) return;
+    owned.remove(key, pod);
+    if (owned.byKey.size === 0) this.podsByOwner.delete(owner);
   }
 
   private table(resource: ResourceName): ResourceTable {

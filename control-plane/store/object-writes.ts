@@ -113,10 +113,10 @@ export class ObjectWrites {
     const name = meta.name ?? "";
     const data = this.deps.codec.encode(resource, JSON.stringify(object));
     sqlWork("write an object", () => this.deps.putObject.run(resource, ns, name, meta.uid, revision, data));
-    deepFreeze(object);
     // Pods go to agents as they are stored: their text is kept for that (other kinds' is not).
     if (resource === "pods") rememberJson(object, data);
     else rememberSize(object, data.length);
+    deepFreeze(object);
     const event: ChangeEvent = previous
       ? { type, resource, object, previous, revision }
       : { type, resource, object, revision };

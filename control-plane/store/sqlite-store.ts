@@ -143,6 +143,11 @@ export class SqliteStore implements Store {
     return this.cache.list(resource, ns) as T[];
   }
 
+  scan<T extends KubeObject = KubeObject>(resource: ResourceName): T[] {
+    this.assertOpen();
+    return this.cache.scan(resource) as T[];
+  }
+
   listPodsOnNode(nodeName: string): Pod[] {
     this.assertOpen();
     return this.cache.podsOnNode(nodeName);

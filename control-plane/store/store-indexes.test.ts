@@ -95,9 +95,10 @@ describe("store pod indexes", () => {
     expect(store.listPodsOwnedBy("ds-1")).toEqual([kept]);
   });
 
-  it("keeps lists sorted through many creates, updates and deletes", () => {
+  it("keeps lists, and each owner's pods, sorted through many creates, updates and deletes", () => {
     store = openStore({ path: ":memory:", clock: fakeClock() });
     const expected = new Set<string>();
+    const owners = new Map<string, string>();
     // A fixed pseudo-random walk: enough single writes to pass the splice limit both ways.
     let seed = 7;
     const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
@@ -108,14 +109,23 @@ describe("store pod indexes", () => {
       if (expected.has(key) && next() < 0.5) {
         store.delete("pods", ns, name);
         expected.delete(key);
+        owners.delete(key);
       } else if (expected.has(key)) {
-        store.update("pods", pod(name, { namespace: ns, node: "n1" }));
+        // Mostly a write that keeps the owner (a status), sometimes one that moves the pod to another.
+        const owner = next() < 0.8 ? (owners.get(key) as string) : next() < 0.5 ? "ds-1" : "ds-2";
+        store.update("pods", pod(name, { namespace: ns, node: "n1", owner }));
+        owners.set(key, owner);
       } else {
-        store.create("pods", pod(name, { namespace: ns }));
+        const owner = next() < 0.5 ? "ds-1" : "ds-2";
+        store.create("pods", pod(name, { namespace: ns, owner }));
         expected.add(key);
+        owners.set(key, owner);
       }
       // Lists often at first (the sorted array is patched), rarely later (it is rebuilt).
-      if (i < 200 ? i % 37 === 0 : i % 90 === 0) store.list("pods");
+      if (i < 200 ? i % 37 === 0 : i % 90 === 0) {
+        store.list("pods");
+        store.listPodsOwnedBy("ds-1");
+      }
     }
     const sorted = [...expected].sort((x, y) => {
       const [xn, xm] = x.split("/") as [string, string];
@@ -124,5 +134,7 @@ describe("store pod indexes", () => {
     });
     expect(names(store.list("pods"))).toEqual(sorted);
     expect(names(store.list("pods", "b"))).toEqual(sorted.filter((k) => k.startsWith("b/")));
+    for (const owner of ["ds-1", "ds-2"])
+      expect(names(store.listPodsOwnedBy(owner))).toEqual(sorted.filter((k) => owners.get(k) === owner));
   });
 });

@@ -89,6 +89,8 @@ export interface Store extends StoreWriter {
    * Returned objects are deeply frozen: never mutate them; clone (structuredClone) first.
    */
   list<T extends KubeObject = KubeObject>(resource: ResourceName, namespace?: string): T[];
+  /** Every object of a resource in no particular order: for scans that need none (no sort). */
+  scan<T extends KubeObject = KubeObject>(resource: ResourceName): T[];
 
   /** The pods bound to a node (`spec.nodeName`), from an index: no scan. */
   listPodsOnNode(nodeName: string): Pod[];

@@ -228,13 +228,28 @@ describe("ConfigMap, Secret, downward API and projected volumes on Docker", () =
     );
     expect(await inside(c!.id, "cat /etc/tls/tls.key")).toBe("PRIVATE");
     // The emptyDirs: group 2000, setgid, group-writable; what uid 1000 writes there is the group's.
-    expect(await inside(c!.id, "stat -c '%g %a' /scratch /ram")).toBe("2000 2775\n2000 3777");
+    expect(await inside(c!.id, "stat -c '%g %a' /scratch /ram")).toBe("2000 2777\n2000 3777");
     expect(
       await inside(c!.id, "echo a > /scratch/f && echo b > /ram/f && stat -c '%u %g' /scratch/f /ram/f"),
     ).toBe("1000 2000\n1000 2000");
     // A hostPath is never changed.
     expect(await inside(c!.id, "stat -c '%g %a' /host")).toBe("0 755");
     expect(await inside(c!.id, "touch /host/x 2>&1 || true")).toMatch(/Permission denied/);
+  });
+
+  it("makes a disk emptyDir world-writable (0777) without an fsGroup, as the kubelet does", async () => {
+    const scratch = testPod(
+      RUN,
+      "scr",
+      { securityContext: { runAsUser: 1000 }, volumes: [{ name: "scratch", emptyDir: {} }] },
+      { command: ["sleep", "3600"], volumeMounts: [{ name: "scratch", mountPath: "/scratch" }] },
+    );
+    const hostDir = path.join(dataDir, "host");
+    await apply([mounted(), waitsForLate(), fsGroupPod(hostDir), scratch], [appConfig("x=2", "2"), late]);
+    const c = await containerOf("scr");
+    expect(c?.state).toBe("running");
+    expect(await inside(c!.id, "stat -c '%u %g %a' /scratch")).toBe("0 0 777");
+    expect(await inside(c!.id, "echo a > /scratch/f && stat -c '%u' /scratch/f")).toBe("1000");
   });
 
   it("removes the volume folders with the pod", async () => {

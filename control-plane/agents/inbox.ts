@@ -1,0 +1,65 @@
+// What the agents' sockets bring in, handled in order but in slices. When thousands of
+// agents report at once (every node starting its new pod), one turn of the event loop reads
+// all their messages; decoding, checking and applying each one there would hold the loop
+// (and the API) for hundreds of milliseconds. The socket code only takes each message in
+// and posts its handling here; the inbox runs what was posted, first in first out (so each
+// connection's messages keep their order), for about `sliceMs` per turn, yielding between.
+
+/** A FIFO of work run in time-bounded slices. */
+export class Inbox {
+  private queue: (() => void)[] = [];
+  private head = 0;
+  private scheduled: NodeJS.Immediate | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly sliceMs: number,
+    /** Hears work that threw (the rest still runs). */
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  /** Queues `work` after everything posted before it. */
+  post(work: () => void): void {
+    if (this.closed) return;
+    this.queue.push(work);
+    this.scheduled ??= setImmediate(() => this.drain(performance.now() + this.sliceMs));
+  }
+
+  /** How much is waiting. */
+  get size(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** Runs everything waiting now, and stops taking more (shutdown). */
+  close(): void {
+    this.drain(Infinity);
+    this.closed = true;
+    this.queue = [];
+    this.head = 0;
+  }
+
+  private drain(deadline: number): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    let n = 0;
+    while (this.head < this.queue.length) {
+      const work = this.queue[this.head] as () => void;
+      this.queue[this.head++] = noop; // let it go
+      try {
+        work();
+      } catch (err) {
+        this.onError(err);
+      }
+      // Reading the time costs more than a heartbeat: looked at every 8.
+      if ((++n & 7) === 0 && performance.now() >= deadline) break;
+    }
+    if (this.head >= this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (!this.closed) {
+      this.scheduled = setImmediate(() => this.drain(performance.now() + this.sliceMs));
+    }
+  }
+}
+
+function noop(): void {}
