@@ -13,13 +13,8 @@ import type { Logger } from "../../shared/logger.js";
 import { Deleter } from "../deletion/deleter.js";
 import type { EventRecorder } from "../events/event-recorder.js";
 import type { ChangeEvent, Store } from "../store/store.js";
-import {
-  daemonSetOwnerUid,
-  passHasWrites,
-  PassWriter,
-  planPassSteps,
-  type PassPlan,
-} from "./daemonset-pass.js";
+import { daemonSetOwnerUid, passHasWrites, planPassSteps, type PassPlan } from "./daemonset-pass.js";
+import { PassWriter } from "./pass-writer.js";
 import { FailedPodBackoff } from "./failed-pod-backoff.js";
 import type { PrePullLink } from "./plan-prepull.js";
 import { canonicalJson } from "./template-hash.js";

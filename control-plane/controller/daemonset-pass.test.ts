@@ -5,7 +5,8 @@ import { EventRecorder } from "../events/event-recorder.js";
 import { openStore } from "../store/index.js";
 import type { Store } from "../store/store.js";
 import { FakeClock } from "../../test/helpers/fake-clock.js";
-import { applyPass, planPass, planPassSteps } from "./daemonset-pass.js";
+import { planPass, planPassSteps } from "./daemonset-pass.js";
+import { applyPass } from "./pass-writer.js";
 import { FailedPodBackoff } from "./failed-pod-backoff.js";
 import { daemonSet, node } from "./test-builders.js";
 

@@ -5,7 +5,8 @@ import { Deleter } from "../deletion/deleter.js";
 import { EventRecorder } from "../events/event-recorder.js";
 import { openStore } from "../store/index.js";
 import type { Store } from "../store/store.js";
-import { PassWriter, planPass } from "./daemonset-pass.js";
+import { planPass } from "./daemonset-pass.js";
+import { PassWriter } from "./pass-writer.js";
 import { FailedPodBackoff } from "./failed-pod-backoff.js";
 import { daemonPod, daemonSet, node } from "./test-builders.js";
 
