@@ -23,6 +23,7 @@ import type { Duplex } from "node:stream";
 import { engineStream } from "./engine-stream.js";
 import type { ContainerUsage, EngineStream } from "./stream-runtime.js";
 import { EverynodeError } from "../../shared/errors.js";
+import { bridgeGatewayOf, type IpamConfig } from "./bridge-gateway.js";
 
 interface EngineError {
   statusCode?: number;
@@ -124,10 +125,8 @@ export class DockerRuntime implements ContainerRuntime {
 
   async bridgeGateway(): Promise<string | undefined> {
     try {
-      const net = (await this.docker.getNetwork("bridge").inspect()) as {
-        IPAM?: { Config?: { Gateway?: string }[] };
-      };
-      return net.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
+      const net = (await this.docker.getNetwork("bridge").inspect()) as { IPAM?: { Config?: IpamConfig[] } };
+      return bridgeGatewayOf(net.IPAM?.Config);
     } catch {
       return undefined;
     }

@@ -91,10 +91,15 @@ describe("in-cluster API access with the official client library", () => {
       `${app}'s answers`,
       async () => {
         const pod = (await cluster.pods("default")).find((p) => p.metadata.labels?.app === app);
-        if (!pod) return undefined;
+        if (!pod) throw new Error("no pod yet");
         const logs = await cluster.kubectl(["logs", pod.metadata.name]);
         const line = logs.stdout.split("\n").find((l) => l.startsWith("RESULT"));
-        return line ? { pod: pod.metadata.name as string, line } : undefined;
+        if (line) return { pod: pod.metadata.name as string, line };
+        // What a timeout reports: where the pod is and what it printed.
+        const waiting = pod.status?.containerStatuses?.[0]?.state;
+        throw new Error(
+          `pod ${pod.metadata.name} ${pod.status?.phase} ${JSON.stringify(waiting)}; logs: ${(logs.stdout + logs.stderr).slice(-600)}`,
+        );
       },
       90_000,
     );
