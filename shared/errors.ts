@@ -3,7 +3,7 @@
 // status and a Kubernetes `reason` (HTTP_BY_CODE) and once to a CLI exit code
 // (EXIT_BY_CODE).
 
-import type { Status, StatusCause, StatusDetails } from "./api-types.js";
+import type { Status, StatusCause } from "./api-types.js";
 
 export type ErrorCode =
   | "NotFound"
@@ -99,8 +99,15 @@ export type CauseType =
   | "FieldValueUnknown"
   | "InternalError";
 
-/** A Status's details, as an error carries them. */
-export type ErrorDetails = StatusDetails;
+export interface ErrorDetails {
+  name?: string;
+  group?: string;
+  /** The resource (plural) or kind, as Kubernetes fills `details.kind`. */
+  kind?: string;
+  uid?: string;
+  causes?: StatusCause[];
+  retryAfterSeconds?: number;
+}
 
 export class EverynodeError extends Error {
   readonly code: ErrorCode;
