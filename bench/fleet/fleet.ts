@@ -86,6 +86,8 @@ export class Fleet {
     server: string;
     joinToken: string;
     options: SimOptions;
+    /** Extra flags for node itself in each simulator (--cpu-prof). */
+    nodeArgs?: string[];
   }): Promise<Fleet> {
     const script = fileURLToPath(new URL("./sim-process.js", import.meta.url));
     const count = Math.max(1, Math.min(o.processes, o.nodes.length));
@@ -93,7 +95,9 @@ export class Fleet {
       { length: count },
       () =>
         new SimProcess(
-          spawnWithFileLimit([process.execPath, script], { stdio: ["ignore", "inherit", "inherit", "ipc"] }),
+          spawnWithFileLimit([process.execPath, ...(o.nodeArgs ?? []), script], {
+            stdio: ["ignore", "inherit", "inherit", "ipc"],
+          }),
         ),
     );
     const fleet = new Fleet(procs, o.nodes);
@@ -133,8 +137,13 @@ export class Fleet {
     await Promise.race([this.all({ cmd: "stop" }), new Promise((r) => setTimeout(r, 10_000).unref())]).catch(
       () => {},
     );
+    // A simulator exits when its IPC channel closes (and writes its --cpu-prof profile then);
+    // one that does not within a few seconds is killed.
+    for (const p of this.procs) if (p.child.connected) p.child.disconnect();
+    const exited = Promise.all(this.procs.map((p) => p.exited));
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000).unref())]);
     for (const p of this.procs) p.child.kill("SIGKILL");
-    await Promise.all(this.procs.map((p) => p.exited));
+    await exited;
   }
 }
 

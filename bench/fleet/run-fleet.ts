@@ -54,6 +54,12 @@ const FLAGS: FlagSpec[] = [
   },
   { name: "cpu-prof", type: "boolean", default: false, description: "write a CPU profile of the server" },
   {
+    name: "sim-cpu-prof",
+    type: "boolean",
+    default: false,
+    description: "write CPU profiles of the simulators (in <out>/fleet-N-sim-profile)",
+  },
+  {
     name: "heap-snapshot",
     type: "boolean",
     default: false,
@@ -136,6 +142,8 @@ async function main(): Promise<void> {
     : { waitedMs: 0, loadBefore: os.loadavg(), loadAfter: os.loadavg(), quiet: false };
 
   const profDir = path.join(outDir, `fleet-${n}${label}-profile`);
+  const simProfDir = path.join(outDir, `fleet-${n}${label}-sim-profile`);
+  if (values["sim-cpu-prof"]) mkdirSync(simProfDir, { recursive: true });
   const heapSnapshot = values["heap-snapshot"] === true;
   const diagDir = heapSnapshot ? profDir : path.join(work, "diagnostics");
   const nodeArgs = diagnosticFlags(diagDir, heapSnapshot);
@@ -169,6 +177,7 @@ async function main(): Promise<void> {
     server: info.url,
     joinToken: info.joinToken,
     options: simOptions,
+    nodeArgs: values["sim-cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${simProfDir}`] : [],
   });
   const sampler = new ProcSampler(
     () => server.pid,

@@ -164,7 +164,9 @@ export function attachAgentSocketServer(
       closedByServer.add(ws);
       ws.close(code, truncateUtf8(why, MAX_CLOSE_REASON));
     };
-    const handle = (raw: Buffer): void => {
+    // `receivedAt` is when the message arrived, not when the inbox got to it: a backlog
+    // handled in one slice is not a burst the agent sent.
+    const handle = (raw: Buffer, receivedAt: number): void => {
       // After we closed it (bad message, superseded), nothing more it says counts.
       if (closedByServer.has(ws)) return;
       let message: AgentMessage;
@@ -176,7 +178,7 @@ export function attachAgentSocketServer(
         return;
       }
       const cost = messageCost(message);
-      const tooMany = cost > 0 ? budget.messageReceived(cost, deps.clock.now()) : undefined;
+      const tooMany = cost > 0 ? budget.messageReceived(cost, receivedAt) : undefined;
       if (tooMany) {
         refuse(CLOSE_CODES.tooManyMessages, `too many messages: ${tooMany}`);
         return;
@@ -194,7 +196,8 @@ export function attachAgentSocketServer(
     ws.on("message", (data) => {
       if (ws.readyState !== WebSocket.OPEN || closedByServer.has(ws)) return;
       const raw = asBuffer(data);
-      const pauseMs = budget.bytesReceived(raw.length, deps.clock.now());
+      const receivedAt = deps.clock.now();
+      const pauseMs = budget.bytesReceived(raw.length, receivedAt);
       if (pauseMs > 0 && !ws.isPaused) {
         // Past its byte budget the agent is slowed down (TCP pushes back), not cut off.
         ws.pause();
@@ -203,7 +206,7 @@ export function attachAgentSocketServer(
           () => ws.resume(),
         );
       }
-      inbox.post(() => handle(raw));
+      inbox.post(() => handle(raw, receivedAt));
     });
     ws.on("error", (err) => nodeLog.warn("agent socket error", { err }));
     // After the messages that came before it.
