@@ -2,6 +2,7 @@
 // and tokens on first start, wires the API, the controllers and the agent endpoints, serves
 // HTTPS, and runs an agent for this host unless told not to.
 
+import { SliceScheduler, TURN_MS } from "./slices.js";
 import { mkdirSync } from "node:fs";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
@@ -105,6 +106,10 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     caPem: pki.caCertPem,
   });
   const events = new EventRecorder({ store, clock, ttlMs: config.eventTtlMs });
+  // One budget per event-loop turn for everything done in slices (control-plane/slices.ts).
+  const slices = new SliceScheduler(TURN_MS, (task, err) =>
+    logger.error("sliced work failed", { task, err }),
+  );
   // One deleter for the API, the controllers and the agents' gone reports; it deletes pods
   // gracefully on the nodes whose agents announced they report them gone.
   const capabilities = new AgentCapabilities();
@@ -130,6 +135,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     resyncIntervalMs: config.resyncIntervalMs,
     onPass: metrics.controllerPass,
     prePull,
+    slices,
   });
   const terminatingPods = new TerminatingPodsGc({
     store,
@@ -236,6 +242,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     onDispatch: metrics.dispatched,
     agentMetrics: { sink: metrics.agents, intervalSeconds: config.agentMetricsIntervalSeconds },
     usage: { sink: usage, intervalSeconds: config.metricsResolutionSeconds },
+    slices,
   });
   relay.current = endpoints.logs;
   streamRelay.current = endpoints.streams;
@@ -263,7 +270,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     store.expireHistory();
     if (collecting) return;
     collecting = true;
-    events.gcInSteps(10, () => (collecting = false));
+    events.gcInSteps(slices, 10, () => (collecting = false));
   });
   logger.info("everynode server is ready", {
     url,
@@ -306,6 +313,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       server.closeAllConnections();
       sockets.destroyAll();
       await closed;
+      slices.close();
       store.close();
       logger.info("stopped", { ms: clock.now() - startedAt });
     },

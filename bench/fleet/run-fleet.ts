@@ -227,8 +227,14 @@ async function main(): Promise<void> {
   };
   try {
     run.serverMaxOpenFiles = maxOpenFiles(server.pid);
+    // One descriptor per connected node: past the limit the run would only wait for nodes that
+    // cannot connect (the server refuses them and lives on; this machine's hard limit may be
+    // below what a root shell may raise it to).
     if (run.serverMaxOpenFiles < n + 256)
-      say(`the server may open only ${run.serverMaxOpenFiles} files: not every node can stay connected`);
+      throw new Error(
+        `the server may open only ${run.serverMaxOpenFiles} files, too few for ${n} connected nodes: ` +
+          `raise the hard limit (ulimit -Hn) or run at most ${run.serverMaxOpenFiles - 256} nodes`,
+      );
     // Joining may take long, but not forever: a fleet that cannot all join is a result too.
     const joinTimeoutMs = Math.max(600_000, n * 40);
     say(`registering ${n} nodes`);

@@ -17,6 +17,7 @@ import { truncateUtf8 } from "../../shared/limits.js";
 import { AGENT_CONNECT_PATH, AGENT_LIMITS, CLOSE_CODES, decodeAgentMessage } from "../../shared/protocol.js";
 import type { Authenticator } from "../auth/principal.js";
 import { encodeServerMessage } from "./message-encoding.js";
+import type { SliceScheduler } from "../slices.js";
 import { Inbox } from "./inbox.js";
 import { checkAgentMessage } from "./message-validation.js";
 import { MessageBudget, type BudgetLimits } from "./rate-limit.js";
@@ -42,6 +43,8 @@ export interface AgentSocketServerDeps {
   pingIntervalMs?: number;
   /** Upgrades of other paths (kubectl's exec, attach, port-forward); refused when absent. */
   otherUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** The turns the inbox shares with the rest of the control plane's sliced work. */
+  slices?: SliceScheduler;
 }
 
 export interface AgentSocketServer {
@@ -131,7 +134,11 @@ export function attachAgentSocketServer(
   const wss = new WebSocketServer({ noServer: true, maxPayload });
   const alive = new WeakMap<WebSocket, boolean>();
   const log = deps.logger.child({ component: "agent-socket" });
-  const inbox = new Inbox(INBOX_SLICE_MS, (err) => log.error("handling an agent message failed", { err }));
+  const inbox = new Inbox(
+    INBOX_SLICE_MS,
+    (err) => log.error("handling an agent message failed", { err }),
+    deps.slices,
+  );
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const pathname = new URL(req.url ?? "/", "http://x").pathname;

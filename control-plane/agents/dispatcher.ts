@@ -19,6 +19,7 @@ import type { AgentCapabilities } from "./agent-capabilities.js";
 import { nodesAffectedBy } from "./assignment-changes.js";
 import { configChanged, configFor, ConfigReferences, type ConfigResource } from "./config-objects.js";
 import type { AgentConnection, SessionRegistry } from "./session-registry.js";
+import { SliceScheduler, type SliceTask } from "../slices.js";
 
 export interface DispatcherDeps {
   store: Store;
@@ -36,6 +37,8 @@ export interface DispatcherDeps {
   passWriting?: () => boolean;
   /** Hears how long after the first change of a node's pods its new set was sent, in seconds. */
   onDispatch?: (seconds: number) => void;
+  /** The turns its sends and events share with the control plane's other sliced work. */
+  slices?: SliceScheduler;
 }
 
 interface NodeState {
@@ -76,11 +79,15 @@ export class Dispatcher {
   /** Scheduled events for pods sent, written once no set waits. */
   private due: Announcement[] = [];
   private eventsTimer = false;
-  private eventsImmediate: NodeJS.Immediate | undefined;
+  /** Whether the events task asked for a slice. */
+  private eventsWoken = false;
+  private readonly eventsTask: SliceTask;
   /** Nodes whose set changed and is not sent yet, oldest change first. */
   private readonly waiting = new Set<NodeState>();
   private timerArmed = false;
-  private draining: NodeJS.Immediate | undefined;
+  /** Whether the send task asked for a slice. */
+  private draining = false;
+  private readonly sendTask: SliceTask;
   private readonly timers = new AbortController();
   private readonly watches: WatchHandle[] = [];
   /** Which objects each node's last set named. */
@@ -89,6 +96,9 @@ export class Dispatcher {
 
   constructor(private readonly deps: DispatcherDeps) {
     this.log = deps.logger.child({ component: "dispatcher" });
+    const slices = deps.slices ?? new SliceScheduler(SLICE_MS, () => {});
+    this.sendTask = slices.add("assignment sends", SLICE_MS, (deadline) => this.drain(deadline));
+    this.eventsTask = slices.add("scheduled events", SLICE_MS, (deadline) => this.writeEvents(deadline));
   }
 
   /** Starts hearing pod changes, and changes of the ConfigMaps and Secrets sets name. */
@@ -152,10 +162,10 @@ export class Dispatcher {
     this.recordScheduled(Infinity);
     for (const w of this.watches.splice(0)) w.cancel();
     this.timers.abort();
-    if (this.draining) clearImmediate(this.draining);
-    this.draining = undefined;
-    if (this.eventsImmediate) clearImmediate(this.eventsImmediate);
-    this.eventsImmediate = undefined;
+    this.sendTask.cancel();
+    this.draining = false;
+    this.eventsTask.cancel();
+    this.eventsWoken = false;
     this.waiting.clear();
     this.states.clear();
   }
@@ -168,7 +178,8 @@ export class Dispatcher {
     this.timerArmed = true;
     this.after(this.deps.debounceMs ?? 50, () => {
       this.timerArmed = false;
-      this.drain();
+      this.draining = true;
+      this.sendTask.wake();
     });
   }
 
@@ -182,9 +193,8 @@ export class Dispatcher {
    * after yielding. The time covers the send itself: encrypting and writing a set to its
    * socket costs more than reading and encoding it.
    */
-  private drain(): void {
-    this.draining = undefined;
-    const deadline = performance.now() + SLICE_MS;
+  private drain(deadline: number): boolean {
+    this.draining = false;
     let sent = 0;
     for (const state of this.waiting) {
       this.waiting.delete(state);
@@ -194,9 +204,8 @@ export class Dispatcher {
     }
     if (sent > 0) this.log.debug("assignments sent", { nodes: sent });
     this.writeEventsLater();
-    if (this.waiting.size > 0 && !this.timers.signal.aborted) {
-      this.draining = setImmediate(() => this.drain());
-    }
+    this.draining = this.waiting.size > 0 && !this.timers.signal.aborted;
+    return this.draining;
   }
 
   /** Reads, encodes and sends one node's set (false when it has nothing new or a send is in flight). */
@@ -234,25 +243,25 @@ export class Dispatcher {
 
   /** Comes back for the due Scheduled events shortly. */
   private writeEventsLater(): void {
-    if (this.due.length === 0 || this.eventsTimer || this.eventsImmediate || this.timers.signal.aborted)
-      return;
+    if (this.due.length === 0 || this.eventsTimer || this.eventsWoken || this.timers.signal.aborted) return;
     this.eventsTimer = true;
     this.after(EVENTS_RECHECK_MS, () => {
       this.eventsTimer = false;
-      this.writeEvents();
+      this.eventsWoken = true;
+      this.eventsTask.wake();
     });
   }
 
   /** Writes a slice of due Scheduled events unless sets are going out, and comes back for the rest. */
-  private writeEvents(): void {
-    this.eventsImmediate = undefined;
+  private writeEvents(deadline: number): boolean {
+    this.eventsWoken = false;
     if (this.waiting.size > 0 || this.timerArmed || this.draining || this.deps.passWriting?.()) {
       this.writeEventsLater();
-      return;
+      return false;
     }
-    this.recordScheduled(performance.now() + SLICE_MS);
-    if (this.due.length > 0 && !this.timers.signal.aborted)
-      this.eventsImmediate = setImmediate(() => this.writeEvents());
+    this.recordScheduled(deadline);
+    this.eventsWoken = this.due.length > 0 && !this.timers.signal.aborted;
+    return this.eventsWoken;
   }
 
   private sent(state: NodeState): void {

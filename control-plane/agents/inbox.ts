@@ -3,26 +3,33 @@
 // all their messages; decoding, checking and applying each one there would hold the loop
 // (and the API) for hundreds of milliseconds. The socket code only takes each message in
 // and posts its handling here; the inbox runs what was posted, first in first out (so each
-// connection's messages keep their order), for about `sliceMs` per turn, yielding between.
+// connection's messages keep their order), for about `sliceMs` per turn, yielding between
+// (control-plane/slices.ts).
+
+import { SliceScheduler, type SliceTask } from "../slices.js";
 
 /** A FIFO of work run in time-bounded slices. */
 export class Inbox {
   private queue: (() => void)[] = [];
   private head = 0;
-  private scheduled: NodeJS.Immediate | undefined;
   private closed = false;
+  private readonly task: SliceTask;
 
   constructor(
-    private readonly sliceMs: number,
+    sliceMs: number,
     /** Hears work that threw (the rest still runs). */
     private readonly onError: (err: unknown) => void,
-  ) {}
+    /** Shares each turn with the control plane's other sliced work (its own by default). */
+    slices: SliceScheduler = new SliceScheduler(sliceMs, () => {}),
+  ) {
+    this.task = slices.add("inbox", sliceMs, (deadline) => this.drain(deadline));
+  }
 
   /** Queues `work` after everything posted before it. */
   post(work: () => void): void {
     if (this.closed) return;
     this.queue.push(work);
-    this.scheduled ??= setImmediate(() => this.drain(performance.now() + this.sliceMs));
+    this.task.wake();
   }
 
   /** How much is waiting. */
@@ -34,13 +41,13 @@ export class Inbox {
   close(): void {
     this.drain(Infinity);
     this.closed = true;
+    this.task.cancel();
     this.queue = [];
     this.head = 0;
   }
 
-  private drain(deadline: number): void {
-    if (this.scheduled) clearImmediate(this.scheduled);
-    this.scheduled = undefined;
+  /** Runs what waits until `deadline`; true when some is left. */
+  private drain(deadline: number): boolean {
     let n = 0;
     while (this.head < this.queue.length) {
       const work = this.queue[this.head] as () => void;
@@ -53,12 +60,10 @@ export class Inbox {
       // Reading the time costs more than a heartbeat: looked at every 8.
       if ((++n & 7) === 0 && performance.now() >= deadline) break;
     }
-    if (this.head >= this.queue.length) {
-      this.queue = [];
-      this.head = 0;
-    } else if (!this.closed) {
-      this.scheduled = setImmediate(() => this.drain(performance.now() + this.sliceMs));
-    }
+    if (this.head < this.queue.length) return !this.closed;
+    this.queue = [];
+    this.head = 0;
+    return false;
   }
 }
 

@@ -25,6 +25,7 @@ import type { PodLogStreamer } from "../api/pod-log-streamer.js";
 import type { BudgetLimits } from "./rate-limit.js";
 import { SessionRegistry } from "./session-registry.js";
 import { StatusIngest } from "./status-ingest.js";
+import type { SliceScheduler } from "../slices.js";
 
 export { createAgentRouter } from "./registration-router.js";
 
@@ -61,6 +62,8 @@ export interface AgentEndpointsDeps {
   passWriting?: () => boolean;
   /** Upgrades of other paths than the agents' (kubectl's exec, attach, port-forward). */
   otherUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** The turns shared by the control plane's sliced work (sends, statuses, the inbox). */
+  slices?: SliceScheduler;
 }
 
 export interface AgentEndpoints {
@@ -91,6 +94,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     events: deps.events,
     capabilities,
     prePull,
+    ...(deps.slices ? { slices: deps.slices } : {}),
     ...(deps.passWriting ? { passWriting: deps.passWriting } : {}),
     ...(deps.dispatchDebounceMs !== undefined ? { debounceMs: deps.dispatchDebounceMs } : {}),
     ...(deps.onDispatch ? { onDispatch: deps.onDispatch } : {}),
@@ -102,6 +106,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     events: deps.events,
     deleter,
     holdWhile: () => dispatcher.busy || (deps.passWriting?.() ?? false),
+    ...(deps.slices ? { slices: deps.slices } : {}),
     ...(deps.statusFlushMs !== undefined ? { flushIntervalMs: deps.statusFlushMs } : {}),
     ...(deps.statusWarningIntervalMs !== undefined
       ? { warningIntervalMs: deps.statusWarningIntervalMs }
@@ -142,6 +147,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     onConnection: (connection) => sessions.onConnection(connection),
     ...(deps.limits ? { limits: deps.limits } : {}),
     ...(deps.otherUpgrade ? { otherUpgrade: deps.otherUpgrade } : {}),
+    ...(deps.slices ? { slices: deps.slices } : {}),
   });
 
   return {

@@ -9,6 +9,7 @@
 // A report with `gone: true` for a terminating pod ends its deletion: its last status is
 // written, then the deleter removes it (or, while finalizers hold it, sets its grace to 0).
 
+import { SliceScheduler, type SliceTask } from "../slices.js";
 import { isDeepStrictEqual } from "node:util";
 import type { Pod } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
@@ -38,6 +39,8 @@ export interface StatusIngestDeps {
    * and each status written makes the controller plan again.
    */
   holdWhile?: () => boolean;
+  /** The turns its writes share with the control plane's other sliced work. */
+  slices?: SliceScheduler;
 }
 
 /** Called once the statuses of a message are stored; names those refused as invalid. */
@@ -74,7 +77,7 @@ export class StatusIngest {
   private acks: { upTo: number; ack: () => void }[] = [];
   private seq = 0;
   private scheduled = false;
-  private draining: NodeJS.Immediate | undefined;
+  private readonly slice: SliceTask;
   private readonly timers = new AbortController();
   /** Since when writes have waited for assignments (clock ms). */
   private heldSince: number | undefined;
@@ -83,6 +86,12 @@ export class StatusIngest {
 
   constructor(private readonly deps: StatusIngestDeps) {
     this.log = deps.logger.child({ component: "status-ingest" });
+    const slices = deps.slices ?? new SliceScheduler(SLICE_MS, () => {});
+    this.slice = slices.add("status writes", SLICE_MS, (deadline) => {
+      if (this.timers.signal.aborted || this.waitForAssignments()) return false;
+      this.writeUntil(deadline);
+      return this.pending.size > 0;
+    });
     this.digest = new WarningDigest({
       clock: deps.clock,
       logger: this.log,
@@ -124,27 +133,20 @@ export class StatusIngest {
 
   /** Writes everything pending now, then acks the messages it held. */
   flush(): void {
-    this.writeSlice(Infinity);
+    this.writeUntil(Infinity);
   }
 
   /** Flushes what is left and stops the timers. */
   close(): void {
     this.timers.abort();
-    if (this.draining) clearImmediate(this.draining);
-    this.draining = undefined;
+    this.slice.cancel();
     this.flush();
     this.digest.close();
   }
 
   /** The next slice soon, after whatever else waits for the event loop. */
   private drainSoon(): void {
-    if (this.draining || this.timers.signal.aborted) return;
-    this.draining = setImmediate(() => {
-      this.draining = undefined;
-      if (this.waitForAssignments()) return;
-      this.writeSlice(SLICE_MS);
-      if (this.pending.size > 0) this.drainSoon();
-    });
+    if (!this.timers.signal.aborted) this.slice.wake();
   }
 
   /** Whether writes wait for assignments now (see holdWhile); if so, they look again shortly. */
@@ -161,11 +163,10 @@ export class StatusIngest {
     return true;
   }
 
-  /** Writes pending statuses in one transaction until `budgetMs` has passed, then acks what it covered. */
-  private writeSlice(budgetMs: number): void {
+  /** Writes pending statuses in one transaction until `deadline`, then acks what it covered. */
+  private writeUntil(deadline: number): void {
     let through = 0;
     if (this.pending.size > 0) {
-      const deadline = performance.now() + budgetMs;
       let received = 0;
       try {
         const written = this.deps.store.transaction((tx) => {
@@ -200,9 +201,7 @@ export class StatusIngest {
     this.deps.clock.sleep(afterMs, this.timers.signal).then(
       () => {
         this.scheduled = false;
-        if (this.waitForAssignments()) return;
-        this.writeSlice(SLICE_MS);
-        if (this.pending.size > 0) this.drainSoon();
+        this.drainSoon();
       },
       () => {
         this.scheduled = false;

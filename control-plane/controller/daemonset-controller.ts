@@ -18,6 +18,7 @@ import { PassWriter } from "./pass-writer.js";
 import { FailedPodBackoff } from "./failed-pod-backoff.js";
 import type { PrePullLink } from "./plan-prepull.js";
 import { canonicalJson } from "./template-hash.js";
+import { SliceScheduler, type SliceTask } from "../slices.js";
 
 export interface DaemonSetControllerDeps {
   store: Store;
@@ -32,6 +33,8 @@ export interface DaemonSetControllerDeps {
   onPass?: (seconds: number) => void;
   /** Image pre-pull: which agents pre-pull, and where each pass's wants go (the agents' board). */
   prePull?: PrePullLink;
+  /** The turns its planning and writing share with the control plane's other sliced work. */
+  slices?: SliceScheduler;
 }
 
 /** How long one slice of a pass's writes may hold the event loop. */
@@ -83,7 +86,9 @@ export class DaemonSetController {
   private readonly log: Logger;
   private started = false;
   private dirty = false;
-  private immediate: NodeJS.Immediate | undefined;
+  /** Whether the controller asked for a slice of a turn. */
+  private scheduled = false;
+  private readonly task: SliceTask;
   private unsubscribe: (() => void) | undefined;
   private stopResync: (() => void) | undefined;
   private wake: { at: number; abort: AbortController } | undefined;
@@ -103,6 +108,8 @@ export class DaemonSetController {
     this.log = deps.logger.child({ component: "daemonset-controller" });
     this.backoff = new FailedPodBackoff(deps.clock);
     this.deleter = deps.deleter ?? new Deleter({ store: deps.store, clock: deps.clock, events: deps.events });
+    const slices = deps.slices ?? new SliceScheduler(SLICE_MS, () => {});
+    this.task = slices.add("daemonset controller", SLICE_MS, (deadline) => this.turn(deadline));
   }
 
   /** Subscribes to the store, starts the resync timer and runs a first pass soon. */
@@ -129,8 +136,7 @@ export class DaemonSetController {
     this.stopResync?.();
     this.wake?.abort.abort();
     this.wake = undefined;
-    if (this.immediate) clearImmediate(this.immediate);
-    this.immediate = undefined;
+    this.scheduled = false;
     this.pacing?.abort();
     this.pacing = undefined;
     // What is left of a pass is planned again by the next controller to start.
@@ -146,7 +152,7 @@ export class DaemonSetController {
   /** Asks for a pass; many triggers before it runs make one pass. */
   trigger(reason: string): void {
     this.dirty = true;
-    if (!this.started || this.immediate) return;
+    if (!this.started || this.scheduled) return;
     this.log.debug("pass scheduled", { reason });
     this.schedule();
   }
@@ -161,20 +167,26 @@ export class DaemonSetController {
 
   /** The next turn: a slice of the pass being written, or else a new pass when something changed. */
   private schedule(): void {
-    if (!this.started || this.immediate || this.pacing) return;
-    this.immediate = setImmediate(() => {
-      this.immediate = undefined;
-      if (!this.started) return;
-      if (this.planning) this.safely(() => this.continuePlanning(SLICE_MS));
-      else if (this.writing) this.safely(() => this.finishWriting(SLICE_MS));
-      else if (this.dirty && this.paced()) return;
-      else if (this.dirty) {
-        this.dirty = false;
-        this.safely(() => this.pass(SLICE_MS));
-      }
-      // Our own commits mark us dirty again: the next pass (usually a no-op) yields first.
-      if (this.planning || this.writing || this.dirty) this.schedule();
-    });
+    if (!this.started || this.scheduled || this.pacing) return;
+    this.scheduled = true;
+    this.task.wake();
+  }
+
+  /** The controller's slice of a turn (control-plane/slices.ts), until `deadline`. */
+  private turn(deadline: number): boolean {
+    this.scheduled = false;
+    if (!this.started) return false;
+    const budgetMs = Math.max(1, deadline - performance.now());
+    if (this.planning) this.safely(() => this.continuePlanning(budgetMs));
+    else if (this.writing) this.safely(() => this.finishWriting(budgetMs));
+    else if (this.dirty && this.paced()) return false;
+    else if (this.dirty) {
+      this.dirty = false;
+      this.safely(() => this.pass(budgetMs));
+    }
+    // Our own commits mark us dirty again: the next pass (usually a no-op) yields first.
+    if (this.planning || this.writing || this.dirty) this.schedule();
+    return false;
   }
 
   /**

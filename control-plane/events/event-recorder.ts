@@ -15,6 +15,7 @@ import { EVENT_LIMITS, truncateUtf8 } from "../../shared/limits.js";
 import { resourceForKind } from "../kube/index.js";
 import type { Store, StoreWriter } from "../store/store.js";
 import { lastSeen as lastSeenAt } from "./event-expiry.js";
+import type { SliceScheduler } from "../slices.js";
 
 export interface EventSource {
   component: string;
@@ -170,20 +171,35 @@ export class EventRecorder {
    */
   gc(): number {
     let removed = 0;
-    this.collect(Infinity, (n) => (removed = n));
+    const step = this.collector((n) => (removed = n));
+    while (step(Infinity));
     return removed;
   }
 
   /**
-   * gc() in steps that hold the event loop about `budgetMs` each, yielding between them;
-   * `done` hears how many were removed. The events are judged as they were when the scan
-   * began; one already gone is skipped.
+   * gc() in slices of the control plane's turns (at most `sliceMs` each); `done` hears how
+   * many were removed. The events are judged as they were when the scan began; one already
+   * gone is skipped.
    */
-  gcInSteps(budgetMs: number, done: (removed: number) => void): void {
-    this.collect(budgetMs, done);
+  gcInSteps(slices: SliceScheduler, sliceMs: number, done: (removed: number) => void): void {
+    const step = this.collector(done);
+    const task = slices.add("event collection", sliceMs, (deadline) => {
+      let more: boolean;
+      try {
+        more = step(deadline);
+      } catch {
+        // The store closed meanwhile (shutdown) or failed: the next collection tries again.
+        more = false;
+        done(0);
+      }
+      if (!more) task.cancel();
+      return more;
+    });
+    task.wake();
   }
 
-  private collect(budgetMs: number, done: (removed: number) => void): void {
+  /** The collection as a step function: works until the deadline; false (after `done`) when finished. */
+  private collector(done: (removed: number) => void): (deadline: number) => boolean {
     const now = this.deps.clock.now();
     const all = this.deps.store.scan<KubeEvent>("events");
     // Fold and similarity records matter only within the fold window.
@@ -216,7 +232,10 @@ export class EventRecorder {
         }
         kept.length = 0;
       }
-      if (deleted >= victims.length) return false;
+      if (deleted >= victims.length) {
+        done(victims.length);
+        return false;
+      }
       this.deps.store.transaction((tx) => {
         while (deleted < victims.length) {
           const e = victims[deleted++] as KubeEvent;
@@ -225,25 +244,11 @@ export class EventRecorder {
           if ((deleted & 63) === 0 && performance.now() >= deadline) break;
         }
       });
-      return deleted < victims.length;
-    };
-    if (budgetMs === Infinity) {
-      while (step(Infinity));
+      if (deleted < victims.length) return true;
       done(victims.length);
-      return;
-    }
-    const run = (): void => {
-      let more: boolean;
-      try {
-        more = step(performance.now() + budgetMs);
-      } catch {
-        // The store closed meanwhile (shutdown) or failed: the next run tries again.
-        more = false;
-      }
-      if (more) setImmediate(run);
-      else done(victims.length);
+      return false;
     };
-    run();
+    return step;
   }
 }
 
