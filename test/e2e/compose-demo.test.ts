@@ -7,7 +7,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ClusterClient, REPO_ROOT, run, waitFor } from "../helpers/cluster.js";
+import { ClusterClient, offlineBaseImage, REPO_ROOT, run, waitFor } from "../helpers/cluster.js";
 import { runTutorial, writeTutorialManifest } from "../helpers/tutorial.js";
 
 const PROJECT = "everynode-e2e";
@@ -40,9 +40,7 @@ describe("the docker-compose demo", () => {
     run("docker-compose", ["-p", PROJECT, ...args], { env, timeoutMs, cwd: REPO_ROOT });
 
   beforeAll(async () => {
-    const base = await run(path.join(REPO_ROOT, "scripts/build-offline-base-image.sh"), []);
-    expect(base.code, base.stderr).toBe(0);
-    const baseImage = base.stdout.trim().split("\n").pop() as string;
+    const baseImage = await offlineBaseImage();
     env = {
       EVERYNODE_BASE_IMAGE: baseImage,
       EVERYNODE_PORT: String(await freePort()),

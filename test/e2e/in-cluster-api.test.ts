@@ -11,14 +11,13 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Cluster } from "../helpers/cluster.js";
-import { REPO_ROOT, run, startCluster, waitFor } from "../helpers/cluster.js";
+import { offlineBaseImage, REPO_ROOT, run, startCluster, waitFor } from "../helpers/cluster.js";
 import { webDaemonSet } from "../helpers/manifests.js";
 
 /** A JWT's payload, as a reader of the token file would decode it. */
 const claimsOf = (jwt: string): Record<string, any> =>
   JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8"));
 
-const NODE_IMAGE = "everynode/node-base:20-offline";
 const MODULES = realpathSync(path.join(REPO_ROOT, "node_modules"));
 const CLIENT = path.join(MODULES, "@kubernetes/client-node/dist/index.js");
 
@@ -51,6 +50,9 @@ subjects: [{kind: ServiceAccount, name: reader, namespace: default}]
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: configmap-reader}
 `;
 
+/** The pods' image: this machine's node, built offline (set in beforeAll). */
+let NODE_IMAGE = "";
+
 const clientDs = (name: string, hostNetwork: boolean): Record<string, unknown> =>
   webDaemonSet(
     name,
@@ -73,6 +75,7 @@ describe("in-cluster API access with the official client library", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "everynode-in-cluster-"));
 
   beforeAll(async () => {
+    NODE_IMAGE = await offlineBaseImage();
     // Every address: bridged pods reach a server on this host through the bridge's gateway.
     cluster = await startCluster({ serverArgs: ["--listen", "0.0.0.0:0"], serverNodeName: "incluster-e2e" });
     const file = path.join(dir, "rbac.yaml");

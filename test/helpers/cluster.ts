@@ -12,7 +12,15 @@ import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { kubectlPath, REPO_ROOT, run, StopWaiting, waitFor, type RunResult } from "./run.js";
 
-export { kubectlPath, REPO_ROOT, run, StopWaiting, waitFor, type RunResult } from "./run.js";
+export {
+  kubectlPath,
+  offlineBaseImage,
+  REPO_ROOT,
+  run,
+  StopWaiting,
+  waitFor,
+  type RunResult,
+} from "./run.js";
 export const EVERYNODE_BIN = path.join(REPO_ROOT, "bin/everynode");
 export const TEST_IMAGE = process.env.EVERYNODE_TEST_IMAGE ?? "everynode/web:test";
 export const NODE_LABEL_KEY = "io.everynode.node";

@@ -39,6 +39,18 @@ export function run(
   });
 }
 
+/**
+ * The offline Node.js base image's tag, built from this machine's node if it is not there yet
+ * (the script keeps one that exists). Each test that runs it builds it: files run in any order.
+ */
+export async function offlineBaseImage(): Promise<string> {
+  const r = await run(path.join(REPO_ROOT, "scripts/build-offline-base-image.sh"), [], {
+    timeoutMs: 300_000,
+  });
+  if (r.code !== 0) throw new Error(`build-offline-base-image.sh failed: ${r.stderr}`);
+  return r.stdout.trim().split("\n").pop() as string;
+}
+
 /** Thrown by a waitFor probe to stop waiting at once (a process it waits on has exited). */
 export class StopWaiting extends Error {}
 
