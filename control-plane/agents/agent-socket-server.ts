@@ -39,7 +39,10 @@ export interface AgentSocketServerDeps {
   maxPayloadBytes?: number;
   /** Per-connection rates (AGENT_LIMITS by default). */
   limits?: Partial<BudgetLimits>;
-  /** How often sockets are pinged; a socket that missed the previous pong is dropped. */
+  /**
+   * How often each socket is looked at: one that said nothing since the last look is pinged,
+   * one that then did not answer by the next look is dropped (30 s by default).
+   */
   pingIntervalMs?: number;
   /** Upgrades of other paths (kubectl's exec, attach, port-forward); refused when absent. */
   otherUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -119,6 +122,13 @@ function connectionOf(ws: WebSocket, nodeName: string, credentialId: string): Ag
 }
 
 /** Serves agent WebSockets on `server`; other upgrade paths are refused. */
+/**
+ * What a socket did since the ping round last looked at it: a message or a pong came
+ * ("heard"); nothing came, so this look pings it ("quiet"); pinged at the last look and
+ * nothing since, so this look drops it ("pinged").
+ */
+type Liveness = "heard" | "quiet" | "pinged";
+
 export function attachAgentSocketServer(
   server: HttpServer | HttpsServer,
   deps: AgentSocketServerDeps,
@@ -132,7 +142,7 @@ export function attachAgentSocketServer(
     ...deps.limits,
   };
   const wss = new WebSocketServer({ noServer: true, maxPayload });
-  const alive = new WeakMap<WebSocket, boolean>();
+  const heard = new WeakMap<WebSocket, Liveness>();
   const log = deps.logger.child({ component: "agent-socket" });
   const inbox = new Inbox(
     INBOX_SLICE_MS,
@@ -160,8 +170,8 @@ export function attachAgentSocketServer(
 
   const accept = (ws: WebSocket, nodeName: string, credentialId: string): void => {
     const nodeLog = log.child({ node: nodeName });
-    alive.set(ws, true);
-    ws.on("pong", () => alive.set(ws, true));
+    heard.set(ws, "heard");
+    ws.on("pong", () => heard.set(ws, "heard"));
     const handler = deps.onConnection(connectionOf(ws, nodeName, credentialId));
     const budget = new MessageBudget(limits, deps.clock.now());
     const refuse = (code: number, why: string): void => {
@@ -202,6 +212,7 @@ export function attachAgentSocketServer(
     };
     ws.on("message", (data) => {
       if (ws.readyState !== WebSocket.OPEN || closedByServer.has(ws)) return;
+      heard.set(ws, "heard");
       const raw = asBuffer(data);
       const receivedAt = deps.clock.now();
       const pauseMs = budget.bytesReceived(raw.length, receivedAt);
@@ -220,8 +231,11 @@ export function attachAgentSocketServer(
     ws.on("close", (code, reason) => inbox.post(() => handler.closed(code, reason.toString("utf8"))));
   };
 
-  // Each socket is pinged once per interval, but not all at once: a round is spread over
-  // one-second ticks, so 10,000 sockets make ~330 pings a second instead of one long block.
+  // Each socket is looked at once per interval, but not all at once: a round is spread over
+  // one-second ticks, so 10,000 sockets make at most ~330 pings a second, not one long block.
+  // An agent that heartbeats is heard every interval and never pinged: at 10,000 nodes that
+  // is 330 pings and 330 pongs a second fewer, each a TLS record on both sides. A silent
+  // one is pinged, and dropped if it is still silent at the next look.
   const pingIntervalMs = deps.pingIntervalMs ?? 30_000;
   const ticks = Math.max(1, Math.round(pingIntervalMs / 1_000));
   let round: WebSocket[] = [];
@@ -235,11 +249,16 @@ export function attachAgentSocketServer(
     for (; next < end; next++) {
       const ws = round[next] as WebSocket;
       if (ws.readyState !== WebSocket.OPEN) continue;
-      if (alive.get(ws) === false) {
+      const was = heard.get(ws);
+      if (was === "pinged") {
         ws.terminate();
         continue;
       }
-      alive.set(ws, false);
+      if (was === "heard") {
+        heard.set(ws, "quiet");
+        continue;
+      }
+      heard.set(ws, "pinged");
       ws.ping();
     }
     if (next >= round.length) round = [];

@@ -43,6 +43,8 @@ export interface AgentEndpointsDeps {
   deleter?: Deleter;
   /** What agents are told in welcome; 10 by default. */
   heartbeatIntervalSeconds?: number;
+  /** How often each socket is looked at, and pinged if it said nothing (30 s by default). */
+  pingIntervalMs?: number;
   /** Dispatcher debounce (50 ms) and status flush interval (100 ms), for tests and benchmarks. */
   dispatchDebounceMs?: number;
   statusFlushMs?: number;
@@ -146,6 +148,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     logger,
     onConnection: (connection) => sessions.onConnection(connection),
     ...(deps.limits ? { limits: deps.limits } : {}),
+    ...(deps.pingIntervalMs ? { pingIntervalMs: deps.pingIntervalMs } : {}),
     ...(deps.otherUpgrade ? { otherUpgrade: deps.otherUpgrade } : {}),
     ...(deps.slices ? { slices: deps.slices } : {}),
   });

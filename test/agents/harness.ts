@@ -75,7 +75,8 @@ export interface Harness {
   ): Promise<HttpResult>;
   /** Registers a node with a fresh join token; returns its node credential. */
   register(nodeName: string, labels?: Record<string, string>): Promise<string>;
-  connect(token: string | undefined, urlPath?: string): Promise<FakeAgent>;
+  /** Connects as an agent; `autoPong: false` makes one that never answers the server's pings. */
+  connect(token: string | undefined, urlPath?: string, opts?: { autoPong?: boolean }): Promise<FakeAgent>;
   close(): Promise<void>;
 }
 
@@ -87,7 +88,7 @@ export interface HttpResult {
 }
 
 export async function startHarness(
-  options: Pick<Parameters<typeof startAgentEndpoints>[0], "agentMetrics"> = {},
+  options: Pick<Parameters<typeof startAgentEndpoints>[0], "agentMetrics" | "pingIntervalMs"> = {},
 ): Promise<Harness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "everynode-agents-"));
   const clock = shiftableClock();
@@ -183,8 +184,8 @@ export async function startHarness(
       if (res.status !== 200) throw new Error(`register failed: ${res.status} ${res.text}`);
       return (res.json() as { token: string }).token;
     },
-    connect: async (token, urlPath = AGENT_CONNECT_PATH) => {
-      const agent = await FakeAgent.connect(`wss://127.0.0.1:${port}${urlPath}`, token, pki.caCertPem);
+    connect: async (token, urlPath = AGENT_CONNECT_PATH, opts = {}) => {
+      const agent = await FakeAgent.connect(`wss://127.0.0.1:${port}${urlPath}`, token, pki.caCertPem, opts);
       open.push(agent);
       return agent;
     },
@@ -210,8 +211,11 @@ export class FakeAgent {
   private readonly queue: ServerMessage[] = [];
   private waiters: (() => void)[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
+  /** Pings the server sent. */
+  pings = 0;
 
   private constructor(readonly ws: WebSocket) {
+    ws.on("ping", () => this.pings++);
     ws.on("message", (data: Buffer) => {
       this.queue.push(decodeServerMessage(data));
       for (const w of this.waiters.splice(0)) w();
@@ -221,9 +225,18 @@ export class FakeAgent {
     );
   }
 
-  static connect(url: string, token: string | undefined, ca: string): Promise<FakeAgent> {
+  static connect(
+    url: string,
+    token: string | undefined,
+    ca: string,
+    opts: { autoPong?: boolean } = {},
+  ): Promise<FakeAgent> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { ca, headers: token ? { authorization: `Bearer ${token}` } : {} });
+      const ws = new WebSocket(url, {
+        ca,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        autoPong: opts.autoPong ?? true,
+      });
       ws.once("unexpected-response", (_req, res) => {
         reject(new UpgradeRefused(res.statusCode));
         ws.terminate();
