@@ -1,5 +1,6 @@
 // The floor the control plane's per-agent memory is compared with: a bare `ws` server over
-// Node's HTTPS (or plain HTTP) that accepts WebSockets on any path and does nothing else.
+// Node's HTTPS (or plain HTTP) that accepts WebSockets on any path and does nothing else
+// (it decodes what it receives).
 // Started by ws-floor.ts; prints {"port": N} once it listens. A line "broadcast BYTES" on
 // stdin sends one message of that size to every client and prints the CPU time it took.
 
@@ -18,7 +19,8 @@ const server =
 const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
 server.on("upgrade", (req, socket, head) => {
   wss.handleUpgrade(req, socket, head, (ws) => {
-    ws.on("message", () => {});
+    // The least any server does with a message: decode it.
+    ws.on("message", (data) => JSON.parse(String(data)) as unknown);
     ws.on("error", () => {});
   });
 });

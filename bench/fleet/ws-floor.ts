@@ -1,7 +1,8 @@
 // `npm run bench:ws-floor -- --connections 10000`: what one idle WebSocket costs a bare
 // `ws` server in Node 20 (RSS per connection, server CPU per handshake), over TLS with an
-// RSA-2048 key (what everynode's PKI makes), with an ECDSA P-256 key, and without TLS. The
-// fleet benchmark's "RSS per node" is read against this floor.
+// RSA-2048 key (what everynode's PKI makes), with an ECDSA P-256 key, and without TLS, and
+// its CPU while every connection heartbeats once per 10 s as agents do. The fleet
+// benchmark's "RSS per node" and idle CPU are read against this floor.
 // Writes bench/results/ws-floor.json and .md.
 
 import { execFileSync, type ChildProcess } from "node:child_process";
@@ -36,6 +37,39 @@ interface VariantResult {
   serverCpuMsPerHandshake: number;
   /** One ~1 KB message to every connection: server CPU per message. */
   broadcastCpuUsPerMessage: number;
+  /** Every connection sends a heartbeat every 10 s: the server's CPU, % of one core. */
+  heartbeatCpuPercent: number;
+  heartbeatsPerSecond: number;
+}
+
+const HEARTBEAT_SECONDS = 10;
+const HEARTBEAT_WINDOW_MS = 20_000;
+
+/**
+ * Each socket sends the agent's heartbeat once every HEARTBEAT_SECONDS, spread evenly, for
+ * HEARTBEAT_WINDOW_MS; returns the server's CPU over that window and the rate sent.
+ */
+async function heartbeats(sockets: SimSocket[], pid: number): Promise<{ percent: number; rate: number }> {
+  const tickMs = 10;
+  const perTick = (sockets.length * tickMs) / (HEARTBEAT_SECONDS * 1000);
+  let owed = 0;
+  let next = 0;
+  let sent = 0;
+  const before = readProc(pid)!;
+  const t0 = Date.now();
+  const timer = setInterval(() => {
+    owed += perTick;
+    for (; owed >= 1; owed--) {
+      sockets[next]!.send({ v: 1, type: "heartbeat" });
+      next = (next + 1) % sockets.length;
+      sent++;
+    }
+  }, tickMs);
+  await settle(HEARTBEAT_WINDOW_MS);
+  clearInterval(timer);
+  const seconds = (Date.now() - t0) / 1000;
+  const after = readProc(pid)!;
+  return { percent: (((after.ticks - before.ticks) / CLK_TCK) * 100) / seconds, rate: sent / seconds };
 }
 
 function makeCert(dir: string, kind: "rsa" | "ecdsa"): { cert: string; key: string } {
@@ -143,6 +177,7 @@ async function measure(
     broadcasts.push((b.cpuMs * 1000) / b.clients);
     await settle(500);
   }
+  const beats = await heartbeats(sockets, pid);
   for (const s of sockets) s.terminate();
   child.kill("SIGTERM");
   return {
@@ -154,6 +189,8 @@ async function measure(
     perConnectionBytes: Math.round((after.rssBytes - base.rssBytes) / connections),
     serverCpuMsPerHandshake: round((((after.ticks - base.ticks) / CLK_TCK) * 1000) / connections, 3),
     broadcastCpuUsPerMessage: round(Math.min(...broadcasts), 1),
+    heartbeatCpuPercent: round(beats.percent, 1),
+    heartbeatsPerSecond: Math.round(beats.rate),
   };
 }
 
@@ -183,11 +220,11 @@ async function main(): Promise<void> {
       .map((x) => x.toFixed(2))
       .join(" / ")}`,
     "",
-    "| variant | RSS before | RSS connected | per connection | server CPU per handshake | server CPU per 1 KB message sent (fan-out) | connect all |",
-    "|---|---|---|---|---|---|---|",
+    "| variant | RSS before | RSS connected | per connection | server CPU per handshake | server CPU per 1 KB message sent (fan-out) | server CPU receiving heartbeats | connect all |",
+    "|---|---|---|---|---|---|---|---|",
     ...results.map(
       (r) =>
-        `| ${r.variant} | ${fmtBytes(r.rssBaseBytes)} | ${fmtBytes(r.rssConnectedBytes)} | ${fmtBytes(r.perConnectionBytes)} | ${r.serverCpuMsPerHandshake} ms | ${r.broadcastCpuUsPerMessage} µs | ${r.connectMs} ms |`,
+        `| ${r.variant} | ${fmtBytes(r.rssBaseBytes)} | ${fmtBytes(r.rssConnectedBytes)} | ${fmtBytes(r.perConnectionBytes)} | ${r.serverCpuMsPerHandshake} ms | ${r.broadcastCpuUsPerMessage} µs | ${r.heartbeatCpuPercent}% of a core at ${r.heartbeatsPerSecond}/s | ${r.connectMs} ms |`,
     ),
     "",
   ].join("\n");

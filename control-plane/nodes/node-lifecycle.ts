@@ -7,7 +7,7 @@
 // creationTimestamp), so a control-plane restart does not announce every node again.
 // Nodes present at start get a fresh startup grace period: a restart is not a node failure.
 
-import type { Node, Pod } from "../../shared/api-types.js";
+import type { Node, NodeCondition, Pod } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
 import { isEverynodeError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/logger.js";
@@ -33,6 +33,38 @@ export interface NodeLifecycleDeps {
 
 const SOURCE = { component: "node-controller" };
 const PRESSURE = ["MemoryPressure", "DiskPressure", "PIDPressure"];
+
+/** What the lifecycle reads of a node, worked out once per stored version of it. */
+interface NodeFacts {
+  /** The Ready condition's status, when it has one. */
+  ready: NodeCondition["status"] | undefined;
+  /** When the Ready=True condition's heartbeat was written (NaN when unreadable); null when not Ready=True. */
+  heartbeatWritten: number | null;
+  /** Whether it carries the taints its condition and cordon call for. */
+  taintsSettled: boolean;
+}
+
+/**
+ * Stored objects are frozen and a write makes a new one, so facts kept per object stay
+ * true. Every agent's heartbeat and every sweep over the fleet ask: finding and parsing
+ * the conditions and taints each time was most of their cost at 10,000 nodes.
+ */
+const factsCache = new WeakMap<Node, NodeFacts>();
+
+function factsOf(node: Node): NodeFacts {
+  let facts = factsCache.get(node);
+  if (!facts) {
+    const ready = readyCondition(node);
+    facts = {
+      ready: ready?.status,
+      heartbeatWritten: ready?.status === "True" ? Date.parse(ready.lastHeartbeatTime ?? "") : null,
+      // The time only stamps taints it would add; whether it would is all that is asked.
+      taintsSettled: desiredTaints(node, 0) === undefined,
+    };
+    factsCache.set(node, facts);
+  }
+  return facts;
+}
 
 /** Turns heartbeats into node conditions and taints; see the file comment. */
 export class NodeLifecycle implements NodeLiveness {
@@ -93,18 +125,18 @@ export class NodeLifecycle implements NodeLiveness {
     const node = this.deps.store.get<Node>("nodes", undefined, nodeName);
     if (!node) return;
     this.seen(node, now);
-    const ready = readyCondition(node);
-    if (ready?.status === "True") {
-      const last = Date.parse(ready.lastHeartbeatTime ?? "");
+    const last = factsOf(node).heartbeatWritten;
+    if (last !== null) {
       if (!Number.isNaN(last) && now - last < (this.deps.heartbeatWriteIntervalMs ?? 300_000)) return;
+      const ready = readyCondition(node);
       this.writeNode(nodeName, (n) =>
         setNodeCondition(
           n,
           "Ready",
           {
             status: "True",
-            reason: ready.reason ?? "KubeletReady",
-            message: ready.message ?? "",
+            reason: ready?.reason ?? "KubeletReady",
+            message: ready?.message ?? "",
             heartbeat: now,
           },
           now,
@@ -154,10 +186,10 @@ export class NodeLifecycle implements NodeLiveness {
       const heard = this.heartbeats.get(name);
       const since = heard ?? this.firstSeen.get(name) ?? now;
       const grace = heard !== undefined ? this.gracePeriodMs : this.startupGracePeriodMs;
-      const ready = readyCondition(node);
-      const silent = now - since > grace && ready?.status !== "Unknown";
-      const podsToMark = ready !== undefined && ready.status !== "True" && this.podsNeedMarking(name, now);
-      if (!silent && !podsToMark && !desiredTaints(node, now)) continue;
+      const { ready, taintsSettled } = factsOf(node);
+      const silent = now - since > grace && ready !== "Unknown";
+      const podsToMark = ready !== undefined && ready !== "True" && this.podsNeedMarking(name, now);
+      if (!silent && !podsToMark && taintsSettled) continue;
       this.writeNode(name, (n, tx) => {
         let changed = false;
         if (silent) {
