@@ -121,7 +121,6 @@ function connectionOf(ws: WebSocket, nodeName: string, credentialId: string): Ag
   };
 }
 
-/** Serves agent WebSockets on `server`; other upgrade paths are refused. */
 /**
  * What a socket did since the ping round last looked at it: a message or a pong came
  * ("heard"); nothing came, so this look pings it ("quiet"); pinged at the last look and
@@ -129,6 +128,7 @@ function connectionOf(ws: WebSocket, nodeName: string, credentialId: string): Ag
  */
 type Liveness = "heard" | "quiet" | "pinged";
 
+/** Serves agent WebSockets on `server`; other upgrade paths are refused. */
 export function attachAgentSocketServer(
   server: HttpServer | HttpsServer,
   deps: AgentSocketServerDeps,

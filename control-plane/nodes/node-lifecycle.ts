@@ -225,7 +225,7 @@ export class NodeLifecycle implements NodeLiveness {
         for (const node of present) this.seen(node, now, tx);
       });
       for (const node of present) {
-        if (desiredTaints(node, now))
+        if (!factsOf(node).taintsSettled)
           this.writeNode(node.metadata.name ?? "", (n) => this.applyTaints(n, now));
       }
     });
