@@ -36,10 +36,14 @@ spec:
         command: ["sleep", "3600"]
 `;
 
-/** A kubectl top row's CPU (millicores) and memory (MiB). */
+/**
+ * A kubectl top row's CPU (millicores) and memory (MiB), read as whole columns: a pod's
+ * generated name may itself hold a digit and an "m" (burner-5m2kx).
+ */
 function figures(row: string): { cpu: number; memory: number } {
-  const cpu = /(\d+)m/.exec(row);
-  const memory = /(\d+)Mi/.exec(row);
+  const cells = row.trim().split(/\s+/);
+  const cpu = cells.map((c) => /^(\d+)m$/.exec(c)).find(Boolean);
+  const memory = cells.map((c) => /^(\d+)Mi$/.exec(c)).find(Boolean);
   return { cpu: Number(cpu?.[1] ?? NaN), memory: Number(memory?.[1] ?? NaN) };
 }
 
@@ -72,7 +76,8 @@ describe("kubectl top", () => {
         const r = await kubectl(["top", "pod", "--containers"]);
         const burns = r.stdout.split("\n").filter((l) => /\sburn\s/.test(l));
         const held = burns.filter((l) => figures(l).memory >= 30 && figures(l).cpu >= 50);
-        return held.length === 2 ? true : undefined;
+        if (held.length !== 2) throw new Error(`kubectl top said:\n${r.stdout}${r.stderr}`);
+        return true;
       },
       120_000,
       1000,
