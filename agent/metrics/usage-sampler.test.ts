@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { busyCpuNanoseconds, memoryInUseBytes } from "./host-usage.js";
-import { cpuRate, UsageSampler } from "./usage-sampler.js";
+import { cpuRate, STATS_DEADLINE_MS, UsageSampler } from "./usage-sampler.js";
 import { FakeClock } from "../../test/helpers/fake-clock.js";
 import { createLogger } from "../../shared/logger.js";
 import { LABELS } from "../runtime/labels.js";
 import type { ObservedContainer } from "../runtime/container-runtime.js";
+import type { ContainerUsage } from "../runtime/stream-runtime.js";
 
 describe("cpuRate", () => {
   it.each([
@@ -97,5 +98,47 @@ describe("UsageSampler", () => {
       ],
     });
     expect(m?.timestamp).toBe(new Date(1_010_000).toISOString());
+  });
+
+  it("goes on without a container whose stats hang, and asks it again only once they answer", async () => {
+    const clock = new FakeClock(1_000_000);
+    const calls: string[] = [];
+    let answerA: ((u: ContainerUsage) => void) | undefined;
+    const warnings: string[] = [];
+    const logger = createLogger({ level: "error" });
+    const sampler = new UsageSampler({
+      nodeName: "n1",
+      runtime: { list: () => Promise.resolve([container("a", "p1", "stuck"), container("b", "p2", "fine")]) },
+      usage: (id) => {
+        calls.push(id);
+        if (id === "a" && !answerA) return new Promise((resolve) => (answerA = resolve));
+        return Promise.resolve({ cpuNanoseconds: clock.now() * 1000, memoryBytes: 1 });
+      },
+      host: () => Promise.resolve({ cpuNanoseconds: clock.now() * 1000, memoryBytes: 1 }),
+      clock,
+      logger: { ...logger, warn: (message: string) => void warnings.push(message) },
+    });
+    // One sample: time moves past the deadline once the sample waits on it, and on a second.
+    const sampleAt = async (): Promise<Awaited<ReturnType<UsageSampler["sample"]>>> => {
+      let settled = false;
+      const pending = sampler.sample().finally(() => (settled = true));
+      while (!settled && clock.pendingSleeps === 0) await new Promise((r) => setImmediate(r));
+      if (!settled) await clock.advance(STATS_DEADLINE_MS);
+      const m = await pending;
+      await clock.advance(1000);
+      return m;
+    };
+    expect(await sampleAt()).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+    const second = await sampleAt();
+    expect(second?.pods.map((p) => p.name)).toEqual(["p2"]);
+    // a's first call is still out: no second call to it, and no second warning.
+    expect(calls.filter((c) => c === "a")).toHaveLength(1);
+    expect(warnings).toHaveLength(1);
+    answerA?.({ cpuNanoseconds: 0, memoryBytes: 1 });
+    await sampleAt();
+    const fourth = await sampleAt();
+    expect(calls.filter((c) => c === "a")).toHaveLength(3);
+    expect(fourth?.pods.map((p) => p.name).sort()).toEqual(["p1", "p2"]);
   });
 });

@@ -3,6 +3,10 @@
 // of this node's running containers, and sends the CPU rate since the previous sample and
 // the memory working set now. A rate needs two samples, so a container shows from its
 // second one. Counters live here, in memory; nothing is written.
+// Docker's stats of a container can hang for good (a known engine fault): a call that has
+// not answered within STATS_DEADLINE_MS leaves its container out of the sample, and no
+// second call goes to that container until the first answers, so one stuck container
+// neither stops the node's figures nor piles up requests on the engine.
 
 import type { Clock } from "../../shared/clock.js";
 import type { Logger } from "../../shared/logger.js";
@@ -27,6 +31,9 @@ export function cpuRate(before: CpuReading | undefined, now: CpuReading): number
   return Math.round(((now.cpuNanoseconds - before.cpuNanoseconds) * 1000) / (now.at - before.at));
 }
 
+/** How long one container's stats may take before the sample goes on without it. */
+export const STATS_DEADLINE_MS = 5000;
+
 export interface UsageSamplerDeps {
   nodeName: string;
   runtime: Pick<ContainerRuntime, "list">;
@@ -41,6 +48,8 @@ export class UsageSampler {
   private host: CpuReading | undefined;
   private lastAt: number | undefined;
   private busy = false;
+  /** Containers whose stats call is still out. */
+  private readonly unanswered = new Set<string>();
 
   constructor(private readonly deps: UsageSamplerDeps) {}
 
@@ -71,12 +80,8 @@ export class UsageSampler {
     for (const c of listed) {
       const id = parseLabels(c.labels);
       if (!id || id.container === SANDBOX || c.state !== "running") continue;
-      let usage: ContainerUsage;
-      try {
-        usage = await this.deps.usage(c.id);
-      } catch {
-        continue; // gone between the list and its stats
-      }
+      const usage = await this.usageOf(c.id);
+      if (!usage) continue;
       const reading = { cpuNanoseconds: usage.cpuNanoseconds, at: this.deps.clock.now() };
       seen.set(c.id, reading);
       const rate = cpuRate(this.containers.get(c.id), reading);
@@ -102,5 +107,32 @@ export class UsageSampler {
       node: { cpuNanocores: hostRate, memoryBytes: host.memoryBytes },
       pods: [...pods.values()],
     };
+  }
+
+  /** A container's usage; undefined when it is gone, or its stats are late or still out. */
+  private async usageOf(id: string): Promise<ContainerUsage | undefined> {
+    if (this.unanswered.has(id)) return undefined;
+    this.unanswered.add(id);
+    const call = this.deps.usage(id).then(
+      (u) => u,
+      () => undefined, // gone between the list and its stats
+    );
+    void call.finally(() => this.unanswered.delete(id));
+    const stop = new AbortController();
+    const late = this.deps.clock.sleep(STATS_DEADLINE_MS, stop.signal).then(
+      () => "late" as const,
+      () => undefined,
+    );
+    const first = await Promise.race([call, late]);
+    stop.abort();
+    if (first !== "late") return first;
+    this.deps.logger.warn(
+      "the container engine's stats of a container did not answer; left out of kubectl top until they do",
+      {
+        container: id.slice(0, 12),
+        waitedSeconds: STATS_DEADLINE_MS / 1000,
+      },
+    );
+    return undefined;
   }
 }
