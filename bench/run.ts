@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { runMetricsScrapeBench } from "./metrics-scrape-bench.js";
+import { runPlanStepsBench } from "./plan-steps-bench.js";
 import { runReconcileBench } from "./reconcile-bench.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -22,6 +23,18 @@ process.stdout.write(
     `  pass after one node label change: ${result.labelChangePassMs} ms\n` +
     `  reopen of the store: ${result.reopenMs} ms\n` +
     `written to ${path.relative(root, file)}\n`,
+);
+
+const steps = runPlanStepsBench(nodes);
+const stepsFile = path.join(outDir, "plan-steps.json");
+writeFileSync(stepsFile, JSON.stringify(steps, null, 2) + "\n");
+process.stdout.write(
+  `planner steps: ${steps.nodes} nodes; the longest step is how long the API waits behind planning\n` +
+    steps.cases
+      .map((c) => `  ${c.name}: ${c.steps} steps, ${c.totalMs} ms in all, longest ${c.longestStepMs} ms\n`)
+      .join("") +
+    `  goal ${steps.goalMs} ms, ratio ${steps.goalRatio}\n` +
+    `written to ${path.relative(root, stepsFile)}\n`,
 );
 
 const scrape = await runMetricsScrapeBench(nodes, 5);

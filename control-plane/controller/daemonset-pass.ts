@@ -16,7 +16,8 @@ import type { FailedPodBackoff } from "./failed-pod-backoff.js";
 import { planFinalizing, toAdopt, type Adoption, type Finalizing } from "./garbage-collector.js";
 import type { PrePullSupport } from "./plan-prepull.js";
 import type { DaemonSetPlan } from "./planner.js";
-import { planDaemonSetSteps, runSteps } from "./planner.js";
+import { STEP_ITEMS, runSteps, type Steps } from "./plan-types.js";
+import { planDaemonSetSteps } from "./planner.js";
 import { HASH_LABEL } from "./pod-utils.js";
 import type { RevisionPlan } from "./revisions.js";
 import { planRevisions } from "./revisions.js";
@@ -84,8 +85,8 @@ export function planPass(...args: Parameters<typeof planPassSteps>): PassPlan {
 }
 
 /**
- * planPass in steps: it yields after the garbage scan and between the phases of each
- * DaemonSet's plan (planDaemonSetSteps), so the controller can plan 10,000 nodes in slices.
+ * planPass in steps: it yields within and after the garbage scan, within each DaemonSet's
+ * plan (planDaemonSetSteps) and after it, so the controller can plan 10,000 nodes in slices.
  * Each DaemonSet is planned over its pods as they are when its turn comes; what changed in
  * between, the writer checks (PassWriter) and the next pass plans.
  */
@@ -96,7 +97,7 @@ export function* planPassSteps(
   collectGarbage = true,
   nodeCanWait?: (nodeName: string) => boolean,
   prePullSupport?: (nodeName: string) => PrePullSupport,
-): Generator<void, PassPlan> {
+): Steps<PassPlan> {
   const daemonSets = store.list<DaemonSet>("daemonsets");
   const nodes = store.list<Node>("nodes");
   const existing = new Set(daemonSets.map((d) => d.metadata.uid ?? ""));
@@ -121,7 +122,9 @@ export function* planPassSteps(
   const adoptedPods = new Map<string, Pod[]>();
   if (collectGarbage) {
     const uncontrolled: Pod[] = [];
+    let walked = 0;
     for (const pod of store.list<Pod>("pods")) {
+      if (++walked % STEP_ITEMS === 0) yield;
       const owner = daemonSetOwnerUid(pod);
       if (owner !== undefined && !existing.has(owner)) {
         // Those already terminating are on their way.

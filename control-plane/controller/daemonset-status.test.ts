@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Pod } from "../../shared/api-types.js";
 import { computeDaemonSetStatus } from "./daemonset-status.js";
+import { runSteps } from "./plan-types.js";
 import { daemonPod, daemonSet } from "./test-builders.js";
 
 const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
@@ -14,14 +15,16 @@ function status(
   const podsByNode = new Map<string, Pod[]>();
   for (const p of pods)
     podsByNode.set(p.spec.nodeName ?? "", [...(podsByNode.get(p.spec.nodeName ?? "") ?? []), p]);
-  return computeDaemonSetStatus({
-    ds,
-    nodes: nodes.map(([name, shouldRun]) => ({ name, shouldRun })),
-    podsByNode,
-    hash: "new",
-    templateGeneration: options.templateGeneration,
-    now: NOW,
-  });
+  return runSteps(
+    computeDaemonSetStatus({
+      ds,
+      nodes: nodes.map(([name, shouldRun]) => ({ name, shouldRun })),
+      podsByNode,
+      hash: "new",
+      templateGeneration: options.templateGeneration,
+      now: NOW,
+    }),
+  );
 }
 
 describe("computeDaemonSetStatus", () => {

@@ -3,6 +3,7 @@
 // `kubectl rollout status` read the same numbers users know.
 
 import type { DaemonSet, DaemonSetStatus, Pod } from "../../shared/api-types.js";
+import { STEP_ITEMS, type Steps } from "./plan-types.js";
 import { compareOldestFirst, isPodAvailable, isPodReady, isPodUpdated, isTerminal } from "./pod-utils.js";
 
 export interface StatusInput {
@@ -23,7 +24,7 @@ function gone(p: Pod): boolean {
 }
 
 /** desired, current, misscheduled, ready, available, unavailable, updated, observedGeneration. */
-export function computeDaemonSetStatus(input: StatusInput): DaemonSetStatus {
+export function* computeDaemonSetStatus(input: StatusInput): Steps<DaemonSetStatus> {
   const minReady = input.ds.spec.minReadySeconds ?? 0;
   let desired = 0;
   let current = 0;
@@ -31,7 +32,9 @@ export function computeDaemonSetStatus(input: StatusInput): DaemonSetStatus {
   let ready = 0;
   let available = 0;
   let updated = 0;
+  let walked = 0;
   for (const node of input.nodes) {
+    if (++walked % STEP_ITEMS === 0) yield;
     const all = input.podsByNode.get(node.name) ?? [];
     const pods = all.some(gone) ? all.filter((p) => !gone(p)) : all;
     if (!node.shouldRun) {

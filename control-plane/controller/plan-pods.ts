@@ -3,8 +3,8 @@
 // back-off), succeeded, duplicates.
 
 import type { Pod } from "../../shared/api-types.js";
-import type { NodesToRun, PlanInput, PlannedDelete, PodsByNode } from "./plan-types.js";
-import { earliestAfter } from "./plan-types.js";
+import type { NodesToRun, PlanInput, PlannedDelete, PodsByNode, Steps } from "./plan-types.js";
+import { earliestAfter, STEP_ITEMS } from "./plan-types.js";
 import {
   compareOldestFirst,
   isPodAvailable,
@@ -17,13 +17,15 @@ import {
 import { isPausedBySpec, isRollingUpdate, rolloutBudget } from "./rollout.js";
 
 /** The pods by target node; pods bound to no node, or to one that no longer exists, go at once. */
-export function podsByTargetNode(
+export function* podsByTargetNode(
   pods: readonly Pod[],
   nodes: Pick<NodesToRun, "decisions">,
-): { byNode: PodsByNode; deletes: PlannedDelete[] } {
+): Steps<{ byNode: PodsByNode; deletes: PlannedDelete[] }> {
   const byNode: PodsByNode = new Map();
   const deletes: PlannedDelete[] = [];
+  let walked = 0;
   for (const pod of pods) {
+    if (++walked % STEP_ITEMS === 0) yield;
     const target = podTargetNode(pod);
     if (target === undefined) {
       if (!isTerminating(pod))
@@ -53,14 +55,16 @@ export interface KeptPods {
 }
 
 /** Per node, the pods kept and those to delete. */
-export function podsToKeep(input: PlanInput, nodes: NodesToRun, byNode: PodsByNode): KeptPods {
+export function* podsToKeep(input: PlanInput, nodes: NodesToRun, byNode: PodsByNode): Steps<KeptPods> {
   const { ds, now } = input;
   const surge = isRollingUpdate(ds) && rolloutBudget(ds, nodes.desired.length).maxSurge > 0;
   const live: PodsByNode = new Map();
   const terminating = new Set<string>();
   const deletes: PlannedDelete[] = [];
   const backoffEnds: number[] = [];
+  let walked = 0;
   for (const [name, d] of nodes.decisions) {
+    if (++walked % STEP_ITEMS === 0) yield;
     const pods = byNode.get(name) ?? [];
     const only = pods.length === 1 ? pods[0] : undefined;
     if (only && d.shouldContinueRunning && !isTerminating(only) && isHealthyPhase(only)) {

@@ -1,8 +1,8 @@
 // Planner phase 4, RollingUpdate: the rollout's state over the kept pods (stops, deadline,
 // rollback, pause), then its step: which outdated pods go and which nodes get a new pod.
 
-import type { PlanInput, PlannedDelete, NodesToRun, PodsByNode } from "./plan-types.js";
-import { earliestAfter } from "./plan-types.js";
+import type { PlanInput, PlannedDelete, NodesToRun, PodsByNode, Steps } from "./plan-types.js";
+import { earliestAfter, STEP_ITEMS } from "./plan-types.js";
 import { planPrePull, wantsPrePull, type PrePullPlan } from "./plan-prepull.js";
 import { isPodUpdated, podTargetNode } from "./pod-utils.js";
 import { isPausedBySpec, isRollingUpdate, planRollout, rolloutTargets } from "./rollout.js";
@@ -60,7 +60,7 @@ export function prePullOver(
 }
 
 /** The rollout's decision and step over the pods each node keeps. */
-export function rolloutStep(input: PlanInput, nodes: NodesToRun, kept: PodsByNode): PlannedRollout {
+export function* rolloutStep(input: PlanInput, nodes: NodesToRun, kept: PodsByNode): Steps<PlannedRollout> {
   const { ds, now } = input;
   const common = {
     ds,
@@ -75,7 +75,7 @@ export function rolloutStep(input: PlanInput, nodes: NodesToRun, kept: PodsByNod
   let facts: RolloutFacts | undefined;
   let failureAt: number | undefined;
   if (isRollingUpdate(ds)) {
-    const seen = rolloutFacts({
+    const seen = yield* rolloutFacts({
       ...common,
       revision: input.templateGeneration ?? 0,
       ...(input.stable ? { stable: input.stable } : {}),
@@ -90,7 +90,7 @@ export function rolloutStep(input: PlanInput, nodes: NodesToRun, kept: PodsByNod
     change?.paused === true ||
     change?.rollbackTo !== undefined;
   const prePull = wantsPrePull(ds) ? prePullOver(input, nodes, kept, paused) : undefined;
-  const step = planRollout({
+  const step = yield* planRollout({
     ...common,
     templateGeneration: input.templateGeneration,
     paused,
@@ -99,7 +99,9 @@ export function rolloutStep(input: PlanInput, nodes: NodesToRun, kept: PodsByNod
   // The steady state deletes nothing: the kept pods are shared, not copied.
   const live = step.delete.length > 0 ? new Map(kept) : kept;
   const deletes: PlannedDelete[] = [];
+  let walked = 0;
   for (const pod of step.delete) {
+    if (++walked % STEP_ITEMS === 0) yield;
     deletes.push({ pod, reason: "Outdated", message: "pod template is out of date" });
     const name = podTargetNode(pod) ?? "";
     live.set(

@@ -5,8 +5,8 @@ import type { DaemonSetStatus, Pod } from "../../shared/api-types.js";
 import { rfc3339 } from "../../shared/clock.js";
 import { computeDaemonSetStatus } from "./daemonset-status.js";
 import { prePullOver, type PlannedRollout } from "./plan-rollout.js";
-import type { NodesToRun, PlanInput, PlannedCreate, PodsByNode } from "./plan-types.js";
-import { earliestAfter } from "./plan-types.js";
+import type { NodesToRun, PlanInput, PlannedCreate, PodsByNode, Steps } from "./plan-types.js";
+import { earliestAfter, STEP_ITEMS } from "./plan-types.js";
 import { availableAt, GENERATION_LABEL, HASH_LABEL, isTerminating, podTargetNode } from "./pod-utils.js";
 import { rolloutFacts } from "./rollout-facts.js";
 import { rolloutStatus } from "./rollout-state.js";
@@ -29,7 +29,7 @@ export interface PlanOutcome {
   changes: boolean;
 }
 
-export function statusAfter(input: PlanInput, nodes: NodesToRun, outcome: PlanOutcome): StatusAfter {
+export function* statusAfter(input: PlanInput, nodes: NodesToRun, outcome: PlanOutcome): Steps<StatusAfter> {
   const { ds, now } = input;
   // Arrays are shared with the kept pods unless this plan adds to a node.
   const after = new Map<string, Pod[]>(outcome.rollout.live);
@@ -37,12 +37,17 @@ export function statusAfter(input: PlanInput, nodes: NodesToRun, outcome: PlanOu
     after.set(name, [...(after.get(name) ?? []), pod]);
   };
   const createdAt = rfc3339(now);
-  for (const c of outcome.creates) addAfter(c.nodeName, placeholderPod(c, input, createdAt));
+  let walked = 0;
+  for (const c of outcome.creates) {
+    if (++walked % STEP_ITEMS === 0) yield;
+    addAfter(c.nodeName, placeholderPod(c, input, createdAt));
+  }
   // The rollout counts live pods only (as the next pass will); the counters count terminating ones too.
   const live = new Map(after);
   for (const name of outcome.terminating)
     for (const p of outcome.byNode.get(name) ?? []) if (isTerminating(p)) addAfter(name, p);
   for (const p of outcome.staying) {
+    if (++walked % STEP_ITEMS === 0) yield;
     const marked = { ...p, metadata: { ...p.metadata, deletionTimestamp: createdAt } };
     addAfter(podTargetNode(p) ?? "", marked);
   }
@@ -51,7 +56,7 @@ export function statusAfter(input: PlanInput, nodes: NodesToRun, outcome: PlanOu
   if (minReady > 0)
     for (const pods of after.values()) for (const p of pods) availableTimes.push(availableAt(p, minReady));
 
-  const status = computeDaemonSetStatus({
+  const status = yield* computeDaemonSetStatus({
     ds,
     nodes: [...nodes.decisions].map(([name, d]) => ({ name, shouldRun: d.shouldRun })),
     podsByNode: after,
@@ -66,7 +71,7 @@ export function statusAfter(input: PlanInput, nodes: NodesToRun, outcome: PlanOu
     const facts =
       !outcome.changes && seen
         ? seen
-        : rolloutFacts({
+        : (yield* rolloutFacts({
             ds,
             hash: input.hash,
             revision: input.templateGeneration ?? 0,
@@ -76,7 +81,7 @@ export function statusAfter(input: PlanInput, nodes: NodesToRun, outcome: PlanOu
             podsByNode: live,
             unreachable: nodes.unreachable,
             nodeLabels: nodes.nodeLabels,
-          }).facts;
+          })).facts;
     const shown = rolloutStatus(ds, decision.state, facts, now);
     const before = outcome.rollout.prePull;
     if (before) {

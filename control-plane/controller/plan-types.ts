@@ -86,3 +86,21 @@ export function earliestAfter(now: number, times: Iterable<number | undefined>):
     if (t !== undefined && t > now && (earliest === undefined || t < earliest)) earliest = t;
   return earliest;
 }
+
+/**
+ * How many nodes or pods a planning phase walks between two yields (about a millisecond of
+ * work): the controller plans in steps within its share of an event-loop turn, so no phase
+ * over 10,000 nodes holds the loop (and the API) in one piece.
+ */
+export const STEP_ITEMS = 500;
+
+/** Planning in steps: yields between chunks of work, returns the result. */
+export type Steps<T> = Generator<void, T>;
+
+/** Runs planning steps to the end at once. */
+export function runSteps<T>(steps: Steps<T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}

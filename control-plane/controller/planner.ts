@@ -12,11 +12,14 @@ import { rolloutStep, type PlannedRollout } from "./plan-rollout.js";
 import { statusAfter } from "./plan-status.js";
 import {
   earliestAfter,
+  runSteps,
+  STEP_ITEMS,
   type DaemonSetPlan,
   type NodesToRun,
   type PlanInput,
   type PlannedCreate,
   type PodsByNode,
+  type Steps,
 } from "./plan-types.js";
 
 export type { DaemonSetPlan, DeleteReason, PlanInput, PlannedDelete } from "./plan-types.js";
@@ -26,36 +29,31 @@ export function planDaemonSet(input: PlanInput): DaemonSetPlan {
   return runSteps(planDaemonSetSteps(input));
 }
 
-/** Runs planning steps to the end at once. */
-export function runSteps<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-  }
-}
-
 /**
- * planDaemonSet in steps: it yields between its phases (each a walk over the nodes or the
- * pods), so that a caller with 10,000 nodes can let the event loop turn between them. The
- * input is read as it was given; nothing it holds changes meanwhile (stored objects are frozen).
+ * planDaemonSet in steps: it yields within each of its walks over the nodes or the pods
+ * (every STEP_ITEMS), so that a caller with 10,000 nodes can let the event loop turn in
+ * between. The input is read as it was given; nothing it holds changes meanwhile
+ * (stored objects are frozen).
  */
-export function* planDaemonSetSteps(input: PlanInput): Generator<void, DaemonSetPlan> {
-  const nodes = nodesToRun(input);
-  yield;
-  const placed = podsByTargetNode(input.pods, nodes);
-  const kept = podsToKeep(input, nodes, placed.byNode);
-  yield;
-  const rollout = rolloutStep(input, nodes, kept.live);
-  yield;
+export function* planDaemonSetSteps(input: PlanInput): Steps<DaemonSetPlan> {
+  const nodes = yield* nodesToRun(input);
+  const placed = yield* podsByTargetNode(input.pods, nodes);
+  const kept = yield* podsToKeep(input, nodes, placed.byNode);
+  const rollout = yield* rolloutStep(input, nodes, kept.live);
   // A pod the rollout deletes on a node whose agent reports it gone stays Terminating for its
   // grace period: its node gets the new pod once it is gone (a later pass), not next to it.
-  const staying = rollout.deletes.map((d) => d.pod).filter((p) => staysTerminating(p, input));
+  const staying: Pod[] = [];
   const held = new Set(kept.terminating);
-  for (const p of staying) held.add(podTargetNode(p) ?? "");
-  const creates = podsToCreate(input, nodes, held, rollout);
+  let walked = 0;
+  for (const { pod } of rollout.deletes) {
+    if (++walked % STEP_ITEMS === 0) yield;
+    if (!staysTerminating(pod, input)) continue;
+    staying.push(pod);
+    held.add(podTargetNode(pod) ?? "");
+  }
+  const creates = yield* podsToCreate(input, nodes, held, rollout);
   const deletes = [...placed.deletes, ...kept.deletes, ...rollout.deletes];
-  yield;
-  const { status, recheckAt: availableAt } = statusAfter(input, nodes, {
+  const { status, recheckAt: availableAt } = yield* statusAfter(input, nodes, {
     byNode: placed.byNode,
     rollout,
     terminating: kept.terminating,
@@ -81,25 +79,28 @@ export function* planDaemonSetSteps(input: PlanInput): Generator<void, DaemonSet
 }
 
 /** Phase 1: which nodes should run the DaemonSet, which are unreachable, and their labels. */
-export function nodesToRun(input: Pick<PlanInput, "ds" | "nodes" | "now">): NodesToRun {
+export function* nodesToRun(input: Pick<PlanInput, "ds" | "nodes" | "now">): Steps<NodesToRun> {
   const { ds, now } = input;
   const decisions = new Map<string, DaemonPodDecision>();
   const expiries: (number | undefined)[] = [];
-  for (const node of input.nodes) {
-    const d = nodeShouldRunDaemonPod(node, ds, now);
-    decisions.set(node.metadata.name ?? "", d);
-    if (d.expiresAt !== undefined) expiries.push(d.expiresAt);
-  }
-  const desired = [...decisions]
-    .filter(([, d]) => d.shouldRun)
-    .map(([name]) => name)
-    .sort();
+  const desired: string[] = [];
   const unreachable = new Set<string>();
-  for (const n of input.nodes) if (!isNodeReachable(n)) unreachable.add(n.metadata.name ?? "");
   // Only the canary selector reads node labels.
-  const nodeLabels = ds.spec.updateStrategy?.rollingUpdate?.selector
-    ? new Map(input.nodes.map((n) => [n.metadata.name ?? "", n.metadata.labels ?? {}]))
-    : new Map<string, Record<string, string>>();
+  const nodeLabels = new Map<string, Record<string, string>>();
+  const withLabels = ds.spec.updateStrategy?.rollingUpdate?.selector !== undefined;
+  let walked = 0;
+  for (const node of input.nodes) {
+    if (++walked % STEP_ITEMS === 0) yield;
+    const name = node.metadata.name ?? "";
+    const d = nodeShouldRunDaemonPod(node, ds, now);
+    decisions.set(name, d);
+    if (d.shouldRun) desired.push(name);
+    if (d.expiresAt !== undefined) expiries.push(d.expiresAt);
+    if (!isNodeReachable(node)) unreachable.add(name);
+    if (withLabels) nodeLabels.set(name, node.metadata.labels ?? {});
+  }
+  // The store lists nodes by name already: this sort only checks it.
+  desired.sort();
   const result: NodesToRun = { decisions, desired, unreachable, nodeLabels };
   const recheckAt = earliestAfter(now, expiries);
   if (recheckAt !== undefined) result.recheckAt = recheckAt;
@@ -111,17 +112,19 @@ export function nodesToRun(input: Pick<PlanInput, "ds" | "nodes" | "now">): Node
  * and has no pod left: of the update revision if the rollout may move it there now, else
  * of the stable revision.
  */
-export function podsToCreate(
+export function* podsToCreate(
   input: Pick<PlanInput, "hash" | "stable">,
   nodes: Pick<NodesToRun, "desired">,
   terminating: ReadonlySet<string>,
   rollout: Pick<PlannedRollout, "creates" | "live" | "paused" | "targets">,
-): PlannedCreate[] {
+): Steps<PlannedCreate[]> {
   const stable = input.stable && input.stable.hash !== input.hash ? input.stable : undefined;
   const creates: PlannedCreate[] = rollout.creates.map((nodeName) => ({ nodeName }));
   const creating = new Set(rollout.creates);
   const live: PodsByNode = rollout.live;
+  let walked = 0;
   for (const name of nodes.desired) {
+    if (++walked % STEP_ITEMS === 0) yield;
     if ((live.get(name) ?? []).length === 0 && !terminating.has(name) && !creating.has(name)) {
       const onStable = stable !== undefined && (rollout.paused || !rollout.targets.has(name));
       creates.push(onStable ? { nodeName: name, stable: true } : { nodeName: name });

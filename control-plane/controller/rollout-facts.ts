@@ -4,6 +4,8 @@
 
 import type { DaemonSet, Pod } from "../../shared/api-types.js";
 import { autoPauseSettings, findRolloutFailure } from "./rollout-failures.js";
+import type { Steps } from "./plan-types.js";
+import { STEP_ITEMS } from "./plan-types.js";
 import type { RolloutFacts } from "./rollout-state.js";
 import { rolloutBudget, rolloutTargets } from "./rollout.js";
 import { isPodAvailable, isPodUpdated } from "./pod-utils.js";
@@ -20,7 +22,7 @@ export interface FactsInput {
   nodeLabels: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }
 
-export function rolloutFacts(input: FactsInput): { facts: RolloutFacts; recheckAt?: number } {
+export function* rolloutFacts(input: FactsInput): Steps<{ facts: RolloutFacts; recheckAt?: number }> {
   const { ds, hash, now } = input;
   const minReady = ds.spec.minReadySeconds ?? 0;
   const updated = (p: Pod): boolean => isPodUpdated(p, hash, input.revision);
@@ -37,9 +39,13 @@ export function rolloutFacts(input: FactsInput): { facts: RolloutFacts; recheckA
   let updatedAvailable = 0;
   let oldNodes = 0;
   let available = 0;
+  let complete = true;
   const newPods: Pod[] = [];
+  let walked = 0;
   for (const n of input.desiredNodes) {
+    if (++walked % STEP_ITEMS === 0) yield;
     const pods = podsOf(n);
+    if (complete && reachable(n) && !done(n)) complete = false;
     if (pods.some(updated)) updatedCount++;
     if (pods.some((p) => updated(p) && isPodAvailable(p, minReady, now))) updatedAvailable++;
     if (pods.some((p) => !updated(p))) oldNodes++;
@@ -48,7 +54,6 @@ export function rolloutFacts(input: FactsInput): { facts: RolloutFacts; recheckA
   }
   const reachableTargets = targets.filter(reachable);
   const heldBack = input.desiredNodes.length - targets.length;
-  const complete = input.desiredNodes.filter(reachable).every(done);
   const settings = autoPauseSettings(ds);
   // Auto-pause only matters while old pods remain to be replaced.
   const found = settings.enabled && oldNodes > 0 ? findRolloutFailure(newPods, settings, now) : {};

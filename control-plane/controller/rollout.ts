@@ -20,6 +20,8 @@
 
 import type { DaemonSet, Pod } from "../../shared/api-types.js";
 import { labelSelectorMatches } from "../kube/index.js";
+import type { Steps } from "./plan-types.js";
+import { STEP_ITEMS } from "./plan-types.js";
 import { compareOldestFirst, isPodAvailable, isPodReady, isPodUpdated } from "./pod-utils.js";
 
 export interface RolloutInput {
@@ -149,7 +151,7 @@ function unreachableHoldsSlot(old: Pod[], current: Pod[]): boolean {
  * the old one) in this pass. Nodes that are mid-replacement hold a slot until their new
  * pod is available.
  */
-export function planRollout(input: RolloutInput): RolloutStep {
+export function* planRollout(input: RolloutInput): Steps<RolloutStep> {
   const podsOf = (node: string): readonly Pod[] => input.podsByNode.get(node) ?? [];
   const targetList = rolloutTargets(
     input.ds,
@@ -177,7 +179,9 @@ export function planRollout(input: RolloutInput): RolloutStep {
     let surging = 0;
     const firstChoice: string[] = [];
     const candidates: string[] = [];
+    let walked = 0;
     for (const node of input.desiredNodes) {
+      if (++walked % STEP_ITEMS === 0) yield;
       const { old, current } = split(input, podsOf(node));
       if (input.unreachable?.has(node)) {
         if (unreachableHoldsSlot(old, current)) surging++;
@@ -214,7 +218,9 @@ export function planRollout(input: RolloutInput): RolloutStep {
   let unavailableOldCount = 0;
   const unavailableOld: Pod[] = [];
   const availableOld: Pod[] = [];
+  let walked = 0;
   for (const node of input.desiredNodes) {
+    if (++walked % STEP_ITEMS === 0) yield;
     const { old, current } = split(input, podsOf(node));
     if (input.unreachable?.has(node)) {
       if (unreachableHoldsSlot(old, current)) inProgress++;

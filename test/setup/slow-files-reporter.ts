@@ -5,7 +5,7 @@
 import path from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
 
-const SHOWN = 8;
+const SHOWN = 20;
 
 export default class SlowFilesReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
