@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Pod, PodStatus } from "../../shared/api-types.js";
+import type { KubeEvent, Pod, PodStatus } from "../../shared/api-types.js";
 import { createLogger } from "../../shared/logger.js";
 import type { PodStatusMessage, RefusedStatus } from "../../shared/protocol.js";
 import { Deleter } from "../deletion/deleter.js";
@@ -8,12 +8,12 @@ import { openStore } from "../store/index.js";
 import { fakeClock } from "../store/test-support.js";
 import { MAX_HOLD_MS, StatusIngest } from "./status-ingest.js";
 
-function setup(holdWhile?: () => boolean) {
+function setup(holdWhile?: () => boolean, maxEvents?: number) {
   const clock = fakeClock(Date.UTC(2026, 11, 1, 12, 0, 0));
   const store = openStore({ path: ":memory:", clock });
   const lines: string[] = [];
   const logger = createLogger({ level: "debug", write: (l) => lines.push(l) });
-  const events = new EventRecorder({ store, clock, ttlMs: 3_600_000 });
+  const events = new EventRecorder({ store, clock, ttlMs: 3_600_000, ...(maxEvents ? { maxEvents } : {}) });
   const deleter = new Deleter({ store, clock, events, agents: { gracefulDeletion: () => true } });
   const ingest = new StatusIngest({
     store,
@@ -216,6 +216,78 @@ describe("StatusIngest while assignments go out", () => {
     expect(store.get<Pod>("pods", "default", "web-1")?.status).toBeUndefined();
     await clock.advance(200);
     expect(store.get<Pod>("pods", "default", "web-1")?.status?.phase).toBe("Running");
+    ingest.close();
+  });
+
+  /** A status whose container started: Pulled, Created and Started. */
+  const started = (p: Pod): PodStatusMessage =>
+    message([
+      {
+        namespace: "default",
+        name: p.metadata.name ?? "",
+        uid: p.metadata.uid ?? "",
+        status: {
+          phase: "Running",
+          containerStatuses: [
+            {
+              name: "web",
+              image: "nginx",
+              imageID: "sha256:1",
+              ready: true,
+              restartCount: 0,
+              lastState: {},
+              state: { running: { startedAt: "2026-12-01T12:00:00Z" } },
+            },
+          ],
+        },
+      },
+    ]);
+
+  it("writes the statuses waiting before their events, then the events, timed when their status was", async () => {
+    const { store, ingest, pod, clock } = setup();
+    const pods = ["web-1", "web-2", "web-3"].map((n) => pod(n));
+    const commits: string[][] = [];
+    store.onChange((changes) => commits.push([...new Set(changes.map((c) => c.resource))]));
+    const refused: RefusedStatus[][] = [];
+    for (const p of pods) ingest.accept("node-a", started(p), (r) => refused.push(r));
+    const writtenAt = clock.now() + 100;
+    await clock.advance(100);
+    await clock.advance(1000);
+    expect(refused).toEqual([[], [], []]);
+    // Statuses first, in commits of their own; the events after, none with a status.
+    expect(commits[0]).toEqual(["pods"]);
+    expect(commits.slice(1).flat()).toEqual(commits.slice(1).map(() => "events"));
+    const events = store.list<KubeEvent>("events");
+    expect(events.map((e) => e.reason).sort()).toEqual(
+      ["Pulled", "Created", "Started"].flatMap((r) => [r, r, r]).sort(),
+    );
+    for (const e of events) {
+      expect(e.source).toEqual({ component: "kubelet", host: "node-a" });
+      expect(Date.parse(e.firstTimestamp ?? "")).toBe(Math.floor(writtenAt / 1000) * 1000);
+    }
+    expect(ingest.eventsWaiting).toBe(0);
+    ingest.close();
+  });
+
+  it("keeps at most as many events waiting as the store keeps, the newest, and says how many went", () => {
+    const MAX = 60;
+    const { store, ingest, pod, lines } = setup(undefined, MAX);
+    const count = MAX / 3 + 10;
+    const pods = Array.from({ length: count }, (_, i) => pod(`web-${i}`));
+    for (const p of pods) ingest.accept("node-a", started(p), () => {});
+    // Statuses only: the events wait for a turn of their own.
+    (ingest as unknown as { writeUntil(d: number): void }).writeUntil(Infinity);
+    expect(store.list<Pod>("pods").every((p) => p.status?.phase === "Running")).toBe(true);
+    expect(ingest.eventsWaiting).toBe(MAX);
+    ingest.flush();
+    const events = store.list<KubeEvent>("events");
+    // The last pod's events are among those kept; the first pod's were dropped.
+    const about = new Set(events.map((e) => e.involvedObject.name));
+    expect(about.has(`web-${count - 1}`)).toBe(true);
+    expect(about.has("web-0")).toBe(false);
+    expect(
+      lines.some((l) => l.includes("pod events not written") && l.includes(`dropped=${3 * count - MAX}`)),
+    ).toBe(true);
     ingest.close();
   });
 });

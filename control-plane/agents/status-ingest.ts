@@ -8,10 +8,16 @@
 // statuses are logged folded, one line per node and kind per interval (warning-digest.ts).
 // A report with `gone: true` for a terminating pod ends its deletion: its last status is
 // written, then the deleter removes it (or, while finalizers hold it, sets its grace to 0).
+// The kubelet events a status brings (Pulled, Created, Started, ...) are written after the
+// statuses waiting, in slices of their own, stamped with the time their status was written:
+// users and rollouts wait for the statuses (numberReady), and the events were three of the
+// four writes of each status. They live in memory until written, so a crash loses only
+// those; at most as many wait as the store keeps events (past that the oldest go, as they
+// would from the store).
 
 import { SliceScheduler, type SliceTask } from "../slices.js";
 import { isDeepStrictEqual } from "node:util";
-import type { Pod } from "../../shared/api-types.js";
+import type { ObjectReference, Pod } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
 import type { Logger } from "../../shared/logger.js";
 import type { PodStatusMessage, PodStatusReport, RefusedStatus } from "../../shared/protocol.js";
@@ -41,6 +47,17 @@ export interface StatusIngestDeps {
   holdWhile?: () => boolean;
   /** The turns its writes share with the control plane's other sliced work. */
   slices?: SliceScheduler;
+}
+
+/** A kubelet event of a written status, waiting for its turn. */
+interface QueuedEvent {
+  ref: ObjectReference;
+  type: "Normal" | "Warning";
+  reason: string;
+  message: string;
+  host: string;
+  /** When its status was written (clock ms). */
+  at: number;
 }
 
 /** Called once the statuses of a message are stored; names those refused as invalid. */
@@ -83,6 +100,10 @@ export class StatusIngest {
   private heldSince: number | undefined;
   private readonly log: Logger;
   private readonly digest: WarningDigest;
+  /** Kubelet events to write once no status waits; `eventsHead` is the first not yet written. */
+  private queuedEvents: QueuedEvent[] = [];
+  private eventsHead = 0;
+  private droppedEvents = 0;
 
   constructor(private readonly deps: StatusIngestDeps) {
     this.log = deps.logger.child({ component: "status-ingest" });
@@ -90,7 +111,8 @@ export class StatusIngest {
     this.slice = slices.add("status writes", SLICE_MS, (deadline) => {
       if (this.timers.signal.aborted || this.waitForAssignments()) return false;
       this.writeUntil(deadline);
-      return this.pending.size > 0;
+      if (this.pending.size === 0) this.writeEventsUntil(deadline);
+      return this.pending.size > 0 || this.eventsWaiting > 0;
     });
     this.digest = new WarningDigest({
       clock: deps.clock,
@@ -131,9 +153,15 @@ export class StatusIngest {
     else this.schedule();
   }
 
-  /** Writes everything pending now, then acks the messages it held. */
+  /** Writes everything pending now, acks the messages it held, then writes their events. */
   flush(): void {
     this.writeUntil(Infinity);
+    this.writeEventsUntil(Infinity);
+  }
+
+  /** Kubelet events of written statuses not written yet. */
+  get eventsWaiting(): number {
+    return this.queuedEvents.length - this.eventsHead;
   }
 
   /** Flushes what is left and stops the timers. */
@@ -230,16 +258,10 @@ export class StatusIngest {
       const events = podStatusEvents(pod, pod.status, status);
       // The store copies what it is given: a shallow copy with the new status is enough.
       tx.update("pods", { ...pod, status });
+      const at = this.deps.clock.now();
       for (const e of events) {
         const ref = { ...EventRecorder.referenceTo(pod, "Pod", "v1"), fieldPath: e.fieldPath };
-        this.deps.events.record(
-          ref,
-          e.type,
-          e.reason,
-          e.message,
-          { component: "kubelet", host: nodeName },
-          tx,
-        );
+        this.queueEvent({ ref, type: e.type, reason: e.reason, message: e.message, host: nodeName, at });
       }
       return true;
     } catch (err) {
@@ -249,6 +271,49 @@ export class StatusIngest {
         `${report.namespace}/${report.name} (${String(err)})`,
       );
       return false;
+    }
+  }
+
+  /** Queues an event; past the store's cap of events waiting, the oldest waiting one goes. */
+  private queueEvent(e: QueuedEvent): void {
+    if (this.eventsWaiting >= this.deps.events.maxEvents) {
+      this.eventsHead++;
+      this.droppedEvents++;
+    }
+    this.queuedEvents.push(e);
+  }
+
+  /** Writes waiting events in one transaction until `deadline` (the statuses' events follow them). */
+  private writeEventsUntil(deadline: number): void {
+    if (this.eventsWaiting === 0) return;
+    try {
+      this.deps.store.transaction((tx) => {
+        let n = 0;
+        while (this.eventsHead < this.queuedEvents.length) {
+          const e = this.queuedEvents[this.eventsHead++] as QueuedEvent;
+          const source = { component: "kubelet", host: e.host };
+          this.deps.events.record(e.ref, e.type, e.reason, e.message, source, tx, e.at);
+          if ((++n & 15) === 0 && performance.now() >= deadline) break;
+        }
+      });
+    } catch (err) {
+      // Events are a record for people, not state: the rest still go.
+      this.log.error("writing pod events failed", { err });
+    }
+    if (this.eventsHead >= this.queuedEvents.length) {
+      this.queuedEvents = [];
+      this.eventsHead = 0;
+      if (this.droppedEvents > 0) {
+        // What the store's cap would have removed anyway, so not a warning.
+        this.log.info("pod events not written: more waited than the store keeps; the newest were", {
+          dropped: this.droppedEvents,
+          kept: this.deps.events.maxEvents,
+        });
+        this.droppedEvents = 0;
+      }
+    } else if (this.eventsHead > 4096 && this.eventsHead * 2 > this.queuedEvents.length) {
+      this.queuedEvents = this.queuedEvents.slice(this.eventsHead);
+      this.eventsHead = 0;
     }
   }
 

@@ -53,6 +53,11 @@ export class EventRecorder {
     },
   ) {}
 
+  /** How many events the store keeps at most. */
+  get maxEvents(): number {
+    return this.deps.maxEvents ?? DEFAULT_MAX_EVENTS;
+  }
+
   /** A reference to an object, as an Event's involvedObject. */
   static referenceTo(
     object: KubeObject,
@@ -68,7 +73,8 @@ export class EventRecorder {
 
   /**
    * Records one event. Pass `tx` to write it in the caller's transaction (a reconcile pass
-   * that creates many pods records their events in the same commit).
+   * that creates many pods records their events in the same commit), and `at` (clock ms)
+   * for an event that happened before it is written.
    */
   record(
     involved: ObjectReference,
@@ -77,9 +83,10 @@ export class EventRecorder {
     message: string,
     source: EventSource,
     tx?: StoreWriter,
+    at?: number,
   ): void {
     const note = truncateUtf8(message, EVENT_LIMITS.message);
-    const write = (w: StoreWriter): void => this.write(w, involved, type, reason, note, source);
+    const write = (w: StoreWriter): void => this.write(w, involved, type, reason, note, source, at);
     if (tx) write(tx);
     else this.deps.store.transaction(write);
   }
@@ -91,8 +98,9 @@ export class EventRecorder {
     reason: string,
     message: string,
     source: EventSource,
+    at?: number,
   ): void {
-    const now = this.deps.clock.now();
+    const now = at ?? this.deps.clock.now();
     // Cluster-scoped objects (nodes) have their events in "default", as in Kubernetes.
     const namespace = involved.namespace ?? "default";
     const similarKey = [
@@ -225,7 +233,7 @@ export class EventRecorder {
       }
       if (!selected) {
         selected = true;
-        const over = kept.length - (this.deps.maxEvents ?? DEFAULT_MAX_EVENTS);
+        const over = kept.length - this.maxEvents;
         if (over > 0) {
           kept.sort((a, b) => a.seen - b.seen);
           for (let i = 0; i < over; i++) victims.push((kept[i] as { event: KubeEvent }).event);
