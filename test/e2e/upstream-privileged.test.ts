@@ -12,14 +12,24 @@
 // run instead. node-problem-detector says `imagePullPolicy: Always`, so its stand-in is served
 // by a registry on loopback (the engine really pulls it) instead of being used from the cache.
 
-import { existsSync, readdirSync, readFileSync, rmSync, rmdirSync, statSync } from "node:fs";
-import path from "node:path";
+import { existsSync, readdirSync, rmSync, rmdirSync, statSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse as parseYaml } from "yaml";
 import type { Cluster } from "../helpers/cluster.js";
 import { REPO_ROOT, run, startCluster, waitFor } from "../helpers/cluster.js";
 import { startMiniRegistry, type MiniRegistry } from "../helpers/mini-registry.js";
 import { rewriteUpstreamManifest } from "../helpers/upstream-manifests.js";
+import {
+  configMapData,
+  containersOf,
+  engineRunsPrivileged,
+  escape,
+  expectPrivatePropagation,
+  expectTokenMount,
+  mountAt,
+  SA_DIR,
+  volumeFiles,
+  type Inspect,
+} from "./upstream-privileged-checks.js";
 import {
   readUpstreamManifest,
   STAND_IN_IMAGES,
@@ -37,137 +47,15 @@ const NODES_OF: Record<string, string[]> = {
   "node-problem-detector": ["priv-1"],
 };
 const FIXTURES = ["kube-proxy", "kured", "node-problem-detector"];
-const SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 /** Host paths the manifests bind that an agent creates when missing (FileOrCreate; Docker's
  * own bind of a missing path): removed afterwards when this test made them. */
 const HOST_PATHS_MADE = ["/run/xtables.lock", "/lib/modules"];
-
-interface Inspect {
-  Id: string;
-  State: { Status: string; Error: string };
-  HostConfig: {
-    Privileged: boolean;
-    PidMode: string;
-    NetworkMode: string;
-    Memory: number;
-    NanoCpus: number;
-    CpuShares: number;
-  };
-  Mounts: { Source: string; Destination: string; RW: boolean; Propagation: string }[];
-  Config: { Entrypoint: string[] | null; Cmd: string[] | null; Env: string[]; Image: string };
-}
 
 let cluster: Cluster;
 let registry: MiniRegistry;
 let privilegedRuns = false;
 const manifests = new Map<string, string>();
 const preexisting = new Set<string>();
-
-/** Whether this engine starts privileged containers at all. */
-async function engineRunsPrivileged(): Promise<boolean> {
-  const r = await run("docker", [
-    "run",
-    "--rm",
-    "--privileged",
-    "--entrypoint",
-    "/bin/sh",
-    "everynode-upstream/kured:test",
-    "-c",
-    "true",
-  ]);
-  return r.code === 0;
-}
-
-/** The newest container the agent made for DaemonSet `ds` on `node`, inspected. */
-async function newestContainer(ds: string, node: string): Promise<Inspect | undefined> {
-  const ps = await run("docker", [
-    "ps",
-    "-a",
-    "--filter",
-    `label=io.everynode.node=${node}`,
-    "--filter",
-    `label=io.everynode.daemonset=${ds}`,
-    "--format",
-    '{{.ID}}\t{{.Label "io.everynode.container.name"}}\t{{.Label "io.everynode.restart-count"}}',
-  ]);
-  const rows = ps.stdout
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => l.split("\t"))
-    .filter(([, name]) => name !== "POD")
-    .sort((a, b) => Number(b[2]) - Number(a[2]));
-  const id = rows[0]?.[0];
-  if (!id) return undefined;
-  const i = await run("docker", ["inspect", id]);
-  return i.code === 0 ? (JSON.parse(i.stdout) as Inspect[])[0] : undefined;
-}
-
-/** Each node's container of `ds`, once the agent has made it (and tried to start it). */
-async function containersOf(ds: string, nodes: string[]): Promise<Map<string, Inspect>> {
-  const out = new Map<string, Inspect>();
-  for (const node of nodes) {
-    const c = await waitFor(
-      `${ds}: a container on ${node}`,
-      async () => {
-        const i = await newestContainer(ds, node);
-        return i && (i.State.Status === "running" || i.State.Error !== "") && i;
-      },
-      90_000,
-      500,
-    );
-    out.set(node, c);
-  }
-  return out;
-}
-
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-function mountAt(c: Inspect, destination: string): Inspect["Mounts"][number] {
-  const m = c.Mounts.find((x) => x.Destination === destination);
-  if (!m) throw new Error(`no mount at ${destination}: ${JSON.stringify(c.Mounts)}`);
-  return m;
-}
-
-/** The files a volume directory shows its container (the atomic layout's `..` entries aside). */
-function volumeFiles(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const f of readdirSync(dir).filter((n) => !n.startsWith(".."))) {
-    files[f] = readFileSync(path.join(dir, f), "utf8");
-  }
-  return files;
-}
-
-/** The data of ConfigMap `name` in a manifest. */
-function configMapData(yaml: string, name: string): Record<string, string> {
-  for (const doc of yaml.split(/^---$/m)) {
-    const o = parseYaml(doc) as {
-      kind?: string;
-      metadata?: { name?: string };
-      data?: Record<string, string>;
-    };
-    if (o?.kind === "ConfigMap" && o.metadata?.name === name) return o.data ?? {};
-  }
-  throw new Error(`no ConfigMap ${name}`);
-}
-
-/** The ServiceAccount token mount: read-only, its files, and the token names `namespace/sa`. */
-function expectTokenMount(c: Inspect, sa: string): void {
-  const m = mountAt(c, SA_DIR);
-  expect(m.RW).toBe(false);
-  const files = volumeFiles(m.Source);
-  expect(Object.keys(files).sort()).toEqual(["ca.crt", "namespace", "token"]);
-  expect(files["namespace"]).toBe("kube-system");
-  expect(files["ca.crt"]).toContain("BEGIN CERTIFICATE");
-  const payload = JSON.parse(Buffer.from(files["token"]!.split(".")[1]!, "base64url").toString()) as {
-    sub: string;
-  };
-  expect(payload.sub).toBe(`system:serviceaccount:kube-system:${sa}`);
-}
-
-/** No propagation was asked for: Docker's default, never shared with the host. */
-function expectPrivatePropagation(c: Inspect): void {
-  for (const m of c.Mounts) expect([m.Destination, m.Propagation]).toEqual([m.Destination, "rprivate"]);
-}
 
 async function podsOf(ds: string): Promise<any[]> {
   return (await cluster.pods("kube-system")).filter((p) =>
