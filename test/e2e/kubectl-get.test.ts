@@ -80,8 +80,10 @@ describe("kubectl object commands", () => {
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain('Error from server (NotFound): daemonsets.apps "other" not found');
     expect(ok(await kubectl(["delete", "ds", "ssa"]))).toBe('daemonset.apps "ssa" deleted\n');
-    await waitFor("the ssa pods to go", async () =>
-      (await cluster.pods("default")).every((p) => p.metadata.labels?.app !== "ssa"),
+    // kubectl delete returns before the pods are gone (a background cascade): the next tests
+    // list every pod.
+    await waitFor("the other and ssa pods to go", async () =>
+      (await cluster.pods("default")).every((p) => !["other", "ssa"].includes(p.metadata.labels?.app ?? "")),
     );
   });
 
