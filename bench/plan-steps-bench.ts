@@ -8,6 +8,7 @@
 import type { DaemonSet, Node, Pod } from "../shared/api-types.js";
 import { planDaemonSetSteps } from "../control-plane/controller/planner.js";
 import { daemonPod, daemonSet, node } from "../control-plane/controller/test-builders.js";
+import { deepFreeze } from "../control-plane/store/deep-freeze.js";
 
 export interface PlanStepsCase {
   name: string;
@@ -30,14 +31,6 @@ export interface PlanStepsBenchResult {
 const GOAL_MS = 10;
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
-
-function deepFreeze<T>(o: T): T {
-  if (o && typeof o === "object" && !Object.isFrozen(o)) {
-    Object.freeze(o);
-    for (const v of Object.values(o)) deepFreeze(v);
-  }
-  return o;
-}
 
 /** One plan's steps timed; the best of `runs` (the machine's noise only adds). */
 function timeSteps(name: string, plan: () => Generator<void, unknown>, runs: number): PlanStepsCase {
