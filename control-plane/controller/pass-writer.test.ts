@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { DaemonSet, Pod } from "../../shared/api-types.js";
+import type { DaemonSet, KubeEvent, Pod } from "../../shared/api-types.js";
 import { FakeClock } from "../../test/helpers/fake-clock.js";
 import { Deleter } from "../deletion/deleter.js";
 import { EventRecorder } from "../events/event-recorder.js";
@@ -55,6 +55,25 @@ describe("PassWriter: a pass written in slices", () => {
     expect(podsPerNode().size).toBe(NODES);
     expect([...podsPerNode().values()].every((n) => n === 1)).toBe(true);
     expect(w.counts).toMatchObject({ created: NODES, skipped: 0, statuses: 1 });
+  });
+
+  it("records every created pod's SuccessfulCreate after the pods, the combined event written once per batch", () => {
+    const order: string[] = [];
+    let eventWrites = 0;
+    store.watch("pods", undefined, () => order.push("pod"));
+    store.watch("events", undefined, () => {
+      order.push("event");
+      eventWrites++;
+    });
+    const w = writer();
+    while (!w.writeSlice(0));
+    const created = store.list<KubeEvent>("events").filter((e) => e.reason === "SuccessfulCreate");
+    // One event per pod, 25 apart and the rest counted in the combined one.
+    expect(created.reduce((n, e) => n + (e.count ?? 1), 0)).toBe(NODES);
+    expect(created).toHaveLength(26);
+    expect(order.lastIndexOf("pod")).toBeLessThan(order.indexOf("event"));
+    // 40 pods fit one batch: 25 events, the combined one made, then counted up once.
+    expect(eventWrites).toBe(27);
   });
 
   it("never gives a node a second pod of the DaemonSet when one appeared between slices", () => {

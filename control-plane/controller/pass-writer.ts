@@ -3,7 +3,7 @@
 // the pass's pods. Pods are deleted through the deleter: gracefully where the node's agent
 // reports them gone.
 
-import type { DaemonSet } from "../../shared/api-types.js";
+import type { DaemonSet, ObjectReference } from "../../shared/api-types.js";
 import type { ServiceAccount } from "../../shared/config-types.js";
 import type { Deleter } from "../deletion/deleter.js";
 import { EventRecorder } from "../events/event-recorder.js";
@@ -28,6 +28,16 @@ export interface PassCounts {
 
 /** One write of a pass: a pod created or deleted with its events, a status, a revision. */
 type Step = (tx: StoreWriter) => void;
+
+/** A DaemonSet's pod events of one reason, waiting to be recorded. */
+interface LaterEvents {
+  ref: ObjectReference;
+  reason: "SuccessfulCreate" | "SuccessfulDelete";
+  messages: string[];
+}
+
+/** Pod events recorded per step (a step's time is not checked within it). */
+const EVENTS_PER_STEP = 128;
 
 /**
  * Writes a planned pass in slices, each its own transaction (so the agents hear of the
@@ -114,6 +124,8 @@ export class PassWriter {
   private planWork(w: DaemonSetWork): void {
     const { events, deleter, counts, now } = this;
     const ref = EventRecorder.referenceTo(w.ds, "DaemonSet", "apps/v1");
+    const createdEvents: LaterEvents = { ref, reason: "SuccessfulCreate", messages: [] };
+    const deletedEvents: LaterEvents = { ref, reason: "SuccessfulDelete", messages: [] };
     this.steps.push((tx) => {
       if (w.revisions.create) tx.create("controllerrevisions", w.revisions.create);
       if (w.revisions.renumber) tx.update("controllerrevisions", w.revisions.renumber);
@@ -145,7 +157,7 @@ export class PassWriter {
         }
         if (d.reason === "Failed") this.backoffDue(w.ds, podTargetNode(d.pod) ?? "");
         if (!deleter.deletePod(tx, d.pod)) return;
-        events.record(ref, "Normal", "SuccessfulDelete", `Deleted pod: ${name}`, SOURCE, tx);
+        this.eventLater(deletedEvents, `Deleted pod: ${name}`);
         counts.deleted++;
       });
     }
@@ -166,11 +178,7 @@ export class PassWriter {
           ),
         );
         counts.created++;
-        // Its event goes after every pod of the pass: the nodes wait for pods, not for events.
-        const name = pod.metadata.name ?? "";
-        this.steps.push((etx) =>
-          events.record(ref, "Normal", "SuccessfulCreate", `Created pod: ${name}`, SOURCE, etx),
-        );
+        this.eventLater(createdEvents, `Created pod: ${pod.metadata.name ?? ""}`);
       });
     }
     this.steps.push((tx) => {
@@ -188,6 +196,21 @@ export class PassWriter {
       tx.update("daemonsets", next);
       counts.statuses++;
     });
+  }
+
+  /**
+   * Records a pod's SuccessfulCreate or SuccessfulDelete after every pod of the pass (the
+   * nodes wait for pods, not for events), a batch at a time: past the first similar ones
+   * they fold into one combined event, written once per batch instead of once per pod.
+   */
+  private eventLater(later: LaterEvents, message: string): void {
+    if (later.messages.push(message) > 1) return;
+    const step: Step = (tx) => {
+      const batch = later.messages.splice(0, EVENTS_PER_STEP);
+      this.events.recordAll(later.ref, "Normal", later.reason, batch, SOURCE, tx);
+      if (later.messages.length > 0) this.steps.push(step);
+    };
+    this.steps.push(step);
   }
 
   private backoffDue(ds: DaemonSet, node: string): void {

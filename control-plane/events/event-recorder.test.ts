@@ -157,6 +157,38 @@ describe("EventRecorder: similar events", () => {
     expect(new Set(all.map((e) => e.metadata.name)).size).toBe(26);
   });
 
+  it("recordAll leaves the events record() would, but writes a combined event once per batch", () => {
+    const ds = { kind: "DaemonSet", namespace: "default", name: "web", uid: "d-1", apiVersion: "apps/v1" };
+    const source = { component: "daemonset-controller" };
+    const messages = Array.from({ length: 300 }, (_, i) => `Created pod: web-${i}`);
+    const shape = (all: KubeEvent[]) =>
+      all
+        .map((e) => ({ message: e.message, count: e.count, last: e.lastTimestamp }))
+        .sort((a, b) => (a.message ?? "").localeCompare(b.message ?? ""));
+
+    const one = setup();
+    for (const m of messages) one.events.record(ds, "Normal", "SuccessfulCreate", m, source);
+    const batched = setup();
+    let writes = 0;
+    batched.store.watch("events", undefined, () => writes++);
+    // Two batches, as the controller writes them: the second folds into the first's event.
+    for (const part of [messages.slice(0, 100), messages.slice(100)])
+      batched.store.transaction((tx) =>
+        batched.events.recordAll(ds, "Normal", "SuccessfulCreate", part, source, tx),
+      );
+
+    expect(shape(batched.store.list<KubeEvent>("events"))).toEqual(
+      shape(one.store.list<KubeEvent>("events")),
+    );
+    // 25 events apart, the combined one made in the first batch (1) and counted up once per batch (2).
+    expect(writes).toBe(25 + 1 + 2);
+    const combined = batched.store.list<KubeEvent>("events").find((e) => e.message?.startsWith("(combined"));
+    expect(combined).toMatchObject({
+      count: 275,
+      message: "(combined from similar events): Created pod: web-299",
+    });
+  });
+
   it("does not combine events of different objects", () => {
     const { store, events } = setup();
     for (let i = 0; i < 40; i++) {

@@ -36,12 +36,22 @@ interface Folded {
   at: number;
 }
 
+/** Repeats of one event counted during a recordAll, written once at its end. */
+interface PendingFold {
+  seen: Folded;
+  repeats: number;
+  at: number;
+  message: string | undefined;
+}
+
 export class EventRecorder {
   private readonly folded = new Map<string, Folded>();
   /** Per similar-events key: how many distinct events it has had in the window. */
   private readonly similar = new Map<string, { count: number; at: number }>();
   /** Names made in the same millisecond get a counter (Kubernetes names events by time). */
   private sequence = 0;
+  /** During recordAll: the repeats counted so far, per fold key. */
+  private pending: Map<string, PendingFold> | undefined;
 
   constructor(
     private readonly deps: {
@@ -89,6 +99,30 @@ export class EventRecorder {
     const write = (w: StoreWriter): void => this.write(w, involved, type, reason, note, source, at);
     if (tx) write(tx);
     else this.deps.store.transaction(write);
+  }
+
+  /**
+   * Records one event per message, as many record() calls would, in `tx`; but an event that
+   * folds many of them (a DaemonSet's "(combined from similar events)" SuccessfulCreate of
+   * thousands of pods) is written once with its final count, not once per repeat.
+   */
+  recordAll(
+    involved: ObjectReference,
+    type: "Normal" | "Warning",
+    reason: string,
+    messages: readonly string[],
+    source: EventSource,
+    tx: StoreWriter,
+  ): void {
+    const pending = new Map<string, PendingFold>();
+    this.pending = pending;
+    try {
+      for (const m of messages)
+        this.write(tx, involved, type, reason, truncateUtf8(m, EVENT_LIMITS.message), source);
+    } finally {
+      this.pending = undefined;
+    }
+    for (const p of pending.values()) this.writeFold(tx, p.seen, p.repeats, p.at, p.message);
   }
 
   private write(
@@ -155,16 +189,30 @@ export class EventRecorder {
   private fold(w: StoreWriter, key: string, now: number, message?: string): boolean {
     const seen = this.folded.get(key);
     if (!seen || now - seen.at >= FOLD_WINDOW_MS) return false;
+    const counted = this.pending?.get(key);
+    if (counted) {
+      counted.repeats++;
+      counted.at = now;
+      if (message !== undefined) counted.message = message;
+    } else {
+      if (!w.get<KubeEvent>("events", seen.namespace, seen.name)) return false;
+      if (this.pending) this.pending.set(key, { seen, repeats: 1, at: now, message });
+      else this.writeFold(w, seen, 1, now, message);
+    }
+    seen.at = now;
+    return true;
+  }
+
+  /** Adds `repeats` to the count of the event `seen` names, last seen `now`. */
+  private writeFold(w: StoreWriter, seen: Folded, repeats: number, now: number, message?: string): void {
     const existing = w.get<KubeEvent>("events", seen.namespace, seen.name);
-    if (!existing) return false;
+    if (!existing) return;
     const next = structuredClone(existing) as KubeEvent;
-    next.count = (existing.count ?? 1) + 1;
+    next.count = (existing.count ?? 1) + repeats;
     next.lastTimestamp = rfc3339(now);
     if (message !== undefined) next.message = message;
     delete next.metadata.resourceVersion;
     w.update("events", next);
-    seen.at = now;
-    return true;
   }
 
   /** Unique in this process: the time in hex with a counter, as Kubernetes names events by time. */
