@@ -2,113 +2,10 @@
 // or writes are typed; everything else a client sends is kept as it came (the index
 // signatures), because kubectl diffs against what it stored.
 
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
-
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: OwnerReference[];
-  finalizers?: string[];
-  managedFields?: unknown[];
-  [extra: string]: unknown;
-}
-
-export interface TypeMeta {
-  apiVersion?: string;
-  kind?: string;
-}
-
-/** Any stored object: what the store and the generic API handlers work with. */
-export interface KubeObject extends TypeMeta {
-  metadata: ObjectMeta;
-  [extra: string]: unknown;
-}
-
-export interface ListMeta {
-  resourceVersion?: string;
-  continue?: string;
-  remainingItemCount?: number;
-}
-
-export interface KubeList<T extends KubeObject = KubeObject> {
-  apiVersion: string;
-  kind: string;
-  metadata: ListMeta;
-  items: T[];
-}
-
-// ---------------------------------------------------------------- scheduling vocabulary
-
-/** The effects a taint may have, in the order kubectl lists them. */
-export const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
-export type TaintEffect = (typeof TAINT_EFFECTS)[number];
-
-export interface Taint {
-  key: string;
-  value?: string;
-  effect: TaintEffect;
-  timeAdded?: string;
-}
-
-export interface Toleration {
-  key?: string;
-  operator?: "Exists" | "Equal";
-  value?: string;
-  effect?: TaintEffect | "";
-  tolerationSeconds?: number;
-}
-
-export type NodeSelectorOperator = "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
-
-export interface NodeSelectorRequirement {
-  key: string;
-  operator: NodeSelectorOperator;
-  values?: string[];
-}
-
-export interface NodeSelectorTerm {
-  matchExpressions?: NodeSelectorRequirement[];
-  matchFields?: NodeSelectorRequirement[];
-}
-
-export interface NodeSelector {
-  nodeSelectorTerms: NodeSelectorTerm[];
-}
-
-export interface Affinity {
-  nodeAffinity?: {
-    requiredDuringSchedulingIgnoredDuringExecution?: NodeSelector;
-    preferredDuringSchedulingIgnoredDuringExecution?: unknown[];
-  };
-  [extra: string]: unknown;
-}
-
-export interface LabelSelectorRequirement {
-  key: string;
-  operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
-  values?: string[];
-}
-
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: LabelSelectorRequirement[];
-}
+export * from "./object-meta.js";
+export * from "./scheduling-types.js";
+import type { KubeObject, ObjectMeta } from "./object-meta.js";
+import type { Affinity, LabelSelector, Taint, Toleration } from "./scheduling-types.js";
 
 // ---------------------------------------------------------------- pods
 
@@ -463,37 +360,4 @@ export interface KubeEvent extends KubeObject {
   type?: "Normal" | "Warning";
   reportingComponent?: string;
   reportingInstance?: string;
-}
-
-// ---------------------------------------------------------------- status (errors)
-
-export interface StatusCause {
-  reason: string;
-  message: string;
-  field?: string;
-}
-
-export interface Status {
-  kind: "Status";
-  apiVersion: "v1";
-  metadata: Record<string, unknown>;
-  status: "Success" | "Failure";
-  message?: string;
-  reason?: string;
-  details?: {
-    name?: string;
-    group?: string;
-    kind?: string;
-    uid?: string;
-    causes?: StatusCause[];
-    retryAfterSeconds?: number;
-  };
-  code: number;
-}
-
-export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
-
-export interface WatchEvent<T = KubeObject> {
-  type: WatchEventType;
-  object: T;
 }

@@ -99,15 +99,8 @@ export type CauseType =
   | "FieldValueUnknown"
   | "InternalError";
 
-export interface ErrorDetails {
-  name?: string;
-  group?: string;
-  /** The resource (plural) or kind, as Kubernetes fills `details.kind`. */
-  kind?: string;
-  uid?: string;
-  causes?: StatusCause[];
-  retryAfterSeconds?: number;
-}
+/** A Status's details; `kind` is the resource (plural) or kind, as Kubernetes fills it. */
+export type ErrorDetails = NonNullable<Status["details"]>;
 
 export class EverynodeError extends Error {
   readonly code: ErrorCode;

@@ -1,9 +1,9 @@
 // The ContainerRuntime on a Docker engine (API 1.41+), and the only file that talks to
-// dockerode. Engine errors are classified once, here, as temporary or permanent.
+// dockerode: the calls; what they send and how their answers and errors read is in
+// docker-shapes.ts.
 
 import { Readable } from "node:stream";
 import Docker from "dockerode";
-import type { ContainerCreateOptions, ContainerInspectInfo, MountSettings } from "dockerode";
 import {
   runtimeError,
   type ContainerCreateSpec,
@@ -16,97 +16,14 @@ import {
   type PullPolicy,
   type RegistryCredential,
   type RuntimeEvent,
-  type TmpfsVolumeMount,
 } from "./container-runtime.js";
+import { classify, createBody, labelList, observedOf, statusOf } from "./docker-shapes.js";
 import { demuxInto, JsonLines, untilEnded, type EngineEvent } from "./docker-streams.js";
 import type { Duplex } from "node:stream";
 import { engineStream } from "./engine-stream.js";
 import type { ContainerUsage, EngineStream } from "./stream-runtime.js";
 import { EverynodeError } from "../../shared/errors.js";
 import { bridgeGatewayOf, type IpamConfig } from "./bridge-gateway.js";
-
-interface EngineError {
-  statusCode?: number;
-  code?: string;
-  json?: { message?: string } | null;
-  message?: string;
-}
-
-/** Maps an engine or socket error to a RuntimeError with `temporary` set. */
-function classify(what: string, e: unknown): EverynodeError {
-  if (e instanceof EverynodeError) return e;
-  const err = (e ?? {}) as EngineError;
-  const detail = err.json?.message ?? err.message ?? String(e);
-  if (err.statusCode === undefined)
-    return runtimeError(`${what}: the Docker engine is unreachable (${detail})`, true, e);
-  return runtimeError(`${what}: ${detail}`, err.statusCode >= 500, e);
-}
-
-function statusOf(e: unknown): number | undefined {
-  return (e as EngineError | undefined)?.statusCode;
-}
-
-function timeOf(s: string | undefined): number | undefined {
-  if (!s || s.startsWith("0001-")) return undefined;
-  const t = Date.parse(s);
-  return Number.isNaN(t) ? undefined : t;
-}
-
-function observedOf(info: ContainerInspectInfo): ObservedContainer {
-  const st = info.State.Status;
-  const state =
-    st === "created"
-      ? "created"
-      : st === "running" || st === "paused" || st === "restarting"
-        ? "running"
-        : "exited";
-  const networks = Object.values(info.NetworkSettings?.Networks ?? {});
-  const ip = networks.find((n) => n.IPAddress)?.IPAddress;
-  const o: ObservedContainer = {
-    id: info.Id,
-    name: info.Name.replace(/^\//, ""),
-    labels: info.Config.Labels ?? {},
-    image: info.Config.Image,
-    imageId: info.Image,
-    state,
-    exitCode: info.State.ExitCode,
-    createdAt: timeOf(info.Created) ?? 0,
-    oomKilled: info.State.OOMKilled,
-  };
-  const started = timeOf(info.State.StartedAt);
-  if (started !== undefined) o.startedAt = started;
-  const finished = timeOf(info.State.FinishedAt);
-  if (finished !== undefined && state !== "running") o.finishedAt = finished;
-  if (info.State.Error) o.error = info.State.Error;
-  if (ip) o.ipAddress = ip;
-  return o;
-}
-
-/** tmpfs mount options: the size, and the fsGroup's group and mode on the root, set by the kernel at mount. */
-function tmpfsOptions(v: TmpfsVolumeMount): string {
-  const own = v.ownership;
-  return `size=${v.sizeBytes}` + (own ? `,mode=${own.mode.toString(8)},gid=${own.gid}` : "");
-}
-
-/** A memory-backed emptyDir as an engine mount: a local volume on a tmpfs, made on first use. */
-function tmpfsMount(v: TmpfsVolumeMount): MountSettings {
-  return {
-    Type: "volume",
-    Source: v.volume,
-    Target: v.containerPath,
-    ReadOnly: v.readOnly,
-    VolumeOptions: {
-      // An emptyDir starts empty: nothing of the image is copied in.
-      NoCopy: true,
-      Labels: v.labels,
-      DriverConfig: { Name: "local", Options: { type: "tmpfs", device: "tmpfs", o: tmpfsOptions(v) } },
-    },
-  };
-}
-
-function labelList(filter: Record<string, string>): string[] {
-  return Object.entries(filter).map(([k, v]) => `${k}=${v}`);
-}
 
 /** Where the engine listens: `unix:///path` or `tcp://host:port` (plain HTTP). */
 export function dockerOptions(dockerHost: string | undefined): Docker.DockerOptions {
@@ -221,58 +138,8 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async createContainer(spec: ContainerCreateSpec): Promise<string> {
-    const exposed: Record<string, object> = {};
-    const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-    for (const p of spec.ports) {
-      const key = `${p.containerPort}/${p.protocol}`;
-      exposed[key] = {};
-      (bindings[key] ??= []).push({ HostIp: p.hostIP, HostPort: String(p.hostPort) });
-    }
-    const options: ContainerCreateOptions = {
-      name: spec.name,
-      Image: spec.image,
-      Labels: spec.labels,
-      Env: spec.env,
-      ExposedPorts: exposed,
-      HostConfig: {
-        Init: spec.init,
-        // No Docker restart policy: the agent restarts, with Kubernetes' back-off.
-        RestartPolicy: { Name: "no" },
-        PortBindings: bindings,
-        NetworkMode: spec.networkMode ?? (spec.hostNetwork ? "host" : "bridge"),
-        Binds: spec.binds.map((b) => {
-          const opts = [...(b.readOnly ? ["ro"] : []), ...(b.propagation ? [b.propagation] : [])];
-          return `${b.hostPath}:${b.containerPath}${opts.length > 0 ? `:${opts.join(",")}` : ""}`;
-        }),
-        Privileged: spec.privileged,
-      },
-    };
-    if (spec.entrypoint) options.Entrypoint = spec.entrypoint;
-    if (spec.cmd) options.Cmd = spec.cmd;
-    if (spec.workingDir) options.WorkingDir = spec.workingDir;
-    if (spec.nanoCpus !== undefined && options.HostConfig) options.HostConfig.NanoCpus = spec.nanoCpus;
-    if (spec.memoryBytes !== undefined && options.HostConfig) options.HostConfig.Memory = spec.memoryBytes;
-    if (spec.cpuShares !== undefined && options.HostConfig) options.HostConfig.CpuShares = spec.cpuShares;
-    if (spec.ipcMode && options.HostConfig) options.HostConfig.IpcMode = spec.ipcMode;
-    if (spec.pidMode && options.HostConfig) options.HostConfig.PidMode = spec.pidMode;
-    if (spec.hostname) options.Hostname = spec.hostname;
-    if (spec.user) options.User = spec.user;
-    const host = options.HostConfig ?? {};
-    if (spec.groupAdd) host.GroupAdd = spec.groupAdd;
-    if (spec.capAdd) host.CapAdd = spec.capAdd;
-    if (spec.capDrop) host.CapDrop = spec.capDrop;
-    if (spec.readOnlyRootfs) host.ReadonlyRootfs = true;
-    if (spec.securityOpt) host.SecurityOpt = spec.securityOpt;
-    if (spec.dns)
-      Object.assign(host, {
-        Dns: spec.dns.servers,
-        DnsSearch: spec.dns.search,
-        DnsOptions: spec.dns.options,
-      });
-    if (spec.extraHosts) host.ExtraHosts = spec.extraHosts;
-    if (spec.tmpfsVolumes?.length) host.Mounts = spec.tmpfsVolumes.map(tmpfsMount);
     try {
-      const c = await this.docker.createContainer(options);
+      const c = await this.docker.createContainer(createBody(spec));
       return c.id;
     } catch (e) {
       throw classify(`create container ${spec.name}`, e);

@@ -5,7 +5,6 @@
 // Until the first set arrives it only adopts what runs; nothing is removed.
 
 import type { Pod, PodStatus } from "../../shared/api-types.js";
-import { Backoff } from "../../shared/backoff.js";
 import type { Clock } from "../../shared/clock.js";
 import type { Logger } from "../../shared/logger.js";
 import type { PodStatusReport } from "../../shared/protocol.js";
@@ -16,11 +15,12 @@ import type { ConfigDelivery } from "../../shared/config-delivery.js";
 import { ConfigSet } from "./config-set.js";
 import { ConfigVolumes, volumeFacts } from "./config-volumes.js";
 import { envNotices } from "./env-sources.js";
-import { containerKey, CRASH_LOOP_BACKOFF, planContainers } from "./container-plan.js";
+import { containerKey, planContainers } from "./container-plan.js";
 import { ContainerRecords } from "./container-records.js";
 import { DEFAULT_SECCOMP_ROOT } from "./container-spec.js";
 import { evictedStatus } from "./eviction.js";
 import { runPodActions, type ExecutorContext, type PodAction } from "./executor.js";
+import { PodOperations } from "./pod-operations.js";
 import { podStatusFor, type BackoffFact } from "./pod-status.js";
 import { PodTokens, type PodTokenFetch } from "./pod-tokens.js";
 import type { PodApiEndpoints } from "./api-endpoint.js";
@@ -60,35 +60,21 @@ export class Worker {
   /** What happened to the containers; only this worker writes it, from the executor's outcomes. */
   private readonly records: ContainerRecords;
   private readonly probes: ProbeManager;
-  private readonly busy = new Set<string>();
-  /** Operations ended so far, and the count when each pod's last one ended: a pass whose
-   * list began before a pod's operation ended saw the pod as it was before (see runPass). */
-  private opsEnded = 0;
-  private readonly endedAt = new Map<string, number>();
-  private readonly ops = new Set<Promise<void>>();
+  private readonly operations: PodOperations;
   private readonly lastStatus = new Map<string, { json: string; status: PodStatus }>();
-  private readonly queue: (() => void)[] = [];
-  private running = 0;
   private pass: Promise<void> | undefined;
   private dirty = false;
   private stopped = false;
   private readonly abort = new AbortController();
   private cancelTimer: (() => void) | undefined;
   private wakeAt = Infinity;
-  /**
-   * Pods whose last operation failed (a config the engine refused, a volume that cannot be
-   * set up, an engine error): no new operation before their wait ends, unless the pod
-   * itself changed (the user fixed it, or deleted it). Kubernetes' crash-loop schedule.
-   */
-  private readonly failing: Backoff;
-  private readonly failedVersion = new Map<string, string>();
   private readonly pauseImage: { ref: string; rootfs?: Buffer };
   /** Pods evicted on this node (by uid), with the status they keep until the set drops them. */
   private readonly evicted = new Map<string, PodStatus>();
 
   constructor(private readonly o: WorkerOptions) {
     this.records = new ContainerRecords(o.nodeName, o.clock);
-    this.failing = new Backoff(CRASH_LOOP_BACKOFF, { clock: o.clock });
+    this.operations = new PodOperations(o.clock, o.concurrency ?? 4, () => this.trigger());
     this.pauseImage = o.pauseImage ?? defaultPauseImage();
     this.tokens = o.serviceAccountTokens
       ? new PodTokens({
@@ -145,7 +131,7 @@ export class Worker {
     this.cancelTimer?.();
     this.cancelRenewals?.();
     await this.pass;
-    await Promise.allSettled([...this.ops]);
+    await this.operations.inFlight();
     await this.probes.stop();
   }
 
@@ -194,7 +180,7 @@ export class Worker {
       if (!this.desired.some((p) => p.metadata.uid === uid)) {
         this.lastStatus.delete(uid);
         this.volumes.forget(uid);
-        this.endedAt.delete(uid);
+        this.operations.forget(uid);
         this.tokens?.forget(uid);
         this.o.onForget?.(uid);
       }
@@ -240,7 +226,7 @@ export class Worker {
     this.trigger();
     for (;;) {
       if (this.pass) await this.pass;
-      else if (this.ops.size > 0) await Promise.allSettled([...this.ops]);
+      else if (!this.operations.idle) await this.operations.inFlight();
       else return;
     }
   }
@@ -257,11 +243,11 @@ export class Worker {
   }
 
   private async runPass(): Promise<void> {
-    const endedBeforeList = this.opsEnded;
+    const endedBeforeList = this.operations.endedCount;
     // A pod whose operation ended while the list was being made is seen as it was before
     // (maybe without the very container that operation created, which this pass would create
     // again): the pass that operation's end asked for plans and reports it from a fresh list.
-    const stale = (uid: string): boolean => (this.endedAt.get(uid) ?? 0) > endedBeforeList;
+    const stale = (uid: string): boolean => this.operations.endedSince(uid, endedBeforeList);
     let observed: ObservedContainer[];
     try {
       observed = await this.o.runtime.list(nodeFilter(this.o.nodeName));
@@ -292,15 +278,19 @@ export class Worker {
     this.records.clearFreshPullFailures();
     this.probes.sync(active, observed);
     for (const k of this.probes.kills()) {
-      if (this.busy.has(k.podUid)) continue;
+      if (this.operations.isBusy(k.podUid)) continue;
       this.probes.markKilling(k.podUid, k.container);
       byPod.set(k.podUid, [...(byPod.get(k.podUid) ?? []), { type: "kill", ...k }]);
     }
     this.records.keepKillsOf(new Set(observed.map((c) => c.id)));
     for (const [uid, list] of byPod) {
-      if (this.busy.has(uid)) continue; // its current operation's end triggers a new pass
+      if (this.operations.isBusy(uid)) continue; // its current operation's end triggers a new pass
       if (stale(uid)) continue;
-      const readyAt = this.failingUntil(uid);
+      // A pod whose last operation failed (a config the engine refused, a volume that cannot
+      // be set up, an engine error) waits out its back-off unless it changed (the user fixed
+      // or deleted it).
+      const pod = this.desired?.find((p) => p.metadata.uid === uid);
+      const readyAt = this.operations.readyAt(uid, pod && this.versionOf(pod));
       if (readyAt !== undefined && now < readyAt) {
         nextWake = Math.min(nextWake, readyAt);
         continue;
@@ -309,19 +299,6 @@ export class Worker {
     }
     this.scheduleWake(nextWake, now);
     this.reportStatuses(observed, backoffs, now, stale);
-  }
-
-  /** When a failing pod may be tried again; a pod that changed since its failure at once. */
-  private failingUntil(uid: string): number | undefined {
-    const readyAt = this.failing.readyAt(uid);
-    if (readyAt === undefined) return undefined;
-    const pod = this.desired?.find((p) => p.metadata.uid === uid);
-    if (!pod || this.versionOf(pod) !== this.failedVersion.get(uid)) {
-      this.failing.reset(uid);
-      this.failedVersion.delete(uid);
-      return undefined;
-    }
-    return readyAt;
   }
 
   private scheduleWake(at: number, now: number): void {
@@ -337,7 +314,6 @@ export class Worker {
   }
 
   private launch(uid: string, actions: PodAction[]): void {
-    this.busy.add(uid);
     const ctx: ExecutorContext = {
       runtime: this.o.runtime,
       clock: this.o.clock,
@@ -353,10 +329,8 @@ export class Worker {
       ...(this.tokens ? { tokens: this.tokens } : {}),
       ...(this.o.apiEndpoints ? { apiEndpoints: this.o.apiEndpoints } : {}),
     };
-    // Stopping is waiting out grace periods, not work: every pod being stopped stops at once.
     const stopsOnly = actions.every((a) => a.type === "remove" || a.type === "stop" || a.type === "kill");
-    const run = (fn: () => Promise<void>): Promise<void> => (stopsOnly ? fn() : this.limited(fn));
-    const op = run(async () => {
+    this.operations.start(uid, stopsOnly, async () => {
       let failed = false;
       for await (const outcome of runPodActions(actions, ctx)) {
         this.records.record(outcome);
@@ -367,32 +341,9 @@ export class Worker {
           failed = true;
       }
       const pod = ctx.pod(uid);
-      if (failed && pod) {
-        this.failing.fail(uid);
-        this.failedVersion.set(uid, this.versionOf(pod));
-      } else {
-        this.failing.reset(uid);
-        this.failedVersion.delete(uid);
-      }
-    }).finally(() => {
-      this.endedAt.set(uid, ++this.opsEnded);
-      this.busy.delete(uid);
-      this.ops.delete(op);
-      this.trigger();
+      if (failed && pod) this.operations.failed(uid, this.versionOf(pod));
+      else this.operations.succeeded(uid);
     });
-    this.ops.add(op);
-  }
-
-  /** A small global cap on concurrent pod operations. */
-  private async limited(fn: () => Promise<void>): Promise<void> {
-    if (this.running >= (this.o.concurrency ?? 4)) await new Promise<void>((r) => this.queue.push(r));
-    this.running++;
-    try {
-      await fn();
-    } finally {
-      this.running--;
-      this.queue.shift()?.();
-    }
   }
 
   /**

@@ -1,4 +1,4 @@
-// shared/api-types.ts is the hand-written TypeScript view of the fields everynode's code
+// shared/api-types.ts (with object-meta.ts and scheduling-types.ts) is the hand-written TypeScript view of the fields everynode's code
 // reads and writes. This test keeps it honest against the registry's definitions (the
 // vendored ones with everynode's own and the kinds' overlays): every property of the mapped
 // interfaces (and of their inline object types) must exist at the same place in the schema
@@ -69,15 +69,18 @@ const VIEWS: Record<string, string> = {
   ControllerRevision: `${APPS}.ControllerRevision`,
 };
 
-const source = ts.createSourceFile(
-  "api-types.ts",
-  readFileSync(new URL("../../../shared/api-types.ts", import.meta.url), "utf8"),
-  ts.ScriptTarget.Latest,
-);
+// api-types.ts and the two files it re-exports.
 const interfaces = new Map<string, ts.InterfaceDeclaration>();
-source.forEachChild((node) => {
-  if (ts.isInterfaceDeclaration(node)) interfaces.set(node.name.text, node);
-});
+for (const file of ["api-types.ts", "object-meta.ts", "scheduling-types.ts"]) {
+  const source = ts.createSourceFile(
+    file,
+    readFileSync(new URL(`../../../shared/${file}`, import.meta.url), "utf8"),
+    ts.ScriptTarget.Latest,
+  );
+  source.forEachChild((node) => {
+    if (ts.isInterfaceDeclaration(node)) interfaces.set(node.name.text, node);
+  });
+}
 
 /** The members of an interface with those of the interfaces it extends. */
 function membersOf(decl: ts.InterfaceDeclaration): ts.TypeElement[] {
