@@ -30,11 +30,12 @@ interface Window {
 
 /** Components by the frame that enters them (a sample counts for every component on its stack). */
 const COMPONENTS: [string, RegExp][] = [
-  ["controller plan (reads the fleet)", /^planPass daemonset-pass/],
-  ["controller writes (pass slices)", /^writeSlice daemonset-pass/],
-  ["dispatcher sends (read, encode, send)", /^sendSets dispatcher/],
+  ["controller plan (reads the fleet)", /^continuePlanning daemonset-controller/],
+  ["controller writes (pass slices)", /^writeSlice pass-writer/],
+  ["dispatcher sends (read, encode, send)", /^drain dispatcher/],
   ["  of which recordScheduled", /^recordScheduled dispatcher/],
-  ["status ingest writes (slices)", /^writeSlice status-ingest/],
+  ["status ingest writes (slices)", /^writeUntil status-ingest/],
+  ["status ingest: kubelet events", /^writeEventsUntil status-ingest/],
   ["status ingest accept (validate)", /^accept status-ingest/],
   ["hello", /^hello agent-sessions/],
   ["heartbeat", /^heartbeat node-lifecycle/],
