@@ -28,6 +28,7 @@ import { trackOpenSockets } from "./open-sockets.js";
 import type { ServerConfig } from "./config.js";
 import { DaemonSetController } from "./controller/daemonset-controller.js";
 import { Deleter } from "./deletion/deleter.js";
+import { NamespaceCleaner } from "./deletion/namespace-cleaner.js";
 import { ControlPlaneMetrics } from "./metrics/control-plane-metrics.js";
 import { metricsApiRouter } from "./metrics/metrics-api-router.js";
 import { metricsRoute } from "./metrics/metrics-route.js";
@@ -137,6 +138,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     prePull,
     slices,
   });
+  const namespaceCleaner = new NamespaceCleaner({ store, deleter, slices, logger });
   const terminatingPods = new TerminatingPodsGc({
     store,
     clock,
@@ -263,6 +265,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   controller.start();
   serviceAccounts.start();
   terminatingPods.start();
+  namespaceCleaner.start();
   // Every 10 s, in ~10 ms transactions: a busy fleet makes tens of thousands of events a minute;
   // and the watch history forgets what is past its age though nothing new came.
   let collecting = false;
@@ -306,6 +309,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       await controller.stop();
       serviceAccounts.stop();
       terminatingPods.stop();
+      namespaceCleaner.stop();
       lifecycle.stop();
       // Closes the agents' sockets and writes what the agents last reported, in one flush.
       await endpoints.close();

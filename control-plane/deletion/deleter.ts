@@ -15,7 +15,7 @@ import type { Store, StoreWriter, WriteOptions } from "../store/store.js";
 import type { DeleteOptions } from "./delete-options.js";
 import { planDeletion, type DeletionPlan } from "./deletion-plan.js";
 import { hasFinalizers } from "./finalizers.js";
-import { NamespaceDeletion } from "./namespace-deletion.js";
+import { NamespaceDeletion, type EmptyingStep } from "./namespace-deletion.js";
 
 /** Which agents report a terminating pod's containers gone (the gracefulDeletion capability). */
 export interface GracefulAgents {
@@ -162,6 +162,11 @@ export class Deleter {
     if (resource === "pods" && (object.metadata.deletionGracePeriodSeconds ?? 0) > 0) return false;
     this.remove(tx, resource, object, false);
     return true;
+  }
+
+  /** Steps that delete what is left in a Terminating namespace (namespace-cleaner.ts). */
+  namespaceEmptying(name: string): EmptyingStep {
+    return this.namespaces.emptyingSteps(name);
   }
 
   /** The garbage collector is done with `finalizer`: it goes, and the object with it if it was the last. */

@@ -234,6 +234,24 @@ describe("namespaces and nodes", () => {
     expect((await server.api("GET", "/api/v1/namespaces/team")).status).toBe(404);
   });
 
+  it("kubectl delete namespace of more objects than a DELETE deletes itself returns once the rest are deleted too", async () => {
+    expect((await server.api("POST", "/api/v1/namespaces", { metadata: { name: "many" } })).status).toBe(201);
+    // 300 ConfigMaps: the DELETE deletes the first 256 itself, the server's cleaner the rest.
+    for (let i = 0; i < 300; i++) {
+      const cm = {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: `cm-${i}` },
+        data: { i: String(i) },
+      };
+      expect((await server.api("POST", "/api/v1/namespaces/many/configmaps", cm)).status).toBe(201);
+    }
+    const done = await server.kubectl(["delete", "namespace", "many", "--timeout=30s"], { version: KUBECTL });
+    expect(done.code, done.stderr).toBe(0);
+    expect((await server.api("GET", "/api/v1/namespaces/many")).status).toBe(404);
+    expect((await server.api("GET", "/api/v1/namespaces/many/configmaps")).body.items).toEqual([]);
+  });
+
   it("a node deleted takes its terminating pods with it", async () => {
     const credential = await server.register("slow-1", { labels: { kind: "slow" } });
     const slow = await connectScriptedAgent(server.server, server.caPem, "slow-1", credential, 1_000, {
