@@ -86,7 +86,7 @@ export class ServerProcess {
         "--listen",
         `127.0.0.1:${port}`,
         "--log-level",
-        "warn",
+        process.env.EVERYNODE_BENCH_LOG_LEVEL ?? "warn",
         ...(this.o.serverArgs ?? []),
       ],
       { stdio: ["ignore", log, log] },
