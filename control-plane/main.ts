@@ -138,7 +138,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     prePull,
     slices,
   });
-  const namespaceCleaner = new NamespaceCleaner({ store, deleter, slices, logger });
+  const namespaceCleaner = new NamespaceCleaner({ store, deleter, slices, clock, logger });
   const terminatingPods = new TerminatingPodsGc({
     store,
     clock,

@@ -20,9 +20,10 @@ let slices: SliceScheduler;
 let cleaner: NamespaceCleaner;
 /** The pod writes of each commit. */
 let commits: number[];
+let clock: ReturnType<typeof fakeClock>;
 
 function setup(existing?: Store): void {
-  const clock = fakeClock();
+  clock = fakeClock();
   store = existing ?? openStore({ path: ":memory:", clock });
   deleter = new Deleter({
     store,
@@ -37,7 +38,7 @@ function setup(existing?: Store): void {
     () => {},
     () => 0,
   );
-  cleaner = new NamespaceCleaner({ store, deleter, slices, logger: silentLogger });
+  cleaner = new NamespaceCleaner({ store, deleter, slices, clock, logger: silentLogger });
   commits = [];
   store.onChange((events) => commits.push(events.filter((e) => e.resource === "pods").length));
 }
@@ -95,6 +96,30 @@ describe("NamespaceCleaner", () => {
     cleaner.start();
     await until(() => !cleaner.busy);
     expect(terminating("left")).toBe(PODS);
+  });
+
+  it("walks a namespace again after its back-off when emptying it failed", async () => {
+    fill("retry", { deletionTimestamp: "2026-12-01T00:00:00Z" });
+    let failing = true;
+    const flaky = {
+      namespaceEmptying: (name: string) => {
+        const step = deleter.namespaceEmptying(name);
+        return (tx: Parameters<typeof step>[0], more: () => boolean) => {
+          if (failing) throw new Error("disk full");
+          return step(tx, more);
+        };
+      },
+    };
+    cleaner = new NamespaceCleaner({ store, deleter: flaky, slices, clock, logger: silentLogger });
+    cleaner.start();
+    await until(() => !cleaner.busy);
+    expect(terminating("retry")).toBe(0);
+    failing = false;
+    // Not before its wait (1 s) is over.
+    await clock.advance(900);
+    expect(cleaner.busy).toBe(false);
+    await clock.advance(100);
+    await until(() => terminating("retry") === PODS);
   });
 
   it("leaves a small namespace to the DELETE, which removes it at once when nothing waits", () => {

@@ -4,6 +4,8 @@
 // the whole. Level-triggered: every Terminating namespace is looked at when the cleaner
 // starts (a restart resumes what a crash interrupted) and whenever one changes.
 
+import { Backoff, type BackoffPolicy } from "../../shared/backoff.js";
+import type { Clock } from "../../shared/clock.js";
 import type { Logger } from "../../shared/logger.js";
 import type { SliceScheduler, SliceTask } from "../slices.js";
 import type { Store, WatchHandle } from "../store/store.js";
@@ -13,10 +15,14 @@ import type { EmptyingStep } from "./namespace-deletion.js";
 /** How long one slice of deletes may hold the event loop. */
 const SLICE_MS = 10;
 
+/** A namespace whose emptying failed is walked again after 1 s, doubling up to 30 s. */
+export const CLEANUP_RETRY_BACKOFF: BackoffPolicy = { initialMs: 1_000, maxMs: 30_000 };
+
 export interface NamespaceCleanerDeps {
   store: Store;
-  deleter: Deleter;
+  deleter: Pick<Deleter, "namespaceEmptying">;
   slices: SliceScheduler;
+  clock: Clock;
   logger: Logger;
 }
 
@@ -26,9 +32,12 @@ export class NamespaceCleaner {
   private task: SliceTask | undefined;
   private watch: WatchHandle | undefined;
   private readonly log: Logger;
+  private readonly failures: Backoff;
+  private readonly timers = new AbortController();
 
   constructor(private readonly deps: NamespaceCleanerDeps) {
     this.log = deps.logger.child({ component: "namespace-cleaner" });
+    this.failures = new Backoff(CLEANUP_RETRY_BACKOFF, { clock: deps.clock });
   }
 
   start(): void {
@@ -42,6 +51,7 @@ export class NamespaceCleaner {
   }
 
   stop(): void {
+    this.timers.abort();
     this.watch?.cancel();
     this.task?.cancel();
     this.queue.clear();
@@ -73,12 +83,19 @@ export class NamespaceCleaner {
         step(tx, () => (++deleted & 15) !== 0 || performance.now() < deadline),
       );
     } catch (err) {
-      // The walk is dropped; the namespace's next change, or the next start, walks it again.
-      this.log.error("emptying a namespace failed", { namespace: name, err });
-      done = true;
+      // The walk is dropped and begun again after the back-off.
+      this.queue.delete(name);
+      const waitMs = this.failures.fail(name);
+      this.log.error("emptying a namespace failed; trying again later", { namespace: name, waitMs, err });
+      this.deps.clock.sleep(waitMs, this.timers.signal).then(
+        () => this.enqueue(name),
+        () => {},
+      );
+      return this.queue.size > 0;
     }
     if (done) {
       this.queue.delete(name);
+      this.failures.reset(name);
       if (this.deps.store.get("namespaces", undefined, name))
         this.log.info("every object of the namespace is being deleted; it goes with the last", {
           namespace: name,
