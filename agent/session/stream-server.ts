@@ -48,6 +48,8 @@ interface Live {
   cancelled: boolean;
   /** Messages that came before the target was ready. */
   early: ServerStreamMessage[];
+  /** Ends the stream once the output still waiting for credit has gone out. */
+  afterDrain?: () => void;
 }
 
 export class StreamServer {
@@ -96,10 +98,15 @@ export class StreamServer {
       case "streamCloseInput":
         target.endInput();
         return;
-      case "streamCancel":
+      case "streamCancel": {
         live.cancelled = true;
         target.close();
+        // The server wants no more output: an end that waited for it goes now.
+        const end = live.afterDrain;
+        live.afterDrain = undefined;
+        end?.();
         return;
+      }
     }
   }
 
@@ -138,7 +145,12 @@ export class StreamServer {
             data: chunk.toString("base64"),
           }),
         STREAM_LIMITS.chunkBytes,
-        () => target?.resume(),
+        () => {
+          target?.resume();
+          const end = live.afterDrain;
+          live.afterDrain = undefined;
+          end?.();
+        },
       ),
     };
     let pendingChannel = 1;
@@ -164,7 +176,12 @@ export class StreamServer {
           if (!live.output.write(data)) t.pause();
         });
         for (const e of live.early.splice(0)) this.apply(live, t, e);
-        return t.finished.then((exitCode) => this.end(streamId, exitCode !== undefined ? { exitCode } : {}));
+        return t.finished.then((exitCode) => {
+          const end = (): void => this.end(streamId, exitCode !== undefined ? { exitCode } : {});
+          // The end goes after the last output: what still waits for credit is not dropped.
+          if (live.output.blocked && !live.cancelled) live.afterDrain = end;
+          else end();
+        });
       })
       .catch((e: unknown) => {
         const message = (e as Error).message;
