@@ -65,19 +65,19 @@ describe("PodOperations", () => {
     const clock = new FakeClock();
     const ops = new PodOperations(clock, 4, () => {});
     const t0 = clock.now();
-    expect(ops.readyAt("p", "v1")).toBeUndefined();
+    expect(ops.readyAt("p", () => "v1")).toBeUndefined();
     ops.failed("p", "v1");
-    expect(ops.readyAt("p", "v1")).toBe(t0 + 10_000);
+    expect(ops.readyAt("p", () => "v1")).toBe(t0 + 10_000);
     ops.failed("p", "v1");
-    expect(ops.readyAt("p", "v1")).toBe(t0 + 20_000);
+    expect(ops.readyAt("p", () => "v1")).toBe(t0 + 20_000);
     // The user fixed the pod: it may go at once, and its back-off starts over.
-    expect(ops.readyAt("p", "v2")).toBeUndefined();
+    expect(ops.readyAt("p", () => "v2")).toBeUndefined();
     ops.failed("p", "v2");
-    expect(ops.readyAt("p", "v2")).toBe(t0 + 10_000);
+    expect(ops.readyAt("p", () => "v2")).toBe(t0 + 10_000);
     // Gone from the set: no hold.
-    expect(ops.readyAt("p", undefined)).toBeUndefined();
+    expect(ops.readyAt("p", () => undefined)).toBeUndefined();
     ops.failed("q", "v1");
     ops.succeeded("q");
-    expect(ops.readyAt("q", "v1")).toBeUndefined();
+    expect(ops.readyAt("q", () => "v1")).toBeUndefined();
   });
 });

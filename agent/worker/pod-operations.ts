@@ -62,13 +62,15 @@ export class PodOperations {
   }
 
   /**
-   * When a failing pod may be tried again (undefined: now). `version` is what the pod is
-   * now; one that changed since its failure may go at once.
+   * When a failing pod may be tried again (undefined: now). `version` tells what the pod
+   * is now; one that changed since its failure may go at once.
    */
-  readyAt(uid: string, version: string | undefined): number | undefined {
+  readyAt(uid: string, version: () => string | undefined): number | undefined {
     const at = this.failing.readyAt(uid);
     if (at === undefined) return undefined;
-    if (version === undefined || version !== this.failedVersion.get(uid)) {
+    // Worked out only for a failing pod: a pod's version is the JSON of its spec.
+    const now = version();
+    if (now === undefined || now !== this.failedVersion.get(uid)) {
       this.succeeded(uid);
       return undefined;
     }

@@ -289,8 +289,10 @@ export class Worker {
       // A pod whose last operation failed (a config the engine refused, a volume that cannot
       // be set up, an engine error) waits out its back-off unless it changed (the user fixed
       // or deleted it).
-      const pod = this.desired?.find((p) => p.metadata.uid === uid);
-      const readyAt = this.operations.readyAt(uid, pod && this.versionOf(pod));
+      const readyAt = this.operations.readyAt(uid, () => {
+        const pod = this.desired?.find((p) => p.metadata.uid === uid);
+        return pod && this.versionOf(pod);
+      });
       if (readyAt !== undefined && now < readyAt) {
         nextWake = Math.min(nextWake, readyAt);
         continue;
