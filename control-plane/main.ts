@@ -137,6 +137,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     onPass: metrics.controllerPass,
     prePull,
     slices,
+    // The endpoints are made below; the controller starts after them.
+    holdPlansWhile: () => endpoints.assignmentsWaiting(),
   });
   const namespaceCleaner = new NamespaceCleaner({ store, deleter, slices, clock, logger });
   const terminatingPods = new TerminatingPodsGc({

@@ -2,8 +2,9 @@
 // `bench:fleet --cpu-prof` and the run's JSON (its phase windows and clock anchor), and
 // prints for each phase: time per component of the control plane (inclusive), the longest
 // stretches the event loop never went idle (what holds up the API), and the functions by
-// self time.
-//   node dist/bench/fleet/profile-summary.js <profile.cpuprofile> <fleet-N.json> [--top 25]
+// self time. With --timeline MS, each phase is also cut into steps of MS: what the server
+// was doing when (which work starts the last node's set late).
+//   node dist/bench/fleet/profile-summary.js <profile.cpuprofile> <fleet-N.json> [--top 25] [--timeline 250]
 
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -60,7 +61,7 @@ function frameName(n: ProfileNode): string {
 
 const ms = (us: number): string => `${(us / 1000).toFixed(0)} ms`;
 
-export function summarize(profile: Profile, windows: Window[], top: number): string {
+export function summarize(profile: Profile, windows: Window[], top: number, stepMs = 0): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -85,6 +86,8 @@ export function summarize(profile: Profile, windows: Window[], top: number): str
     type Run = { us: number; comp: Map<string, number>; self: Map<string, number> };
     const runs: Run[] = [];
     let run: Run | undefined;
+    const steps: Map<string, number>[] = [];
+    const stepBusy: number[] = [];
     let t = profile.startTime;
     let total = 0;
     profile.samples.forEach((id, i) => {
@@ -102,9 +105,13 @@ export function summarize(profile: Profile, windows: Window[], top: number): str
       run ??= { us: 0, comp: new Map(), self: new Map() };
       run.us += d;
       run.self.set(name, (run.self.get(name) ?? 0) + d);
+      const step = stepMs > 0 ? Math.floor((t - w.fromUs) / (stepMs * 1000)) : 0;
+      stepBusy[step] = (stepBusy[step] ?? 0) + d;
+      const inStep = (steps[step] ??= new Map());
       for (const c of componentsOf(id)) {
         comp.set(c, (comp.get(c) ?? 0) + d);
         run.comp.set(c, (run.comp.get(c) ?? 0) + d);
+        inStep.set(c, (inStep.get(c) ?? 0) + d);
       }
     });
     if (run) runs.push(run);
@@ -145,15 +152,38 @@ export function summarize(profile: Profile, windows: Window[], top: number): str
         .map(([k, v]) => `| ${ms(v)} | ${share(v, total)} | \`${k}\` |`),
       "",
     );
+    if (stepMs > 0) out.push(...timeline(steps, stepBusy, stepMs), "");
   }
   return out.join("\n");
+}
+
+/** One line per step: how busy the server was and its three biggest components then. */
+function timeline(steps: Map<string, number>[], busy: number[], stepMs: number): string[] {
+  const lines = ["| from | busy | doing |", "|---|---|---|"];
+  for (let i = 0; i < busy.length; i++) {
+    const doing = [...(steps[i] ?? new Map<string, number>())]
+      .filter(([c]) => !c.startsWith("  ") && !/^(store|SQLite|socket)/.test(c))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([c, v]) => `${c} ${ms(v)}`)
+      .join(", ");
+    lines.push(
+      `| ${((i * stepMs) / 1000).toFixed(2)} s | ${(((busy[i] ?? 0) / (stepMs * 1000)) * 100).toFixed(0)}% | ${doing} |`,
+    );
+  }
+  return lines;
 }
 
 function main(): void {
   const [profileFile, runFile, ...rest] = process.argv.slice(2);
   if (!profileFile || !runFile)
     throw new Error("usage: profile-summary <profile.cpuprofile> <fleet-N.json> [--top N]");
-  const top = rest[0] === "--top" ? Number(rest[1]) : 25;
+  const flag = (name: string, fallback: number): number => {
+    const i = rest.indexOf(name);
+    return i >= 0 ? Number(rest[i + 1]) : fallback;
+  };
+  const top = flag("--top", 25);
+  const stepMs = flag("--timeline", 0);
   const profile = JSON.parse(readFileSync(profileFile, "utf8")) as Profile;
   const run = JSON.parse(readFileSync(runFile, "utf8")) as FleetRun;
   const anchor = run.clockAnchor;
@@ -173,7 +203,7 @@ function main(): void {
         });
     }
   });
-  process.stdout.write(summarize(profile, windows, top));
+  process.stdout.write(summarize(profile, windows, top, stepMs));
 }
 
 main();

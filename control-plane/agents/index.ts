@@ -75,6 +75,8 @@ export interface AgentEndpoints {
   streams: StreamRelay;
   /** Agent WebSocket sessions open now. */
   sessions(): number;
+  /** Whether assignment sets wait to be sent (the controller's next plan waits for them). */
+  assignmentsWaiting(): boolean;
   /** Closes every agent socket (1001), then flushes pending statuses. */
   close(): Promise<void>;
 }
@@ -157,6 +159,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     logs,
     streams,
     sessions: () => registry.size,
+    assignmentsWaiting: () => dispatcher.busy,
     close: async () => {
       const open = registry.size;
       sessions.close();

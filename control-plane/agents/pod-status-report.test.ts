@@ -38,6 +38,23 @@ describe("mergeReportedStatus", () => {
     ]);
   });
 
+  it("changes neither the stored status nor the report", () => {
+    const current: PodStatus = {
+      conditions: [{ type: "PodScheduled", status: "True", lastTransitionTime: "t0" }],
+    };
+    const reported: PodStatus = {
+      phase: "Running",
+      conditions: [
+        { type: "PodScheduled", status: "False" },
+        { type: "Ready", status: "True" },
+      ],
+    };
+    const before = structuredClone({ current, reported });
+    const next = mergeReportedStatus(current, reported);
+    expect({ current, reported }).toEqual(before);
+    expect(next.conditions?.map((c) => `${c.type}=${c.status}`)).toEqual(["Ready=True", "PodScheduled=True"]);
+  });
+
   it("takes the report as it is when no PodScheduled was set", () => {
     const reported: PodStatus = { phase: "Pending" };
     expect(mergeReportedStatus(undefined, reported)).toEqual(reported);

@@ -5,18 +5,16 @@ import type { ContainerStatus, Pod, PodStatus } from "../../shared/api-types.js"
 
 /**
  * The pod's next status: the agent's report, except the PodScheduled condition, which the
- * control plane set when it bound the pod and the agent does not own.
+ * control plane set when it bound the pod and the agent does not own. Neither input is
+ * changed; the result shares their parts (the store copies what it writes).
  */
 export function mergeReportedStatus(current: PodStatus | undefined, reported: PodStatus): PodStatus {
-  const next = structuredClone(reported);
   const scheduled = current?.conditions?.find((c) => c.type === "PodScheduled");
-  if (scheduled) {
-    next.conditions = [
-      ...(next.conditions ?? []).filter((c) => c.type !== "PodScheduled"),
-      structuredClone(scheduled),
-    ];
-  }
-  return next;
+  if (!scheduled) return reported;
+  return {
+    ...reported,
+    conditions: [...(reported.conditions ?? []).filter((c) => c.type !== "PodScheduled"), scheduled],
+  };
 }
 
 /** One event to record about a pod. */

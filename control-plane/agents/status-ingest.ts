@@ -15,6 +15,7 @@
 // those; at most as many wait as the store keeps events (past that the oldest go, as they
 // would from the store).
 
+import { Hold } from "../hold.js";
 import { SliceScheduler, type SliceTask } from "../slices.js";
 import { isDeepStrictEqual } from "node:util";
 import type { ObjectReference, Pod } from "../../shared/api-types.js";
@@ -96,8 +97,8 @@ export class StatusIngest {
   private scheduled = false;
   private readonly slice: SliceTask;
   private readonly timers = new AbortController();
-  /** Since when writes have waited for assignments (clock ms). */
-  private heldSince: number | undefined;
+  /** Writes wait while assignments go out (holdWhile), up to MAX_HOLD_MS in a row. */
+  private readonly hold: Hold;
   private readonly log: Logger;
   private readonly digest: WarningDigest;
   /** Kubelet events to write once no status waits; `eventsHead` is the first not yet written. */
@@ -107,6 +108,8 @@ export class StatusIngest {
 
   constructor(private readonly deps: StatusIngestDeps) {
     this.log = deps.logger.child({ component: "status-ingest" });
+    const holdWhile = deps.holdWhile ?? (() => false);
+    this.hold = new Hold(deps.clock, MAX_HOLD_MS, holdWhile);
     const slices = deps.slices ?? new SliceScheduler(SLICE_MS, () => {});
     this.slice = slices.add("status writes", SLICE_MS, (deadline) => {
       if (this.timers.signal.aborted || this.waitForAssignments()) return false;
@@ -179,14 +182,7 @@ export class StatusIngest {
 
   /** Whether writes wait for assignments now (see holdWhile); if so, they look again shortly. */
   private waitForAssignments(): boolean {
-    const hold = this.deps.holdWhile;
-    if (!hold?.()) {
-      this.heldSince = undefined;
-      return false;
-    }
-    const now = this.deps.clock.now();
-    this.heldSince ??= now;
-    if (now - this.heldSince >= MAX_HOLD_MS) return false;
+    if (!this.hold.waits()) return false;
     this.schedule(HOLD_RECHECK_MS);
     return true;
   }

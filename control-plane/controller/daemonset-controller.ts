@@ -18,6 +18,7 @@ import { PassWriter } from "./pass-writer.js";
 import { FailedPodBackoff } from "./failed-pod-backoff.js";
 import type { PrePullLink } from "./plan-prepull.js";
 import { canonicalJson } from "./template-hash.js";
+import { Hold } from "../hold.js";
 import { SliceScheduler, type SliceTask } from "../slices.js";
 
 export interface DaemonSetControllerDeps {
@@ -35,10 +36,20 @@ export interface DaemonSetControllerDeps {
   prePull?: PrePullLink;
   /** The turns its planning and writing share with the control plane's other sliced work. */
   slices?: SliceScheduler;
+  /**
+   * Whether assignment sets wait to go out: a new plan waits meanwhile (up to
+   * PLAN_HOLD_MAX_MS in a row), since the nodes not yet told are what users wait for, and a
+   * plan reads the whole fleet to find, usually, nothing new.
+   */
+  holdPlansWhile?: () => boolean;
 }
 
 /** How long one slice of a pass's writes may hold the event loop. */
 const SLICE_MS = 20;
+
+/** The longest a new plan waits for assignment sets to go out, and how often it looks again. */
+export const PLAN_HOLD_MAX_MS = 5_000;
+const PLAN_HOLD_RECHECK_MS = 20;
 
 /** A pass that threw is tried again after 1 s, doubling up to 30 s while it keeps failing. */
 export const PASS_RETRY_BACKOFF: BackoffPolicy = { initialMs: 1_000, maxMs: 30_000 };
@@ -99,6 +110,7 @@ export class DaemonSetController {
   /** A wait before the next plan (see paced()), and when that plan may start (performance.now()). */
   private pacing: AbortController | undefined;
   private nextPlanAt = 0;
+  private readonly planHold: Hold;
   /** The pass being planned, step by step (planPassSteps), and the time it has taken so far. */
   private planning: Planning | undefined;
   /** The pass being written, slice by slice, and the time it has taken so far. */
@@ -110,6 +122,7 @@ export class DaemonSetController {
     this.deleter = deps.deleter ?? new Deleter({ store: deps.store, clock: deps.clock, events: deps.events });
     const slices = deps.slices ?? new SliceScheduler(SLICE_MS, () => {});
     this.task = slices.add("daemonset controller", SLICE_MS, (deadline) => this.turn(deadline));
+    this.planHold = new Hold(deps.clock, PLAN_HOLD_MAX_MS, deps.holdPlansWhile ?? (() => false));
   }
 
   /** Subscribes to the store, starts the resync timer and runs a first pass soon. */
@@ -193,10 +206,12 @@ export class DaemonSetController {
    * Whether the next plan must wait: planning reads the whole fleet (~0.1 s at 10,000 nodes),
    * and statuses streaming in would otherwise have it plan back to back, starving the
    * dispatcher and the API. After a plan that took more than 20 ms, the next one waits twice
-   * as long, so planning takes at most a third of the time.
+   * as long, so planning takes at most a third of the time; and it waits while assignment
+   * sets go out (holdPlansWhile).
    */
   private paced(): boolean {
-    const waitMs = this.nextPlanAt - performance.now();
+    const paceMs = this.nextPlanAt - performance.now();
+    const waitMs = paceMs > 0 ? paceMs : this.planHold.waits() ? PLAN_HOLD_RECHECK_MS : 0;
     if (waitMs <= 0) return false;
     const abort = new AbortController();
     this.pacing = abort;

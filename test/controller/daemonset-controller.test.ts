@@ -2,7 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ControllerRevision, DaemonSet, KubeEvent, Node, Pod } from "../../shared/api-types.js";
 import { rfc3339 } from "../../shared/clock.js";
 import { silentLogger } from "../../shared/logger.js";
-import { DaemonSetController } from "../../control-plane/controller/daemonset-controller.js";
+import {
+  DaemonSetController,
+  PLAN_HOLD_MAX_MS,
+} from "../../control-plane/controller/daemonset-controller.js";
 import { daemonSet, node } from "../../control-plane/controller/test-builders.js";
 import { EventRecorder } from "../../control-plane/events/event-recorder.js";
 import { openStore } from "../../control-plane/store/index.js";
@@ -251,6 +254,45 @@ describe("DaemonSetController over a real store", () => {
     expect(podNodes()).toEqual(["n1", "n2"]);
     editNode("n3", (n) => (n.metadata.labels = { role: "edge" }));
     await new Promise((r) => setImmediate(r));
+    expect(podNodes()).toEqual(["n1", "n2", "n3"]);
+  });
+
+  it("plans nothing new while assignment sets wait to go out, and at most PLAN_HOLD_MAX_MS", async () => {
+    await controller.stop();
+    let setsWaiting = true;
+    const events = new EventRecorder({ store, clock, ttlMs: 3_600_000 });
+    controller = new DaemonSetController({
+      store,
+      clock,
+      logger: silentLogger,
+      events,
+      holdPlansWhile: () => setsWaiting,
+    });
+    const turns = async (): Promise<void> => {
+      for (let i = 0; i < 4; i++) await new Promise((r) => setImmediate(r));
+    };
+    controller.start();
+    applyDs(daemonSet({ nodeSelector: { role: "edge" } }));
+    await turns();
+    await clock.advance(100);
+    await turns();
+    expect(podNodes()).toEqual([]);
+    setsWaiting = false;
+    await clock.advance(25);
+    await turns();
+    expect(podNodes()).toEqual(["n1", "n2"]);
+
+    // Sets that never stop going out hold a plan back no longer than PLAN_HOLD_MAX_MS.
+    setsWaiting = true;
+    editNode("n3", (n) => (n.metadata.labels = { role: "edge" }));
+    await turns();
+    await clock.advance(PLAN_HOLD_MAX_MS - 50);
+    await turns();
+    expect(podNodes()).toEqual(["n1", "n2"]);
+    for (let i = 0; i < 5; i++) {
+      await clock.advance(25);
+      await turns();
+    }
     expect(podNodes()).toEqual(["n1", "n2", "n3"]);
   });
 
