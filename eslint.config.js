@@ -47,7 +47,7 @@ const kubePatterns = [
 ];
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", ".everynode/**"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", ".everynode/**", ".tmp/**", "tutorial/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
