@@ -23,7 +23,12 @@ export interface ProbeSummary {
   /** Answers slower than 100 ms. */
   over100: number;
   errors: number;
+  /** The slowest answers: when they were asked for (epoch ms) and how long they took (profile-summary). */
+  slowest?: { at: number; ms: number }[];
 }
+
+/** How many of a phase's slowest answers its summary names. */
+const SLOWEST_KEPT = 5;
 
 const KINDS = {
   version: { path: "/version", accept: undefined },
@@ -87,6 +92,11 @@ export class ApiProbe {
       medianMs: round(quantile(ok, 0.5), 0),
       over100: ok.filter((ms) => ms > 100).length,
       errors: s.length - ok.length,
+      slowest: s
+        .filter((x) => x.status === 200 && x.ms > 100)
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, SLOWEST_KEPT)
+        .map((x) => ({ at: x.at, ms: x.ms })),
     };
   }
 

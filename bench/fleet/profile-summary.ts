@@ -27,6 +27,8 @@ interface Window {
   name: string;
   fromUs: number;
   toUs: number;
+  /** The phase's slowest API answers: what the server did while each waited. */
+  slow?: { fromUs: number; toUs: number; ms: number }[];
 }
 
 /** Components by the frame that enters them (a sample counts for every component on its stack). */
@@ -87,6 +89,7 @@ export function summarize(profile: Profile, windows: Window[], top: number, step
     const runs: Run[] = [];
     let run: Run | undefined;
     const steps: Map<string, number>[] = [];
+    const slow = (w.slow ?? []).map((x) => ({ ...x, busy: 0, comp: new Map<string, number>() }));
     const stepBusy: number[] = [];
     let t = profile.startTime;
     let total = 0;
@@ -105,6 +108,11 @@ export function summarize(profile: Profile, windows: Window[], top: number, step
       run ??= { us: 0, comp: new Map(), self: new Map() };
       run.us += d;
       run.self.set(name, (run.self.get(name) ?? 0) + d);
+      for (const x of slow) {
+        if (t < x.fromUs || t > x.toUs) continue;
+        x.busy += d;
+        for (const c of componentsOf(id)) x.comp.set(c, (x.comp.get(c) ?? 0) + d);
+      }
       const step = stepMs > 0 ? Math.floor((t - w.fromUs) / (stepMs * 1000)) : 0;
       stepBusy[step] = (stepBusy[step] ?? 0) + d;
       const inStep = (steps[step] ??= new Map());
@@ -152,6 +160,21 @@ export function summarize(profile: Profile, windows: Window[], top: number, step
         .map(([k, v]) => `| ${ms(v)} | ${share(v, total)} | \`${k}\` |`),
       "",
     );
+    if (slow.length > 0) {
+      out.push("the slowest API answers, and what the server did while each waited:", "");
+      for (const x of slow) {
+        const doing = [...x.comp]
+          .filter(([c]) => !c.startsWith("  "))
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 5)
+          .map(([c, v]) => `${c} ${ms(v)}`)
+          .join(", ");
+        out.push(
+          `- at ${((x.fromUs - w.fromUs) / 1e6).toFixed(2)} s, ${x.ms} ms (busy ${ms(x.busy)}): ${doing}`,
+        );
+      }
+      out.push("");
+    }
     if (stepMs > 0) out.push(...timeline(steps, stepBusy, stepMs), "");
   }
   return out.join("\n");
@@ -200,6 +223,10 @@ function main(): void {
           name: `${p.name} #${i + 1}`,
           fromUs: toUs(p.result.startedAt),
           toUs: toUs(p.result.endedAt),
+          slow: [...(p.version.slowest ?? []), ...(p.table.slowest ?? [])]
+            .sort((a, b) => b.ms - a.ms)
+            .slice(0, 5)
+            .map((x) => ({ fromUs: toUs(x.at), toUs: toUs(x.at + x.ms), ms: x.ms })),
         });
     }
   });

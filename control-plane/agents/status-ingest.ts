@@ -316,11 +316,8 @@ export class StatusIngest {
   /** A terminating pod's containers are gone: its last status (no events), then the deleter. */
   private ended(tx: StoreWriter, pod: Pod, status: Pod["status"]): boolean {
     let current = pod;
-    if (!isDeepStrictEqual(status, pod.status)) {
-      const next = structuredClone(pod) as Pod;
-      if (status) next.status = status;
-      current = tx.update("pods", next);
-    }
+    // The store copies what it is given: a shallow copy with the last status is enough.
+    if (status && !isDeepStrictEqual(status, pod.status)) current = tx.update("pods", { ...pod, status });
     this.deps.deleter.podGone(tx, current);
     return true;
   }
