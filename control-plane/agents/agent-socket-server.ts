@@ -101,22 +101,6 @@ function messageCost(message: AgentMessage): number {
 /** Sockets the server closed: what they said and is not handled yet no longer counts. */
 const closedByServer = new WeakSet<WebSocket>();
 
-/** Why each socket's reads are paused; it reads again once no reason is left. */
-const pausedFor = new WeakMap<WebSocket, Set<"budget" | "held">>();
-
-function pauseReads(ws: WebSocket, reason: "budget" | "held"): void {
-  let reasons = pausedFor.get(ws);
-  if (!reasons) pausedFor.set(ws, (reasons = new Set()));
-  reasons.add(reason);
-  ws.pause();
-}
-
-function resumeReads(ws: WebSocket, reason: "budget" | "held"): void {
-  const reasons = pausedFor.get(ws);
-  if (!reasons?.delete(reason) || reasons.size > 0) return;
-  ws.resume();
-}
-
 /** Wraps a ws socket as an AgentConnection. */
 function connectionOf(ws: WebSocket, nodeName: string, credentialId: string): AgentConnection {
   return {
@@ -134,7 +118,6 @@ function connectionOf(ws: WebSocket, nodeName: string, credentialId: string): Ag
       closedByServer.add(ws);
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(code, reason);
     },
-    holdReads: (hold) => (hold ? pauseReads(ws, "held") : resumeReads(ws, "held")),
   };
 }
 
@@ -233,11 +216,13 @@ export function attachAgentSocketServer(
       const raw = asBuffer(data);
       const receivedAt = deps.clock.now();
       const pauseMs = budget.bytesReceived(raw.length, receivedAt);
-      if (pauseMs > 0 && !pausedFor.get(ws)?.has("budget")) {
+      if (pauseMs > 0 && !ws.isPaused) {
         // Past its byte budget the agent is slowed down (TCP pushes back), not cut off.
-        pauseReads(ws, "budget");
-        const resume = () => resumeReads(ws, "budget");
-        deps.clock.sleep(pauseMs).then(resume, resume);
+        ws.pause();
+        deps.clock.sleep(pauseMs).then(
+          () => ws.resume(),
+          () => ws.resume(),
+        );
       }
       inbox.post(() => handle(raw, receivedAt));
     });

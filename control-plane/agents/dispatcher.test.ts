@@ -195,18 +195,17 @@ describe("Dispatcher: Scheduled events", () => {
   });
 });
 
-/** A started dispatcher over an in-memory store, on a fake clock. */
-function startedDispatcher(): { clock: FakeClock; store: Store; dispatcher: Dispatcher } {
-  const clock = new FakeClock(Date.UTC(2026, 5, 1));
-  const store = openStore({ path: ":memory:", clock });
-  const dispatcher = new Dispatcher({ store, clock, logger: silentLogger, registry: new SessionRegistry() });
-  dispatcher.start();
-  return { clock, store, dispatcher };
-}
-
 describe("Dispatcher: slices", () => {
   it("counts the sends themselves in a slice: slow sockets do not hold the event loop", async () => {
-    const { clock, store, dispatcher } = startedDispatcher();
+    const clock = new FakeClock(Date.UTC(2026, 5, 1));
+    const store = openStore({ path: ":memory:", clock });
+    const dispatcher = new Dispatcher({
+      store,
+      clock,
+      logger: silentLogger,
+      registry: new SessionRegistry(),
+    });
+    dispatcher.start();
     const sentAt: number[] = [];
     let turn = 0;
     const nodes = 60;
@@ -244,52 +243,6 @@ describe("Dispatcher: slices", () => {
     for (const t of sentAt) perTurn.set(t, (perTurn.get(t) ?? 0) + 1);
     expect(perTurn.size).toBeGreaterThanOrEqual(4);
     expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(16);
-    dispatcher.close();
-    store.close();
-  });
-});
-
-describe("Dispatcher: reads held while sets wait", () => {
-  it("does not read from nodes that got their sets until the last set went out", async () => {
-    const { clock, store, dispatcher } = startedDispatcher();
-    const log: string[] = [];
-    const held = new Set<string>();
-    const nodes = 40;
-    for (let i = 0; i < nodes; i++) {
-      const nodeName = `n${i}`;
-      dispatcher.nodeConnected({
-        nodeName,
-        credentialId: nodeName,
-        // 1 ms a set: the sets take several slices.
-        send: async (m) => {
-          const until = performance.now() + 1;
-          while (performance.now() < until);
-          if (m.type === "assignments" && m.pods.length > 0) log.push(`sent ${nodeName}`);
-        },
-        close: () => {},
-        holdReads: (hold) => {
-          log.push(`${hold ? "hold" : "release"} ${nodeName}`);
-          if (hold) held.add(nodeName);
-          else held.delete(nodeName);
-        },
-      });
-    }
-    await clock.advance(0);
-    // The sets sent on connect, one at a time: nothing waited, nothing held.
-    expect(log.filter((l) => l.startsWith("hold"))).toEqual([]);
-    for (let i = 0; i < nodes; i++) store.create("pods", pod(`p${i}`, { node: `n${i}` }));
-    await clock.advance(50);
-    for (let guard = 0; log.filter((l) => l.startsWith("sent")).length < nodes && guard < 1000; guard++)
-      await new Promise((r) => setImmediate(r));
-    const lastSent = log.findLastIndex((l) => l.startsWith("sent"));
-    const holds = log.filter((l) => l.startsWith("hold"));
-    // Held while others waited: many, but not the last one sent (nothing waited after it).
-    expect(holds.length).toBeGreaterThan(0);
-    expect(holds.length).toBeLessThan(nodes);
-    expect(log.slice(0, lastSent).filter((l) => l.startsWith("release"))).toEqual([]);
-    // All released right after the last set went out, none left held.
-    expect(log.slice(lastSent + 1).filter((l) => l.startsWith("release"))).toHaveLength(holds.length);
-    expect(held.size).toBe(0);
     dispatcher.close();
     store.close();
   });

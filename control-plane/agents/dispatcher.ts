@@ -7,10 +7,6 @@
 // pods' Scheduled events are written once no set waits and the controller is not writing
 // a pass (slices of ~10 ms, each one transaction): they are not what the nodes wait for. With the set go the ConfigMaps and Secrets its
 // pods refer to (config-objects.ts); a change of one of them sends the sets that name it.
-// While other nodes' sets still wait, a node that got its set is not read from (its
-// statuses, which would only wait to be written, stay in its socket) until the last set went
-// out or READ_HOLD_MAX_MS passed: reading, decrypting and checking thousands of statuses
-// took a fifth of the time the last nodes waited for their sets.
 
 import type { Pod } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
@@ -23,7 +19,6 @@ import type { AgentCapabilities } from "./agent-capabilities.js";
 import { nodesAffectedBy } from "./assignment-changes.js";
 import { configChanged, configFor, ConfigReferences, type ConfigResource } from "./config-objects.js";
 import type { AgentConnection, SessionRegistry } from "./session-registry.js";
-import { Hold } from "../hold.js";
 import { SliceScheduler, type SliceTask } from "../slices.js";
 
 export interface DispatcherDeps {
@@ -58,8 +53,6 @@ interface NodeState {
 const SLICE_MS = 10;
 /** How often waiting Scheduled events look whether sets are still going out. */
 const EVENTS_RECHECK_MS = 20;
-/** The longest nodes that got their sets are not read from while others' sets wait. */
-export const READ_HOLD_MAX_MS = 2_000;
 
 /**
  * The complete pod set of a node as the agent gets it. Terminating pods are in it for an
@@ -100,16 +93,12 @@ export class Dispatcher {
   /** Which objects each node's last set named. */
   private readonly configRefs = new ConfigReferences();
   private readonly log: Logger;
-  /** Connections not read from until the sets waiting have gone out (see the file comment). */
-  private readonly readsHeld = new Set<AgentConnection>();
-  private readonly readHold: Hold;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.log = deps.logger.child({ component: "dispatcher" });
     const slices = deps.slices ?? new SliceScheduler(SLICE_MS, () => {});
     this.sendTask = slices.add("assignment sends", SLICE_MS, (deadline) => this.drain(deadline));
     this.eventsTask = slices.add("scheduled events", SLICE_MS, (deadline) => this.writeEvents(deadline));
-    this.readHold = new Hold(deps.clock, READ_HOLD_MAX_MS, () => this.waiting.size > 0);
   }
 
   /** Starts hearing pod changes, and changes of the ConfigMaps and Secrets sets name. */
@@ -136,7 +125,6 @@ export class Dispatcher {
     const state: NodeState = { connection, inFlight: false, dirty: true };
     this.states.set(connection.nodeName, state);
     this.sendSet(state);
-    this.releaseReadsWhenDone();
     this.writeEventsLater();
   }
 
@@ -146,8 +134,6 @@ export class Dispatcher {
     if (state?.connection !== connection) return;
     this.states.delete(connection.nodeName);
     this.waiting.delete(state);
-    this.readsHeld.delete(connection);
-    this.releaseReadsWhenDone();
     this.configRefs.drop(connection.nodeName);
     // Not kept for a node that may never come back (a pod already running is not announced again anyway).
     this.announced.delete(connection.nodeName);
@@ -181,7 +167,6 @@ export class Dispatcher {
     this.eventsTask.cancel();
     this.eventsWoken = false;
     this.waiting.clear();
-    this.releaseReads();
     this.states.clear();
   }
 
@@ -218,7 +203,6 @@ export class Dispatcher {
       if (sent % 8 === 0 && performance.now() >= deadline) break;
     }
     if (sent > 0) this.log.debug("assignments sent", { nodes: sent });
-    this.releaseReadsWhenDone();
     this.writeEventsLater();
     this.draining = this.waiting.size > 0 && !this.timers.signal.aborted;
     return this.draining;
@@ -244,10 +228,6 @@ export class Dispatcher {
       this.configRefs.set(nodeName, referenced);
     }
     for (const pod of this.firstTime(nodeName, message.pods)) this.due.push({ pod, nodeName });
-    if (state.connection.holdReads && this.readHold.waits()) {
-      state.connection.holdReads(true);
-      this.readsHeld.add(state.connection);
-    }
     state.connection.send(message).then(
       () => {
         if (changedAt !== undefined) this.deps.onDispatch?.((this.deps.clock.now() - changedAt) / 1000);
@@ -259,16 +239,6 @@ export class Dispatcher {
       },
     );
     return true;
-  }
-
-  /** Reads again from the connections held, once no set waits or they waited long enough. */
-  private releaseReadsWhenDone(): void {
-    if (this.readsHeld.size > 0 && !this.readHold.waits()) this.releaseReads();
-  }
-
-  private releaseReads(): void {
-    for (const connection of this.readsHeld) connection.holdReads?.(false);
-    this.readsHeld.clear();
   }
 
   /** Comes back for the due Scheduled events shortly. */

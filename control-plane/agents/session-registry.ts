@@ -10,11 +10,6 @@ export interface AgentConnection {
   /** Resolves once the message was handed to the socket (rejects if the socket is gone). */
   send(message: ServerMessage): Promise<void>;
   close(code: number, reason: string): void;
-  /**
-   * Holds the agent's messages in its socket (TCP pushes back) until released: the
-   * dispatcher does so while other nodes' sets wait to go out.
-   */
-  holdReads?(hold: boolean): void;
 }
 
 interface Entry {
