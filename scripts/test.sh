@@ -1,31 +1,44 @@
 #!/usr/bin/env bash
-# `npm test` after the build: the unit tests (CPU-bound, files in parallel) run beside the
-# integration tests (real processes and Docker, one file after another, mostly waiting), so
-# the suite takes about as long as the integration files alone instead of both one after
-# the other. The integration run prints as it goes; the unit run's report follows it, and a
-# unit failure is announced as soon as it is known. Arguments go to both runs (a file
+# `npm test` after the build, in two lanes on a 2-core machine:
+# - the integration files that run agents on Docker, one after another (they mostly wait on
+#   the engine), printed as they go;
+# - beside them, the unit tests (CPU-bound, files in parallel), then the integration files
+#   that start no agent and call no Docker (vitest.config.ts, WITHOUT_DOCKER), one after
+#   another. This lane's report follows the Docker lane's; a failure in it is announced as
+#   soon as it is known.
+# The suite takes about as long as the Docker files alone. Arguments go to every run (a file
 # filter, -t NAME, ...); a run whose project has no file matching them passes.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-unit_log=$(mktemp)
-trap 'rm -f "$unit_log"' EXIT
+# Once, before the lanes start: the Debian packages both need (idempotent, quick when present).
+scripts/install-test-deps.sh || exit
+
+side_log=$(mktemp)
+trap 'rm -f "$side_log"' EXIT
 
 (
-  npx vitest run --project unit --passWithNoTests --color "$@" >"$unit_log" 2>&1
-  status=$?
-  [ "$status" = 0 ] || echo "*** the unit tests failed (exit $status); their report follows the integration run's"
+  status=0
+  for project in unit integration-no-docker; do
+    echo "--- $project" >>"$side_log"
+    npx vitest run --project "$project" --passWithNoTests --color "$@" >>"$side_log" 2>&1
+    s=$?
+    if [ "$s" != 0 ]; then
+      echo "*** $project failed (exit $s); its report follows the Docker run's"
+      status=$s
+    fi
+  done
   exit "$status"
 ) &
-unit_pid=$!
+side_pid=$!
 
 npx vitest run --project integration --passWithNoTests "$@"
 integration=$?
-unit=0
-wait "$unit_pid" || unit=$?
+side=0
+wait "$side_pid" || side=$?
 
 echo
-echo "--- the unit tests' report"
-cat "$unit_log"
-echo "--- npm test: integration exit ${integration}, unit exit ${unit}"
-[ "$integration" = 0 ] && [ "$unit" = 0 ]
+echo "--- the unit tests' and the integration tests' without Docker report"
+cat "$side_log"
+echo "--- npm test: integration (Docker) exit ${integration}, unit and integration without Docker exit ${side}"
+[ "$integration" = 0 ] && [ "$side" = 0 ]

@@ -47,6 +47,18 @@ export interface ClusterOptions {
   dockerHost?: string;
 }
 
+/**
+ * The integration files without Docker run beside the Docker ones (vitest.config.ts): one of
+ * them starting an agent or calling docker would race those for the engine and for node
+ * names, so it fails here and says where it belongs.
+ */
+function refuseDockerInNoDockerProject(what: string): void {
+  if (process.env.EVERYNODE_TEST_NO_DOCKER === "1")
+    throw new Error(
+      `${what}: this file is listed in WITHOUT_DOCKER (vitest.config.ts) but uses Docker; take it off that list`,
+    );
+}
+
 /** Talks to a running cluster through its admin kubeconfig: the API, kubectl, everynode, docker. */
 export class ClusterClient {
   kubeconfig = "";
@@ -62,6 +74,7 @@ export class ClusterClient {
 
   /** The docker client against the nodes' engine. */
   docker(args: string[]): Promise<RunResult> {
+    refuseDockerInNoDockerProject(`docker ${args[0] ?? ""}`);
     return run("docker", [...(this.dockerHost ? ["-H", this.dockerHost] : []), ...args]);
   }
 
@@ -219,6 +232,8 @@ export class Cluster extends ClusterClient {
   }
 
   private spawnLogged(name: string, args: string[]): ChildProcess {
+    if (args[0] === "agent" || (args[0] === "server" && !args.includes("--no-agent")))
+      refuseDockerInNoDockerProject(`everynode ${args[0]} with an agent`);
     const child = spawn(process.execPath, [EVERYNODE_BIN, ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, EVERYNODE_LOG_LEVEL: process.env.EVERYNODE_LOG_LEVEL ?? "info" },
