@@ -211,7 +211,13 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     ],
   });
   const server = https.createServer(
-    { cert: pki.certPem, key: pki.keyPem, ...serverTimeoutOptions(config.connectionLimits) },
+    {
+      // The CA follows the serving certificate, so that a joining agent finds the CA its token
+      // pins in the handshake and registers on that one connection (agent/session/join.ts).
+      cert: `${pki.certPem.trimEnd()}\n${pki.caCertPem}`,
+      key: pki.keyPem,
+      ...serverTimeoutOptions(config.connectionLimits),
+    },
     app,
   );
   applyConnectionLimits(server, config.connectionLimits, logger.child({ component: "connections" }));

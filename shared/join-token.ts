@@ -45,6 +45,10 @@ export function splitBearer(token: string): { id: string; secret: string } | und
 
 /** sha256 of a PEM certificate's DER bytes, lower-case hex. */
 export function caHashOf(certPem: string): string {
-  const der = new X509Certificate(certPem).raw;
+  return caHashOfDer(new X509Certificate(certPem).raw);
+}
+
+/** caHashOf for a certificate's DER bytes. */
+export function caHashOfDer(der: Buffer): string {
   return createHash("sha256").update(der).digest("hex");
 }

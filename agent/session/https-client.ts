@@ -1,8 +1,12 @@
 // The agent's few HTTPS calls (fetch the CA, register, delete its node), with the trust
-// given explicitly: either no verification (only to fetch the CA, checked by its pin
-// afterwards) or the pinned CA with normal hostname checks.
+// given explicitly: the pinned CA with normal hostname checks, or a connection opened
+// unverified whose certificates the caller checks against the join token's pin before
+// sending anything on it (pinned-chain.ts), or no verification at all (only to fetch the CA
+// from a server that does not send it in its chain, checked by its pin afterwards).
 
 import https from "node:https";
+import { isIP } from "node:net";
+import { connect, type SecureContext, type TLSSocket } from "node:tls";
 import { EverynodeError } from "../../shared/errors.js";
 
 export interface HttpsResponse {
@@ -13,9 +17,11 @@ export interface HttpsResponse {
 export interface HttpsRequest {
   method: "GET" | "POST" | "DELETE";
   url: string;
-  /** The pinned CA; omitted only with `insecure` (fetching the CA before checking its pin). */
+  /** The pinned CA; omitted only with `insecure` (fetching the CA before checking its pin) or `over`. */
   ca?: string;
   insecure?: boolean;
+  /** A connection from connectUnverified whose certificates the caller has checked. */
+  over?: TLSSocket;
   bearer?: string;
   body?: unknown;
   timeoutMs?: number;
@@ -49,6 +55,54 @@ export function connectionError(server: string, e: unknown): EverynodeError {
   });
 }
 
+/** The TLS side of a request: each call decides its own, and never takes a pooled socket. */
+function trustOf(req: HttpsRequest): https.RequestOptions {
+  const over = req.over;
+  if (over) return { createConnection: () => over };
+  return req.insecure
+    ? { rejectUnauthorized: false, agent: false }
+    : { ca: req.ca, rejectUnauthorized: true, agent: false };
+}
+
+/** The host name a URL dials, as certificates name it (no brackets around IPv6). */
+export function hostOf(url: URL): string {
+  return url.hostname.replace(/^\[(.*)\]$/, "$1");
+}
+
+/**
+ * A TLS connection to `url`'s host that checks nothing: the caller checks the peer's
+ * certificates (getPeerCertificate) before it sends anything, or destroys it.
+ */
+export function connectUnverified(
+  url: URL,
+  options: { timeoutMs?: number; localAddress?: string; secureContext?: SecureContext } = {},
+): Promise<TLSSocket> {
+  const host = hostOf(url);
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  return new Promise((resolve, reject) => {
+    const socket = connect({
+      host,
+      port: Number(url.port || 443),
+      ...(isIP(host) ? {} : { servername: host }),
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      ...(options.secureContext ? { secureContext: options.secureContext } : {}),
+      rejectUnauthorized: false,
+      ALPNProtocols: ["http/1.1"],
+    });
+    const fail = (e: Error): void => {
+      socket.destroy();
+      reject(connectionError(url.origin, e));
+    };
+    socket.setTimeout(timeoutMs, () => fail(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })));
+    socket.once("error", fail);
+    socket.once("secureConnect", () => {
+      socket.off("error", fail);
+      socket.setTimeout(0);
+      resolve(socket);
+    });
+  });
+}
+
 /** One HTTPS request; resolves with any status, rejects only when no answer came. */
 export function httpsRequest(req: HttpsRequest): Promise<HttpsResponse> {
   const url = new URL(req.url);
@@ -58,7 +112,7 @@ export function httpsRequest(req: HttpsRequest): Promise<HttpsResponse> {
       url,
       {
         method: req.method,
-        ...(req.insecure ? { rejectUnauthorized: false } : { ca: req.ca, rejectUnauthorized: true }),
+        ...trustOf(req),
         headers: {
           accept: "application/json",
           ...(req.bearer ? { authorization: `Bearer ${req.bearer}` } : {}),
@@ -67,8 +121,6 @@ export function httpsRequest(req: HttpsRequest): Promise<HttpsResponse> {
             : {}),
         },
         timeout: req.timeoutMs ?? 15_000,
-        // Each call decides its own trust: never reuse a pooled socket across them.
-        agent: false,
       },
       (res) => {
         const chunks: Buffer[] = [];

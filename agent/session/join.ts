@@ -1,8 +1,12 @@
-// Joining a cluster: fetch the server's CA without trusting it, check it against the join
-// token's pin, then register over a connection verified by that CA, with the node secret
-// that proves this machine is the node, and keep the node credential. A pin mismatch is an
-// error people see, and nothing secret is sent.
+// Joining a cluster: find the CA the join token pins in the chain the server's TLS
+// handshake sends, check the server's certificate against it (pinned-chain.ts), and register
+// over that same connection with the node secret that proves this machine is the node; keep
+// the node credential. One connection and one request per join. A server that does not send
+// its CA in its chain gets the two steps of before: its CA fetched without trusting it and
+// checked against the pin, then the registration over a connection verified by that CA. A
+// pin mismatch is an error people see, and nothing secret is sent.
 
+import type { TLSSocket } from "node:tls";
 import { backoffDelay, RECONNECT_BACKOFF } from "../../shared/backoff.js";
 import type { Clock } from "../../shared/clock.js";
 import { EverynodeError } from "../../shared/errors.js";
@@ -15,7 +19,8 @@ import {
   type RegisterResponse,
 } from "../../shared/protocol.js";
 import { ensureNodeSecret, saveCredential, type NodeCredential } from "./credential-store.js";
-import { httpsRequest, statusMessage } from "./https-client.js";
+import { connectUnverified, hostOf, httpsRequest, statusMessage } from "./https-client.js";
+import { checkPinnedChain } from "./pinned-chain.js";
 
 /** Fetches the server's CA certificate and checks it against the token's pin. */
 export async function fetchPinnedCa(server: string, token: JoinToken): Promise<string> {
@@ -45,17 +50,20 @@ export async function fetchPinnedCa(server: string, token: JoinToken): Promise<s
   return res.body;
 }
 
-/** Registers the node over the pinned CA; returns the server's answer. */
+/**
+ * Registers the node, on a connection verified by the pinned CA (`{ ca }`) or on one whose
+ * chain was checked against the pin (`{ over }`); returns the server's answer.
+ */
 export async function register(
   server: string,
-  caPem: string,
+  trust: { ca: string } | { over: TLSSocket },
   token: JoinToken,
   request: RegisterRequest,
 ): Promise<RegisterResponse> {
   const res = await httpsRequest({
     method: "POST",
     url: new URL(AGENT_REGISTER_PATH, server).toString(),
-    ca: caPem,
+    ...trust,
     bearer: bearerOf(token),
     body: request,
   });
@@ -85,6 +93,40 @@ export async function register(
   return { nodeName: parsed.nodeName, token: parsed.token };
 }
 
+/**
+ * The join on one connection: opened unverified, its chain checked against the token's pin
+ * before the token is sent on it. Undefined when the server sends no CA in its chain.
+ */
+export async function registerPinned(
+  server: string,
+  token: JoinToken,
+  request: RegisterRequest,
+): Promise<{ caPem: string; answer: RegisterResponse } | undefined> {
+  const url = new URL(AGENT_REGISTER_PATH, server);
+  const socket = await connectUnverified(url);
+  // The certificates' validity is judged by this machine's time, as a verified connection's is.
+  const check = checkPinnedChain(socket.getPeerCertificate(true), token.caHash, hostOf(url), Date.now());
+  if (!check.ok) {
+    socket.destroy();
+    if (check.missing) return undefined;
+    throw new EverynodeError(
+      "TlsPinMismatch",
+      `the server ${url.origin} presented a certificate the pinned CA does not vouch for (${check.reason}); is it the server the join token belongs to?`,
+    );
+  }
+  return { caPem: check.caPem, answer: await register(server, { over: socket }, token, request) };
+}
+
+/** The join of a server that does not send its CA: fetch it, check its pin, register. */
+async function registerInTwoSteps(
+  server: string,
+  token: JoinToken,
+  request: RegisterRequest,
+): Promise<{ caPem: string; answer: RegisterResponse }> {
+  const caPem = await fetchPinnedCa(server, token);
+  return { caPem, answer: await register(server, { ca: caPem }, token, request) };
+}
+
 export interface JoinOptions {
   server: string;
   joinToken: string;
@@ -95,9 +137,10 @@ export interface JoinOptions {
 /** One join attempt: pin check, registration with the node secret, credential stored (mode 0600). */
 export async function joinOnce(o: JoinOptions): Promise<NodeCredential> {
   const token = parseJoinToken(o.joinToken);
-  const caPem = await fetchPinnedCa(o.server, token);
   const nodeSecret = await ensureNodeSecret(o.dataDir);
-  const answer = await register(o.server, caPem, token, { ...o.request, nodeSecret });
+  const request = { ...o.request, nodeSecret };
+  const { caPem, answer } =
+    (await registerPinned(o.server, token, request)) ?? (await registerInTwoSteps(o.server, token, request));
   const credential: NodeCredential = {
     server: o.server,
     caPem,

@@ -86,7 +86,7 @@ export class SimNode {
     return this.welcomed && this.socket?.isOpen === true;
   }
 
-  /** One registration attempt (the CA was fetched and pinned by the caller). */
+  /** One join: the registration, on one connection verified by the CA fetched once per process. */
   async register(): Promise<void> {
     const answer = await registerNode(
       this.ctx.server,

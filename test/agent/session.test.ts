@@ -9,6 +9,7 @@ import { Agent } from "../../agent/agent.js";
 import { joinOnce, joinWithRetry } from "../../agent/session/join.js";
 import type { Pod } from "../../shared/api-types.js";
 import { EverynodeError } from "../../shared/errors.js";
+import { caHashOf } from "../../shared/join-token.js";
 import { createLogger, type Logger } from "../../shared/logger.js";
 import type { AgentMessage } from "../../shared/protocol.js";
 import { FakeClock, flush } from "../helpers/fake-clock.js";
@@ -132,6 +133,61 @@ describe("joining", () => {
     expect((err as EverynodeError).code).toBe("TlsPinMismatch");
     expect((err as EverynodeError).message).toMatch(/join token pins f{64}/);
     expect(cp.registers).toHaveLength(0);
+  });
+
+  it("joins on one connection and one request when the server sends its CA after its certificate", async () => {
+    const chained = new FakeControlPlane(pki, { caInChain: true });
+    await chained.start();
+    try {
+      const dataDir = await tmpDir();
+      const credential = await joinOnce({
+        server: chained.url,
+        joinToken: chained.joinToken(),
+        request: { nodeName: "node-one", labels: {}, taints: [] },
+        dataDir,
+      });
+      expect(chained.registers).toHaveLength(1);
+      expect(chained.caFetches).toBe(0);
+      expect(chained.tlsConnections).toBe(1);
+      expect(credential).toMatchObject({ nodeName: "node-one", token: NODE_TOKEN });
+      expect(caHashOf(credential.caPem)).toBe(caHashOf(pki.caPem));
+      // The stored credential's CA verifies the server on the next connection.
+      const stored = JSON.parse(await fs.readFile(path.join(dataDir, "node-credential.json"), "utf8"));
+      expect(caHashOf(stored.caPem)).toBe(caHashOf(pki.caPem));
+    } finally {
+      await chained.stop();
+    }
+  });
+
+  it("fetches the CA first from a server that sends only its own certificate", async () => {
+    cp.tlsConnections = 0;
+    cp.caFetches = 0;
+    await joinOnce({
+      server: cp.url,
+      joinToken: cp.joinToken(),
+      request: { nodeName: "node-two", labels: {}, taints: [] },
+      dataDir: await tmpDir(),
+    });
+    expect(cp.registers).toHaveLength(1);
+    expect(cp.caFetches).toBe(1);
+    expect(cp.tlsConnections).toBe(2);
+  });
+
+  it("sends nothing to a server whose chain lacks the pinned CA and whose CA does not match the pin", async () => {
+    const chained = new FakeControlPlane(pki, { caInChain: true });
+    await chained.start();
+    try {
+      const err = await joinOnce({
+        server: chained.url,
+        joinToken: chained.joinToken("e".repeat(64)),
+        request: { nodeName: "x", labels: {}, taints: [] },
+        dataDir: await tmpDir(),
+      }).catch((e: unknown) => e);
+      expect((err as EverynodeError).code).toBe("TlsPinMismatch");
+      expect(chained.registers).toHaveLength(0);
+    } finally {
+      await chained.stop();
+    }
   });
 
   it("retries a pin mismatch with back-off, with a log line each time", async () => {

@@ -5,6 +5,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NodeCredential } from "../../agent/session/credential-store.js";
+import { connectUnverified, hostOf } from "../../agent/session/https-client.js";
+import { checkPinnedChain } from "../../agent/session/pinned-chain.js";
+import { caHashOf, parseJoinToken } from "../../shared/join-token.js";
 import { waitFor } from "../helpers/cluster.js";
 import { webDaemonSet } from "../helpers/manifests.js";
 import { startNodeSecurityServer, type NodeSecurityServer } from "./node-security-server.js";
@@ -50,6 +53,19 @@ describe("a node credential", () => {
 
   const names = (items: { metadata: { name: string } }[]): string[] =>
     items.map((i) => i.metadata.name).sort();
+
+  it("was issued on one connection: the server's handshake carries the CA its join token pins", async () => {
+    const url = new URL(s.client.server);
+    const socket = await connectUnverified(url);
+    const pin = parseJoinToken(s.joinToken).caHash;
+    try {
+      const check = checkPinnedChain(socket.getPeerCertificate(true), pin, hostOf(url), Date.now());
+      expect(check.ok).toBe(true);
+    } finally {
+      socket.destroy();
+    }
+    expect(caHashOf(a.caPem)).toBe(pin);
+  });
 
   describe("lists and watches only its own pods", () => {
     // One term to the parser: metadata.name != "x,spec.nodeName=fuzz-a", true of every pod.

@@ -89,6 +89,9 @@ export class FakeControlPlane {
   readonly conns: AgentConn[] = [];
   /** Rejected upgrades (401) while false. */
   acceptCredential = true;
+  /** TLS connections made to it, and GETs of its CA certificate. */
+  tlsConnections = 0;
+  caFetches = 0;
   /** What to answer a hello with; default: welcome only. */
   onHello: (conn: AgentConn, hello: Extract<AgentMessage, { type: "hello" }>) => ServerMessage[] = (
     _c,
@@ -98,7 +101,11 @@ export class FakeControlPlane {
   private wss!: WebSocketServer;
   private waiters: (() => void)[] = [];
 
-  constructor(readonly pki: Pki) {}
+  /** `caInChain`: send the CA after the server certificate, as everynode's server does. */
+  constructor(
+    readonly pki: Pki,
+    private readonly options: { caInChain?: boolean } = {},
+  ) {}
 
   get url(): string {
     return `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -111,7 +118,10 @@ export class FakeControlPlane {
 
   async start(): Promise<void> {
     this.wss = new WebSocketServer({ noServer: true });
-    this.server = https.createServer({ key: this.pki.keyPem, cert: this.pki.certPem }, (req, res) => {
+    const cert = this.options.caInChain
+      ? `${this.pki.certPem.trimEnd()}\n${this.pki.caPem}`
+      : this.pki.certPem;
+    this.server = https.createServer({ key: this.pki.keyPem, cert }, (req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
@@ -121,6 +131,7 @@ export class FakeControlPlane {
           res.end(typeof body === "string" ? body : JSON.stringify(body));
         };
         if (req.method === "GET" && req.url === CA_CERT_PATH) {
+          this.caFetches++;
           res.writeHead(200, { "content-type": "application/x-pem-file" });
           res.end(this.pki.caPem);
         } else if (req.method === "POST" && req.url === AGENT_REGISTER_PATH) {
@@ -139,6 +150,7 @@ export class FakeControlPlane {
         } else send(404, { kind: "Status", message: "not found" });
       });
     });
+    this.server.on("secureConnection", () => this.tlsConnections++);
     this.server.on("upgrade", (req, socket, head) => {
       const bearer = (req.headers.authorization ?? "").replace(/^Bearer /, "");
       if (req.url !== AGENT_CONNECT_PATH || !this.acceptCredential || bearer !== NODE_TOKEN) {
