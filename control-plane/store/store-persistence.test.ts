@@ -1,7 +1,8 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
 import { openStore } from "./index.js";
-import { MIGRATIONS } from "./migrations.js";
+import { statSync } from "node:fs";
+import { configureConnection, MIGRATIONS, WAL_SIZE_LIMIT_BYTES } from "./migrations.js";
 import type { Credential, Store } from "./store.js";
 import { fakeClock, pod, tempDir } from "./test-support.js";
 
@@ -106,6 +107,30 @@ describe("store persistence across reopen", () => {
 
     const third = reopen(file);
     expect(third.listCredentials().map((c) => c.id)).toEqual(["join1", "nd003"]);
+  });
+
+  it("cuts the WAL file back to its limit once a checkpoint has copied a burst larger than that", () => {
+    const file = dir.file("wal-limit.db");
+    const db = new Database(file);
+    try {
+      configureConnection(db);
+      db.pragma("wal_autocheckpoint = 0");
+      db.exec("CREATE TABLE burst (k INTEGER PRIMARY KEY, v BLOB)");
+      const put = db.prepare("INSERT OR REPLACE INTO burst VALUES (?, ?)");
+      const blob = Buffer.alloc(64 * 1024, 1);
+      // A burst of about 1.5 times the limit, with no checkpoint in between.
+      const rows = Math.ceil((1.5 * WAL_SIZE_LIMIT_BYTES) / blob.length);
+      db.transaction(() => {
+        for (let k = 0; k < rows; k++) put.run(k, blob);
+      })();
+      expect(statSync(`${file}-wal`).size).toBeGreaterThan(WAL_SIZE_LIMIT_BYTES);
+      db.pragma("wal_checkpoint(PASSIVE)");
+      // The next write starts the WAL over and cuts the file back.
+      put.run(0, blob);
+      expect(statSync(`${file}-wal`).size).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES);
+    } finally {
+      db.close();
+    }
   });
 
   it("writes the schema version and WAL mode into the file", () => {
