@@ -1,6 +1,7 @@
 // Work that gives way to something more urgent while it runs, but never for longer than a
 // bound in a row, so that a steady stream of urgent work cannot starve it: status writes
-// wait while assignment sets go out, and so does the controller's next plan.
+// wait while assignment sets go out, and the controller's next plan waits for those and for
+// the statuses taken in to be written.
 
 import type { Clock } from "../shared/clock.js";
 

@@ -138,7 +138,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     prePull,
     slices,
     // The endpoints are made below; the controller starts after them.
-    holdPlansWhile: () => endpoints.assignmentsWaiting(),
+    holdPlansWhile: () => endpoints.assignmentsWaiting() || endpoints.statusesWaiting(),
   });
   const namespaceCleaner = new NamespaceCleaner({ store, deleter, slices, clock, logger });
   const terminatingPods = new TerminatingPodsGc({

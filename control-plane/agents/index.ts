@@ -77,6 +77,8 @@ export interface AgentEndpoints {
   sessions(): number;
   /** Whether assignment sets wait to be sent (the controller's next plan waits for them). */
   assignmentsWaiting(): boolean;
+  /** Whether agents' pod statuses wait to be written (so does the controller's next plan). */
+  statusesWaiting(): boolean;
   /** Closes every agent socket (1001), then flushes pending statuses. */
   close(): Promise<void>;
 }
@@ -160,6 +162,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     streams,
     sessions: () => registry.size,
     assignmentsWaiting: () => dispatcher.busy,
+    statusesWaiting: () => ingest.statusesWaiting,
     close: async () => {
       const open = registry.size;
       sessions.close();

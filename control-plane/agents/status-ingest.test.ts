@@ -208,6 +208,21 @@ describe("StatusIngest while assignments go out", () => {
     ingest.close();
   });
 
+  it("says statuses wait from when it takes them in until they are written (the controller's plans wait for that)", async () => {
+    let busy = true;
+    const { ingest, pod, clock } = setup(() => busy);
+    const p = pod("web-1");
+    expect(ingest.statusesWaiting).toBe(false);
+    ingest.accept("node-a", running(p), () => {});
+    expect(ingest.statusesWaiting).toBe(true);
+    await clock.advance(500);
+    expect(ingest.statusesWaiting).toBe(true);
+    busy = false;
+    await clock.advance(20);
+    expect(ingest.statusesWaiting).toBe(false);
+    ingest.close();
+  });
+
   it("waits no longer than MAX_HOLD_MS", async () => {
     const { store, ingest, pod, clock } = setup(() => true);
     const p = pod("web-1");

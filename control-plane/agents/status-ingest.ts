@@ -162,6 +162,11 @@ export class StatusIngest {
     this.writeEventsUntil(Infinity);
   }
 
+  /** Whether statuses were taken in and not written yet. */
+  get statusesWaiting(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** Kubelet events of written statuses not written yet. */
   get eventsWaiting(): number {
     return this.queuedEvents.length - this.eventsHead;

@@ -37,9 +37,10 @@ export interface DaemonSetControllerDeps {
   /** The turns its planning and writing share with the control plane's other sliced work. */
   slices?: SliceScheduler;
   /**
-   * Whether assignment sets wait to go out: a new plan waits meanwhile (up to
-   * PLAN_HOLD_MAX_MS in a row), since the nodes not yet told are what users wait for, and a
-   * plan reads the whole fleet to find, usually, nothing new.
+   * Whether assignment sets wait to go out, or agents' statuses to be written: a new plan
+   * waits meanwhile (up to PLAN_HOLD_MAX_MS in a row), since the nodes not yet told are what
+   * users wait for, and a plan reads the whole fleet to find, usually, nothing new, or a
+   * status (numberReady) that the next batch of statuses makes stale again.
    */
   holdPlansWhile?: () => boolean;
 }
