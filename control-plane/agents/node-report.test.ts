@@ -36,6 +36,16 @@ describe("nodeWithReport", () => {
     expect(next?.status?.conditions).toEqual(bare.status?.conditions);
   });
 
+  it("changes neither the node nor the report", () => {
+    const node = structuredClone(bare);
+    const given = structuredClone(report);
+    const next = nodeWithReport(node, given);
+    expect(node).toEqual(bare);
+    expect(given).toEqual(report);
+    expect(next).not.toBe(node);
+    expect(next?.status).not.toBe(node.status);
+  });
+
   it.each([
     ["the same report", report, false],
     ["a new address", { ...report, addresses: [{ type: "InternalIP", address: "10.0.0.2" }] }, true],

@@ -1,5 +1,6 @@
-// The facts an agent reports about its host (hello), applied to its Node's status. Pure:
-// the session writes only when this returns a changed Node.
+// The facts an agent reports about its host (hello), applied to its Node's status. Pure (it
+// changes neither the node nor the report): the session writes only when this returns a
+// changed Node.
 
 import { isDeepStrictEqual } from "node:util";
 import type { Node } from "../../shared/api-types.js";
@@ -22,7 +23,6 @@ export function nodeWithReport(node: Node, report: NodeReport): Node | undefined
     isDeepStrictEqual(status[k], wanted[k]),
   );
   if (same) return undefined;
-  const next = structuredClone(node) as Node;
-  next.status = { ...(next.status ?? {}), ...structuredClone(wanted) };
-  return next;
+  // No deep copies: the store copies whatever it writes that is not already frozen.
+  return { ...node, status: { ...status, ...wanted } };
 }
