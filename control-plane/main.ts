@@ -13,7 +13,7 @@ import { flagHelp } from "../shared/flags.js";
 import { createLogger } from "../shared/logger.js";
 import type { Logger } from "../shared/logger.js";
 import { AgentCapabilities } from "./agents/agent-capabilities.js";
-import { startAgentEndpoints } from "./agents/index.js";
+import { startAgentEndpoints, type CloseOptions } from "./agents/index.js";
 import { PrePullBoard } from "./agents/pre-pull-board.js";
 import type { PodLogStreamer } from "./api/pod-log-streamer.js";
 import { createPodTokenRouter } from "./agents/pod-token-router.js";
@@ -67,7 +67,8 @@ export interface RunningServer {
   url: string;
   /** The port the API listens on (the one --listen picked when it said 0). */
   port: number;
-  stop(): Promise<void>;
+  /** Stops everything; with `processExits`, leaves open sockets to the exit that follows. */
+  stop(options?: CloseOptions): Promise<void>;
 }
 
 /** Starts everything; resolves once the API listens (and the local agent was started). */
@@ -303,7 +304,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   return {
     url,
     port,
-    stop: async () => {
+    stop: async (options = {}) => {
       if (stopped) return;
       stopped = true;
       const startedAt = clock.now();
@@ -320,11 +321,14 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       namespaceCleaner.stop();
       lifecycle.stop();
       // Closes the agents' sockets and writes what the agents last reported, in one flush.
-      await endpoints.close();
-      // API clients (watches, kept-alive connections) and handshakes still under way.
-      server.closeAllConnections();
-      sockets.destroyAll();
-      await closed;
+      await endpoints.close(options);
+      // API clients (watches, kept-alive connections) and handshakes still under way; an exit
+      // that follows closes them all at once.
+      if (!options.processExits) {
+        server.closeAllConnections();
+        sockets.destroyAll();
+        await closed;
+      }
       slices.close();
       store.close();
       logger.info("stopped", { ms: clock.now() - startedAt });
@@ -368,6 +372,10 @@ export async function runServer(args: string[]): Promise<number> {
     process.once("SIGTERM", () => onSignal("SIGTERM"));
     process.once("SIGINT", () => onSignal("SIGINT"));
   });
-  await running.stop();
-  return 0;
+  await running.stop({ processExits: true });
+  // stop() told every agent 1001 and closed the store. Exit at once: the kernel closes the
+  // sockets left open, where Node would free every socket's TLS state and the heap one by one
+  // (with 10,000 agents connected, 0.5-1 s after "stopped"). The log lines are written
+  // (stderr is synchronous for files, pipes and terminals).
+  process.exit(0);
 }

@@ -50,9 +50,18 @@ export interface AgentSocketServerDeps {
   slices?: SliceScheduler;
 }
 
+/** How a shutdown ends the agents' sockets. */
+export interface CloseOptions {
+  /**
+   * The process exits right after: each agent still hears 1001, but the sockets are left to
+   * the exit to close rather than destroyed one by one (~60 us each, 0.6 s at 10,000 agents).
+   */
+  processExits?: boolean;
+}
+
 export interface AgentSocketServer {
   /** Closes every agent socket with 1001 (going away) and stops accepting new ones. */
-  close(): Promise<void>;
+  close(options?: CloseOptions): Promise<void>;
 }
 
 /**
@@ -267,25 +276,29 @@ export function attachAgentSocketServer(
   server.on("upgrade", onUpgrade);
 
   return {
-    close: async () => {
+    close: async (options = {}) => {
       stopPing();
       server.off("upgrade", onUpgrade);
       let open = [...wss.clients];
       for (const ws of open) ws.close(CLOSE_CODES.goingAway, "server shutting down");
       // Each agent hears 1001 once its close frame has left; the socket is then destroyed
-      // rather than kept for the agent's answer and the TLS close handshake, which with
-      // thousands of agents would make shutdown as slow as the slowest of them.
+      // (or left to the process's exit) rather than kept for the agent's answer and the TLS
+      // close handshake, which with thousands of agents would make shutdown as slow as the
+      // slowest of them.
+      const end = (ws: WebSocket): void => {
+        if (!options.processExits) ws.terminate();
+      };
       for (let round = 0; open.length > 0 && round < SHUTDOWN_FLUSH_ROUNDS; round++) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         open = open.filter((ws) => {
           if (ws.readyState === WebSocket.CLOSED) return false;
           if (ws.bufferedAmount > 0) return true;
-          ws.terminate();
+          end(ws);
           return false;
         });
       }
-      for (const ws of open) ws.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      for (const ws of open) end(ws);
+      if (!options.processExits) await new Promise<void>((resolve) => wss.close(() => resolve()));
       inbox.close();
     },
   };

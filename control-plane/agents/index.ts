@@ -13,7 +13,7 @@ import type { Store } from "../store/store.js";
 import { AgentCapabilities } from "./agent-capabilities.js";
 import { AgentSessions, type AgentMetricsSink } from "./agent-sessions.js";
 import type { UsageSink } from "../metrics/usage-board.js";
-import { attachAgentSocketServer } from "./agent-socket-server.js";
+import { attachAgentSocketServer, type CloseOptions } from "./agent-socket-server.js";
 import { Dispatcher } from "./dispatcher.js";
 import { LogRelay } from "./log-relay.js";
 import { NodeImagesIngest } from "./node-images.js";
@@ -28,6 +28,7 @@ import { StatusIngest } from "./status-ingest.js";
 import type { SliceScheduler } from "../slices.js";
 
 export { createAgentRouter } from "./registration-router.js";
+export type { CloseOptions } from "./agent-socket-server.js";
 
 export interface AgentEndpointsDeps {
   server: HttpsServer;
@@ -80,7 +81,7 @@ export interface AgentEndpoints {
   /** Whether agents' pod statuses wait to be written (so does the controller's next plan). */
   statusesWaiting(): boolean;
   /** Closes every agent socket (1001), then flushes pending statuses. */
-  close(): Promise<void>;
+  close(options?: CloseOptions): Promise<void>;
 }
 
 /** Starts serving agents on `server`'s upgrades to AGENT_CONNECT_PATH. */
@@ -163,10 +164,10 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     sessions: () => registry.size,
     assignmentsWaiting: () => dispatcher.busy,
     statusesWaiting: () => ingest.statusesWaiting,
-    close: async () => {
+    close: async (options) => {
       const open = registry.size;
       sessions.close();
-      await socket.close();
+      await socket.close(options);
       logger.info("closed the agents' connections", { sessions: open });
       dispatcher.close();
       ingest.close();

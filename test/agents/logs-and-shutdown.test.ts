@@ -116,13 +116,16 @@ describe("log relay", () => {
 });
 
 describe("shutdown", () => {
-  it("closes every agent socket with 1001", async () => {
+  it.each([
+    ["destroying the sockets", {}],
+    ["leaving the sockets to the process's exit", { processExits: true }],
+  ])("closes every agent socket with 1001, %s", async (_how, options) => {
     const h = await startHarness();
     const a = await h.connect(await h.register("stay-1"));
     const b = await h.connect(await h.register("stay-2"));
     a.send(hello("stay-1"));
     await a.next("welcome");
-    await h.agents.close();
+    await h.agents.close(options);
     expect((await a.closed).code).toBe(CLOSE_CODES.goingAway);
     expect((await b.closed).code).toBe(CLOSE_CODES.goingAway);
     await h.close();
