@@ -75,7 +75,9 @@ async function harness(p: Pod) {
     await clock.advance(ms);
     await worker.settle();
   };
-  return { worker, calls, latest, hammer, advance };
+  /** What the runtime was asked and the node last reported: the message of a failed count. */
+  const trail = (): string => JSON.stringify({ calls, last: latest() });
+  return { worker, calls, latest, hammer, advance, trail };
 }
 
 beforeAll(async () => {
@@ -147,13 +149,13 @@ describe("a pod the node cannot start", () => {
   it("a container that dies at once is restarted on the crash-loop back-off, not at every hint", async () => {
     const h = await harness(pod("run", {}, { command: ["/no/such/binary"] }));
     // The first restart comes at once, as on a kubelet; then the streak waits 10 s.
-    expect(h.calls.createContainer).toBe(2);
+    expect(h.calls.createContainer, h.trail()).toBe(2);
     await h.hammer();
-    expect(h.calls.createContainer).toBe(2);
-    expect(h.latest()?.state.waiting?.reason).toBe("CrashLoopBackOff");
+    expect(h.calls.createContainer, h.trail()).toBe(2);
+    expect(h.latest()?.state.waiting?.reason, h.trail()).toBe("CrashLoopBackOff");
     expect(h.latest()?.lastState.terminated?.exitCode).toBe(127);
     // The wait counts from the engine's finish time, a little after the clock's start.
     await h.advance(15_000);
-    expect(h.calls.createContainer).toBe(3);
+    expect(h.calls.createContainer, h.trail()).toBe(3);
   });
 });
