@@ -217,6 +217,25 @@ describe("EventRecorder: bounded", () => {
     store.close();
   });
 
+  it("remembers what to fold into for the events it keeps only, however many it records", async () => {
+    const clock = fakeClock(Date.UTC(2026, 11, 1, 12, 0, 0));
+    const store = openStore({ path: ":memory:", clock });
+    const events = new EventRecorder({ store, clock, ttlMs: 3_600_000, maxEvents: 100 });
+    const pod = (i: number) => ({ kind: "Pod", namespace: "default", name: `web-${i}`, uid: `p-${i}` });
+    const pulled = (i: number) =>
+      events.record(pod(i), "Normal", "Pulled", "Container image already present", { component: "kubelet" });
+    // Three rollouts' worth of pods within the fold window.
+    for (let i = 0; i < 1_000; i++) pulled(i);
+    expect(events.memory.folded).toBeLessThanOrEqual(200);
+    expect(events.memory.similar).toBeLessThanOrEqual(200);
+    // A recent event still folds its repeat.
+    await clock.advance(1_000);
+    pulled(999);
+    const recent = store.list<KubeEvent>("events").filter((e) => e.involvedObject.name === "web-999");
+    expect(recent.map((e) => e.count)).toEqual([2]);
+    store.close();
+  });
+
   it("in steps, yields between them and removes what one gc() would: the expired, then the oldest beyond the cap", async () => {
     const clock = fakeClock(Date.UTC(2026, 11, 1, 12, 0, 0));
     const store = openStore({ path: ":memory:", clock });

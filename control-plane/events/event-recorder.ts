@@ -12,6 +12,7 @@ import type { KubeEvent, KubeObject, ObjectReference } from "../../shared/api-ty
 import type { Clock } from "../../shared/clock.js";
 import { rfc3339 } from "../../shared/clock.js";
 import { EVENT_LIMITS, truncateUtf8 } from "../../shared/limits.js";
+import { RecentMap } from "../../shared/recent-map.js";
 import { resourceForKind } from "../kube/index.js";
 import type { Store, StoreWriter } from "../store/store.js";
 import { lastSeen as lastSeenAt } from "./event-expiry.js";
@@ -45,9 +46,15 @@ interface PendingFold {
 }
 
 export class EventRecorder {
-  private readonly folded = new Map<string, Folded>();
-  /** Per similar-events key: how many distinct events it has had in the window. */
-  private readonly similar = new Map<string, { count: number; at: number }>();
+  /**
+   * Per fold key: the event repeats fold into. Bounded (at least as many as the events kept,
+   * the least recently seen forgotten first) as Kubernetes' event correlator bounds its
+   * caches: a busy fleet records ~5 events per pod per rollout, which within the fold window
+   * would otherwise pile up cycle after cycle.
+   */
+  private readonly folded: RecentMap<string, Folded>;
+  /** Per similar-events key: how many distinct events it has had in the window (bounded alike). */
+  private readonly similar: RecentMap<string, { count: number; at: number }>;
   /** Names made in the same millisecond get a counter (Kubernetes names events by time). */
   private sequence = 0;
   /** During recordAll: the repeats counted so far, per fold key. */
@@ -61,7 +68,16 @@ export class EventRecorder {
       /** Events kept at most (the oldest go first); default 20,000. */
       maxEvents?: number;
     },
-  ) {}
+  ) {
+    // Twice the events kept: a RecentMap keeps half its capacity at least.
+    this.folded = new RecentMap(2 * Math.max(1, this.maxEvents));
+    this.similar = new RecentMap(2 * Math.max(1, this.maxEvents));
+  }
+
+  /** How many fold and similarity records are kept (each at most twice maxEvents). */
+  get memory(): { folded: number; similar: number } {
+    return { folded: this.folded.size, similar: this.similar.size };
+  }
 
   /** How many events the store keeps at most. */
   get maxEvents(): number {
@@ -260,8 +276,8 @@ export class EventRecorder {
     const all = this.deps.store.scan<KubeEvent>("events");
     // Fold and similarity records matter only within the fold window.
     const forgetBefore = now - FOLD_WINDOW_MS;
-    for (const [key, seen] of this.folded) if (seen.at < forgetBefore) this.folded.delete(key);
-    for (const [key, seen] of this.similar) if (seen.at < forgetBefore) this.similar.delete(key);
+    for (const [key, seen] of this.folded.entries()) if (seen.at < forgetBefore) this.folded.delete(key);
+    for (const [key, seen] of this.similar.entries()) if (seen.at < forgetBefore) this.similar.delete(key);
     const victims: KubeEvent[] = [];
     const kept: { event: KubeEvent; seen: number }[] = [];
     let scanned = 0;
