@@ -47,7 +47,6 @@ import { ensureSigningKey } from "./auth/signing-key.js";
 import { ServiceAccountController } from "./controller/service-accounts.js";
 import type { ServiceAccount } from "../shared/config-types.js";
 import { openStore } from "./store/index.js";
-import { localBridgeGateway, startLocalAgent } from "./local-agent.js";
 import { localAgentJoinToken } from "./server-files.js";
 import { serverNextSteps } from "./next-steps.js";
 import { createDashboardRouter } from "./ui/dashboard-router.js";
@@ -89,7 +88,10 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   });
   // Bridged pods of this host's agent reach the API at the Docker bridge's gateway, an address
   // the host has only while a bridged container runs (so not always in its interfaces).
-  const gateway = config.runAgent ? await localBridgeGateway(config) : undefined;
+  // The agent's code (the Docker client and its SSH transport's 16 MiB of WebAssembly memory)
+  // is loaded only by a server that runs one.
+  const hostAgent = config.runAgent ? await import("./local-agent.js") : undefined;
+  const gateway = hostAgent ? await hostAgent.localBridgeGateway(config) : undefined;
   const pki = await ensurePki(config.dataDir, {
     sans: [...config.tlsSans, ...(gateway ? [gateway] : [])],
     clock,
@@ -291,8 +293,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     metricsToken: files.metricsTokenPath,
   });
 
-  const agent = config.runAgent
-    ? await startLocalAgent({
+  const agent = hostAgent
+    ? await hostAgent.startLocalAgent({
         config,
         serverUrl: files.localUrl,
         joinToken: localAgent?.token ?? files.joinToken,
