@@ -127,10 +127,12 @@ export class AgentSessions {
       connection.close(CLOSE_CODES.unauthorized, `this credential belongs to node ${nodeName}`);
       return false;
     }
+    // The host's report and, on a first connect, the node's Ready condition: one write.
     const found = this.deps.store.transaction((tx) => {
       const node = tx.get<Node>("nodes", undefined, nodeName);
       if (!node) return false;
-      const next = nodeWithReport(node, message.node);
+      const reported = nodeWithReport(node, message.node);
+      const next = this.deps.liveness.connected(reported ?? node, tx) ?? reported;
       if (next) tx.update("nodes", next);
       return true;
     });

@@ -144,23 +144,40 @@ export class NodeLifecycle implements NodeLiveness {
       );
       return;
     }
-    this.writeNode(nodeName, (n, tx) => {
-      setNodeCondition(
-        n,
-        "Ready",
-        {
-          status: "True",
-          reason: "KubeletReady",
-          message: "kubelet is posting ready status",
-          heartbeat: now,
-        },
-        now,
-      );
-      this.applyTaints(n, now);
-      this.event(tx, n, "NodeReady", `Node ${nodeName} status is now: NodeReady`);
-      return true;
-    });
-    this.log.info("node ready", { node: nodeName });
+    this.writeNode(nodeName, (n, tx) => this.becomeReady(n, tx, now));
+  }
+
+  /**
+   * The node's agent connected: `node` (as the session is about to write it in `tx`) as a
+   * Ready copy, or undefined when it is Ready already; so that a connecting agent's report
+   * and its node's Ready condition are one write.
+   */
+  connected(node: Node, tx: StoreWriter): Node | undefined {
+    const now = this.deps.clock.now();
+    this.heartbeats.set(node.metadata.name ?? "", now);
+    if (readyCondition(node)?.status === "True") return undefined;
+    const next = structuredClone(node) as Node;
+    this.becomeReady(next, tx, now);
+    return next;
+  }
+
+  /** Ready=True, the not-ready taints gone, and a NodeReady event. */
+  private becomeReady(n: Node, tx: StoreWriter, now: number): true {
+    setNodeCondition(
+      n,
+      "Ready",
+      {
+        status: "True",
+        reason: "KubeletReady",
+        message: "kubelet is posting ready status",
+        heartbeat: now,
+      },
+      now,
+    );
+    this.applyTaints(n, now);
+    this.event(tx, n, "NodeReady", `Node ${n.metadata.name ?? ""} status is now: NodeReady`);
+    this.log.info("node ready", { node: n.metadata.name });
+    return true;
   }
 
   /** The agent stopped cleanly: Ready=False now, not-ready taints, pods not ready. */

@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import express from "express";
 import { WebSocket } from "ws";
+import type { Node } from "../../shared/api-types.js";
 import type { Clock } from "../../shared/clock.js";
 import { systemClock } from "../../shared/clock.js";
 import { silentLogger } from "../../shared/logger.js";
@@ -46,7 +47,12 @@ export function shiftableClock(): Clock & { advance(ms: number): void } {
 /** Records what the sessions told the node lifecycle. */
 export class LivenessRecorder implements NodeLiveness {
   readonly heartbeats: string[] = [];
+  readonly connects: string[] = [];
   readonly notReady: { nodeName: string; reason: string; message: string }[] = [];
+  connected(node: Node): undefined {
+    this.connects.push(node.metadata.name ?? "");
+    return undefined;
+  }
   heartbeat(nodeName: string): void {
     this.heartbeats.push(nodeName);
   }

@@ -95,6 +95,33 @@ describe("NodeLifecycle", () => {
     expect(eventsOf("NodeReady").map((e) => e.message)).toEqual(["Node n1 status is now: NodeReady"]);
   });
 
+  it("a connecting agent's node turns Ready in the session's own write, and the heartbeat after it writes nothing", async () => {
+    lifecycle.start();
+    await clock.advance(61_000);
+    lifecycle.sweep();
+    expect(ready()?.status).toBe("Unknown");
+    const revision = store.revision();
+    store.transaction((tx) => {
+      const stored = tx.get<Node>("nodes", undefined, "n1")!;
+      const next = lifecycle.connected(stored, tx);
+      expect(next).toBeDefined();
+      // A copy: the stored node is not touched until the session writes it.
+      expect(stored.status?.conditions?.find((c) => c.type === "Ready")?.status).toBe("Unknown");
+      tx.update("nodes", next!);
+    });
+    expect(ready()).toMatchObject({ status: "True", reason: "KubeletReady" });
+    expect(getNode().spec.taints ?? []).toEqual([]);
+    expect(eventsOf("NodeReady")).toHaveLength(1);
+    // The node and its NodeReady event, in one commit.
+    expect(store.revision()).toBe(revision + 2);
+    lifecycle.heartbeat("n1");
+    expect(store.revision()).toBe(revision + 2);
+    // A node already Ready is left to the session's own write.
+    store.transaction((tx) =>
+      expect(lifecycle.connected(tx.get<Node>("nodes", undefined, "n1")!, tx)).toBeUndefined(),
+    );
+  });
+
   it("writes lastHeartbeatTime only every heartbeatWriteIntervalMs", async () => {
     lifecycle.start();
     lifecycle.heartbeat("n1"); // Ready=True from the builder without a heartbeat time: written
