@@ -18,12 +18,14 @@ export class RecentMap<K, V> {
 
   /** The value, now among the most recently used. */
   get(key: K): V | undefined {
-    if (this.young.has(key)) return this.young.get(key);
-    if (!this.old.has(key)) return undefined;
-    const value = this.old.get(key) as V;
+    // One lookup for a key present (values may be undefined only if V allows it).
+    const young = this.young.get(key);
+    if (young !== undefined || this.young.has(key)) return young;
+    const old = this.old.get(key);
+    if (old === undefined && !this.old.has(key)) return undefined;
     this.old.delete(key);
-    this.keep(key, value);
-    return value;
+    this.keep(key, old as V);
+    return old;
   }
 
   /** Sets the value, among the most recently used. */

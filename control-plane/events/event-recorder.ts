@@ -70,8 +70,9 @@ export class EventRecorder {
     },
   ) {
     // Twice the events kept: a RecentMap keeps half its capacity at least.
-    this.folded = new RecentMap(2 * Math.max(1, this.maxEvents));
-    this.similar = new RecentMap(2 * Math.max(1, this.maxEvents));
+    const capacity = 2 * Math.max(1, this.maxEvents);
+    this.folded = new RecentMap(capacity);
+    this.similar = new RecentMap(capacity);
   }
 
   /** How many fold and similarity records are kept (each at most twice maxEvents). */

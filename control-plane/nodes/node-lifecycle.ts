@@ -153,11 +153,10 @@ export class NodeLifecycle implements NodeLiveness {
    * and its node's Ready condition are one write.
    */
   connected(node: Node, tx: StoreWriter): Node | undefined {
-    const now = this.deps.clock.now();
-    this.heartbeats.set(node.metadata.name ?? "", now);
+    // The session's heartbeat() right after records the agent as heard.
     if (readyCondition(node)?.status === "True") return undefined;
     const next = structuredClone(node) as Node;
-    this.becomeReady(next, tx, now);
+    this.becomeReady(next, tx, this.deps.clock.now());
     return next;
   }
 

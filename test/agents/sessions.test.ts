@@ -91,6 +91,8 @@ describe("agent sockets", () => {
     expect(node?.status?.nodeInfo?.kubeletVersion).toBe("v1.32.4");
     expect(node?.status?.daemonEndpoints).toEqual({ kubeletEndpoint: { Port: 0 } });
     expect(h.liveness.heartbeats).toContain("hello-node");
+    // The hello's write is offered to the node lifecycle (to turn the node Ready in it).
+    expect(h.liveness.connects).toEqual(["hello-node"]);
     // Scheduled events are written just after the sets go out.
     const scheduled = (): string[] =>
       h.store
