@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type Page, type Response } from "playwright-core";
 
 export const CHROMIUM = process.env.EVERYNODE_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -30,6 +30,8 @@ export interface Browser {
   requests: string[];
   /** Every console message and page error, as text. */
   console: string[];
+  /** Every request that failed or was answered with an error status, with why. */
+  failures: string[];
   close(): Promise<void>;
 }
 
@@ -65,14 +67,55 @@ export async function launchBrowser(serverUrl: string): Promise<Browser> {
   page.on("request", (r) => requests.push(r.url()));
   page.on("console", (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
   page.on("pageerror", (e) => consoleLines.push(`pageerror: ${e.message}`));
+  const failures: string[] = [];
+  page.on("requestfailed", (r) => failures.push(`${r.url()}: ${r.failure()?.errorText ?? "failed"}`));
+  page.on("response", (r) => {
+    if (r.status() >= 400) failures.push(`${r.url()}: ${r.status()}`);
+  });
+  page.on("crash", () => failures.push("the page crashed"));
   return {
     page,
     context,
     requests,
     console: consoleLines,
+    failures,
     close: async () => {
       await context.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** What the page logged, which requests failed and what it shows: why a wait came to nothing. */
+async function pageReport(browser: Browser): Promise<string> {
+  const body = await browser.page
+    .content()
+    .then((html) => html.slice(0, 2000))
+    .catch((e: unknown) => `(unreadable: ${String(e)})`);
+  return [
+    `requests: ${browser.requests.slice(-30).join(", ") || "none"}`,
+    `failed: ${browser.failures.join(", ") || "none"}`,
+    `console: ${browser.console.join(" | ") || "nothing"}`,
+    `page: ${body}`,
+  ].join("\n");
+}
+
+/**
+ * Opens the dashboard at `url` and waits for its login form. A user whose page came up
+ * blank reloads it, and so does this, once, after printing why (twice in ~20 CI runs a fresh
+ * Chromium showed no form, with no trace of why); a second blank page fails with the report.
+ */
+export async function openLogin(browser: Browser, url: string, timeout = 15_000): Promise<Response | null> {
+  let res = await browser.page.goto(url);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await browser.page.locator("#token").waitFor({ timeout });
+      return res;
+    } catch (err) {
+      const why = `the dashboard's login form did not appear within ${timeout} ms (page answered ${res?.status() ?? "nothing"}; ${(err as Error).message.split("\n")[0]})\n${await pageReport(browser)}`;
+      if (attempt === 2) throw new Error(why);
+      console.warn(`${why}\nreloading once`);
+      res = await browser.page.goto(url);
+    }
+  }
 }

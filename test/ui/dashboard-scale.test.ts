@@ -23,7 +23,7 @@ import { openStore } from "../../control-plane/store/index.js";
 import type { Store } from "../../control-plane/store/store.js";
 import { createDashboardRouter } from "../../control-plane/ui/dashboard-router.js";
 import { REPO_ROOT } from "../helpers/cluster.js";
-import { launchBrowser, type Browser } from "./browser.js";
+import { launchBrowser, openLogin, type Browser } from "./browser.js";
 
 const NODES = 10_000;
 const DAEMONSETS = 5;
@@ -115,7 +115,7 @@ describe(`the dashboard at ${NODES} nodes × ${DAEMONSETS} DaemonSets`, () => {
   it("shows the whole fleet, virtualised, and live", async () => {
     const { page } = browser;
     const report: Record<string, number> = {};
-    await page.goto(`${url}/ui/`);
+    await openLogin(browser, `${url}/ui/`);
     await page.fill("#token", adminToken);
     let t0 = Date.now();
     await page.click("button[type=submit]");

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, waitFor } from "../helpers/cluster.js";
 import { SCRIPTED_LOG_LINE } from "../helpers/scripted-agent.js";
 import { ServerProcess } from "../helpers/server-process.js";
-import { launchBrowser, type Browser } from "./browser.js";
+import { launchBrowser, openLogin, type Browser } from "./browser.js";
 import { crashLooping, joinHost, runningReady, type Host } from "./fleet.js";
 
 const NS = "ui";
@@ -81,7 +81,7 @@ async function daemonSetPaused(): Promise<boolean> {
 describe("the dashboard", () => {
   it("is served with a strict Content-Security-Policy and asks for the token", async () => {
     const { page } = browser;
-    const res = await page.goto(new URL("/ui/", server.server).toString());
+    const res = await openLogin(browser, new URL("/ui/", server.server).toString());
     expect(res?.status()).toBe(200);
     const headers = res?.headers() ?? {};
     const csp = headers["content-security-policy"] ?? "";
