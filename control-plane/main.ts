@@ -241,6 +241,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const endpoints = startAgentEndpoints({
     otherUpgrade: streamUpgrades,
     passWriting: () => controller.isWriting(),
+    passPlanning: () => controller.isPlanning(),
     server,
     store,
     clock,

@@ -63,6 +63,8 @@ export interface AgentEndpointsDeps {
   prePull?: PrePullBoard;
   /** Whether the controller is writing a pass now: status writes wait for its assignments to go out. */
   passWriting?: () => boolean;
+  /** Whether the controller is planning a pass now: kubelet events wait for it (and for the writing). */
+  passPlanning?: () => boolean;
   /** Upgrades of other paths than the agents' (kubectl's exec, attach, port-forward). */
   otherUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** The turns shared by the control plane's sliced work (sends, statuses, the inbox). */
@@ -113,6 +115,8 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     events: deps.events,
     deleter,
     holdWhile: () => dispatcher.busy || (deps.passWriting?.() ?? false),
+    holdEventsWhile: () =>
+      dispatcher.busy || (deps.passWriting?.() ?? false) || (deps.passPlanning?.() ?? false),
     ...(deps.slices ? { slices: deps.slices } : {}),
     ...(deps.statusFlushMs !== undefined ? { flushIntervalMs: deps.statusFlushMs } : {}),
     ...(deps.statusWarningIntervalMs !== undefined

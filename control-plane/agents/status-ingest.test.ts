@@ -8,7 +8,7 @@ import { openStore } from "../store/index.js";
 import { fakeClock } from "../store/test-support.js";
 import { MAX_HOLD_MS, StatusIngest } from "./status-ingest.js";
 
-function setup(holdWhile?: () => boolean, maxEvents?: number) {
+function setup(holdWhile?: () => boolean, maxEvents?: number, holdEventsWhile?: () => boolean) {
   const clock = fakeClock(Date.UTC(2026, 11, 1, 12, 0, 0));
   const store = openStore({ path: ":memory:", clock });
   const lines: string[] = [];
@@ -22,6 +22,7 @@ function setup(holdWhile?: () => boolean, maxEvents?: number) {
     events,
     deleter,
     ...(holdWhile ? { holdWhile } : {}),
+    ...(holdEventsWhile ? { holdEventsWhile } : {}),
   });
   const pod = (name: string, finalizers?: string[]): Pod =>
     store.create<Pod>("pods", {
@@ -281,6 +282,32 @@ describe("StatusIngest while assignments go out", () => {
       expect(Date.parse(e.firstTimestamp ?? "")).toBe(Math.floor(writtenAt / 1000) * 1000);
     }
     expect(ingest.eventsWaiting).toBe(0);
+    ingest.close();
+  });
+
+  it("writes the kubelet events once no pass runs, or after MAX_HOLD_MS at most", async () => {
+    let planning = true;
+    const { store, ingest, pod, clock } = setup(undefined, undefined, () => planning);
+    const [a, b] = [pod("web-1"), pod("web-2")];
+    ingest.accept("node-a", started(a), () => {});
+    await clock.advance(100);
+    // The status is written (the plan will count it); its events wait for the plan.
+    expect(store.get<Pod>("pods", "default", "web-1")?.status?.phase).toBe("Running");
+    await clock.advance(500);
+    expect(store.list<KubeEvent>("events")).toEqual([]);
+    expect(ingest.eventsWaiting).toBe(3);
+    planning = false;
+    await clock.advance(20);
+    expect(store.list<KubeEvent>("events").map((e) => e.reason)).toEqual(["Pulled", "Created", "Started"]);
+
+    // Passes that never end hold them back no longer than MAX_HOLD_MS.
+    planning = true;
+    ingest.accept("node-a", started(b), () => {});
+    await clock.advance(100);
+    await clock.advance(MAX_HOLD_MS - 200);
+    expect(store.list<KubeEvent>("events")).toHaveLength(3);
+    for (let i = 0; i < 10; i++) await clock.advance(20);
+    expect(store.list<KubeEvent>("events")).toHaveLength(6);
     ingest.close();
   });
 

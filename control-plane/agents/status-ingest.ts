@@ -9,7 +9,8 @@
 // A report with `gone: true` for a terminating pod ends its deletion: its last status is
 // written, then the deleter removes it (or, while finalizers hold it, sets its grace to 0).
 // The kubelet events a status brings (Pulled, Created, Started, ...) are written after the
-// statuses waiting, in slices of their own, stamped with the time their status was written:
+// statuses waiting and while no pass or assignment runs (5 s at most), in slices of their
+// own, stamped with the time their status was written:
 // users and rollouts wait for the statuses (numberReady), and the events were three of the
 // four writes of each status. They live in memory until written, so a crash loses only
 // those; at most as many wait as the store keeps events (past that the oldest go, as they
@@ -46,6 +47,12 @@ export interface StatusIngestDeps {
    * and each status written makes the controller plan again.
    */
   holdWhile?: () => boolean;
+  /**
+   * Whether the controller plans or writes a pass, or assignments go out: kubelet events
+   * (which nobody waits for) wait meanwhile, up to MAX_HOLD_MS in a row, so that the plan
+   * that counts the statuses just written (numberReady) or starts a rollout gets the turns.
+   */
+  holdEventsWhile?: () => boolean;
   /** The turns its writes share with the control plane's other sliced work. */
   slices?: SliceScheduler;
 }
@@ -99,6 +106,8 @@ export class StatusIngest {
   private readonly timers = new AbortController();
   /** Writes wait while assignments go out (holdWhile), up to MAX_HOLD_MS in a row. */
   private readonly hold: Hold;
+  /** Kubelet events wait while passes and assignments run (holdEventsWhile). */
+  private readonly eventsHold: Hold;
   private readonly log: Logger;
   private readonly digest: WarningDigest;
   /** Kubelet events to write once no status waits; `eventsHead` is the first not yet written. */
@@ -110,12 +119,15 @@ export class StatusIngest {
     this.log = deps.logger.child({ component: "status-ingest" });
     const holdWhile = deps.holdWhile ?? (() => false);
     this.hold = new Hold(deps.clock, MAX_HOLD_MS, holdWhile);
+    this.eventsHold = new Hold(deps.clock, MAX_HOLD_MS, deps.holdEventsWhile ?? (() => false));
     const slices = deps.slices ?? new SliceScheduler(SLICE_MS, () => {});
     this.slice = slices.add("status writes", SLICE_MS, (deadline) => {
       if (this.timers.signal.aborted || this.waitForAssignments()) return false;
       this.writeUntil(deadline);
-      if (this.pending.size === 0) this.writeEventsUntil(deadline);
-      return this.pending.size > 0 || this.eventsWaiting > 0;
+      if (this.pending.size > 0) return true;
+      if (this.eventsWaiting === 0 || this.waitForPasses()) return false;
+      this.writeEventsUntil(deadline);
+      return this.eventsWaiting > 0;
     });
     this.digest = new WarningDigest({
       clock: deps.clock,
@@ -188,6 +200,13 @@ export class StatusIngest {
   /** Whether writes wait for assignments now (see holdWhile); if so, they look again shortly. */
   private waitForAssignments(): boolean {
     if (!this.hold.waits()) return false;
+    this.schedule(HOLD_RECHECK_MS);
+    return true;
+  }
+
+  /** Whether kubelet events wait for a pass now (see holdEventsWhile); if so, they look again shortly. */
+  private waitForPasses(): boolean {
+    if (!this.eventsHold.waits()) return false;
     this.schedule(HOLD_RECHECK_MS);
     return true;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject, Node } from "../../shared/api-types.js";
 import type { ChangeEvent } from "../store/store.js";
-import { changeMatters } from "./daemonset-controller.js";
+import { changeIsUrgent, changeMatters } from "./daemonset-controller.js";
 import { daemonPod, daemonSet, node } from "./test-builders.js";
 
 const modified = (
@@ -65,5 +65,46 @@ describe("changeMatters", () => {
     ["a DaemonSet", { type: "ADDED", resource: "daemonsets", object: daemonSet(), revision: 1 }, true],
   ])("%s → %s", (_name, event, expected) => {
     expect(changeMatters(event)).toBe(expected);
+  });
+});
+
+describe("changeIsUrgent", () => {
+  const respec = (): [KubeObject, KubeObject] => {
+    const before = daemonSet();
+    const after = structuredClone(before);
+    after.spec.minReadySeconds = 5;
+    after.metadata.generation = (before.metadata.generation ?? 1) + 1;
+    return [before, after];
+  };
+  const restatus = (): [KubeObject, KubeObject] => {
+    const before = daemonSet();
+    const after = structuredClone(before);
+    after.status = { ...after.status, numberReady: 3 } as typeof after.status;
+    return [before, after];
+  };
+  const deleting = (): [KubeObject, KubeObject] => {
+    const before = daemonSet();
+    const after = structuredClone(before);
+    after.metadata.deletionTimestamp = "2026-06-01T12:00:00Z";
+    return [before, after];
+  };
+  it.each<[string, ChangeEvent, boolean]>([
+    ["a new DaemonSet", { type: "ADDED", resource: "daemonsets", object: daemonSet(), revision: 1 }, true],
+    [
+      "a deleted DaemonSet",
+      { type: "DELETED", resource: "daemonsets", object: daemonSet(), revision: 1 },
+      true,
+    ],
+    ["a DaemonSet's spec change", modified("daemonsets", ...respec()), true],
+    ["a DaemonSet being deleted", modified("daemonsets", ...deleting()), true],
+    ["a DaemonSet's status", modified("daemonsets", ...restatus()), false],
+    [
+      "a daemon pod's status",
+      modified("pods", daemonPod("p", "n1", { ready: false }), daemonPod("p", "n1")),
+      false,
+    ],
+    ["a new node", { type: "ADDED", resource: "nodes", object: node("n2"), revision: 1 }, false],
+  ])("%s → %s", (_name, event, expected) => {
+    expect(changeIsUrgent(event)).toBe(expected);
   });
 });

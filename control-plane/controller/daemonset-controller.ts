@@ -83,6 +83,19 @@ function ownedByDaemonSet(o: KubeObject): boolean {
   return daemonSetOwnerUid(o) !== undefined;
 }
 
+/**
+ * Whether a change is a user's change to a DaemonSet (created, deleted, its spec changed):
+ * the next plan then starts without its pacing wait, since that is what the user waits for.
+ * Statuses and nodes stay paced: thousands of them come at once.
+ */
+export function changeIsUrgent(e: ChangeEvent): boolean {
+  if (e.resource !== "daemonsets") return false;
+  if (e.type !== "MODIFIED" || !e.previous) return true;
+  const before = e.previous.metadata;
+  const after = e.object.metadata;
+  return before.generation !== after.generation || before.deletionTimestamp !== after.deletionTimestamp;
+}
+
 /** A pass being planned: its steps, the time it plans for, when it began and its CPU time so far. */
 interface Planning {
   steps: Generator<void, PassPlan>;
@@ -111,6 +124,8 @@ export class DaemonSetController {
   /** A wait before the next plan (see paced()), and when that plan may start (performance.now()). */
   private pacing: AbortController | undefined;
   private nextPlanAt = 0;
+  /** Whether a user's change waits for the next plan (changeIsUrgent): it skips the pacing. */
+  private urgent = false;
   private readonly planHold: Hold;
   /** The pass being planned, step by step (planPassSteps), and the time it has taken so far. */
   private planning: Planning | undefined;
@@ -133,6 +148,7 @@ export class DaemonSetController {
     this.unsubscribe = this.deps.store.onChange((events) => {
       // A DaemonSet gone leaves garbage; a new one may adopt orphan pods.
       if (events.some((e) => e.resource === "daemonsets" && e.type !== "MODIFIED")) this.garbageDue = true;
+      if (events.some(changeIsUrgent)) this.hurry();
       if (events.some(changeMatters)) this.trigger("store change");
     });
     this.stopResync = this.deps.clock.every(this.deps.resyncIntervalMs ?? 30_000, () => {
@@ -158,6 +174,11 @@ export class DaemonSetController {
     this.writing = undefined;
   }
 
+  /** Whether a pass is being planned, step by step (it reads the store as it goes). */
+  isPlanning(): boolean {
+    return this.planning !== undefined;
+  }
+
   /** Whether a pass is being written, slice by slice (its pods are not all stored yet). */
   isWriting(): boolean {
     return this.writing !== undefined;
@@ -169,6 +190,14 @@ export class DaemonSetController {
     if (!this.started || this.scheduled) return;
     this.log.debug("pass scheduled", { reason });
     this.schedule();
+  }
+
+  /** The next plan starts without its pacing wait (a hold for assignments still applies). */
+  private hurry(): void {
+    this.urgent = true;
+    if (!this.pacing) return;
+    this.pacing.abort();
+    this.pacing = undefined;
   }
 
   /** One pass, written whole, garbage collection included (tests call it). Throws what the pass throws. */
@@ -211,7 +240,7 @@ export class DaemonSetController {
    * sets go out (holdPlansWhile).
    */
   private paced(): boolean {
-    const paceMs = this.nextPlanAt - performance.now();
+    const paceMs = this.urgent ? 0 : this.nextPlanAt - performance.now();
     const waitMs = paceMs > 0 ? paceMs : this.planHold.waits() ? PLAN_HOLD_RECHECK_MS : 0;
     if (waitMs <= 0) return false;
     const abort = new AbortController();
@@ -231,6 +260,7 @@ export class DaemonSetController {
     const now = this.deps.clock.now();
     const collectGarbage = this.garbageDue;
     this.garbageDue = false;
+    this.urgent = false;
     const prePull = this.deps.prePull;
     const steps = planPassSteps(
       this.deps.store,

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ControllerRevision, DaemonSet, KubeEvent, Node, Pod } from "../../shared/api-types.js";
 import { rfc3339 } from "../../shared/clock.js";
 import { silentLogger } from "../../shared/logger.js";
@@ -294,6 +294,39 @@ describe("DaemonSetController over a real store", () => {
       await turns();
     }
     expect(podNodes()).toEqual(["n1", "n2", "n3"]);
+  });
+
+  it("paces the plan after a slow one, but a DaemonSet's spec change is planned at once", async () => {
+    // Time as the controller measures its own work: each read of the fleet takes 10 ms.
+    let perfNow = 1_000;
+    vi.spyOn(performance, "now").mockImplementation(() => perfNow);
+    const list = store.list.bind(store);
+    vi.spyOn(store, "list").mockImplementation(((...args: Parameters<Store["list"]>) => {
+      perfNow += 10;
+      return list(...args);
+    }) as Store["list"]);
+    const turns = async (): Promise<void> => {
+      for (let i = 0; i < 30; i++) await new Promise((r) => setImmediate(r));
+    };
+    try {
+      controller.start();
+      applyDs(daemonSet({ nodeSelector: { role: "edge" } }));
+      await turns();
+      expect(podNodes()).toEqual(["n1", "n2"]);
+
+      // A node change waits out the pacing (twice the last plan's time, on the clock).
+      editNode("n3", (n) => (n.metadata.labels = { role: "edge" }));
+      await turns();
+      expect(podNodes()).toEqual(["n1", "n2"]);
+
+      // A spec change does not: its plan starts now, and sees the node too.
+      editDs((d) => (d.spec.minReadySeconds = 1));
+      await turns();
+      expect(podNodes()).toEqual(["n1", "n2", "n3"]);
+      expect(getDs().status?.observedGeneration).toBe(2);
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it("the resync timer makes progress without a change (minReadySeconds)", async () => {
