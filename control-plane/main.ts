@@ -129,6 +129,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     events,
     gracePeriodMs: config.nodeMonitorGracePeriodMs,
     startupGracePeriodMs: config.nodeStartupGracePeriodMs,
+    slices,
   });
   const controller = new DaemonSetController({
     store,

@@ -42,7 +42,7 @@ const COMPONENTS: [string, RegExp][] = [
   ["status ingest accept (validate)", /^accept status-ingest/],
   ["hello", /^hello agent-sessions/],
   ["heartbeat", /^heartbeat node-lifecycle/],
-  ["lifecycle sweep", /^sweep node-lifecycle/],
+  ["lifecycle sweep", /^(sweep|sweepSlice) node-lifecycle/],
   ["lifecycle node changes", /^onNodeChanges node-lifecycle/],
   ["registration", /registration-router/],
   ["API (express)", /^app express/],

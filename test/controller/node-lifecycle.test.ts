@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { KubeEvent, Node, Pod } from "../../shared/api-types.js";
 import { rfc3339 } from "../../shared/clock.js";
 import { silentLogger } from "../../shared/logger.js";
 import { daemonPod, node } from "../../control-plane/controller/test-builders.js";
 import { EventRecorder } from "../../control-plane/events/event-recorder.js";
-import { NodeLifecycle } from "../../control-plane/nodes/node-lifecycle.js";
+import { NodeLifecycle, type NodeLifecycleDeps } from "../../control-plane/nodes/node-lifecycle.js";
+import { SliceScheduler } from "../../control-plane/slices.js";
 import { openStore } from "../../control-plane/store/index.js";
 import type { Store } from "../../control-plane/store/store.js";
 import { FakeClock } from "../helpers/fake-clock.js";
@@ -14,7 +15,7 @@ let store: Store;
 let events: EventRecorder;
 let lifecycle: NodeLifecycle;
 
-const newLifecycle = (): NodeLifecycle =>
+const newLifecycle = (more: Partial<NodeLifecycleDeps> = {}): NodeLifecycle =>
   new NodeLifecycle({
     store,
     clock,
@@ -22,6 +23,7 @@ const newLifecycle = (): NodeLifecycle =>
     events,
     gracePeriodMs: 40_000,
     startupGracePeriodMs: 60_000,
+    ...more,
   });
 const getNode = (name = "n1"): Node => store.get<Node>("nodes", undefined, name)!;
 const ready = (name = "n1") => getNode(name).status?.conditions?.find((c) => c.type === "Ready");
@@ -78,6 +80,35 @@ describe("NodeLifecycle", () => {
     lifecycle.heartbeat("n1");
     await clock.advance(46_000);
     expect(ready()?.status).toBe("Unknown");
+  });
+
+  it("the timer's sweep goes in slices, 128 nodes a step, and reaches every node", async () => {
+    lifecycle.stop();
+    for (let i = 2; i <= 300; i++) store.create("nodes", node(`n${i}`));
+    // A scheduler whose every slice is out of time at once: each slice runs one step.
+    const slices = new SliceScheduler(
+      5,
+      () => {},
+      () => -1e9,
+    );
+    const add = slices.add.bind(slices);
+    let sweepSlices = 0;
+    vi.spyOn(slices, "add").mockImplementation((name, ms, work) =>
+      add(name, ms, (deadline) => {
+        sweepSlices++;
+        return work(deadline);
+      }),
+    );
+    lifecycle = newLifecycle({ monitorPeriodMs: 61_000, slices });
+    lifecycle.start();
+    await clock.advance(61_000);
+    for (let i = 0; i < 5; i++) await tick();
+    const unknown = store
+      .list<Node>("nodes")
+      .filter((n) => n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "Unknown"));
+    expect(unknown).toHaveLength(300);
+    // 300 nodes: two steps of 128 and one of 44, each in a slice of its own.
+    expect(sweepSlices).toBe(3);
   });
 
   it("a heartbeat brings the node back Ready and removes the taints", async () => {
