@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SliceScheduler } from "./slices.js";
+import { SliceScheduler, stepUntil } from "./slices.js";
 
 /** A clock that moves only when work says it spent time. */
 function fakeTime(): { now: () => number; spend: (ms: number) => void } {
@@ -122,5 +122,28 @@ describe("SliceScheduler", () => {
     s.close();
     await turns(3);
     expect(runs).toBe(1);
+  });
+});
+
+describe("stepUntil", () => {
+  function* counted(n: number, spent: { steps: number }): Generator<void, string> {
+    for (let i = 0; i < n; i++) {
+      spent.steps++;
+      yield;
+    }
+    return "done";
+  }
+
+  it("takes one step even past its deadline, and stops at the deadline", () => {
+    const spent = { steps: 0 };
+    const steps = counted(5, spent);
+    expect(stepUntil(steps, -Infinity).done).toBe(false);
+    expect(spent.steps).toBe(1);
+  });
+
+  it("runs to the end within its deadline and returns what the steps returned", () => {
+    const spent = { steps: 0 };
+    expect(stepUntil(counted(5, spent), Infinity)).toEqual({ done: true, value: "done" });
+    expect(spent.steps).toBe(5);
   });
 });

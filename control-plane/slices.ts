@@ -12,6 +12,17 @@
  */
 export const TURN_MS = 20;
 
+/**
+ * Runs a generator's steps until it ends or `deadline` (a performance.now() time) has passed,
+ * one step at least so that every slice makes progress; what the last step returned.
+ */
+export function stepUntil<T>(steps: Generator<void, T>, deadline: number): IteratorResult<void, T> {
+  let next: IteratorResult<void, T>;
+  do next = steps.next();
+  while (!next.done && performance.now() < deadline);
+  return next;
+}
+
 /** Works until `deadline` (a performance.now() time); true when it has more to do. */
 export type SliceWork = (deadline: number) => boolean;
 

@@ -108,15 +108,16 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     ...(deps.dispatchDebounceMs !== undefined ? { debounceMs: deps.dispatchDebounceMs } : {}),
     ...(deps.onDispatch ? { onDispatch: deps.onDispatch } : {}),
   });
+  // Assignments are written (a pass) or sent: statuses, and kubelet events, wait for them.
+  const assignmentsGoingOut = (): boolean => dispatcher.busy || (deps.passWriting?.() ?? false);
   const ingest = new StatusIngest({
     store: deps.store,
     clock: deps.clock,
     logger,
     events: deps.events,
     deleter,
-    holdWhile: () => dispatcher.busy || (deps.passWriting?.() ?? false),
-    holdEventsWhile: () =>
-      dispatcher.busy || (deps.passWriting?.() ?? false) || (deps.passPlanning?.() ?? false),
+    holdWhile: assignmentsGoingOut,
+    holdEventsWhile: () => assignmentsGoingOut() || (deps.passPlanning?.() ?? false),
     ...(deps.slices ? { slices: deps.slices } : {}),
     ...(deps.statusFlushMs !== undefined ? { flushIntervalMs: deps.statusFlushMs } : {}),
     ...(deps.statusWarningIntervalMs !== undefined

@@ -122,10 +122,10 @@ export class StatusIngest {
     this.eventsHold = new Hold(deps.clock, MAX_HOLD_MS, deps.holdEventsWhile ?? (() => false));
     const slices = deps.slices ?? new SliceScheduler(SLICE_MS, () => {});
     this.slice = slices.add("status writes", SLICE_MS, (deadline) => {
-      if (this.timers.signal.aborted || this.waitForAssignments()) return false;
+      if (this.timers.signal.aborted || this.waitsFor(this.hold)) return false;
       this.writeUntil(deadline);
       if (this.pending.size > 0) return true;
-      if (this.eventsWaiting === 0 || this.waitForPasses()) return false;
+      if (this.eventsWaiting === 0 || this.waitsFor(this.eventsHold)) return false;
       this.writeEventsUntil(deadline);
       return this.eventsWaiting > 0;
     });
@@ -197,16 +197,9 @@ export class StatusIngest {
     if (!this.timers.signal.aborted) this.slice.wake();
   }
 
-  /** Whether writes wait for assignments now (see holdWhile); if so, they look again shortly. */
-  private waitForAssignments(): boolean {
-    if (!this.hold.waits()) return false;
-    this.schedule(HOLD_RECHECK_MS);
-    return true;
-  }
-
-  /** Whether kubelet events wait for a pass now (see holdEventsWhile); if so, they look again shortly. */
-  private waitForPasses(): boolean {
-    if (!this.eventsHold.waits()) return false;
+  /** Whether work waits on `hold` now (holdWhile, holdEventsWhile); if so, it looks again shortly. */
+  private waitsFor(hold: Hold): boolean {
+    if (!hold.waits()) return false;
     this.schedule(HOLD_RECHECK_MS);
     return true;
   }

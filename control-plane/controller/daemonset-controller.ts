@@ -19,7 +19,7 @@ import { FailedPodBackoff } from "./failed-pod-backoff.js";
 import type { PrePullLink } from "./plan-prepull.js";
 import { canonicalJson } from "./template-hash.js";
 import { Hold } from "../hold.js";
-import { SliceScheduler, type SliceTask } from "../slices.js";
+import { SliceScheduler, stepUntil, type SliceTask } from "../slices.js";
 
 export interface DaemonSetControllerDeps {
   store: Store;
@@ -282,8 +282,7 @@ export class DaemonSetController {
     const deadline = sliceStarted + budgetMs;
     let next: IteratorResult<void, PassPlan>;
     try {
-      do next = p.steps.next();
-      while (!next.done && performance.now() < deadline);
+      next = stepUntil(p.steps, deadline);
     } catch (e) {
       this.planning = undefined;
       throw e;

@@ -13,7 +13,7 @@ import type { Clock } from "../../shared/clock.js";
 import { isEverynodeError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/logger.js";
 import { EventRecorder } from "../events/event-recorder.js";
-import { SliceScheduler, type SliceTask } from "../slices.js";
+import { SliceScheduler, stepUntil, type SliceTask } from "../slices.js";
 import type { Store, StoreWriter } from "../store/store.js";
 import type { NodeLiveness } from "./node-liveness.js";
 import { desiredTaints, podMarkedNotReady, readyCondition, setNodeCondition } from "./node-conditions.js";
@@ -225,12 +225,7 @@ export class NodeLifecycle implements NodeLiveness {
     if (!steps) return false;
     // A sweep that threw is over (as its generator is); the next timer starts a new one.
     let more = false;
-    this.guard(() => {
-      let done: boolean;
-      do done = steps.next().done === true;
-      while (!done && performance.now() < deadline);
-      more = !done;
-    });
+    this.guard(() => (more = !stepUntil(steps, deadline).done));
     if (!more) this.sweeping = undefined;
     return more;
   }
