@@ -38,7 +38,7 @@ import { createLeaseRouter } from "./nodes/lease-router.js";
 import { NodeLifecycle } from "./nodes/node-lifecycle.js";
 import { TerminatingPodsGc } from "./nodes/terminating-pods.js";
 import { ensureServerFiles } from "./server-files.js";
-import { applyHeapPolicy } from "./heap-policy.js";
+import { applyHeapPolicy, HeapReducer } from "./heap-policy.js";
 import { ensureEncryptionKeys } from "./encryption-keys.js";
 import { firstOf } from "./auth/principal.js";
 import { storeRbac } from "./auth/rbac.js";
@@ -366,6 +366,7 @@ export async function runServer(args: string[]): Promise<number> {
     logger.error("the server could not start", { error: message });
     return 1;
   }
+  const heapReducer = new HeapReducer({ clock: systemClock });
   // For people at a terminal; a json log stays all JSON (the ready line names the same files).
   if (parsed.config.logFormat === "text") process.stderr.write(serverNextSteps(parsed.config, running.port));
   await new Promise<void>((resolve) => {
@@ -376,6 +377,7 @@ export async function runServer(args: string[]): Promise<number> {
     process.once("SIGTERM", () => onSignal("SIGTERM"));
     process.once("SIGINT", () => onSignal("SIGINT"));
   });
+  heapReducer.stop();
   await running.stop({ processExits: true });
   // stop() told every agent 1001 and closed the store. Exit at once: the kernel closes the
   // sockets left open, where Node would free every socket's TLS state and the heap one by one

@@ -33,7 +33,12 @@ const FLAGS: FlagSpec[] = [
   { name: "register-concurrency", type: "string", default: "64", description: "registrations in flight" },
   { name: "connect-concurrency", type: "string", default: "128", description: "first connections in flight" },
   { name: "idle-seconds", type: "string", default: "30", description: "heartbeat-only window measured" },
-  { name: "rest-seconds", type: "string", default: "10", description: "pause before RSS at rest is read" },
+  {
+    name: "rest-seconds",
+    type: "string",
+    default: "30",
+    description: "pause before RSS at rest is read (V8 gives a burst's heap back ~15-20 s after it)",
+  },
   {
     name: "max-load",
     type: "string",

@@ -1,0 +1,113 @@
+import v8 from "node:v8";
+import { describe, expect, it, vi } from "vitest";
+import { FakeClock } from "../test/helpers/fake-clock.js";
+import {
+  HeapReducer,
+  REDUCE_CHECK_MS,
+  REDUCE_WINDOW_MAX_MS,
+  reducerStart,
+  reducerStep,
+  type ReducerState,
+} from "./heap-policy.js";
+
+const MB = 1024 * 1024;
+
+/** Feeds the committed sizes (MB) one look apart from `start`; returns whether each look favoured memory. */
+function run(start: number, looks: number[], from: ReducerState = reducerStart(start * MB)): boolean[] {
+  let state = from;
+  return looks.map((mb, i) => {
+    const step = reducerStep(state, mb * MB, (i + 1) * REDUCE_CHECK_MS);
+    state = step.state;
+    return step.favourMemory;
+  });
+}
+
+describe("reducerStep", () => {
+  it.each([
+    {
+      what: "a heap that grows a little never opens a window",
+      start: 200,
+      looks: [210, 230, 240, 240],
+      want: [false, false, false, false],
+    },
+    {
+      what: "a burst opens one once it stops growing, not while it grows",
+      start: 200,
+      looks: [260, 330, 400, 400],
+      want: [false, false, false, true],
+    },
+    {
+      what: "the window stays open until the heap has shrunk and stopped shrinking",
+      start: 200,
+      looks: [400, 400, 390, 300, 240, 240, 250],
+      want: [false, true, true, true, true, false, false],
+    },
+    {
+      what: "25% more but under 32 MB is not a burst (a small heap)",
+      start: 40,
+      looks: [60, 60, 60],
+      want: [false, false, false],
+    },
+    {
+      what: "the baseline follows the heap down, so growth is measured from the low point",
+      start: 400,
+      looks: [200, 200, 260, 260],
+      want: [false, false, false, true],
+    },
+  ])("$what", ({ start, looks, want }) => {
+    expect(run(start, looks)).toEqual(want);
+  });
+
+  it("closes a window that never shrinks after REDUCE_WINDOW_MAX_MS, and measures from there", () => {
+    const looksInWindow = REDUCE_WINDOW_MAX_MS / REDUCE_CHECK_MS;
+    const looks = [400, 400, ...Array<number>(looksInWindow).fill(400), 400, 400];
+    const got = run(200, looks);
+    expect(got.slice(1, 1 + looksInWindow)).toEqual(Array<boolean>(looksInWindow).fill(true));
+    // Closed, and 400 MB is the new baseline: no window again at once.
+    expect(got.slice(1 + looksInWindow)).toEqual([false, false, false]);
+  });
+});
+
+describe("HeapReducer", () => {
+  it("tells V8 to favour memory once per burst, and stops favouring it when stopped", async () => {
+    const clock = new FakeClock(0);
+    let committed = 200 * MB;
+    const calls: boolean[] = [];
+    const reducer = new HeapReducer({
+      clock,
+      committedBytes: () => committed,
+      favourMemory: (on) => calls.push(on),
+    });
+    committed = 400 * MB;
+    await clock.advance(REDUCE_CHECK_MS);
+    expect(reducer.favouringMemory).toBe(false); // still growing, as far as it knows
+    await clock.advance(REDUCE_CHECK_MS);
+    expect(reducer.favouringMemory).toBe(true);
+    committed = 250 * MB;
+    await clock.advance(REDUCE_CHECK_MS * 3);
+    expect(reducer.favouringMemory).toBe(false);
+    expect(calls).toEqual([true, false]);
+    committed = 500 * MB;
+    await clock.advance(REDUCE_CHECK_MS * 2);
+    expect(calls).toEqual([true, false, true]);
+    reducer.stop();
+    expect(calls).toEqual([true, false, true, false]);
+    await clock.advance(REDUCE_CHECK_MS * 10);
+    expect(calls).toHaveLength(4);
+  });
+
+  it("by default sets V8's --optimize-for-size for the window and clears it after", async () => {
+    const set = vi.spyOn(v8, "setFlagsFromString");
+    try {
+      const clock = new FakeClock(0);
+      let committed = 100 * MB;
+      const reducer = new HeapReducer({ clock, committedBytes: () => committed });
+      committed = 300 * MB;
+      await clock.advance(REDUCE_CHECK_MS * 2);
+      reducer.stop();
+      expect(set.mock.calls.map((c) => c[0])).toEqual(["--optimize-for-size", "--no-optimize-for-size"]);
+    } finally {
+      set.mockRestore();
+    }
+  });
+});
