@@ -12,11 +12,19 @@ import {
 
 const MB = 1024 * 1024;
 
-/** Feeds the committed sizes (MB) one look apart from `start`; returns whether each look favoured memory. */
-function run(start: number, looks: number[], from: ReducerState = reducerStart(start * MB)): boolean[] {
-  let state = from;
-  return looks.map((mb, i) => {
-    const step = reducerStep(state, mb * MB, (i + 1) * REDUCE_CHECK_MS);
+/** A look: committed MB, and full collections so far (0 unless given). */
+type Look = number | [number, number];
+
+/** Feeds the looks one REDUCE_CHECK_MS apart from a heap of `start` MB; returns whether each favoured memory. */
+function run(start: number, looks: Look[]): boolean[] {
+  let state: ReducerState = reducerStart(start * MB);
+  return looks.map((look, i) => {
+    const [mb, collections] = typeof look === "number" ? [look, 0] : look;
+    const step = reducerStep(
+      state,
+      { committedBytes: mb * MB, fullCollections: collections },
+      (i + 1) * REDUCE_CHECK_MS,
+    );
     state = step.state;
     return step.favourMemory;
   });
@@ -27,40 +35,46 @@ describe("reducerStep", () => {
     {
       what: "a heap that grows a little never opens a window",
       start: 200,
-      looks: [210, 230, 240, 240],
+      looks: [210, 230, 240, 240] as Look[],
       want: [false, false, false, false],
     },
     {
       what: "a burst opens one once it stops growing, not while it grows",
       start: 200,
-      looks: [260, 330, 400, 400],
+      looks: [260, 330, 400, 400] as Look[],
       want: [false, false, false, true],
     },
     {
-      what: "the window stays open until the heap has shrunk and stopped shrinking",
+      what: "the window stays open until a full collection ran in it and the heap stopped shrinking",
       start: 200,
-      looks: [400, 400, 390, 300, 240, 240, 250],
+      looks: [400, [400, 3], [390, 3], [300, 4], [240, 6], [240, 6], [250, 6]] as Look[],
       want: [false, true, true, true, true, false, false],
+    },
+    {
+      what: "a heap that stops shrinking without a collection in the window keeps it open",
+      start: 200,
+      looks: [400, 400, 400, 400] as Look[],
+      want: [false, true, true, true],
     },
     {
       what: "25% more but under 32 MB is not a burst (a small heap)",
       start: 40,
-      looks: [60, 60, 60],
+      looks: [60, 60, 60] as Look[],
       want: [false, false, false],
     },
     {
       what: "the baseline follows the heap down, so growth is measured from the low point",
       start: 400,
-      looks: [200, 200, 260, 260],
+      looks: [200, 200, 260, 260] as Look[],
       want: [false, false, false, true],
     },
   ])("$what", ({ start, looks, want }) => {
     expect(run(start, looks)).toEqual(want);
   });
 
-  it("closes a window that never shrinks after REDUCE_WINDOW_MAX_MS, and measures from there", () => {
+  it("closes a window without a collection after REDUCE_WINDOW_MAX_MS, and measures from there", () => {
     const looksInWindow = REDUCE_WINDOW_MAX_MS / REDUCE_CHECK_MS;
-    const looks = [400, 400, ...Array<number>(looksInWindow).fill(400), 400, 400];
+    const looks: Look[] = [400, 400, ...Array<number>(looksInWindow).fill(400), 400, 400];
     const got = run(200, looks);
     expect(got.slice(1, 1 + looksInWindow)).toEqual(Array<boolean>(looksInWindow).fill(true));
     // Closed, and 400 MB is the new baseline: no window again at once.
@@ -72,10 +86,11 @@ describe("HeapReducer", () => {
   it("tells V8 to favour memory once per burst, and stops favouring it when stopped", async () => {
     const clock = new FakeClock(0);
     let committed = 200 * MB;
+    let collections = 0;
     const calls: boolean[] = [];
     const reducer = new HeapReducer({
       clock,
-      committedBytes: () => committed,
+      sample: () => ({ committedBytes: committed, fullCollections: collections }),
       favourMemory: (on) => calls.push(on),
     });
     committed = 400 * MB;
@@ -84,6 +99,7 @@ describe("HeapReducer", () => {
     await clock.advance(REDUCE_CHECK_MS);
     expect(reducer.favouringMemory).toBe(true);
     committed = 250 * MB;
+    collections = 2;
     await clock.advance(REDUCE_CHECK_MS * 3);
     expect(reducer.favouringMemory).toBe(false);
     expect(calls).toEqual([true, false]);
@@ -101,7 +117,10 @@ describe("HeapReducer", () => {
     try {
       const clock = new FakeClock(0);
       let committed = 100 * MB;
-      const reducer = new HeapReducer({ clock, committedBytes: () => committed });
+      const reducer = new HeapReducer({
+        clock,
+        sample: () => ({ committedBytes: committed, fullCollections: 0 }),
+      });
       committed = 300 * MB;
       await clock.advance(REDUCE_CHECK_MS * 2);
       reducer.stop();

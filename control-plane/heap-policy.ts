@@ -10,10 +10,11 @@
 // after: the heartbeats allocate too fast for V8 to call the process idle, and promote just
 // enough to run a full collection every ~90 s, which resets the reducer's 100 s watchdog; at
 // 10,000 nodes ~400 MB stayed committed for ~200 MB live. So when the committed heap has
-// grown well past where it stood, the server tells V8 to favour memory (`--optimize-for-size`)
-// for a short window: the collections in it compact and give pages back. Not for good: with
-// the flag always on, heartbeats cost ~40% more CPU.
+// grown well past where it stood and stopped growing, the server tells V8 to favour memory
+// (`--optimize-for-size`) for a short window: the full collections in it compact and give
+// pages back. Only for a window: while the flag is on, heartbeats cost ~40% more CPU.
 
+import { constants, PerformanceObserver } from "node:perf_hooks";
 import v8 from "node:v8";
 import type { Clock } from "../shared/clock.js";
 
@@ -29,91 +30,124 @@ export function applyHeapPolicy(): void {
 export const REDUCE_GROWTH_FACTOR = 1.25;
 export const REDUCE_GROWTH_MIN_BYTES = 32 * 1024 * 1024;
 /**
- * A window lasts until the committed heap has shrunk by this share and stopped shrinking (the
- * collections in it compacted, which takes V8 two or three), or REDUCE_WINDOW_MAX_MS at most:
- * the reducer looks every 8 s, and at rest the heartbeats bring a full collection every ~90 s.
+ * A window lasts until a full collection ran in it and the committed heap stopped shrinking
+ * (V8's reducer runs two or three, ~1 s apart, within ~8 s), or this long at most.
  */
-export const REDUCE_SHRINK_SHARE = 0.1;
-export const REDUCE_WINDOW_MAX_MS = 120_000;
+export const REDUCE_WINDOW_MAX_MS = 30_000;
 /** How often the committed heap is looked at. */
 export const REDUCE_CHECK_MS = 5_000;
+
+/** One look at V8's heap. */
+export interface HeapSample {
+  committedBytes: number;
+  /** Full (mark-compact) collections since the process started. */
+  fullCollections: number;
+}
 
 export interface ReducerState {
   /** The committed heap after the last window (or at start), the level growth is measured from. */
   baselineBytes: number;
   /** When the open window ends at the latest (clock ms); undefined while none is open. */
   windowEndsAt: number | undefined;
-  /** The committed heap when the open window opened. */
-  windowStartBytes: number;
+  /** Full collections when the open window opened. */
+  windowStartCollections: number;
   /** The committed heap at the last look. */
   lastBytes: number;
 }
 
-/** The state at start: the heap as committed now is the baseline. */
+/** The state at start, or after a window: the heap as committed now is the baseline. */
 export function reducerStart(committedBytes: number): ReducerState {
   return {
     baselineBytes: committedBytes,
     windowEndsAt: undefined,
-    windowStartBytes: 0,
+    windowStartCollections: 0,
     lastBytes: committedBytes,
   };
 }
 
 /**
- * One look at the committed heap: opens a window once it grew past the baseline by both the
- * factor and the minimum and stopped growing since the last look (a burst is over: reducing
- * while it runs would only collect more often); closes an open one once the heap has shrunk
- * (REDUCE_SHRINK_SHARE) and stopped shrinking, or its time is up (the baseline is then what is
- * committed). Outside windows the baseline follows the heap down.
+ * One look at the heap: opens a window once the committed heap grew past the baseline by
+ * both the factor and the minimum and stopped growing since the last look (a burst is over:
+ * reducing while it runs would only collect more often); closes an open one once a full
+ * collection ran in it and the heap stopped shrinking, or its time is up (the baseline is
+ * then what is committed). Outside windows the baseline follows the heap down.
  */
 export function reducerStep(
   state: ReducerState,
-  committedBytes: number,
+  sample: HeapSample,
   now: number,
 ): { state: ReducerState; favourMemory: boolean } {
-  const lastBytes = committedBytes;
+  const lastBytes = sample.committedBytes;
   if (state.windowEndsAt !== undefined) {
-    const shrunk = committedBytes <= state.windowStartBytes * (1 - REDUCE_SHRINK_SHARE);
-    const done = shrunk && committedBytes >= state.lastBytes;
+    const collected = sample.fullCollections > state.windowStartCollections;
+    const done = collected && sample.committedBytes >= state.lastBytes;
     if (!done && now < state.windowEndsAt) return { state: { ...state, lastBytes }, favourMemory: true };
-    return { state: reducerStart(committedBytes), favourMemory: false };
+    return { state: reducerStart(sample.committedBytes), favourMemory: false };
   }
   const grown =
-    committedBytes >= state.baselineBytes * REDUCE_GROWTH_FACTOR &&
-    committedBytes - state.baselineBytes >= REDUCE_GROWTH_MIN_BYTES;
-  if (grown && committedBytes <= state.lastBytes) {
-    const windowEndsAt = now + REDUCE_WINDOW_MAX_MS;
+    sample.committedBytes >= state.baselineBytes * REDUCE_GROWTH_FACTOR &&
+    sample.committedBytes - state.baselineBytes >= REDUCE_GROWTH_MIN_BYTES;
+  if (grown && sample.committedBytes <= state.lastBytes) {
     return {
-      state: { ...state, windowEndsAt, windowStartBytes: committedBytes, lastBytes },
+      state: {
+        ...state,
+        windowEndsAt: now + REDUCE_WINDOW_MAX_MS,
+        windowStartCollections: sample.fullCollections,
+        lastBytes,
+      },
       favourMemory: true,
     };
   }
-  const baselineBytes = Math.min(state.baselineBytes, committedBytes);
+  const baselineBytes = Math.min(state.baselineBytes, sample.committedBytes);
   return { state: { ...state, baselineBytes, lastBytes }, favourMemory: false };
 }
 
 export interface HeapReducerDeps {
   clock: Clock;
-  /** The V8 heap's committed bytes now. */
-  committedBytes?: () => number;
+  /** V8's heap now; by default its committed bytes and the full collections counted since start. */
+  sample?: () => HeapSample;
   /** Tells V8 to favour memory over speed, or not. */
   favourMemory?: (on: boolean) => void;
 }
 
-/** Looks at the committed heap every REDUCE_CHECK_MS and opens reducing windows (reducerStep). */
+/** Counts V8's full collections as Node reports them (perf_hooks "gc" entries). */
+function countFullCollections(): { count: () => number; stop: () => void } {
+  let count = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const detail = (entry as { detail?: { kind?: number } }).detail;
+      if (detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) count++;
+    }
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  return { count: () => count, stop: () => observer.disconnect() };
+}
+
+/** Looks at the heap every REDUCE_CHECK_MS and opens reducing windows (reducerStep). */
 export class HeapReducer {
   private state: ReducerState;
   private on = false;
   private readonly stopTimer: () => void;
-  private readonly committed: () => number;
+  private readonly stopCounting: () => void;
+  private readonly sample: () => HeapSample;
   private readonly favour: (on: boolean) => void;
 
   constructor(deps: HeapReducerDeps) {
-    this.committed = deps.committedBytes ?? (() => v8.getHeapStatistics().total_heap_size);
+    if (deps.sample) {
+      this.sample = deps.sample;
+      this.stopCounting = () => {};
+    } else {
+      const collections = countFullCollections();
+      this.sample = () => ({
+        committedBytes: v8.getHeapStatistics().total_heap_size,
+        fullCollections: collections.count(),
+      });
+      this.stopCounting = collections.stop;
+    }
     this.favour =
       deps.favourMemory ??
       ((on) => v8.setFlagsFromString(on ? "--optimize-for-size" : "--no-optimize-for-size"));
-    this.state = reducerStart(this.committed());
+    this.state = reducerStart(this.sample().committedBytes);
     this.stopTimer = deps.clock.every(REDUCE_CHECK_MS, () => this.check(deps.clock.now()));
   }
 
@@ -123,7 +157,7 @@ export class HeapReducer {
   }
 
   check(now: number): void {
-    const step = reducerStep(this.state, this.committed(), now);
+    const step = reducerStep(this.state, this.sample(), now);
     this.state = step.state;
     if (step.favourMemory !== this.on) {
       this.on = step.favourMemory;
@@ -134,6 +168,7 @@ export class HeapReducer {
   /** Stops looking and leaves V8 as it was set at start. */
   stop(): void {
     this.stopTimer();
+    this.stopCounting();
     if (this.on) this.favour(false);
     this.on = false;
   }
