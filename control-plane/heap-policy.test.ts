@@ -12,17 +12,18 @@ import {
 
 const MB = 1024 * 1024;
 
-/** A look: committed MB, and full collections so far (0 unless given). */
-type Look = number | [number, number];
+/** A look: committed MB, full collections so far (0 unless given), live MB after the last (0 unless given). */
+type Look = number | [number, number] | [number, number, number];
 
 /** Feeds the looks one REDUCE_CHECK_MS apart from a heap of `start` MB; returns whether each favoured memory. */
 function run(start: number, looks: Look[]): boolean[] {
   let state: ReducerState = reducerStart(start * MB);
   return looks.map((look, i) => {
-    const [mb, collections] = typeof look === "number" ? [look, 0] : look;
+    const [mb, collections, live] =
+      typeof look === "number" ? [look, 0, 0] : [look[0], look[1], look[2] ?? 0];
     const step = reducerStep(
       state,
-      { committedBytes: mb * MB, fullCollections: collections },
+      { committedBytes: mb * MB, fullCollections: collections, liveBytes: live * MB },
       (i + 1) * REDUCE_CHECK_MS,
     );
     state = step.state;
@@ -55,6 +56,17 @@ describe("reducerStep", () => {
       start: 200,
       looks: [400, 400, 400, 400] as Look[],
       want: [false, true, true, true],
+    },
+    {
+      what: "a heap grown by what it holds (agents connecting) opens none",
+      start: 40,
+      looks: [
+        [120, 5, 100],
+        [200, 9, 170],
+        [200, 9, 170],
+        [210, 10, 175],
+      ] as Look[],
+      want: [false, false, false, false],
     },
     {
       what: "25% more but under 32 MB is not a burst (a small heap)",
@@ -90,7 +102,7 @@ describe("HeapReducer", () => {
     const calls: boolean[] = [];
     const reducer = new HeapReducer({
       clock,
-      sample: () => ({ committedBytes: committed, fullCollections: collections }),
+      sample: () => ({ committedBytes: committed, fullCollections: collections, liveBytes: 150 * MB }),
       favourMemory: (on) => calls.push(on),
     });
     committed = 400 * MB;
@@ -119,7 +131,7 @@ describe("HeapReducer", () => {
       let committed = 100 * MB;
       const reducer = new HeapReducer({
         clock,
-        sample: () => ({ committedBytes: committed, fullCollections: 0 }),
+        sample: () => ({ committedBytes: committed, fullCollections: 0, liveBytes: 0 }),
       });
       committed = 300 * MB;
       await clock.advance(REDUCE_CHECK_MS * 2);

@@ -30,6 +30,11 @@ export function applyHeapPolicy(): void {
 export const REDUCE_GROWTH_FACTOR = 1.25;
 export const REDUCE_GROWTH_MIN_BYTES = 32 * 1024 * 1024;
 /**
+ * ... and this much above what the last full collection left live: a heap grown by what it
+ * holds (10,000 agents connecting) has nothing to give back, and a window would only cost.
+ */
+export const REDUCE_SLACK_FACTOR = 1.5;
+/**
  * A window lasts until a full collection ran in it and the committed heap stopped shrinking
  * (V8's reducer runs two or three, ~1 s apart, within ~8 s), or this long at most.
  */
@@ -42,6 +47,8 @@ export interface HeapSample {
   committedBytes: number;
   /** Full (mark-compact) collections since the process started. */
   fullCollections: number;
+  /** The heap in use after the last full collection (0 before the first). */
+  liveBytes: number;
 }
 
 export interface ReducerState {
@@ -67,7 +74,8 @@ export function reducerStart(committedBytes: number): ReducerState {
 
 /**
  * One look at the heap: opens a window once the committed heap grew past the baseline by
- * both the factor and the minimum and stopped growing since the last look (a burst is over:
+ * both the factor and the minimum, holds enough beyond the live heap (REDUCE_SLACK_FACTOR),
+ * and stopped growing since the last look (a burst is over:
  * reducing while it runs would only collect more often); closes an open one once a full
  * collection ran in it and the heap stopped shrinking, or its time is up (the baseline is
  * then what is committed). Outside windows the baseline follows the heap down.
@@ -86,7 +94,8 @@ export function reducerStep(
   }
   const grown =
     sample.committedBytes >= state.baselineBytes * REDUCE_GROWTH_FACTOR &&
-    sample.committedBytes - state.baselineBytes >= REDUCE_GROWTH_MIN_BYTES;
+    sample.committedBytes - state.baselineBytes >= REDUCE_GROWTH_MIN_BYTES &&
+    sample.committedBytes >= sample.liveBytes * REDUCE_SLACK_FACTOR;
   if (grown && sample.committedBytes <= state.lastBytes) {
     return {
       state: {
@@ -104,23 +113,29 @@ export function reducerStep(
 
 export interface HeapReducerDeps {
   clock: Clock;
-  /** V8's heap now; by default its committed bytes and the full collections counted since start. */
+  /** V8's heap now; by default from V8's heap statistics and Node's gc entries. */
   sample?: () => HeapSample;
   /** Tells V8 to favour memory over speed, or not. */
   favourMemory?: (on: boolean) => void;
 }
 
-/** Counts V8's full collections as Node reports them (perf_hooks "gc" entries). */
-function countFullCollections(): { count: () => number; stop: () => void } {
+/**
+ * Counts V8's full collections as Node reports them (perf_hooks "gc" entries), and the heap
+ * in use as each is reported (soon after it ended: close to what it left live).
+ */
+function watchFullCollections(): { count: () => number; live: () => number; stop: () => void } {
   let count = 0;
+  let live = 0;
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       const detail = (entry as { detail?: { kind?: number } }).detail;
-      if (detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) count++;
+      if (detail?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
+      count++;
+      live = v8.getHeapStatistics().used_heap_size;
     }
   });
   observer.observe({ entryTypes: ["gc"] });
-  return { count: () => count, stop: () => observer.disconnect() };
+  return { count: () => count, live: () => live, stop: () => observer.disconnect() };
 }
 
 /** Looks at the heap every REDUCE_CHECK_MS and opens reducing windows (reducerStep). */
@@ -137,10 +152,11 @@ export class HeapReducer {
       this.sample = deps.sample;
       this.stopCounting = () => {};
     } else {
-      const collections = countFullCollections();
+      const collections = watchFullCollections();
       this.sample = () => ({
         committedBytes: v8.getHeapStatistics().total_heap_size,
         fullCollections: collections.count(),
+        liveBytes: collections.live(),
       });
       this.stopCounting = collections.stop;
     }

@@ -5,6 +5,13 @@
 // with its own connection runs a PASSIVE checkpoint (it never blocks the writer) a few
 // times a second. Crash safety is unchanged: a commit is durable in the WAL, whoever copies
 // it later. If the worker fails, the main connection takes checkpoints back.
+//
+// The worker also cuts the WAL file back after a burst. Left to the writer (SQLite's
+// journal_size_limit), the cut happens inside the first commit after a complete checkpoint
+// and stalls it: 33-49 ms for a 166 MB WAL measured alone, up to ~90 ms in a 10,000-node
+// rollout. So the store's own connection never cuts it, and the worker truncates the WAL
+// once it is over the limit, fully checkpointed, and has not grown for `quietMs` (the burst
+// is over); a write that comes meanwhile waits for the lock, at a quiet time.
 
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
@@ -12,13 +19,34 @@ import { Worker } from "node:worker_threads";
 /** The worker: one connection that only checkpoints, until told to stop. */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
+const { statSync } = require("node:fs");
 const Database = require(workerData.module);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma("synchronous = NORMAL");
 db.pragma("busy_timeout = 0");
+const walSize = () => {
+  try {
+    return statSync(workerData.path + "-wal").size;
+  } catch {
+    return 0;
+  }
+};
+let lastSize = -1;
+let sameSince = Date.now();
 const checkpoint = () => {
   try {
-    db.pragma("wal_checkpoint(PASSIVE)");
+    const [r] = db.pragma("wal_checkpoint(PASSIVE)");
+    const size = walSize();
+    if (size !== lastSize) {
+      lastSize = size;
+      sameSince = Date.now();
+    }
+    const copied = r && r.busy === 0 && r.log === r.checkpointed;
+    if (copied && size > workerData.walLimitBytes && Date.now() - sameSince >= workerData.quietMs) {
+      // Busy (the writer holds the lock) leaves it as it is, for the next tick.
+      db.pragma("wal_checkpoint(TRUNCATE)");
+      lastSize = -1;
+    }
   } catch (e) {
     // Busy (a writer restarting the WAL) is retried at the next tick; anything else is reported.
     if (!/busy|locked/i.test(String(e && e.message))) parentPort.postMessage({ error: String(e && e.message) });
@@ -37,6 +65,10 @@ export interface CheckpointerOptions {
   path: string;
   /** How often the worker checkpoints; default 250 ms. */
   intervalMs?: number;
+  /** The WAL file's size past which the worker cuts it back. */
+  walLimitBytes: number;
+  /** How long the WAL file must not have grown before it is cut back; default 30 s. */
+  quietMs?: number;
   /** The worker failed or stopped unasked: the store must checkpoint again itself. */
   onFailure: (reason: string) => void;
 }
@@ -54,6 +86,8 @@ export class Checkpointer {
         module: createRequire(import.meta.url).resolve("better-sqlite3"),
         path: options.path,
         intervalMs: options.intervalMs ?? 250,
+        walLimitBytes: options.walLimitBytes,
+        quietMs: options.quietMs ?? 30_000,
       },
     });
     // Never what keeps the process alive.

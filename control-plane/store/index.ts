@@ -21,6 +21,8 @@ export interface OpenStoreOptions {
   onWrite?: (seconds: number) => void;
   /** Checkpoint the WAL in a worker thread, off the event loop; hears when that fails and commits checkpoint again. */
   onCheckpointFailure?: (reason: string) => void;
+  /** With onCheckpointFailure: how long the WAL must not have grown before it is cut back; default 30 s. */
+  walQuietMs?: number;
   /** The keys Secrets are encrypted with (the first writes); without them Secrets are stored plain. */
   encryption?: KeyRing;
 }
@@ -34,7 +36,12 @@ export function openStore(options: OpenStoreOptions): Store {
     random: options.random ?? Math.random,
     ...(options.onWrite ? { onWrite: options.onWrite } : {}),
     ...(options.onCheckpointFailure
-      ? { backgroundCheckpoints: { onFailure: options.onCheckpointFailure } }
+      ? {
+          backgroundCheckpoints: {
+            onFailure: options.onCheckpointFailure,
+            ...(options.walQuietMs !== undefined ? { walQuietMs: options.walQuietMs } : {}),
+          },
+        }
       : {}),
     ...(options.encryption ? { codec: encryptingCodec(options.encryption) } : {}),
   });

@@ -12,7 +12,7 @@ import { ChangeHistory } from "./change-history.js";
 import { Checkpointer } from "./checkpointer.js";
 import { CredentialTable } from "./credentials.js";
 import { deepFreeze } from "./deep-freeze.js";
-import { configureConnection, migrate } from "./migrations.js";
+import { configureConnection, migrate, WAL_SIZE_LIMIT_BYTES } from "./migrations.js";
 import { ObjectCache, objectKey } from "./object-cache.js";
 import { ObjectWrites } from "./object-writes.js";
 import { PLAIN_ROWS, type RowCodec } from "./secret-encryption.js";
@@ -33,7 +33,11 @@ export interface SqliteStoreOptions {
   /** How rows are written and read (Secrets encrypted); plain without one. */
   codec?: RowCodec;
   /** Checkpoint the WAL from a worker thread, not inside commits (checkpointer.ts); a file only. */
-  backgroundCheckpoints?: { onFailure: (reason: string) => void };
+  backgroundCheckpoints?: {
+    onFailure: (reason: string) => void;
+    /** How long the WAL must not have grown before the worker cuts it back; default 30 s. */
+    walQuietMs?: number;
+  };
 }
 
 const REVISION_KEY = "revision";
@@ -105,11 +109,18 @@ export class SqliteStore implements Store {
     this.hub = new WatchHub(this.history);
     const background = options.backgroundCheckpoints;
     if (background && options.path !== ":memory:") {
+      // The worker checkpoints and cuts the WAL back (checkpointer.ts), both outside commits.
       this.db.pragma("wal_autocheckpoint = 0");
+      this.db.pragma("journal_size_limit = -1");
       this.checkpointer = new Checkpointer({
         path: options.path,
+        walLimitBytes: WAL_SIZE_LIMIT_BYTES,
+        ...(background.walQuietMs !== undefined ? { quietMs: background.walQuietMs } : {}),
         onFailure: (reason) => {
-          if (!this.closed) this.db.pragma("wal_autocheckpoint = 1000");
+          if (!this.closed) {
+            this.db.pragma("wal_autocheckpoint = 1000");
+            this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+          }
           background.onFailure(reason);
         },
       });
