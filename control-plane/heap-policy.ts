@@ -75,10 +75,10 @@ export function reducerStart(committedBytes: number): ReducerState {
 /**
  * One look at the heap: opens a window once the committed heap grew past the baseline by
  * both the factor and the minimum, holds enough beyond the live heap (REDUCE_SLACK_FACTOR),
- * and stopped growing since the last look (a burst is over:
- * reducing while it runs would only collect more often); closes an open one once a full
- * collection ran in it and the heap stopped shrinking, or its time is up (the baseline is
- * then what is committed). Outside windows the baseline follows the heap down.
+ * and stopped growing since the last look (the burst is over: reducing while it runs would
+ * only collect more often); closes an open one once a full collection ran in it and the
+ * heap stopped shrinking, or its time is up (the baseline is then what is committed).
+ * Outside windows the baseline follows the heap down.
  */
 export function reducerStep(
   state: ReducerState,

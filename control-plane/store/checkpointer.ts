@@ -43,9 +43,9 @@ const checkpoint = () => {
     }
     const copied = r && r.busy === 0 && r.log === r.checkpointed;
     if (copied && size > workerData.walLimitBytes && Date.now() - sameSince >= workerData.quietMs) {
-      // Busy (the writer holds the lock) leaves it as it is, for the next tick.
-      db.pragma("wal_checkpoint(TRUNCATE)");
-      lastSize = -1;
+      // Busy (a writer or reader in the way) leaves it as it is: the next tick tries again.
+      const [t] = db.pragma("wal_checkpoint(TRUNCATE)");
+      if (t && t.busy === 0) lastSize = -1;
     }
   } catch (e) {
     // Busy (a writer restarting the WAL) is retried at the next tick; anything else is reported.
