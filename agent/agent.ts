@@ -15,6 +15,7 @@ import { UsageSampler } from "./metrics/usage-sampler.js";
 import { collectNodeReport, defaultNodeIP, defaultNodeName, wellKnownLabels } from "./node-info.js";
 import type { ContainerRuntime } from "./runtime/container-runtime.js";
 import { deleteCredential, loadCredential, type NodeCredential } from "./session/credential-store.js";
+import { TlsSessions } from "./session/tls-sessions.js";
 import { CredentialSource } from "./session/credentials.js";
 import { httpsRequest, statusMessage } from "./session/https-client.js";
 import { LogStreamer } from "./session/log-streamer.js";
@@ -73,6 +74,8 @@ export class Agent {
   private engineVersion: string | undefined;
   /** The figures relayed to the control plane's /metrics. */
   private readonly metrics: AgentMetrics;
+  /** Each connection's TLS session, resumed by the next one (tls-sessions.ts). */
+  private readonly tlsSessions = new TlsSessions();
 
   constructor(
     private readonly config: AgentConfig,
@@ -130,6 +133,7 @@ export class Agent {
     });
     this.prePuller = prePuller;
     const session = new Session({
+      sessions: this.tlsSessions,
       clock: this.deps.clock,
       logger: this.deps.logger,
       worker,

@@ -70,6 +70,9 @@ export interface RunningServer {
   stop(options?: CloseOptions): Promise<void>;
 }
 
+/** How long a TLS session ticket the server issues can be resumed. */
+const TLS_SESSION_SECONDS = 24 * 3600;
+
 /** Starts everything; resolves once the API listens (and the local agent was started). */
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
   const clock = systemClock;
@@ -220,6 +223,10 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       // pins in the handshake and registers on that one connection (agent/session/join.ts).
       cert: `${pki.certPem.trimEnd()}\n${pki.caCertPem}`,
       key: pki.keyPem,
+      // Agents resume their last TLS session when they reconnect (agent/session/tls-sessions.ts):
+      // its ticket, sealed with a key this process made, is good for a day rather than 5 minutes,
+      // so that an agent whose connection lasted hours still resumes.
+      sessionTimeout: TLS_SESSION_SECONDS,
       ...serverTimeoutOptions(config.connectionLimits),
     },
     app,

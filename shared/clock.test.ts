@@ -1,6 +1,6 @@
 import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
-import { onAbort, systemClock } from "./clock.js";
+import { onAbort, rfc3339, rfc3339Micro, systemClock } from "./clock.js";
 
 const listeners = (s: AbortSignal): number => getEventListeners(s, "abort").length;
 
@@ -62,5 +62,26 @@ describe("systemClock.sleep", () => {
     ac.abort(new Error("stopping"));
     for (const s of sleeps) await expect(s).rejects.toThrow("stopping");
     await expect(systemClock.sleep(60_000, ac.signal)).rejects.toThrow("stopping");
+  });
+});
+
+describe("rfc3339 and rfc3339Micro", () => {
+  it("format each instant as Kubernetes does, whatever was formatted before", () => {
+    // Instants in and across seconds, repeated and going back: the last one formatted is remembered.
+    const instants = [
+      0, 999, 1000, 1000, 1_700_000_000_123, 1_700_000_000_999, 1_700_000_001_000, 999, 1_700_000_000_123,
+    ];
+    for (const ms of instants) {
+      const iso = new Date(ms).toISOString();
+      expect(rfc3339(ms)).toBe(`${iso.slice(0, 19)}Z`);
+      expect(rfc3339Micro(ms)).toBe(`${iso.slice(0, 23)}000Z`);
+    }
+    expect(rfc3339(1_700_000_000_999)).toBe("2023-11-14T22:13:20Z");
+    expect(rfc3339Micro(1_700_000_000_123)).toBe("2023-11-14T22:13:20.123000Z");
+  });
+
+  it("still refuse an instant that is not one", () => {
+    expect(() => rfc3339(NaN)).toThrow(RangeError);
+    expect(() => rfc3339Micro(NaN)).toThrow(RangeError);
   });
 });

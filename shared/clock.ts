@@ -79,12 +79,27 @@ export const systemClock: Clock = {
   },
 };
 
+/** The last second and millisecond formatted: a burst stamps thousands of objects within one. */
+let lastSecond = NaN;
+let lastSecondText = "";
+let lastMilli = NaN;
+let lastMilliText = "";
+
 /** RFC 3339 with seconds, as Kubernetes writes timestamps. */
 export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecondText = new Date(second * 1000).toISOString().replace(".000Z", "Z");
+    lastSecond = second;
+  }
+  return lastSecondText;
 }
 
 /** RFC 3339 with microseconds (Kubernetes' MicroTime). */
 export function rfc3339Micro(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+  if (ms !== lastMilli) {
+    lastMilliText = new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+    lastMilli = ms;
+  }
+  return lastMilliText;
 }

@@ -3,6 +3,8 @@
 // checks), and hands on decoded server messages. A malformed message closes the socket
 // with the protocol-error code; nothing else happens with it.
 
+import { isIP } from "node:net";
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from "node:tls";
 import WebSocket from "ws";
 import { EverynodeError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/logger.js";
@@ -14,6 +16,7 @@ import {
   type ServerMessage,
 } from "../../shared/protocol.js";
 import { connectionError } from "./https-client.js";
+import type { TlsSessions } from "./tls-sessions.js";
 
 export interface SocketOptions {
   /** https://HOST:PORT of the control plane. */
@@ -25,6 +28,8 @@ export interface SocketOptions {
   onMessage: (m: ServerMessage) => void;
   onClose: (code: number, reason: string) => void;
   timeoutMs?: number;
+  /** Sessions to resume and keep (tls-sessions.ts); every connection is a full handshake without. */
+  sessions?: TlsSessions;
 }
 
 /** The wss:// URL of the agent endpoint of a server. */
@@ -33,6 +38,31 @@ export function connectUrl(server: string): string {
   u.protocol = u.protocol === "http:" ? "ws:" : "wss:";
   return u.toString();
 }
+
+/**
+ * ws's own TLS connect, offering the server's last session and keeping the ones this
+ * connection gets. The CA and hostname checks stay tls.connect's: a full handshake is
+ * verified as without, and a resumed one was verified when its session began.
+ */
+export function resumingConnection(server: string, sessions: TlsSessions): ConnectionFactory {
+  const connection = (options: object): TLSSocket => {
+    const o = options as ConnectionOptions & { host?: string };
+    const session = sessions.offer(server);
+    const socket = tlsConnect({
+      ...o,
+      // As ws's own: the request's path is not a socket path; SNI for names, none for addresses.
+      path: undefined,
+      servername: o.servername ?? (o.host && !isIP(o.host) ? o.host : ""),
+      ...(session ? { session } : {}),
+    });
+    socket.once("secureConnect", () => sessions.keep(server, socket));
+    return socket;
+  };
+  // ws types the option as net.createConnection with all its overloads; it calls it with options only.
+  return connection as unknown as ConnectionFactory;
+}
+
+type ConnectionFactory = NonNullable<WebSocket.ClientOptions["createConnection"]>;
 
 export class ControlPlaneSocket {
   private constructor(
@@ -44,12 +74,14 @@ export class ControlPlaneSocket {
   static open(o: SocketOptions): Promise<ControlPlaneSocket> {
     return new Promise((resolve, reject) => {
       let settled = false;
+      const sessions = o.sessions;
       const ws = new WebSocket(connectUrl(o.server), {
         headers: { Authorization: `Bearer ${o.token}` },
         ca: o.caPem,
         rejectUnauthorized: true,
         handshakeTimeout: o.timeoutMs ?? 10_000,
         maxPayload: 64 * 1024 * 1024,
+        ...(sessions ? { createConnection: resumingConnection(o.server, sessions) } : {}),
       });
       const fail = (e: EverynodeError): void => {
         if (settled) return;

@@ -18,6 +18,7 @@ import type { Pod } from "../../shared/api-types.js";
 import type { AgentMetrics } from "../metrics/agent-metrics.js";
 import type { StatusReporter } from "../worker/status-reporter.js";
 import type { NodeCredential } from "./credential-store.js";
+import type { TlsSessions } from "./tls-sessions.js";
 import { ControlPlaneSocket } from "./control-plane-socket.js";
 import type { LogStreamer } from "./log-streamer.js";
 import type { StreamServer } from "./stream-server.js";
@@ -48,6 +49,8 @@ export interface SessionOptions {
   usage?: { start(intervalSeconds: number, send: (m: AgentMessage) => void): () => void };
   /** Image pre-pull: takes each assignment set's `prePull` (and so announces the capability). */
   prePull?: { setWanted(images: readonly PrePullImage[]): void; reconnected(): void };
+  /** TLS sessions to resume on (re)connecting (tls-sessions.ts). */
+  sessions?: TlsSessions;
 }
 
 const CLOSE_REASONS: Record<number, string> = {
@@ -182,6 +185,7 @@ export class Session {
       logger: this.o.logger,
       onMessage: (m) => this.handle(m),
       onClose: (code, reason) => closedResolve({ code, reason }),
+      ...(this.o.sessions ? { sessions: this.o.sessions } : {}),
     });
     this.socket = socket;
     if (this.stopped) {

@@ -5,11 +5,13 @@
 // verifies it with that CA in the handshake instead: the agent's check costs about a
 // millisecond of JavaScript per join, which would cost the simulator, not the server, and
 // crowd the server off the machine it shares. For the same reason the TLS contexts are made
-// once per process.
+// once per process, and Node's check of the server's name reads the leaf certificate only
+// (sim-tls.ts).
 
 import https from "node:https";
-import { createSecureContext, type SecureContext } from "node:tls";
+import { createSecureContext, type SecureContext, type TLSSocket } from "node:tls";
 import { bearerOf, caHashOf, type JoinToken } from "../../shared/join-token.js";
+import { checkLeafOnly } from "./sim-tls.js";
 import {
   AGENT_REGISTER_PATH,
   CA_CERT_PATH,
@@ -60,6 +62,8 @@ export function simRequest(r: SimRequest): Promise<{ status: number; body: strin
         res.on("error", reject);
       },
     );
+    // Before its handshake ends: Node's name check then reads the leaf only (sim-tls.ts).
+    req.on("socket", (socket) => checkLeafOnly(socket as TLSSocket));
     req.on("timeout", () => req.destroy(new Error("timed out")));
     req.on("error", reject);
     if (body !== undefined) req.write(body);

@@ -17,6 +17,7 @@ import {
   type PodStatusMessage,
   type ServerMessage,
 } from "../../shared/protocol.js";
+import { TlsSessions } from "../../agent/session/tls-sessions.js";
 import { StatusReporter } from "../../agent/worker/status-reporter.js";
 import type { SimNodeSpec, SimOptions } from "./sim-protocol.js";
 import { registerNode } from "./sim-https.js";
@@ -56,6 +57,8 @@ export class SimNode {
   readonly lastReadySent = new Map<string, number>();
   private readonly secret: string;
   private readonly host: SimHost;
+  /** Its TLS session, resumed as the agent resumes its own (agent/session/tls-sessions.ts). */
+  private readonly tlsSessions = new TlsSessions();
   private readonly reporter: StatusReporter;
   private readonly statuses = new Map<string, PodStatus>();
   private readonly starting = new Map<string, NodeJS.Timeout>();
@@ -173,6 +176,7 @@ export class SimNode {
       secureContext: this.ctx.secureContext,
       localAddress: this.spec.localAddress,
       timeoutMs: 30_000,
+      sessions: this.tlsSessions,
       onMessage: (m, bytes) => this.handle(m, bytes),
       onClose: (code) => closed(code),
     });

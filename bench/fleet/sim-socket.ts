@@ -1,11 +1,16 @@
 // The simulator's only WebSocket code: one agent connection as the real agent opens it
 // (agent/session/control-plane-socket.ts: node credential as bearer, the pinned CA, server
-// messages decoded and checked by the protocol's decoder), with two differences that let
-// one process hold thousands: one TLS context shared by all sockets of the process, and a
-// chosen loopback source address so that 30,000 connections do not run out of ports.
+// messages decoded and checked by the protocol's decoder, its TLS session resumed when it
+// reconnects as the agent's is), with three differences that let one process hold thousands:
+// one TLS context shared by all sockets of the process, a chosen loopback source address so
+// that 30,000 connections do not run out of ports, and the server's name checked on the leaf
+// certificate alone (sim-tls.ts).
 
-import type { SecureContext } from "node:tls";
+import type { SecureContext, TLSSocket } from "node:tls";
 import WebSocket from "ws";
+import { resumingConnection } from "../../agent/session/control-plane-socket.js";
+import { TlsSessions } from "../../agent/session/tls-sessions.js";
+import { checkLeafOnly } from "./sim-tls.js";
 import {
   AGENT_CONNECT_PATH,
   CLOSE_CODES,
@@ -20,6 +25,8 @@ export interface SimSocketOptions {
   secureContext: SecureContext;
   localAddress: string;
   timeoutMs: number;
+  /** The node's TLS sessions: each connection's, resumed by the next (a fresh set when absent). */
+  sessions?: TlsSessions;
   onMessage: (m: ServerMessage, bytes: number) => void;
   onClose: (code: number, reason: string) => void;
 }
@@ -32,6 +39,15 @@ export class ConnectError extends Error {
   ) {
     super(message);
   }
+}
+
+type ConnectionFactory = ReturnType<typeof resumingConnection>;
+
+/** The agent's connection, its server's name checked on the leaf certificate (sim-tls.ts). */
+function leafChecked(connect: ConnectionFactory): ConnectionFactory {
+  const connection = (options: object): TLSSocket =>
+    checkLeafOnly((connect as unknown as (o: object) => TLSSocket)(options));
+  return connection as unknown as ConnectionFactory;
 }
 
 function connectUrl(server: URL): string {
@@ -54,6 +70,9 @@ export class SimSocket {
         localAddress: o.localAddress,
         handshakeTimeout: o.timeoutMs,
         maxPayload: 64 * 1024 * 1024,
+        createConnection: leafChecked(
+          resumingConnection(o.server.toString(), o.sessions ?? new TlsSessions()),
+        ),
       };
       const ws = new WebSocket(connectUrl(o.server), options);
       const fail = (e: ConnectError): void => {

@@ -22,12 +22,11 @@ export interface PrePullEvent {
 export function nodeWithImages(node: Node, images: ContainerImage[]): Node | undefined {
   const before = node.status?.images ?? [];
   if (isDeepStrictEqual(before, images)) return undefined;
-  const next = structuredClone(node) as Node;
-  const status = { ...(next.status ?? {}) };
+  // Only the status is new: the store copies whatever it writes that is not already frozen.
+  const status = { ...(node.status ?? {}) };
   if (images.length > 0) status.images = structuredClone(images);
   else delete status.images;
-  next.status = status;
-  return next;
+  return { ...node, status };
 }
 
 /** The events for the pre-pulls whose state differs from the previous report's. Pure. */

@@ -202,7 +202,6 @@ export function reRegisteredNode(existing: Node, req: RegisterRequest): Node | u
     );
   }
   if (isDeepStrictEqual(labels, existing.metadata.labels ?? {})) return undefined;
-  const next = structuredClone(existing) as Node;
-  next.metadata.labels = labels;
-  return next;
+  // No deep copy: the store copies whatever it writes that is not already frozen.
+  return { ...existing, metadata: { ...existing.metadata, labels } };
 }

@@ -285,28 +285,34 @@ describe("StatusIngest while assignments go out", () => {
     ingest.close();
   });
 
-  it("writes the kubelet events once no pass runs, or after MAX_HOLD_MS at most", async () => {
+  it("sends the acks and writes the kubelet events once no pass runs, or after MAX_HOLD_MS at most", async () => {
     let planning = true;
     const { store, ingest, pod, clock } = setup(undefined, undefined, () => planning);
     const [a, b] = [pod("web-1"), pod("web-2")];
-    ingest.accept("node-a", started(a), () => {});
+    const acked: string[] = [];
+    ingest.accept("node-a", started(a), () => acked.push("web-1"));
     await clock.advance(100);
-    // The status is written (the plan will count it); its events wait for the plan.
+    // The status is written (the plan will count it); its ack and events wait for the plan.
     expect(store.get<Pod>("pods", "default", "web-1")?.status?.phase).toBe("Running");
     await clock.advance(500);
+    expect(acked).toEqual([]);
+    expect(ingest.acksWaiting).toBe(1);
     expect(store.list<KubeEvent>("events")).toEqual([]);
     expect(ingest.eventsWaiting).toBe(3);
     planning = false;
     await clock.advance(20);
+    expect(acked).toEqual(["web-1"]);
     expect(store.list<KubeEvent>("events").map((e) => e.reason)).toEqual(["Pulled", "Created", "Started"]);
 
     // Passes that never end hold them back no longer than MAX_HOLD_MS.
     planning = true;
-    ingest.accept("node-a", started(b), () => {});
+    ingest.accept("node-a", started(b), () => acked.push("web-2"));
     await clock.advance(100);
     await clock.advance(MAX_HOLD_MS - 200);
+    expect(acked).toEqual(["web-1"]);
     expect(store.list<KubeEvent>("events")).toHaveLength(3);
     for (let i = 0; i < 10; i++) await clock.advance(20);
+    expect(acked).toEqual(["web-1", "web-2"]);
     expect(store.list<KubeEvent>("events")).toHaveLength(6);
     ingest.close();
   });

@@ -55,6 +55,14 @@ const PLAN_HOLD_RECHECK_MS = 20;
 /** A pass that threw is tried again after 1 s, doubling up to 30 s while it keeps failing. */
 export const PASS_RETRY_BACKOFF: BackoffPolicy = { initialMs: 1_000, maxMs: 30_000 };
 
+/**
+ * Whether two versions of a field differ in content. A write shares the stored (frozen) parts
+ * it did not change, so the same object is the same content without encoding either.
+ */
+function differs(a: unknown, b: unknown, absent: unknown): boolean {
+  return a !== b && canonicalJson(a ?? absent) !== canonicalJson(b ?? absent);
+}
+
 /** Whether a change can alter any DaemonSet's plan (events and heartbeats cannot). */
 export function changeMatters(e: ChangeEvent): boolean {
   switch (e.resource) {
@@ -67,9 +75,9 @@ export function changeMatters(e: ChangeEvent): boolean {
       const before = e.previous as Node;
       const after = e.object as Node;
       return (
-        canonicalJson(before.metadata.labels ?? {}) !== canonicalJson(after.metadata.labels ?? {}) ||
-        canonicalJson(before.spec?.taints ?? []) !== canonicalJson(after.spec?.taints ?? []) ||
-        canonicalJson(before.status?.images ?? []) !== canonicalJson(after.status?.images ?? [])
+        differs(before.metadata.labels, after.metadata.labels, {}) ||
+        differs(before.spec?.taints, after.spec?.taints, []) ||
+        differs(before.status?.images, after.status?.images, [])
       );
     }
     case "pods":

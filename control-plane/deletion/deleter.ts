@@ -144,7 +144,7 @@ export class Deleter {
       return true;
     }
     if (stored.metadata.deletionTimestamp && stored.metadata.deletionGracePeriodSeconds === 0) return false;
-    const next = structuredClone(stored) as Pod;
+    const next: Pod = { ...stored, metadata: { ...stored.metadata } };
     next.metadata.deletionTimestamp ??= rfc3339(this.deps.clock.now());
     next.metadata.deletionGracePeriodSeconds = 0;
     tx.update("pods", next);
@@ -175,7 +175,7 @@ export class Deleter {
     const stored = tx.get(resource, namespace, name);
     if (!stored || stored.metadata.uid !== object.metadata.uid) return;
     if (!stored.metadata.finalizers?.includes(finalizer)) return;
-    const next = structuredClone(stored) as KubeObject;
+    const next: KubeObject = { ...stored, metadata: { ...stored.metadata } };
     const left = (stored.metadata.finalizers ?? []).filter((f) => f !== finalizer);
     if (left.length > 0) next.metadata.finalizers = left;
     else delete next.metadata.finalizers;

@@ -110,7 +110,8 @@ export function planDeletion(input: DeletionInput): DeletionPlan {
   const finalizers = input.ownsDependents ? gcFinalizers(existing, options) : [...existing];
   if (!graceful && finalizers.length === 0) return { action: "remove" };
 
-  const next = structuredClone(object) as KubeObject;
+  // Only the metadata changes (the store copies whatever it writes that is not already frozen).
+  const next: KubeObject = { ...object, metadata: { ...meta } };
   next.metadata.deletionTimestamp = deletionTimestamp ?? rfc3339(now);
   next.metadata.deletionGracePeriodSeconds = grace ?? 0;
   if (finalizers.length > 0) next.metadata.finalizers = finalizers;

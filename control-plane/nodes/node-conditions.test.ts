@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Node, NodeCondition, Pod, Taint } from "../../shared/api-types.js";
 import { rfc3339 } from "../../shared/clock.js";
-import { desiredTaints, podMarkedNotReady, setNodeCondition } from "./node-conditions.js";
+import { deepFreeze } from "../store/deep-freeze.js";
+import { desiredTaints, editableNode, podMarkedNotReady, setNodeCondition } from "./node-conditions.js";
 
 const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
 const STAMP = rfc3339(NOW);
@@ -89,6 +90,46 @@ describe("setNodeCondition", () => {
     expect(setNodeCondition(n, "Ready", { status: "False", reason: "Stopped", message: "bye" }, NOW)).toBe(
       false,
     );
+  });
+});
+
+describe("editableNode", () => {
+  it("takes the lifecycle's edits of a stored (frozen) node and leaves the stored one as it was", () => {
+    const stored = deepFreeze({
+      ...nodeWith("False", [t("node.kubernetes.io/not-ready", "NoSchedule", "x"), t("a", "NoExecute")]),
+      metadata: { name: "n1", labels: { zone: "a" } },
+      status: {
+        conditions: [
+          { type: "Ready", status: "False" as const, reason: "Down" },
+          { type: "MemoryPressure", status: "False" as const },
+        ],
+        images: [{ names: ["img:1"] }],
+      },
+    }) as Node;
+    const before = JSON.stringify(stored);
+    const next = editableNode(stored);
+    expect(
+      setNodeCondition(next, "Ready", { status: "True", reason: "KubeletReady", message: "ok" }, NOW),
+    ).toBe(true);
+    setNodeCondition(next, "DiskPressure", { status: "False", reason: "r", message: "m" }, NOW);
+    next.spec.taints = desiredTaints(next, NOW);
+    next.metadata.annotations = { edited: "yes" };
+    expect(JSON.stringify(stored)).toBe(before);
+    expect(next.status?.conditions?.map((c) => [c.type, c.status])).toEqual([
+      ["Ready", "True"],
+      ["MemoryPressure", "False"],
+      ["DiskPressure", "False"],
+    ]);
+    expect(next.spec.taints).toEqual([t("a", "NoExecute")]);
+    // What it did not need to copy is the stored node's own, frozen parts.
+    expect(next.metadata.labels).toBe(stored.metadata.labels);
+    expect(next.status?.images).toBe(stored.status?.images);
+  });
+
+  it("lets a condition be set on a node without a status", () => {
+    const next = editableNode(deepFreeze({ metadata: { name: "n1" }, spec: {} }) as Node);
+    setNodeCondition(next, "Ready", { status: "True", reason: "KubeletReady", message: "" }, NOW);
+    expect(next.status?.conditions?.[0]?.status).toBe("True");
   });
 });
 

@@ -9,6 +9,21 @@ export const NOT_READY_TAINT = "node.kubernetes.io/not-ready";
 export const UNREACHABLE_TAINT = "node.kubernetes.io/unreachable";
 export const UNSCHEDULABLE_TAINT = "node.kubernetes.io/unschedulable";
 
+/**
+ * A copy of a stored (frozen) node that the lifecycle's edits may change in place: its
+ * conditions, its taints (replaced whole) and the shells above them. The rest is shared with
+ * the stored node, as the store keeps what is frozen: a deep copy of a node cost ~70 µs, once
+ * per connecting agent.
+ */
+export function editableNode(node: Node): Node {
+  const next: Node = { ...node, metadata: { ...node.metadata }, spec: { ...node.spec } };
+  if (node.status) {
+    next.status = { ...node.status };
+    if (node.status.conditions) next.status.conditions = node.status.conditions.map((c) => ({ ...c }));
+  }
+  return next;
+}
+
 /** The node's Ready condition, if it has one. */
 export function readyCondition(node: Node): NodeCondition | undefined {
   return node.status?.conditions?.find((c) => c.type === "Ready");

@@ -16,7 +16,13 @@ import { EventRecorder } from "../events/event-recorder.js";
 import { SliceScheduler, stepUntil, type SliceTask } from "../slices.js";
 import type { Store, StoreWriter } from "../store/store.js";
 import type { NodeLiveness } from "./node-liveness.js";
-import { desiredTaints, podMarkedNotReady, readyCondition, setNodeCondition } from "./node-conditions.js";
+import {
+  desiredTaints,
+  editableNode,
+  podMarkedNotReady,
+  readyCondition,
+  setNodeCondition,
+} from "./node-conditions.js";
 
 export interface NodeLifecycleDeps {
   store: Store;
@@ -176,7 +182,7 @@ export class NodeLifecycle implements NodeLiveness {
   connected(node: Node, tx: StoreWriter): Node | undefined {
     // The session's heartbeat() right after records the agent as heard.
     if (readyCondition(node)?.status === "True") return undefined;
-    const next = structuredClone(node) as Node;
+    const next = editableNode(node);
     this.becomeReady(next, tx, this.deps.clock.now());
     return next;
   }
@@ -359,7 +365,7 @@ export class NodeLifecycle implements NodeLiveness {
   }
 
   /**
-   * Clones the stored node, lets `change` edit it (and write related objects with tx), and
+   * Copies the stored node (editableNode), lets `change` edit it (and write related objects with tx), and
    * writes it when `change` says it changed; one retry on a 409 Conflict.
    */
   private writeNode(name: string, change: (node: Node, tx: StoreWriter) => boolean): void {
@@ -368,7 +374,7 @@ export class NodeLifecycle implements NodeLiveness {
         this.deps.store.transaction((tx) => {
           const stored = tx.get<Node>("nodes", undefined, name);
           if (!stored) return;
-          const next = structuredClone(stored) as Node;
+          const next = editableNode(stored);
           if (change(next, tx)) tx.update("nodes", next);
         });
         return;

@@ -159,6 +159,45 @@ describe("joining", () => {
     }
   });
 
+  it("resumes TLS when it reconnects, never the join's (pin-checked) session; a server that forgot it gets a full, verified handshake", async () => {
+    const chained = new FakeControlPlane(pki, { caInChain: true });
+    await chained.start();
+    const clock = new FakeClock(Date.now());
+    const log = capture();
+    const agent = new Agent(
+      {
+        server: chained.url,
+        joinToken: chained.joinToken(),
+        nodeName: "node-r",
+        dataDir: await tmpDir(),
+        nodeIP: "127.0.0.1",
+        labels: {},
+      },
+      { runtime: new FakeRuntime(clock), clock, logger: log.logger, random: () => 0 },
+    );
+    try {
+      await agent.start();
+      await chained.until(() => ofType(chained.last, "hello").length === 1);
+      // The join's connection, then the WebSocket: both full handshakes.
+      expect([chained.tlsConnections, chained.resumedConnections]).toEqual([2, 0]);
+      chained.last!.ws.close(1001, "restarting");
+      await chained.until(() => clock.pendingSleeps > 0);
+      await clock.advance(100);
+      await chained.until(() => chained.conns.length === 2 && ofType(chained.last, "hello").length === 1);
+      expect([chained.tlsConnections, chained.resumedConnections]).toEqual([3, 1]);
+      chained.forgetSessions();
+      chained.last!.ws.close(1001, "restarting");
+      await chained.until(() => clock.pendingSleeps > 0);
+      await clock.advance(200);
+      await chained.until(() => chained.conns.length === 3 && ofType(chained.last, "hello").length === 1);
+      expect([chained.tlsConnections, chained.resumedConnections]).toEqual([4, 1]);
+      expect(log.lines.join("\n")).not.toMatch(/certificate|TlsPinMismatch/);
+    } finally {
+      await agent.stop({ leave: false });
+      await chained.stop();
+    }
+  });
+
   it("fetches the CA first from a server that sends only its own certificate", async () => {
     cp.tlsConnections = 0;
     cp.caFetches = 0;

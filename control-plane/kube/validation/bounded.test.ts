@@ -32,6 +32,16 @@ describe("parseRfc3339", () => {
   ])("refuses %j", (text) => {
     expect(parseRfc3339(text)).toBeUndefined();
   });
+
+  it("answers the same when asked again, also after hundreds of other timestamps", () => {
+    const second = (i: number): string =>
+      new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString().replace(".000Z", "Z");
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 600; i++) expect(parseRfc3339(second(i))).toBe(Date.UTC(2026, 0, 1) + i * 1000);
+      expect(parseRfc3339("2026-02-30T00:00:00Z")).toBeUndefined();
+      expect(parseRfc3339(`2026-01-01T00:00:00${"0".repeat(40)}Z`)).toBeUndefined();
+    }
+  });
 });
 
 describe("bounded fields", () => {

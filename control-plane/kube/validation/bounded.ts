@@ -89,8 +89,27 @@ export function intField(v: unknown, path: string, errs: FieldError[], min: numb
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
+/** The longest an RFC 3339 timestamp can be (nanoseconds and a zone offset). */
+const TIMESTAMP_MAX = 35;
+
+/**
+ * Timestamps read lately and what they meant: thousands of statuses in a burst carry the same
+ * few (one per second), and reading one takes a regular expression and two dates.
+ */
+const recentTimestamps = new Map<string, number | undefined>();
+const RECENT_TIMESTAMPS_MAX = 256;
+
 /** Milliseconds of an RFC 3339 timestamp (as Go's time.Parse reads it), or undefined. */
 export function parseRfc3339(value: string): number | undefined {
+  if (recentTimestamps.has(value)) return recentTimestamps.get(value);
+  const ms = readRfc3339(value);
+  if (value.length > TIMESTAMP_MAX) return ms;
+  if (recentTimestamps.size >= RECENT_TIMESTAMPS_MAX) recentTimestamps.clear();
+  recentTimestamps.set(value, ms);
+  return ms;
+}
+
+function readRfc3339(value: string): number | undefined {
   const m = RFC3339.exec(value);
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
@@ -103,9 +122,6 @@ export function parseRfc3339(value: string): number | undefined {
   const ms = Date.parse(value.toUpperCase());
   return Number.isNaN(ms) ? undefined : ms;
 }
-
-/** The longest an RFC 3339 timestamp can be (nanoseconds and a zone offset). */
-const TIMESTAMP_MAX = 35;
 
 /** An optional RFC 3339 timestamp; its milliseconds, or undefined when absent or wrong. */
 export function timestampField(v: unknown, path: string, errs: FieldError[]): number | undefined {

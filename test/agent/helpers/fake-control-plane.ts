@@ -2,8 +2,10 @@
 // server on 127.0.0.1 with a CA and server certificate made by node-forge, the register
 // and CA endpoints, and the agent WebSocket. Tests script what it sends and read what it got.
 
+import { randomBytes } from "node:crypto";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
 import forge from "node-forge";
 import { WebSocketServer, type WebSocket } from "ws";
 import { caHashOf, formatJoinToken } from "../../../shared/join-token.js";
@@ -89,8 +91,9 @@ export class FakeControlPlane {
   readonly conns: AgentConn[] = [];
   /** Rejected upgrades (401) while false. */
   acceptCredential = true;
-  /** TLS connections made to it, and GETs of its CA certificate. */
+  /** TLS connections made to it (of which resumed sessions), and GETs of its CA certificate. */
   tlsConnections = 0;
+  resumedConnections = 0;
   caFetches = 0;
   /** What to answer a hello with; default: welcome only. */
   onHello: (conn: AgentConn, hello: Extract<AgentMessage, { type: "hello" }>) => ServerMessage[] = (
@@ -150,7 +153,10 @@ export class FakeControlPlane {
         } else send(404, { kind: "Status", message: "not found" });
       });
     });
-    this.server.on("secureConnection", () => this.tlsConnections++);
+    this.server.on("secureConnection", (socket: TLSSocket) => {
+      this.tlsConnections++;
+      if (socket.isSessionReused()) this.resumedConnections++;
+    });
     this.server.on("upgrade", (req, socket, head) => {
       const bearer = (req.headers.authorization ?? "").replace(/^Bearer /, "");
       if (req.url !== AGENT_CONNECT_PATH || !this.acceptCredential || bearer !== NODE_TOKEN) {
@@ -166,6 +172,11 @@ export class FakeControlPlane {
     for (const c of this.conns) c.ws.terminate();
     this.wss.close();
     await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  /** Forgets every session it issued (as a restarted server does): the next handshakes are full. */
+  forgetSessions(): void {
+    this.server.setTicketKeys(randomBytes(48));
   }
 
   /** The newest connection. */
