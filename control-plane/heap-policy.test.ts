@@ -1,4 +1,5 @@
 import v8 from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it, vi } from "vitest";
 import { FakeClock } from "../test/helpers/fake-clock.js";
 import {
@@ -7,6 +8,7 @@ import {
   REDUCE_WINDOW_MAX_MS,
   reducerStart,
   reducerStep,
+  watchHeap,
   type ReducerState,
 } from "./heap-policy.js";
 
@@ -139,6 +141,29 @@ describe("HeapReducer", () => {
       expect(set.mock.calls.map((c) => c[0])).toEqual(["--optimize-for-size", "--no-optimize-for-size"]);
     } finally {
       set.mockRestore();
+    }
+  });
+});
+
+describe("watchHeap", () => {
+  it("counts each full collection and what it left in use, not what was allocated after it", () => {
+    v8.setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const heap = watchHeap();
+    try {
+      const before = heap.sample();
+      gc();
+      // Allocated after the collection and kept until the look: not live at the collection.
+      const after = Array.from({ length: 200_000 }, (_, i) => ({ i, text: `object ${i}` }));
+      const look = heap.sample();
+      expect(look.fullCollections).toBeGreaterThanOrEqual(before.fullCollections + 1);
+      expect(look.liveBytes).toBeGreaterThan(0);
+      expect(v8.getHeapStatistics().used_heap_size - look.liveBytes).toBeGreaterThan(8 * MB);
+      expect(after).toHaveLength(200_000);
+      // Nothing new since: the next look has the same count.
+      expect(heap.sample().fullCollections).toBe(look.fullCollections);
+    } finally {
+      heap.stop();
     }
   });
 });

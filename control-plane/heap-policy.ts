@@ -14,7 +14,6 @@
 // (`--optimize-for-size`) for a short window: the full collections in it compact and give
 // pages back. Only for a window: while the flag is on, heartbeats cost ~40% more CPU.
 
-import { constants, PerformanceObserver } from "node:perf_hooks";
 import v8 from "node:v8";
 import type { Clock } from "../shared/clock.js";
 
@@ -113,29 +112,35 @@ export function reducerStep(
 
 export interface HeapReducerDeps {
   clock: Clock;
-  /** V8's heap now; by default from V8's heap statistics and Node's gc entries. */
+  /** V8's heap now; by default watchHeap's. */
   sample?: () => HeapSample;
   /** Tells V8 to favour memory over speed, or not. */
   favourMemory?: (on: boolean) => void;
 }
 
 /**
- * Counts V8's full collections as Node reports them (perf_hooks "gc" entries), and the heap
- * in use as each is reported (soon after it ended: close to what it left live).
+ * V8's heap as the reducer looks at it: the committed heap now, and the full collections and
+ * what the last one left in use, from V8's own record of each collection (v8.GCProfiler,
+ * taken and restarted at each look). Reading the heap when Node reports a collection instead
+ * counted what was allocated since: late in a busy burst, enough to hold a window shut.
  */
-function watchFullCollections(): { count: () => number; live: () => number; stop: () => void } {
-  let count = 0;
-  let live = 0;
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      const detail = (entry as { detail?: { kind?: number } }).detail;
-      if (detail?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
-      count++;
-      live = v8.getHeapStatistics().used_heap_size;
+export function watchHeap(): { sample: () => HeapSample; stop: () => void } {
+  let fullCollections = 0;
+  let liveBytes = 0;
+  let profiler = new v8.GCProfiler();
+  profiler.start();
+  const sample = (): HeapSample => {
+    const record = profiler.stop();
+    profiler = new v8.GCProfiler();
+    profiler.start();
+    for (const gc of record?.statistics ?? []) {
+      if (gc.gcType !== "MarkSweepCompact") continue;
+      fullCollections++;
+      liveBytes = gc.afterGC.heapStatistics.usedHeapSize;
     }
-  });
-  observer.observe({ entryTypes: ["gc"] });
-  return { count: () => count, live: () => live, stop: () => observer.disconnect() };
+    return { committedBytes: v8.getHeapStatistics().total_heap_size, fullCollections, liveBytes };
+  };
+  return { sample, stop: () => void profiler.stop() };
 }
 
 /** Looks at the heap every REDUCE_CHECK_MS and opens reducing windows (reducerStep). */
@@ -152,13 +157,9 @@ export class HeapReducer {
       this.sample = deps.sample;
       this.stopCounting = () => {};
     } else {
-      const collections = watchFullCollections();
-      this.sample = () => ({
-        committedBytes: v8.getHeapStatistics().total_heap_size,
-        fullCollections: collections.count(),
-        liveBytes: collections.live(),
-      });
-      this.stopCounting = collections.stop;
+      const heap = watchHeap();
+      this.sample = heap.sample;
+      this.stopCounting = heap.stop;
     }
     this.favour =
       deps.favourMemory ??
