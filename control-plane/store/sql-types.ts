@@ -12,6 +12,8 @@ export interface SqlStatement {
 
 /** An open connection. */
 export interface SqlDatabase {
+  /** Whether a transaction is open on the connection. */
+  readonly inTransaction: boolean;
   exec(source: string): unknown;
   pragma(source: string, options?: { simple?: boolean }): unknown;
   prepare(source: string): SqlStatement;

@@ -109,6 +109,43 @@ describe("store persistence across reopen", () => {
     expect(third.listCredentials().map((c) => c.id)).toEqual(["join1", "nd003"]);
   });
 
+  it("answers credential lookups as the table would: after writes, deletes, a node's deletion and a rolled-back transaction", () => {
+    const s = reopen(dir.file("credential-memory.db"));
+    const node: Credential = {
+      id: "nd001",
+      kind: "node",
+      secretHash: "cc".repeat(32),
+      nodeName: "n1",
+      createdAt: 1,
+    };
+    s.putCredential(node);
+    expect(s.getCredential("nd001")).toEqual(node);
+    s.putCredential({ ...node, secretHash: "dd".repeat(32) });
+    expect(s.getCredential("nd001")?.secretHash).toBe("dd".repeat(32));
+    // What a caller does to the credential it got changes nothing for the next lookup.
+    const got = s.getCredential("nd001") as Credential;
+    got.secretHash = "changed";
+    expect(s.getCredential("nd001")?.secretHash).toBe("dd".repeat(32));
+    // Written and read in a transaction that is rolled back: neither is what a lookup gives after.
+    const rolledBack = (): void =>
+      s.transaction(() => {
+        s.putCredential({ ...node, id: "nd009" });
+        s.putCredential({ ...node, secretHash: "ee".repeat(32) });
+        expect(s.getCredential("nd009")).toBeDefined();
+        expect(s.getCredential("nd001")?.secretHash).toBe("ee".repeat(32));
+        throw new Error("rolled back");
+      });
+    expect(rolledBack).toThrow("rolled back");
+    expect(s.getCredential("nd009")).toBeUndefined();
+    expect(s.getCredential("nd001")?.secretHash).toBe("dd".repeat(32));
+    expect(s.deleteNodeCredentials("n1")).toBe(1);
+    expect(s.getCredential("nd001")).toBeUndefined();
+    s.putCredential(node);
+    expect(s.getCredential("nd001")).toEqual(node);
+    expect(s.deleteCredential("nd001")).toBe(true);
+    expect(s.getCredential("nd001")).toBeUndefined();
+  });
+
   it("cuts the WAL file back to its limit once a checkpoint has copied a burst larger than that", () => {
     const file = dir.file("wal-limit.db");
     const db = new Database(file);
