@@ -157,12 +157,15 @@ describe("agent sockets", () => {
     expect(await agent.next("ack")).toEqual({ v: 1, type: "ack", seq: 7 });
     expect(h.store.get<Pod>("pods", "default", "reported")?.status?.phase).toBe("Running");
     expect(h.store.get<Pod>("pods", "default", "not-yours")?.status).toBeUndefined();
-    const started = h.store
-      .list<KubeEvent>("events", "default")
-      .find((e) => e.reason === "Started" && e.involvedObject.name === "reported");
-    expect(started).toMatchObject({
-      message: "Started container web",
-      source: { component: "kubelet", host: "reporter" },
+    // The ack says the statuses are stored; their kubelet events follow in a turn of their own.
+    await vi.waitFor(() => {
+      const started = h.store
+        .list<KubeEvent>("events", "default")
+        .find((e) => e.reason === "Started" && e.involvedObject.name === "reported");
+      expect(started).toMatchObject({
+        message: "Started container web",
+        source: { component: "kubelet", host: "reporter" },
+      });
     });
   });
 
