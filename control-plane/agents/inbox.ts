@@ -6,12 +6,12 @@
 // connection's messages keep their order), for about `sliceMs` per turn, yielding between
 // (control-plane/slices.ts).
 
+import { Backlog } from "../backlog.js";
 import { SliceScheduler, type SliceTask } from "../slices.js";
 
 /** A FIFO of work run in time-bounded slices. */
 export class Inbox {
-  private queue: (() => void)[] = [];
-  private head = 0;
+  private readonly queue = new Backlog<() => void>();
   private closed = false;
   private readonly task: SliceTask;
 
@@ -34,7 +34,7 @@ export class Inbox {
 
   /** How much is waiting. */
   get size(): number {
-    return this.queue.length - this.head;
+    return this.queue.size;
   }
 
   /** Runs everything waiting now, and stops taking more (shutdown). */
@@ -42,16 +42,12 @@ export class Inbox {
     this.drain(Infinity);
     this.closed = true;
     this.task.cancel();
-    this.queue = [];
-    this.head = 0;
   }
 
   /** Runs what waits until `deadline`; true when some is left. */
   private drain(deadline: number): boolean {
     let n = 0;
-    while (this.head < this.queue.length) {
-      const work = this.queue[this.head] as () => void;
-      this.queue[this.head++] = noop; // let it go
+    for (let work = this.queue.take(); work; work = this.queue.take()) {
       try {
         work();
       } catch (err) {
@@ -60,11 +56,6 @@ export class Inbox {
       // Reading the time costs more than a heartbeat: looked at every 8.
       if ((++n & 7) === 0 && performance.now() >= deadline) break;
     }
-    if (this.head < this.queue.length) return !this.closed;
-    this.queue = [];
-    this.head = 0;
-    return false;
+    return this.queue.size > 0 && !this.closed;
   }
 }
-
-function noop(): void {}

@@ -17,6 +17,7 @@
 // those; at most as many wait as the store keeps events (past that the oldest go, as they
 // would from the store).
 
+import { Backlog } from "../backlog.js";
 import { Hold } from "../hold.js";
 import { SliceScheduler, type SliceTask } from "../slices.js";
 import { isDeepStrictEqual } from "node:util";
@@ -102,8 +103,7 @@ export class StatusIngest {
   private pending = new Map<string, Pending>();
   private acks: { upTo: number; ack: () => void }[] = [];
   /** Acks of messages whose statuses are written, waiting for their turn (after the plan). */
-  private acksDue: (() => void)[] = [];
-  private acksHead = 0;
+  private readonly acksDue = new Backlog<() => void>();
   private seq = 0;
   private scheduled = false;
   private readonly slice: SliceTask;
@@ -114,9 +114,8 @@ export class StatusIngest {
   private readonly eventsHold: Hold;
   private readonly log: Logger;
   private readonly digest: WarningDigest;
-  /** Kubelet events to write once no status waits; `eventsHead` is the first not yet written. */
-  private queuedEvents: QueuedEvent[] = [];
-  private eventsHead = 0;
+  /** Kubelet events to write once no status waits. */
+  private readonly queuedEvents = new Backlog<QueuedEvent>();
   private droppedEvents = 0;
 
   constructor(private readonly deps: StatusIngestDeps) {
@@ -187,12 +186,12 @@ export class StatusIngest {
 
   /** Messages whose statuses are written and whose acks are not sent yet. */
   get acksWaiting(): number {
-    return this.acksDue.length - this.acksHead;
+    return this.acksDue.size;
   }
 
   /** Kubelet events of written statuses not written yet. */
   get eventsWaiting(): number {
-    return this.queuedEvents.length - this.eventsHead;
+    return this.queuedEvents.size;
   }
 
   /** Flushes what is left and stops the timers. */
@@ -255,13 +254,9 @@ export class StatusIngest {
    */
   private sendAcksUntil(deadline: number): void {
     let n = 0;
-    while (this.acksHead < this.acksDue.length) {
-      (this.acksDue[this.acksHead++] as () => void)();
+    for (let ack = this.acksDue.take(); ack; ack = this.acksDue.take()) {
+      ack();
       if ((++n & 15) === 0 && performance.now() >= deadline) break;
-    }
-    if (this.acksHead >= this.acksDue.length) {
-      this.acksDue = [];
-      this.acksHead = 0;
     }
   }
 
@@ -319,7 +314,7 @@ export class StatusIngest {
   /** Queues an event; past the store's cap of events waiting, the oldest waiting one goes. */
   private queueEvent(e: QueuedEvent): void {
     if (this.eventsWaiting >= this.deps.events.maxEvents) {
-      this.eventsHead++;
+      this.queuedEvents.take();
       this.droppedEvents++;
     }
     this.queuedEvents.push(e);
@@ -331,8 +326,7 @@ export class StatusIngest {
     try {
       this.deps.store.transaction((tx) => {
         let n = 0;
-        while (this.eventsHead < this.queuedEvents.length) {
-          const e = this.queuedEvents[this.eventsHead++] as QueuedEvent;
+        for (let e = this.queuedEvents.take(); e; e = this.queuedEvents.take()) {
           const source = { component: "kubelet", host: e.host };
           this.deps.events.record(e.ref, e.type, e.reason, e.message, source, tx, e.at);
           if ((++n & 15) === 0 && performance.now() >= deadline) break;
@@ -342,20 +336,13 @@ export class StatusIngest {
       // Events are a record for people, not state: the rest still go.
       this.log.error("writing pod events failed", { err });
     }
-    if (this.eventsHead >= this.queuedEvents.length) {
-      this.queuedEvents = [];
-      this.eventsHead = 0;
-      if (this.droppedEvents > 0) {
-        // What the store's cap would have removed anyway, so not a warning.
-        this.log.info("pod events not written: more waited than the store keeps; the newest were", {
-          dropped: this.droppedEvents,
-          kept: this.deps.events.maxEvents,
-        });
-        this.droppedEvents = 0;
-      }
-    } else if (this.eventsHead > 4096 && this.eventsHead * 2 > this.queuedEvents.length) {
-      this.queuedEvents = this.queuedEvents.slice(this.eventsHead);
-      this.eventsHead = 0;
+    if (this.eventsWaiting === 0 && this.droppedEvents > 0) {
+      // What the store's cap would have removed anyway, so not a warning.
+      this.log.info("pod events not written: more waited than the store keeps; the newest were", {
+        dropped: this.droppedEvents,
+        kept: this.deps.events.maxEvents,
+      });
+      this.droppedEvents = 0;
     }
   }
 

@@ -101,9 +101,9 @@ const RECENT_TIMESTAMPS_MAX = 256;
 
 /** Milliseconds of an RFC 3339 timestamp (as Go's time.Parse reads it), or undefined. */
 export function parseRfc3339(value: string): number | undefined {
+  if (value.length > TIMESTAMP_MAX) return readRfc3339(value);
   if (recentTimestamps.has(value)) return recentTimestamps.get(value);
   const ms = readRfc3339(value);
-  if (value.length > TIMESTAMP_MAX) return ms;
   if (recentTimestamps.size >= RECENT_TIMESTAMPS_MAX) recentTimestamps.clear();
   recentTimestamps.set(value, ms);
   return ms;
