@@ -63,6 +63,22 @@ describe("parseServerArgs: kubectl top", () => {
   });
 });
 
+describe("parseServerArgs: heartbeats", () => {
+  it("caps the fleet at 500 heartbeats a second unless told", () => {
+    expect(parseServerArgs(base).config.maxHeartbeatsPerSecond).toBe(500);
+    expect(parseServerArgs([...base, "--max-heartbeats-per-second=0"]).config.maxHeartbeatsPerSecond).toBe(0);
+    expect(parseServerArgs([...base, "--max-heartbeats-per-second=2.5"]).config.maxHeartbeatsPerSecond).toBe(
+      2.5,
+    );
+  });
+
+  it.each(["-1", "many", "Infinity"])("refuses --max-heartbeats-per-second=%s", (value) => {
+    expect(() => parseServerArgs([...base, `--max-heartbeats-per-second=${value}`])).toThrow(
+      /--max-heartbeats-per-second must be a number ≥ 0/,
+    );
+  });
+});
+
 describe("parseServerArgs: node podCIDRs", () => {
   it("allocates none unless --cluster-cidr is given", () => {
     expect(parseServerArgs(base).config.clusterCidr).toBeUndefined();

@@ -30,6 +30,8 @@ export interface ServerConfig {
   nodeMonitorGracePeriodMs: number;
   nodeStartupGracePeriodMs: number;
   heartbeatIntervalSeconds: number;
+  /** The fleet's heartbeats per second at most (0: no cap). */
+  maxHeartbeatsPerSecond: number;
   /** How often agents send their metrics summary. */
   agentMetricsIntervalSeconds: number;
   /** How often agents sample usage for kubectl top (the window of its CPU rate). */
@@ -107,7 +109,20 @@ export const SERVER_FLAGS: FlagSpec[] = [
     default: "60s",
     description: "grace for a node that never reported",
   },
-  { name: "heartbeat-interval", type: "string", default: "10s", description: "how often agents heartbeat" },
+  {
+    name: "heartbeat-interval",
+    type: "string",
+    default: "10s",
+    description:
+      "how often agents heartbeat (the shortest interval: a large fleet's grows, see the next flag)",
+  },
+  {
+    name: "max-heartbeats-per-second",
+    type: "string",
+    default: "500",
+    description:
+      "the fleet's heartbeats per second at most: beyond it the interval (and the grace period) grows with the agents connected; 0 for no cap",
+  },
   {
     name: "agent-metrics-interval",
     type: "string",
@@ -203,6 +218,16 @@ function connectionLimits(values: Record<string, unknown>): ConnectionLimits {
   return limits;
 }
 
+function heartbeatsPerSecond(value: unknown): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0)
+    throw new EverynodeError(
+      "Usage",
+      `--max-heartbeats-per-second must be a number ≥ 0, got "${String(value)}"`,
+    );
+  return n;
+}
+
 export function parseServerArgs(args: string[]): { config: ServerConfig; help: boolean } {
   const { values, positionals } = parseFlags(args, SERVER_FLAGS);
   if (positionals.length > 0) throw new EverynodeError("Usage", `unexpected argument "${positionals[0]}"`);
@@ -240,6 +265,7 @@ export function parseServerArgs(args: string[]): { config: ServerConfig; help: b
       1,
       Math.round(duration("heartbeat-interval", values["heartbeat-interval"]) / 1000),
     ),
+    maxHeartbeatsPerSecond: heartbeatsPerSecond(values["max-heartbeats-per-second"]),
     agentMetricsIntervalSeconds: Math.max(
       1,
       Math.round(duration("agent-metrics-interval", values["agent-metrics-interval"]) / 1000),

@@ -34,6 +34,7 @@ import { metricsApiRouter } from "./metrics/metrics-api-router.js";
 import { metricsRoute } from "./metrics/metrics-route.js";
 import { UsageBoard } from "./metrics/usage-board.js";
 import { EventRecorder } from "./events/event-recorder.js";
+import { HeartbeatPace } from "./nodes/heartbeat-pace.js";
 import { createLeaseRouter } from "./nodes/lease-router.js";
 import { NodeLifecycle } from "./nodes/node-lifecycle.js";
 import { TerminatingPodsGc } from "./nodes/terminating-pods.js";
@@ -125,12 +126,18 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const prePull = new PrePullBoard(capabilities, (ns, name) =>
     store.get<ServiceAccount>("serviceaccounts", ns, name),
   );
+  // Agents' heartbeat interval and the grace period, both longer for a fleet past the cap.
+  const pace = new HeartbeatPace({
+    intervalSeconds: config.heartbeatIntervalSeconds,
+    maxPerSecond: config.maxHeartbeatsPerSecond,
+    gracePeriodMs: config.nodeMonitorGracePeriodMs,
+  });
   const lifecycle = new NodeLifecycle({
     store,
     clock,
     logger: logger.child({ component: "node-lifecycle" }),
     events,
-    gracePeriodMs: config.nodeMonitorGracePeriodMs,
+    gracePeriodMs: () => pace.gracePeriodMs(),
     startupGracePeriodMs: config.nodeStartupGracePeriodMs,
     slices,
   });
@@ -200,7 +207,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         store,
         authenticator: tokens,
         leases: lifecycle,
-        leaseDurationSeconds: Math.round(config.nodeMonitorGracePeriodMs / 1000),
+        leaseDurationSeconds: () => Math.round(pace.gracePeriodMs() / 1000),
       }),
       createTokenRouter({
         tokens,
@@ -260,7 +267,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     capabilities,
     deleter,
     prePull,
-    heartbeatIntervalSeconds: config.heartbeatIntervalSeconds,
+    pace,
     onDispatch: metrics.dispatched,
     agentMetrics: { sink: metrics.agents, intervalSeconds: config.agentMetricsIntervalSeconds },
     usage: { sink: usage, intervalSeconds: config.metricsResolutionSeconds },

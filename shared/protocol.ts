@@ -6,7 +6,8 @@
 // a node credential), then opens wss://HOST/agent/v1/connect with that credential as a
 // bearer token and sends `hello`. The server answers `welcome`, then sends `assignments`
 // (the node's complete pod set with an increasing revision) on connect and after every
-// change. The agent heartbeats and reports pod statuses (acked by sequence number).
+// change. The agent heartbeats (at the interval welcome gives, or a later `pace` message)
+// and reports pod statuses (acked by sequence number).
 //
 // One file per part, all exported from here: constants.ts (version, paths, close codes,
 // limits), registration.ts (HTTP), agent-messages.ts and server-messages.ts (the WebSocket's

@@ -43,12 +43,6 @@ export class RecentMap<K, V> {
     return this.old.delete(key) || young;
   }
 
-  /** Forgets every entry. */
-  clear(): void {
-    this.young = new Map();
-    this.old = new Map();
-  }
-
   get size(): number {
     return this.young.size + this.old.size;
   }

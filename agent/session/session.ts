@@ -202,19 +202,23 @@ export class Session {
       // The worker stops a terminating pod with its grace and reports it gone; pre-pull when asked.
       // and take the ConfigMaps and Secrets of the pods' env and volumes.
       capabilities: this.o.prePull
-        ? ["gracefulDeletion", "prePull", "configObjects"]
-        : ["gracefulDeletion", "configObjects"],
+        ? ["gracefulDeletion", "prePull", "configObjects", "pace"]
+        : ["gracefulDeletion", "configObjects", "pace"],
     });
     return closed;
+  }
+
+  private heartbeatEvery(seconds: number): void {
+    this.stopHeartbeat?.();
+    const ms = Math.max(1, seconds) * 1000;
+    this.stopHeartbeat = this.o.clock.every(ms, () => this.send({ v: 1, type: "heartbeat" }));
   }
 
   private handle(m: ServerMessage): void {
     switch (m.type) {
       case "welcome": {
         this.welcomed = true;
-        this.stopHeartbeat?.();
-        const ms = Math.max(1, m.heartbeatIntervalSeconds) * 1000;
-        this.stopHeartbeat = this.o.clock.every(ms, () => this.send({ v: 1, type: "heartbeat" }));
+        this.heartbeatEvery(m.heartbeatIntervalSeconds);
         this.stopMetrics?.();
         const metrics = this.o.metrics;
         // Only a server that asks knows the message (an older one would close the connection).
@@ -232,6 +236,10 @@ export class Session {
         for (const r of this.onWelcome.splice(0)) r();
         break;
       }
+      case "pace":
+        this.o.logger.info(`heartbeat interval now ${m.heartbeatIntervalSeconds}s`);
+        this.heartbeatEvery(m.heartbeatIntervalSeconds);
+        break;
       case "assignments": {
         // Before the worker takes the set: taking it starts the pass that ends the wait.
         const undo = this.o.metrics?.assignmentsArrived();

@@ -166,6 +166,7 @@ export function mergeStats(all: SimStats[]): SimStats {
     assignmentBytes: 0,
     statusesSent: 0,
     heartbeatsSent: 0,
+    heartbeatIntervals: {},
     cpuUserUs: 0,
     cpuSystemUs: 0,
     rssBytes: 0,
@@ -184,6 +185,7 @@ export function mergeStats(all: SimStats[]): SimStats {
     out.assignmentBytes += s.assignmentBytes;
     out.statusesSent += s.statusesSent;
     out.heartbeatsSent += s.heartbeatsSent;
+    addCounts(out.heartbeatIntervals, s.heartbeatIntervals);
     out.cpuUserUs += s.cpuUserUs;
     out.cpuSystemUs += s.cpuSystemUs;
     out.rssBytes += s.rssBytes;

@@ -19,6 +19,8 @@ export interface MeasuredPhase extends CpuWindow {
   table: ProbeSummary;
   probeLagMs: number;
   heartbeatsPerSecond?: number;
+  /** Nodes by the heartbeat interval (seconds) the server gave them, at the window's end. */
+  heartbeatIntervals?: Record<string, number>;
   result?: PhaseResult;
 }
 
@@ -47,10 +49,14 @@ export interface FleetRun {
     registerConcurrency: number;
     connectConcurrency: number;
     label: string;
+    /** Extra server flags of the run (--server-args), when any. */
+    serverArgs?: string[];
   };
   phases: MeasuredPhase[];
   cycles: Partial<Record<PhaseKind, MeasuredPhase>>[];
   restRssBytes: number[];
+  /** How long the idle window waited for every node to heartbeat at one interval. */
+  paceSettledMs?: number;
   /** After each cycle, at rest. */
   storeAtRest: StoreCounts[];
   /** The server's heap and handles once the fleet connected, and at rest after each cycle. */
@@ -99,7 +105,8 @@ export function runMarkdown(run: FleetRun): string {
     "",
     `${run.date} · ${run.machine.cpus} × ${run.machine.model}, ${run.machine.memoryGb} GB, Node ${run.machine.node} · ` +
       `load before ${run.quiet.loadBefore.join(" / ")}, at start ${run.quiet.loadAfter.join(" / ")}${run.quiet.quiet ? "" : " (not quiet)"} · ` +
-      `${c.processes} simulator process(es), startup ${c.startupMs} ms, failure rate ${c.failureRate}`,
+      `${c.processes} simulator process(es), startup ${c.startupMs} ms, failure rate ${c.failureRate}` +
+      (c.serverArgs?.length ? ` · server flags \`${c.serverArgs.join(" ")}\`` : ""),
     "",
     "| phase | time (last node) | median node | Ready after last status | worst GET /version | worst get ds | server CPU | simulator CPU | other CPU | server RSS (max) | load 1m |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
@@ -121,7 +128,15 @@ export function runMarkdown(run: FleetRun): string {
   const idle = run.phases.find((p) => p.name === "idle");
   lines.push(
     "",
-    `- idle: server ${idle?.serverCpu ?? "–"}% of a core at ${idle?.heartbeatsPerSecond ?? "–"} heartbeats/s`,
+    `- idle: server ${idle?.serverCpu ?? "–"}% of a core at ${idle?.heartbeatsPerSecond ?? "–"} heartbeats/s` +
+      (idle?.heartbeatIntervals
+        ? ` (nodes by interval: ${Object.entries(idle.heartbeatIntervals)
+            .map(([s, n]) => `${s} s × ${n}`)
+            .join(", ")})`
+        : "") +
+      (run.paceSettledMs
+        ? `, measured once they had, ${(run.paceSettledMs / 1000).toFixed(1)} s after connecting`
+        : ""),
     `- server RSS: peak ${fmtBytes(run.serverPeakRssBytes)}; at rest after each cycle ${run.restRssBytes.map(fmtBytes).join(", ")}; ` +
       `${fmtBytes(run.perConnectionRssBytes)} per connected node`,
     `- V8 heap used / committed / external: connected ${heapLine(run.heapConnected)}; at rest after each cycle ${run.heapAtRest.map(heapLine).join("; ")}`,

@@ -76,6 +76,12 @@ const FLAGS: FlagSpec[] = [
     default: "",
     description: "extra node flags for the server, space-separated (e.g. V8 heap settings)",
   },
+  {
+    name: "server-args",
+    type: "string",
+    default: "",
+    description: "extra everynode server flags, space-separated (e.g. --max-heartbeats-per-second 0)",
+  },
   { name: "phase-timeout", type: "string", default: "180", description: "seconds a phase may take" },
   { name: "out", type: "string", description: "results directory (default bench/results)" },
   { name: "label", type: "string", default: "", description: "suffix of the result files" },
@@ -160,11 +166,15 @@ async function main(): Promise<void> {
   );
   mkdirSync(diagDir, { recursive: true });
   if (values["cpu-prof"]) mkdirSync(profDir, { recursive: true });
+  const serverArgs = String(values["server-args"] ?? "")
+    .split(" ")
+    .filter(Boolean);
   const server = new ServerProcess({
     dataDir: path.join(work, "server"),
     port: 0,
     logFile: path.join(work, "server.log"),
     nodeArgs,
+    serverArgs,
   });
   say(`starting the server (${work})`);
   const info = await server.start();
@@ -223,6 +233,7 @@ async function main(): Promise<void> {
       cycles,
       ...simOptions,
       label: String(values.label ?? ""),
+      serverArgs,
     },
     phases: [],
     cycles: [],
@@ -263,6 +274,15 @@ async function main(): Promise<void> {
     run.heapConnected = await serverReport(server.pid, diagDir);
     const idleSeconds = numberFlag(values, "idle-seconds");
     if (idleSeconds > 0) {
+      // A fleet past the server's heartbeat cap hears a longer interval at its next heartbeat:
+      // the window measures the steady state, once every node heartbeats at one interval.
+      const settling = Date.now();
+      for (;;) {
+        const intervals = Object.keys((await fleet.stats()).heartbeatIntervals);
+        if (intervals.length <= 1 || Date.now() - settling > 90_000) break;
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+      run.paceSettledMs = Date.now() - settling;
       say(`idle for ${idleSeconds}s (heartbeats only, no API probes)`);
       const before = await fleet.stats();
       probe.paused = true;
@@ -273,6 +293,7 @@ async function main(): Promise<void> {
       run.phases.push(
         measured("idle", t, Date.now(), {
           heartbeatsPerSecond: Math.round((after.heartbeatsSent - before.heartbeatsSent) / idleSeconds),
+          heartbeatIntervals: after.heartbeatIntervals,
         }),
       );
     }

@@ -52,6 +52,8 @@ export class SimNode {
   appliedRevision = 0;
   pods = new Map<string, Pod>();
   welcomed = false;
+  /** The heartbeat interval the server gave last (welcome or pace); 0 before the first welcome. */
+  heartbeatIntervalSeconds = 0;
   registrations = 0;
   /** When a Ready status was last sent for a pod of each image. */
   readonly lastReadySent = new Map<string, number>();
@@ -188,6 +190,8 @@ export class SimNode {
         nodeName: this.spec.name,
         node: this.nodeReport(),
         appliedRevision: this.appliedRevision,
+        // Like the real agent, it takes a longer heartbeat interval while connected.
+        capabilities: ["pace"],
       });
     return done;
   }
@@ -203,18 +207,25 @@ export class SimNode {
     };
   }
 
+  private heartbeatEvery(seconds: number): void {
+    this.heartbeatIntervalSeconds = seconds;
+    this.stopHeartbeat?.();
+    this.stopHeartbeat = systemClock.every(Math.max(1, seconds) * 1000, () => {
+      if (this.socket?.send({ v: 1, type: "heartbeat" })) this.ctx.onHeartbeat();
+    });
+  }
+
   private handle(m: ServerMessage, bytes: number): void {
     switch (m.type) {
       case "welcome": {
         this.welcomed = true;
-        this.stopHeartbeat?.();
-        const ms = Math.max(1, m.heartbeatIntervalSeconds) * 1000;
-        this.stopHeartbeat = systemClock.every(ms, () => {
-          if (this.socket?.send({ v: 1, type: "heartbeat" })) this.ctx.onHeartbeat();
-        });
+        this.heartbeatEvery(m.heartbeatIntervalSeconds);
         this.reporter.resendAll();
         return;
       }
+      case "pace":
+        this.heartbeatEvery(m.heartbeatIntervalSeconds);
+        return;
       case "assignments":
         if (m.revision >= this.appliedRevision) this.apply(m.revision, m.pods);
         this.ctx.onAssignments(this, bytes);

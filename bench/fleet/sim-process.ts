@@ -35,6 +35,16 @@ const counters = {
   heartbeatsSent: 0,
 };
 const attemptBuckets: Record<string, number> = {};
+
+/** Nodes by the heartbeat interval they were given last. */
+function intervalsOf(all: readonly SimNode[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const node of all) {
+    const key = String(node.heartbeatIntervalSeconds);
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
+}
 const closeCodes: Record<string, number> = {};
 const duplicateExamples: string[] = [];
 
@@ -167,6 +177,7 @@ function stats(): SimStats {
     assignmentBytes: counters.assignmentBytes,
     statusesSent: counters.statusesSent,
     heartbeatsSent: counters.heartbeatsSent,
+    heartbeatIntervals: intervalsOf(nodes),
     cpuUserUs: cpu.user,
     cpuSystemUs: cpu.system,
     rssBytes: process.memoryUsage.rss(),

@@ -111,6 +111,8 @@ export interface SimStats {
   assignmentBytes: number;
   statusesSent: number;
   heartbeatsSent: number;
+  /** Nodes by the heartbeat interval (seconds) the server gave them last. */
+  heartbeatIntervals: Record<string, number>;
   /** process.cpuUsage() of the simulator process, µs. */
   cpuUserUs: number;
   cpuSystemUs: number;

@@ -13,11 +13,13 @@ import type {
   AgentMessage,
   HelloMessage,
   MetricsMessage,
+  PaceMessage,
   WelcomeMessage,
 } from "../../shared/protocol.js";
 import { CLOSE_CODES, PROTOCOL_VERSION } from "../../shared/protocol.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { Deleter } from "../deletion/deleter.js";
+import type { HeartbeatPace } from "../nodes/heartbeat-pace.js";
 import type { NodeLiveness } from "../nodes/node-liveness.js";
 import type { Store, WatchHandle } from "../store/store.js";
 import type { AgentCapabilities } from "./agent-capabilities.js";
@@ -52,7 +54,8 @@ export interface AgentSessionsDeps {
   streams: StreamRelay;
   capabilities: AgentCapabilities;
   deleter: Deleter;
-  heartbeatIntervalSeconds: number;
+  /** The heartbeat interval agents are told, by the number connected. */
+  pace: HeartbeatPace;
   /** When set, agents are asked for a metrics summary every intervalSeconds. */
   metrics?: { sink: AgentMetricsSink; intervalSeconds: number };
   /** When set, agents are asked to sample usage every intervalSeconds (kubectl top). */
@@ -96,14 +99,31 @@ export class AgentSessions {
       previous.close(CLOSE_CODES.superseded, "superseded by a newer connection");
     }
     let greeted = false;
+    /** The interval this agent was last told; 0 when it does not take `pace` messages. */
+    let told = 0;
     return {
       message: (message) => {
         if (!registry.isCurrent(connection)) return; // superseded: its words no longer count
         if (!greeted && message.type !== "hello") {
           throw new EverynodeError("ProtocolError", `expected hello first, got ${message.type}`);
         }
-        if (message.type === "hello") greeted = this.hello(connection, message, log) || greeted;
-        else this.handle(connection, message, log);
+        if (message.type === "hello") {
+          const interval = this.hello(connection, message, log);
+          if (interval !== undefined) {
+            greeted = true;
+            told = this.deps.capabilities.has(connection.nodeName, "pace") ? interval : 0;
+          }
+        } else if (message.type === "heartbeat") {
+          this.deps.liveness.heartbeat(connection.nodeName);
+          // Told at its heartbeat, each agent hears a new pace within one interval of it,
+          // spread as their heartbeats are, rather than all at once.
+          if (told === 0) return;
+          const interval = this.deps.pace.intervalSeconds(registry.size);
+          if (interval === told) return;
+          told = interval;
+          const pace: PaceMessage = { v: PROTOCOL_VERSION, type: "pace", heartbeatIntervalSeconds: interval };
+          connection.send(pace).catch(() => {});
+        } else this.handle(connection, message, log);
       },
       closed: (code, reason) => {
         const wasCurrent = registry.remove(connection);
@@ -119,13 +139,13 @@ export class AgentSessions {
     };
   }
 
-  /** Handles hello; false when the session was refused. */
-  private hello(connection: AgentConnection, message: HelloMessage, log: Logger): boolean {
+  /** Handles hello; the heartbeat interval the agent was told, undefined when the session was refused. */
+  private hello(connection: AgentConnection, message: HelloMessage, log: Logger): number | undefined {
     const { nodeName } = connection;
     if (message.nodeName !== nodeName) {
       log.warn("agent said hello for another node, refusing it", { claimed: message.nodeName });
       connection.close(CLOSE_CODES.unauthorized, `this credential belongs to node ${nodeName}`);
-      return false;
+      return undefined;
     }
     // The host's report and, on a first connect, the node's Ready condition: one write.
     const found = this.deps.store.transaction((tx) => {
@@ -141,33 +161,31 @@ export class AgentSessions {
       log.warn("agent connected for a node that no longer exists");
       this.deps.tokens.revokeNode(nodeName);
       connection.close(CLOSE_CODES.nodeDeleted, "the node was deleted");
-      return false;
+      return undefined;
     }
     const unknown = this.deps.capabilities.announce(nodeName, message.capabilities);
     if (unknown.length > 0) log.info("agent announced capabilities this server does not know", { unknown });
     if (!this.deps.capabilities.gracefulDeletion(nodeName)) this.endTerminatingPods(nodeName, log);
     this.deps.liveness.heartbeat(nodeName);
     this.deps.registry.markReady(connection);
+    const heartbeatIntervalSeconds = this.deps.pace.intervalSeconds(this.deps.registry.size);
     const welcome: WelcomeMessage = {
       v: PROTOCOL_VERSION,
       type: "welcome",
       nodeName,
-      heartbeatIntervalSeconds: this.deps.heartbeatIntervalSeconds,
+      heartbeatIntervalSeconds,
     };
     if (this.deps.metrics) welcome.metricsIntervalSeconds = this.deps.metrics.intervalSeconds;
     if (this.deps.usage) welcome.usageIntervalSeconds = this.deps.usage.intervalSeconds;
     connection.send(welcome).catch(() => {});
     this.deps.dispatcher.nodeConnected(connection);
     log.info("agent connected", { appliedRevision: message.appliedRevision });
-    return true;
+    return heartbeatIntervalSeconds;
   }
 
   private handle(connection: AgentConnection, message: AgentMessage, log: Logger): void {
     const { nodeName } = connection;
     switch (message.type) {
-      case "heartbeat":
-        this.deps.liveness.heartbeat(nodeName);
-        return;
       case "podStatus":
         this.deps.ingest.accept(nodeName, message, (refused) => {
           const ack: AckMessage = { v: PROTOCOL_VERSION, type: "ack", seq: message.seq };

@@ -44,6 +44,11 @@ export interface AgentSocketServerDeps {
    * one that then did not answer by the next look is dropped (30 s by default).
    */
   pingIntervalMs?: number;
+  /**
+   * The longest an agent may stay silent while well (its heartbeat interval): a socket is
+   * pinged only once it has been silent that long too (default: one look).
+   */
+  heardEveryMs?: () => number;
   /** Upgrades of other paths (kubectl's exec, attach, port-forward); refused when absent. */
   otherUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   /** The turns the inbox shares with the rest of the control plane's sliced work. */
@@ -131,11 +136,11 @@ function connectionOf(ws: WebSocket, nodeName: string, credentialId: string): Ag
 }
 
 /**
- * What a socket did since the ping round last looked at it: a message or a pong came
- * ("heard"); nothing came, so this look pings it ("quiet"); pinged at the last look and
- * nothing since, so this look drops it ("pinged").
+ * How many of the ping round's looks found a socket silent since a message or a pong last
+ * came (0: heard since the last look). A look that finds it silent for longer than its
+ * heartbeat interval pings it; the look after that, if still silent, drops it.
  */
-type Liveness = "heard" | "quiet" | "pinged";
+type QuietLooks = number;
 
 /** Serves agent WebSockets on `server`; other upgrade paths are refused. */
 export function attachAgentSocketServer(
@@ -151,7 +156,7 @@ export function attachAgentSocketServer(
     ...deps.limits,
   };
   const wss = new WebSocketServer({ noServer: true, maxPayload });
-  const heard = new WeakMap<WebSocket, Liveness>();
+  const heard = new WeakMap<WebSocket, QuietLooks>();
   const log = deps.logger.child({ component: "agent-socket" });
   const inbox = new Inbox(
     INBOX_SLICE_MS,
@@ -179,8 +184,8 @@ export function attachAgentSocketServer(
 
   const accept = (ws: WebSocket, nodeName: string, credentialId: string): void => {
     const nodeLog = log.child({ node: nodeName });
-    heard.set(ws, "heard");
-    ws.on("pong", () => heard.set(ws, "heard"));
+    heard.set(ws, 0);
+    ws.on("pong", () => heard.set(ws, 0));
     const handler = deps.onConnection(connectionOf(ws, nodeName, credentialId));
     const budget = new MessageBudget(limits, deps.clock.now());
     const refuse = (code: number, why: string): void => {
@@ -221,7 +226,7 @@ export function attachAgentSocketServer(
     };
     ws.on("message", (data) => {
       if (ws.readyState !== WebSocket.OPEN || closedByServer.has(ws)) return;
-      heard.set(ws, "heard");
+      heard.set(ws, 0);
       const raw = asBuffer(data);
       const receivedAt = deps.clock.now();
       const pauseMs = budget.bytesReceived(raw.length, receivedAt);
@@ -247,28 +252,28 @@ export function attachAgentSocketServer(
   // one is pinged, and dropped if it is still silent at the next look.
   const pingIntervalMs = deps.pingIntervalMs ?? 30_000;
   const ticks = Math.max(1, Math.round(pingIntervalMs / 1_000));
+  // Agents heartbeating slower than a look (a paced large fleet) are let be silent for as
+  // many looks as their interval spans, so their heartbeats still spare them the pings.
   let round: WebSocket[] = [];
   let next = 0;
+  let quietAllowed = 1;
   const stopPing = deps.clock.every(pingIntervalMs / ticks, () => {
     if (next >= round.length) {
       round = [...wss.clients];
       next = 0;
+      quietAllowed = Math.max(1, Math.ceil((deps.heardEveryMs?.() ?? 0) / pingIntervalMs));
     }
     const end = Math.min(round.length, next + Math.ceil(round.length / ticks));
     for (; next < end; next++) {
       const ws = round[next] as WebSocket;
       if (ws.readyState !== WebSocket.OPEN) continue;
-      const was = heard.get(ws);
-      if (was === "pinged") {
+      const quiet = (heard.get(ws) ?? 0) + 1;
+      if (quiet > quietAllowed + 1) {
         ws.terminate();
         continue;
       }
-      if (was === "heard") {
-        heard.set(ws, "quiet");
-        continue;
-      }
-      heard.set(ws, "pinged");
-      ws.ping();
+      heard.set(ws, quiet);
+      if (quiet === quietAllowed + 1) ws.ping();
     }
     if (next >= round.length) round = [];
   });

@@ -26,6 +26,7 @@ import type { BudgetLimits } from "./rate-limit.js";
 import { SessionRegistry } from "./session-registry.js";
 import { StatusIngest } from "./status-ingest.js";
 import type { SliceScheduler } from "../slices.js";
+import { HeartbeatPace } from "../nodes/heartbeat-pace.js";
 
 export { createAgentRouter } from "./registration-router.js";
 export type { CloseOptions } from "./agent-socket-server.js";
@@ -44,6 +45,8 @@ export interface AgentEndpointsDeps {
   deleter?: Deleter;
   /** What agents are told in welcome; 10 by default. */
   heartbeatIntervalSeconds?: number;
+  /** The heartbeat interval by fleet size; by default heartbeatIntervalSeconds, uncapped. */
+  pace?: HeartbeatPace;
   /** How often each socket is looked at, and pinged if it said nothing (30 s by default). */
   pingIntervalMs?: number;
   /** Dispatcher debounce (50 ms) and status flush interval (100 ms), for tests and benchmarks. */
@@ -126,6 +129,13 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
   });
   const logs = new LogRelay({ registry, logger });
   const streams = new StreamRelay({ registry, logger });
+  const pace =
+    deps.pace ??
+    new HeartbeatPace({
+      intervalSeconds: deps.heartbeatIntervalSeconds ?? 10,
+      maxPerSecond: 0,
+      gracePeriodMs: 40_000,
+    });
   const sessions = new AgentSessions({
     store: deps.store,
     clock: deps.clock,
@@ -139,7 +149,7 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     streams,
     capabilities,
     deleter,
-    heartbeatIntervalSeconds: deps.heartbeatIntervalSeconds ?? 10,
+    pace,
     ...(deps.agentMetrics ? { metrics: deps.agentMetrics } : {}),
     ...(deps.usage ? { usage: deps.usage } : {}),
     nodeImages: new NodeImagesIngest({
@@ -159,6 +169,8 @@ export function startAgentEndpoints(deps: AgentEndpointsDeps): AgentEndpoints {
     onConnection: (connection) => sessions.onConnection(connection),
     ...(deps.limits ? { limits: deps.limits } : {}),
     ...(deps.pingIntervalMs ? { pingIntervalMs: deps.pingIntervalMs } : {}),
+    // Without a pace (tests) a look pings whatever was silent since the last one.
+    ...(deps.pace ? { heardEveryMs: () => pace.longestIntervalSeconds * 1000 } : {}),
     ...(deps.otherUpgrade ? { otherUpgrade: deps.otherUpgrade } : {}),
     ...(deps.slices ? { slices: deps.slices } : {}),
   });

@@ -47,7 +47,9 @@ export class ControlPlaneMetrics {
 
   constructor() {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry });
+    // The event-loop delay is sampled every 100 ms: prom-client's 10 ms woke the loop 100
+    // times a second, 0.9% of a core on an idle server (1.7% against 0.8% in all).
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 100 });
     // Gauges named like counters (promtool refuses them); their labelled twins stay.
     for (const name of [
       "nodejs_active_handles_total",

@@ -29,8 +29,8 @@ export interface NodeLifecycleDeps {
   clock: Clock;
   logger: Logger;
   events: EventRecorder;
-  /** Silence after a heartbeat before the node turns Unknown; default 40 s. */
-  gracePeriodMs?: number;
+  /** Silence after a heartbeat before the node turns Unknown (asked at each sweep); default 40 s. */
+  gracePeriodMs?: number | (() => number);
   /** Silence allowed for a node never heard from (since first seen); default 60 s. */
   startupGracePeriodMs?: number;
   /** How often the sweep runs; default 5 s. */
@@ -104,7 +104,8 @@ export class NodeLifecycle implements NodeLiveness {
   }
 
   private get gracePeriodMs(): number {
-    return this.deps.gracePeriodMs ?? 40_000;
+    const grace = this.deps.gracePeriodMs ?? 40_000;
+    return typeof grace === "number" ? grace : grace();
   }
   private get startupGracePeriodMs(): number {
     return this.deps.startupGracePeriodMs ?? 60_000;
@@ -239,19 +240,20 @@ export class NodeLifecycle implements NodeLiveness {
   /** The sweep over every node, yielding every SWEEP_STEP_NODES nodes (each node is read as listed). */
   private *sweepSteps(): Generator<void, void> {
     const now = this.deps.clock.now();
+    const grace = this.gracePeriodMs;
     let i = 0;
     for (const node of this.deps.store.list<Node>("nodes")) {
-      this.sweepNode(node, now);
+      this.sweepNode(node, now, grace);
       if (++i % SWEEP_STEP_NODES === 0) yield;
     }
   }
 
-  private sweepNode(node: Node, now: number): void {
+  private sweepNode(node: Node, now: number, gracePeriodMs: number): void {
     const name = node.metadata.name ?? "";
     this.seen(node, now);
     const heard = this.heartbeats.get(name);
     const since = heard ?? this.firstSeen.get(name) ?? now;
-    const grace = heard !== undefined ? this.gracePeriodMs : this.startupGracePeriodMs;
+    const grace = heard !== undefined ? gracePeriodMs : this.startupGracePeriodMs;
     const { ready, taintsSettled } = factsOf(node);
     const silent = now - since > grace && ready !== "Unknown";
     const podsToMark = ready !== undefined && ready !== "True" && this.podsNeedMarking(name, now);

@@ -57,7 +57,9 @@ export class CredentialTable {
     this.listAllStmt = db.prepare("SELECT * FROM credentials ORDER BY created_at, id");
     this.listKindStmt = db.prepare("SELECT * FROM credentials WHERE kind = ? ORDER BY created_at, id");
     this.deleteStmt = db.prepare("DELETE FROM credentials WHERE id = ?");
-    this.deleteNodeStmt = db.prepare("DELETE FROM credentials WHERE node_name = ? AND kind = 'node'");
+    this.deleteNodeStmt = db.prepare(
+      "DELETE FROM credentials WHERE node_name = ? AND kind = 'node' RETURNING id",
+    );
   }
 
   /** Adds or replaces a credential by id. */
@@ -101,8 +103,12 @@ export class CredentialTable {
 
   /** Removes a node's bearer credentials (not its node secret); returns how many there were. */
   deleteForNode(nodeName: string): number {
-    // Which ids are the node's is the table's to say: all are forgotten (they are read again).
-    this.recent.clear();
-    return sqlWork("delete a node's credentials", () => this.deleteNodeStmt.run(nodeName)).changes;
+    // The table says which ids went: only they are forgotten (every registration issues a
+    // node credential this way, and forgetting all made each one read the join token again).
+    const gone = sqlWork("delete a node's credentials", () => this.deleteNodeStmt.all(nodeName)) as {
+      id: string;
+    }[];
+    for (const { id } of gone) this.recent.delete(id);
+    return gone.length;
   }
 }

@@ -138,8 +138,20 @@ describe("store persistence across reopen", () => {
     expect(rolledBack).toThrow("rolled back");
     expect(s.getCredential("nd009")).toBeUndefined();
     expect(s.getCredential("nd001")?.secretHash).toBe("dd".repeat(32));
+    // A node's credentials go, remembered or not; another node's and a rolled-back delete's stay.
+    const other: Credential = { ...node, id: "nd002", nodeName: "n2" };
+    s.putCredential(other);
+    expect(s.getCredential("nd002")).toEqual(other);
+    expect(() =>
+      s.transaction(() => {
+        expect(s.deleteNodeCredentials("n1")).toBe(1);
+        throw new Error("rolled back");
+      }),
+    ).toThrow("rolled back");
+    expect(s.getCredential("nd001")?.secretHash).toBe("dd".repeat(32));
     expect(s.deleteNodeCredentials("n1")).toBe(1);
     expect(s.getCredential("nd001")).toBeUndefined();
+    expect(s.getCredential("nd002")).toEqual(other);
     s.putCredential(node);
     expect(s.getCredential("nd001")).toEqual(node);
     expect(s.deleteCredential("nd001")).toBe(true);

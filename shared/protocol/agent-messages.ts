@@ -19,12 +19,15 @@ export interface NodeReport {
  * the set (and the API) at once. `prePull`: it pulls the images an assignment set's `prePull`
  * names ahead of a rollout and reports them in `nodeImages` messages. `configObjects`: it
  * takes the ConfigMaps and Secrets of an assignment set's `config` for its pods' env and volumes.
+ * `pace`: it takes a `pace` message's heartbeat interval while connected (the server makes
+ * it longer as the fleet grows, to keep the heartbeats per second under its cap).
  */
-export type AgentCapability = "gracefulDeletion" | "prePull" | "configObjects";
+export type AgentCapability = "gracefulDeletion" | "prePull" | "configObjects" | "pace";
 export const AGENT_CAPABILITIES: readonly AgentCapability[] = [
   "gracefulDeletion",
   "prePull",
   "configObjects",
+  "pace",
 ];
 
 export interface HelloMessage {

@@ -22,6 +22,7 @@ import type {
   AssignmentsMessage,
   LogCancelMessage,
   LogRequestMessage,
+  PaceMessage,
   ServerMessage,
   WelcomeMessage,
 } from "./server-messages.js";
@@ -171,6 +172,9 @@ export function decodeServerMessage(raw: string | Buffer, maxBytes = 64 * 1024 *
       num(m, "metricsIntervalSeconds", true);
       num(m, "usageIntervalSeconds", true);
       return m as unknown as WelcomeMessage;
+    case "pace":
+      num(m, "heartbeatIntervalSeconds");
+      return m as unknown as PaceMessage;
     case "assignments":
       num(m, "revision");
       if (!Array.isArray(m.pods)) fail(`field "pods" must be an array`);

@@ -15,6 +15,16 @@ export interface WelcomeMessage {
   usageIntervalSeconds?: number;
 }
 
+/**
+ * A new heartbeat interval for a connected agent, sent only to agents that announced `pace`,
+ * in answer to a heartbeat, when the server's pace changed since the agent was last told.
+ */
+export interface PaceMessage {
+  v: 1;
+  type: "pace";
+  heartbeatIntervalSeconds: number;
+}
+
 export interface AssignmentsMessage {
   v: 1;
   type: "assignments";
@@ -84,6 +94,7 @@ export interface LogCancelMessage {
 
 export type ServerMessage =
   | WelcomeMessage
+  | PaceMessage
   | AssignmentsMessage
   | AckMessage
   | LogRequestMessage

@@ -305,6 +305,31 @@ describe("the session", () => {
     expect(runtime.ofNode("node-a").filter((c) => c.state === "running")).toHaveLength(1);
   });
 
+  it("announces pace and heartbeats at the interval a pace message gives", async () => {
+    cp.onHello = (_c, h) => [
+      { v: 1, type: "welcome", nodeName: h.nodeName, heartbeatIntervalSeconds: 10 },
+      { v: 1, type: "assignments", revision: 1, pods: [] },
+    ];
+    const { agent, clock, lines } = await startAgent();
+    // The set follows the welcome: once it is taken, the heartbeat's timer runs.
+    await cp.until(() => lines.some((l) => l.includes("assignments revision 1")));
+    expect(ofType(cp.last, "hello")[0]!.capabilities).toContain("pace");
+    const beats = () => ofType(cp.last, "heartbeat").length;
+    await clock.advance(10_000);
+    await cp.until(() => beats() === 1);
+
+    cp.send(cp.last!, { v: 1, type: "pace", heartbeatIntervalSeconds: 30 });
+    await cp.until(() => lines.some((l) => l.includes("heartbeat interval now 30s")));
+    await clock.advance(20_000);
+    await flush();
+    expect(beats(), "a heartbeat at the old interval after the new one was given").toBe(1);
+    await clock.advance(10_000);
+    await cp.until(() => beats() === 2);
+    await clock.advance(30_000);
+    await cp.until(() => beats() === 3);
+    await agent.stop({ leave: false });
+  });
+
   it("reconnects with back-off after the server closes, then says hello with the applied revision", async () => {
     cp.onHello = (_c, h) => [
       { v: 1, type: "welcome", nodeName: h.nodeName, heartbeatIntervalSeconds: 10 },

@@ -94,7 +94,7 @@ export interface HttpResult {
 }
 
 export async function startHarness(
-  options: Pick<Parameters<typeof startAgentEndpoints>[0], "agentMetrics" | "pingIntervalMs"> = {},
+  options: Pick<Parameters<typeof startAgentEndpoints>[0], "agentMetrics" | "pingIntervalMs" | "pace"> = {},
 ): Promise<Harness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "everynode-agents-"));
   const clock = shiftableClock();
@@ -254,6 +254,11 @@ export class FakeAgent {
 
   send(message: AgentMessage | Record<string, unknown> | string): void {
     this.ws.send(typeof message === "string" ? message : JSON.stringify(message));
+  }
+
+  /** How many messages of this type came and were not taken by next(). */
+  waiting(type: ServerMessage["type"]): number {
+    return this.queue.filter((m) => m.type === type).length;
   }
 
   /** The next message of this type (earlier ones of other types stay queued). */

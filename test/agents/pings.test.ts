@@ -3,6 +3,7 @@
 // one that does not answer is dropped by the next look.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HeartbeatPace } from "../../control-plane/nodes/heartbeat-pace.js";
 import { waitFor } from "../helpers/run.js";
 import type { FakeAgent, Harness } from "./harness.js";
 import { hello, startHarness } from "./harness.js";
@@ -58,5 +59,43 @@ describe("agent socket pings", () => {
     expect(agent.pings).toBeGreaterThanOrEqual(1);
     // Its session ended on the server too.
     await waitFor("the session to end", () => h.agents.sessions() === sessions - 1, 5_000);
+  });
+});
+
+describe("agent socket pings, agents told a heartbeat interval longer than a look", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // Agents are told to heartbeat every second: a look every 300 ms lets them be silent 4 looks.
+    const pace = new HeartbeatPace({ intervalSeconds: 1, maxPerSecond: 0, gracePeriodMs: 4_000 });
+    h = await startHarness({ pingIntervalMs: PING_MS, pace });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it("pings a quiet agent only once it has been silent for its interval", async () => {
+    const agent = await h.connect(await h.register("pings-slow"), undefined, { autoPong: true });
+    agent.send(hello("pings-slow"));
+    expect((await agent.next("welcome")).heartbeatIntervalSeconds).toBe(1);
+    const beat = setInterval(() => agent.send({ v: 1, type: "heartbeat" }), 900);
+    try {
+      await sleep(PING_MS * 10);
+    } finally {
+      clearInterval(beat);
+    }
+    expect(agent.pings, "pinged between heartbeats it was told to send every second").toBe(0);
+    await waitFor("a ping once silent", () => agent.pings > 0, PING_MS * 12);
+    expect(agent.ws.readyState).toBe(agent.ws.OPEN);
+    agent.ws.close();
+  });
+
+  it("still drops a silent agent that does not answer", async () => {
+    const agent = await h.connect(await h.register("pings-slow-dead"), undefined, { autoPong: false });
+    agent.send(hello("pings-slow-dead"));
+    await agent.next("welcome");
+    const closed = await Promise.race([agent.closed, sleep(PING_MS * 14).then(() => undefined)]);
+    expect(closed, "the server kept a socket that answered no ping").toBeDefined();
+    expect(closed?.code).toBe(1006);
+    expect(agent.pings).toBe(1);
   });
 });

@@ -75,6 +75,21 @@ describe("NodeLifecycle", () => {
     expect(store.revision()).toBe(revision);
   });
 
+  it("asks for the grace period at each sweep: a paced fleet's longer one keeps the node Ready", async () => {
+    lifecycle.stop();
+    let grace = 40_000;
+    lifecycle = newLifecycle({ gracePeriodMs: () => grace });
+    lifecycle.start();
+    lifecycle.heartbeat("n1");
+    grace = 80_000; // the agents were told to heartbeat half as often
+    await clock.advance(79_000);
+    lifecycle.sweep();
+    expect(ready()?.status).toBe("True");
+    await clock.advance(2_000);
+    lifecycle.sweep();
+    expect(ready()?.status).toBe("Unknown");
+  });
+
   it("the monitor timer sweeps by itself", async () => {
     lifecycle.start();
     lifecycle.heartbeat("n1");

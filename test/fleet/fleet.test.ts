@@ -40,8 +40,12 @@ describe("the fleet simulator", () => {
       "--nodes",
       String(NODES),
       "--no-wait-quiet",
+      // A cap of 20 heartbeats a second paces 200 agents to one every 10 s; the idle window
+      // outlasts the interval they first got, so each has heartbeated since all connected.
+      "--server-args",
+      "--max-heartbeats-per-second 20 --heartbeat-interval 2s",
       "--idle-seconds",
-      "0",
+      "12",
       "--rest-seconds",
       "0",
       "--out",
@@ -53,6 +57,9 @@ describe("the fleet simulator", () => {
     expect(run.sim.registrations).toBe(NODES);
     expect(run.sim.connected).toBe(NODES);
     expect(run.sim.duplicates).toBe(0);
+    // Every simulated agent was told the paced interval, by its welcome or a pace message.
+    const idle = run.phases.find((p: { name: string }) => p.name === "idle");
+    expect(idle.heartbeatIntervals).toEqual({ "10": NODES });
     const cycle = run.cycles[0];
     for (const kind of ["create", "update", "delete"]) {
       const res = cycle[kind].result;
