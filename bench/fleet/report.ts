@@ -55,8 +55,8 @@ export interface FleetRun {
   phases: MeasuredPhase[];
   cycles: Partial<Record<PhaseKind, MeasuredPhase>>[];
   restRssBytes: number[];
-  /** How long the idle window waited for every node to heartbeat at one interval. */
-  paceSettledMs?: number;
+  /** How long the idle window waited for every node to heartbeat at one interval, and whether they did. */
+  paceSettle?: { ms: number; settled: boolean };
   /** After each cycle, at rest. */
   storeAtRest: StoreCounts[];
   /** The server's heap and handles once the fleet connected, and at rest after each cycle. */
@@ -98,6 +98,21 @@ function phaseRow(p: MeasuredPhase): string {
   ].join(" | ");
 }
 
+function settleText(p: { ms: number; settled: boolean }): string {
+  const after = `${(p.ms / 1000).toFixed(1)} s after connecting`;
+  return p.settled
+    ? `measured once they had one, ${after}`
+    : `measured ${after}, their intervals still differing`;
+}
+
+/** The intervals most nodes were given, most common first (a growing fleet's can be many). */
+function intervalsLine(byInterval: Record<string, number>): string {
+  const common = Object.entries(byInterval).sort((a, b) => b[1] - a[1]);
+  const shown = common.slice(0, 3).map(([s, n]) => `${s} s × ${n}`);
+  if (common.length > 3) shown.push(`${common.length - 3} other intervals`);
+  return shown.join(", ");
+}
+
 export function runMarkdown(run: FleetRun): string {
   const c = run.config;
   const lines = [
@@ -129,14 +144,8 @@ export function runMarkdown(run: FleetRun): string {
   lines.push(
     "",
     `- idle: server ${idle?.serverCpu ?? "–"}% of a core at ${idle?.heartbeatsPerSecond ?? "–"} heartbeats/s` +
-      (idle?.heartbeatIntervals
-        ? ` (nodes by interval: ${Object.entries(idle.heartbeatIntervals)
-            .map(([s, n]) => `${s} s × ${n}`)
-            .join(", ")})`
-        : "") +
-      (run.paceSettledMs
-        ? `, measured once they had, ${(run.paceSettledMs / 1000).toFixed(1)} s after connecting`
-        : ""),
+      (idle?.heartbeatIntervals ? ` (nodes by interval: ${intervalsLine(idle.heartbeatIntervals)})` : "") +
+      (run.paceSettle ? `, ${settleText(run.paceSettle)}` : ""),
     `- server RSS: peak ${fmtBytes(run.serverPeakRssBytes)}; at rest after each cycle ${run.restRssBytes.map(fmtBytes).join(", ")}; ` +
       `${fmtBytes(run.perConnectionRssBytes)} per connected node`,
     `- V8 heap used / committed / external: connected ${heapLine(run.heapConnected)}; at rest after each cycle ${run.heapAtRest.map(heapLine).join("; ")}`,

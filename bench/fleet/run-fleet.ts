@@ -277,12 +277,12 @@ async function main(): Promise<void> {
       // A fleet past the server's heartbeat cap hears a longer interval at its next heartbeat:
       // the window measures the steady state, once every node heartbeats at one interval.
       const settling = Date.now();
-      for (;;) {
-        const intervals = Object.keys((await fleet.stats()).heartbeatIntervals);
-        if (intervals.length <= 1 || Date.now() - settling > 90_000) break;
+      let settled = false;
+      while (!(settled = Object.keys((await fleet.stats()).heartbeatIntervals).length <= 1)) {
+        if (Date.now() - settling > 90_000) break;
         await new Promise((r) => setTimeout(r, 1_000));
       }
-      run.paceSettledMs = Date.now() - settling;
+      run.paceSettle = { ms: Date.now() - settling, settled };
       say(`idle for ${idleSeconds}s (heartbeats only, no API probes)`);
       const before = await fleet.stats();
       probe.paused = true;
