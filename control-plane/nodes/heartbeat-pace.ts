@@ -22,18 +22,21 @@ export interface HeartbeatPaceOptions {
 const SHORTEN_BELOW = 0.75;
 
 export class HeartbeatPace {
+  /** The flags' interval in whole seconds: the shortest any agent is told. */
+  private readonly shortest: number;
   private current: number;
   /** The longest interval any agent was told since start: agents told it may still hold it. */
   private longest: number;
 
   constructor(private readonly o: HeartbeatPaceOptions) {
-    this.current = Math.max(1, Math.round(o.intervalSeconds));
-    this.longest = this.current;
+    this.shortest = Math.max(1, Math.round(o.intervalSeconds));
+    this.current = this.shortest;
+    this.longest = this.shortest;
   }
 
   /** The interval to give agents now, with `connected` agents connected. */
   intervalSeconds(connected: number): number {
-    const shortest = Math.max(1, Math.round(this.o.intervalSeconds));
+    const { shortest } = this;
     const wanted =
       this.o.maxPerSecond > 0 ? Math.max(shortest, Math.ceil(connected / this.o.maxPerSecond)) : shortest;
     if (wanted > this.current || wanted < this.current * SHORTEN_BELOW) {
@@ -55,7 +58,6 @@ export class HeartbeatPace {
    * when all have heard a shorter one is not worth the bookkeeping).
    */
   gracePeriodMs(): number {
-    const shortest = Math.max(1, Math.round(this.o.intervalSeconds));
-    return Math.max(this.o.gracePeriodMs, Math.ceil((this.o.gracePeriodMs * this.longest) / shortest));
+    return Math.max(this.o.gracePeriodMs, Math.ceil((this.o.gracePeriodMs * this.longest) / this.shortest));
   }
 }

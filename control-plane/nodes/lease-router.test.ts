@@ -33,7 +33,7 @@ async function start(heard: Record<string, number>): Promise<string> {
       store,
       authenticator,
       leases: { lastHeartbeat: (n) => heard[n] },
-      leaseDurationSeconds: 40,
+      leaseDurationSeconds: () => 40,
     }),
   );
   server = http.createServer(app);

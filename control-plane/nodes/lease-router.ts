@@ -49,8 +49,8 @@ export function createLeaseRouter(deps: {
   store: Store;
   authenticator: Authenticator;
   leases: LeaseSource;
-  /** The node grace period, which grows with a paced fleet's heartbeat interval. */
-  leaseDurationSeconds: number | (() => number);
+  /** The node grace period, asked at each request: it grows with a paced fleet's interval. */
+  leaseDurationSeconds: () => number;
 }): Router {
   const router = express.Router();
   router.get(LEASE_PATH, (req: Request, res: Response) => {
@@ -66,9 +66,7 @@ export function createLeaseRouter(deps: {
         );
       }
       const node = deps.store.get<Node>("nodes", undefined, name);
-      const duration = deps.leaseDurationSeconds;
-      const seconds = typeof duration === "number" ? duration : duration();
-      const lease = node && nodeLease(node, deps.leases.lastHeartbeat(name), seconds);
+      const lease = node && nodeLease(node, deps.leases.lastHeartbeat(name), deps.leaseDurationSeconds());
       if (!lease) throw errors.notFound("leases", name, "coordination.k8s.io");
       res.json(lease);
     } catch (e) {
