@@ -24,6 +24,7 @@ const WITHOUT_DOCKER = [
   "test/store/**/*.test.ts",
   "test/tokens/**/*.test.ts",
   "test/ui/**/*.test.ts",
+  "test/agent/join.test.ts",
   "test/agent/session.test.ts",
   "test/agent/pinned-chain.test.ts",
   "test/agent/metrics-summary.test.ts",

@@ -33,6 +33,7 @@ import { ControlPlaneMetrics } from "./metrics/control-plane-metrics.js";
 import { metricsApiRouter } from "./metrics/metrics-api-router.js";
 import { metricsRoute } from "./metrics/metrics-route.js";
 import { UsageBoard } from "./metrics/usage-board.js";
+import { startEventCollection } from "./events/collection-timer.js";
 import { EventRecorder } from "./events/event-recorder.js";
 import { HeartbeatPace } from "./nodes/heartbeat-pace.js";
 import { createLeaseRouter } from "./nodes/lease-router.js";
@@ -293,15 +294,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   serviceAccounts.start();
   terminatingPods.start();
   namespaceCleaner.start();
-  // Every 10 s, in ~10 ms transactions: a busy fleet makes tens of thousands of events a minute;
-  // and the watch history forgets what is past its age though nothing new came.
-  let collecting = false;
-  const stopEventGc = clock.every(10_000, () => {
-    store.expireHistory();
-    if (collecting) return;
-    collecting = true;
-    events.gcInSteps(slices, 10, () => (collecting = false));
-  });
+  const stopEventGc = startEventCollection({ store, events, slices, clock });
   logger.info("everynode server is ready", {
     url,
     kubeconfig: files.kubeconfigPath,
