@@ -9,6 +9,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, waitFor } from "../helpers/cluster.js";
+import type { Pod } from "../../shared/api-types.js";
 import { SCRIPTED_LOG_LINE } from "../helpers/scripted-agent.js";
 import { ServerProcess } from "../helpers/server-process.js";
 import { launchBrowser, openLogin, type Browser } from "./browser.js";
@@ -176,9 +177,16 @@ describe("the dashboard", () => {
 
   it("streams a pod's logs from the node's page", async () => {
     const { page } = browser;
+    // The rollback above replaced the node's pod: wait until only its successor is left, so
+    // the link followed is not the one of a pod deleted meanwhile.
+    const pod = await waitFor("one web pod left on ui-a", async () => {
+      const r = await server.send("GET", `/api/v1/namespaces/${NS}/pods?fieldSelector=spec.nodeName%3Dui-a`);
+      const web = ((r.json?.items ?? []) as Pod[]).filter((p) => p.metadata.labels?.app === "web");
+      return web.length === 1 && !web[0]?.metadata.deletionTimestamp ? web[0]?.metadata.name : undefined;
+    });
     await page.goto(new URL("/ui/#/node/ui-a", server.server).toString());
     await page.locator("#node-labels .chip", { hasText: "zone=a" }).waitFor();
-    await page.locator("table.pods a.log-link").first().click();
+    await page.locator("table.pods tr", { hasText: pod }).locator("a.log-link").click();
     await page.locator("#logs", { hasText: SCRIPTED_LOG_LINE.trim() }).waitFor();
     // Asked as `kubectl logs -f` asks, through the API's log endpoint (the agent answered once).
     expect(browser.requests.some((u) => /\/pods\/web-[a-z0-9]+\/log\?.*follow=true/.test(u))).toBe(true);
