@@ -70,9 +70,14 @@ export class SimSocket {
         localAddress: o.localAddress,
         handshakeTimeout: o.timeoutMs,
         maxPayload: 64 * 1024 * 1024,
-        createConnection: leafChecked(
-          resumingConnection(o.server.toString(), o.sessions ?? new TlsSessions()),
-        ),
+        // Plain ws: (the floor benchmark's TLS-less variant) takes ws's own TCP connection.
+        ...(o.server.protocol === "https:"
+          ? {
+              createConnection: leafChecked(
+                resumingConnection(o.server.toString(), o.sessions ?? new TlsSessions()),
+              ),
+            }
+          : {}),
       };
       const ws = new WebSocket(connectUrl(o.server), options);
       const fail = (e: ConnectError): void => {

@@ -141,57 +141,61 @@ async function measure(
 ): Promise<VariantResult> {
   const floor = await startFloor(certs ? ["tls", certs.cert, certs.key] : ["plain"]);
   const { child, port } = floor;
-  const pid = child.pid ?? 0;
-  await settle(2_000);
-  const base = readProc(pid)!;
-  const server = new URL(`${certs ? "https" : "http"}://127.0.0.1:${port}`);
-  const secureContext = createSecureContext(certs ? { ca: readFileSync(certs.cert) } : {});
   const sockets: SimSocket[] = [];
-  const t0 = Date.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 64 }, async () => {
-      while (next < connections) {
-        const i = next++;
-        sockets.push(
-          await SimSocket.open({
-            server,
-            token: "floor",
-            secureContext,
-            localAddress: `127.0.1.${1 + (i % 128)}`,
-            timeoutMs: 30_000,
-            onMessage: () => {},
-            onClose: () => {},
-          }),
-        );
-      }
-    }),
-  );
-  const connectMs = Date.now() - t0;
-  await settle(5_000);
-  const after = readProc(pid)!;
-  const broadcasts: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    child.stdin!.write("broadcast 1000\n");
-    const b = JSON.parse(await floor.nextLine()) as { clients: number; cpuMs: number };
-    broadcasts.push((b.cpuMs * 1000) / b.clients);
-    await settle(500);
+  // The server and the sockets go whatever happens, so a failed variant leaves nothing running.
+  try {
+    const pid = child.pid ?? 0;
+    await settle(2_000);
+    const base = readProc(pid)!;
+    const server = new URL(`${certs ? "https" : "http"}://127.0.0.1:${port}`);
+    const secureContext = createSecureContext(certs ? { ca: readFileSync(certs.cert) } : {});
+    const t0 = Date.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (next < connections) {
+          const i = next++;
+          sockets.push(
+            await SimSocket.open({
+              server,
+              token: "floor",
+              secureContext,
+              localAddress: `127.0.1.${1 + (i % 128)}`,
+              timeoutMs: 30_000,
+              onMessage: () => {},
+              onClose: () => {},
+            }),
+          );
+        }
+      }),
+    );
+    const connectMs = Date.now() - t0;
+    await settle(5_000);
+    const after = readProc(pid)!;
+    const broadcasts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      child.stdin!.write("broadcast 1000\n");
+      const b = JSON.parse(await floor.nextLine()) as { clients: number; cpuMs: number };
+      broadcasts.push((b.cpuMs * 1000) / b.clients);
+      await settle(500);
+    }
+    const beats = await heartbeats(sockets, pid);
+    return {
+      variant,
+      connections,
+      connectMs,
+      rssBaseBytes: base.rssBytes,
+      rssConnectedBytes: after.rssBytes,
+      perConnectionBytes: Math.round((after.rssBytes - base.rssBytes) / connections),
+      serverCpuMsPerHandshake: round((((after.ticks - base.ticks) / CLK_TCK) * 1000) / connections, 3),
+      broadcastCpuUsPerMessage: round(Math.min(...broadcasts), 1),
+      heartbeatCpuPercent: round(beats.percent, 1),
+      heartbeatsPerSecond: Math.round(beats.rate),
+    };
+  } finally {
+    for (const s of sockets) s.terminate();
+    child.kill("SIGTERM");
   }
-  const beats = await heartbeats(sockets, pid);
-  for (const s of sockets) s.terminate();
-  child.kill("SIGTERM");
-  return {
-    variant,
-    connections,
-    connectMs,
-    rssBaseBytes: base.rssBytes,
-    rssConnectedBytes: after.rssBytes,
-    perConnectionBytes: Math.round((after.rssBytes - base.rssBytes) / connections),
-    serverCpuMsPerHandshake: round((((after.ticks - base.ticks) / CLK_TCK) * 1000) / connections, 3),
-    broadcastCpuUsPerMessage: round(Math.min(...broadcasts), 1),
-    heartbeatCpuPercent: round(beats.percent, 1),
-    heartbeatsPerSecond: Math.round(beats.rate),
-  };
 }
 
 async function main(): Promise<void> {

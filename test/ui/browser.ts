@@ -87,7 +87,7 @@ export async function launchBrowser(serverUrl: string): Promise<Browser> {
 }
 
 /** What the page logged, which requests failed and what it shows: why a wait came to nothing. */
-async function pageReport(browser: Browser): Promise<string> {
+export async function pageReport(browser: Browser): Promise<string> {
   const body = await browser.page
     .content()
     .then((html) => html.slice(0, 2000))
@@ -98,6 +98,20 @@ async function pageReport(browser: Browser): Promise<string> {
     `console: ${browser.console.join(" | ") || "nothing"}`,
     `page: ${body}`,
   ].join("\n");
+}
+
+/**
+ * Waits for `selector` to be visible; when it does not come, fails with what the page showed
+ * instead (its requests, failures, console and markup), as a user would look.
+ */
+export async function waitForShown(browser: Browser, selector: string, timeout = 30_000): Promise<void> {
+  try {
+    await browser.page.locator(selector).waitFor({ timeout });
+  } catch (err) {
+    throw new Error(
+      `${selector} did not show within ${timeout} ms (${(err as Error).message.split("\n")[0]})\n${await pageReport(browser)}`,
+    );
+  }
 }
 
 /**

@@ -23,7 +23,7 @@ import { openStore } from "../../control-plane/store/index.js";
 import type { Store } from "../../control-plane/store/store.js";
 import { createDashboardRouter } from "../../control-plane/ui/dashboard-router.js";
 import { REPO_ROOT } from "../helpers/cluster.js";
-import { launchBrowser, openLogin, type Browser } from "./browser.js";
+import { launchBrowser, openLogin, waitForShown, type Browser } from "./browser.js";
 
 const NODES = 10_000;
 const DAEMONSETS = 5;
@@ -119,9 +119,7 @@ describe(`the dashboard at ${NODES} nodes × ${DAEMONSETS} DaemonSets`, () => {
     await page.fill("#token", adminToken);
     let t0 = Date.now();
     await page.click("button[type=submit]");
-    await page
-      .locator(`#grid-status:has-text("live · ${NODES} of ${NODES} nodes")`)
-      .waitFor({ timeout: 60_000 });
+    await waitForShown(browser, `#grid-status:has-text("live · ${NODES} of ${NODES} nodes")`, 60_000);
     report.loginToFullGridMs = Date.now() - t0;
 
     // Only what is in view (and a little around it) is in the page.

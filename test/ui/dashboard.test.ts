@@ -12,7 +12,7 @@ import { REPO_ROOT, waitFor } from "../helpers/cluster.js";
 import type { Pod } from "../../shared/api-types.js";
 import { SCRIPTED_LOG_LINE } from "../helpers/scripted-agent.js";
 import { ServerProcess } from "../helpers/server-process.js";
-import { launchBrowser, openLogin, type Browser } from "./browser.js";
+import { launchBrowser, openLogin, waitForShown, type Browser } from "./browser.js";
 import { crashLooping, joinHost, runningReady, type Host } from "./fleet.js";
 
 const NS = "ui";
@@ -187,7 +187,7 @@ describe("the dashboard", () => {
     await page.goto(new URL("/ui/#/node/ui-a", server.server).toString());
     await page.locator("#node-labels .chip", { hasText: "zone=a" }).waitFor();
     await page.locator("table.pods tr", { hasText: pod }).locator("a.log-link").click();
-    await page.locator("#logs", { hasText: SCRIPTED_LOG_LINE.trim() }).waitFor();
+    await waitForShown(browser, `#logs:has-text("${SCRIPTED_LOG_LINE.trim()}")`);
     // Asked as `kubectl logs -f` asks, through the API's log endpoint (the agent answered once).
     expect(browser.requests.some((u) => /\/pods\/web-[a-z0-9]+\/log\?.*follow=true/.test(u))).toBe(true);
     await page.locator("#logs-status", { hasText: "the stream ended" }).waitFor();
