@@ -4,9 +4,9 @@
 // stretches the event loop never went idle (what holds up the API), and the functions by
 // self time. With --timeline MS, each phase is also cut into steps of MS: what the server
 // was doing when (which work starts the last node's set late).
-//   node dist/bench/fleet/profile-summary.js <profile.cpuprofile> <fleet-N.json> [--top 25] [--timeline 250]
+//   node dist/bench/fleet/profile-summary.js <DIR>/*.cpuprofile <fleet-N.json> [--top 25] [--timeline 250]
 
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { FleetRun } from "./report.js";
 
@@ -197,14 +197,30 @@ function timeline(steps: Map<string, number>[], busy: number[], stepMs: number):
   return lines;
 }
 
+/**
+ * The files named, in any order: the run's JSON and the server's profiles. `--cpu-prof` writes
+ * one per thread (the main thread's and the WAL checkpointer's); the largest is the main one.
+ */
+function pickFiles(args: string[]): { profileFile: string; runFile: string } {
+  const runFile = args.find((a) => a.endsWith(".json"));
+  const profiles = args.filter((a) => a.endsWith(".cpuprofile"));
+  if (!runFile || profiles.length === 0)
+    throw new Error(
+      "usage: profile-summary <profile.cpuprofile>... <fleet-N.json> [--top N] [--timeline MS]",
+    );
+  const profileFile = profiles.reduce((a, b) => (statSync(b).size > statSync(a).size ? b : a));
+  if (profiles.length > 1)
+    process.stderr.write(`reading ${path.basename(profileFile)}, the largest profile\n`);
+  return { profileFile, runFile };
+}
+
 function main(): void {
-  const [profileFile, runFile, ...rest] = process.argv.slice(2);
-  if (!profileFile || !runFile)
-    throw new Error("usage: profile-summary <profile.cpuprofile> <fleet-N.json> [--top N]");
+  const args = process.argv.slice(2);
   const flag = (name: string, fallback: number): number => {
-    const i = rest.indexOf(name);
-    return i >= 0 ? Number(rest[i + 1]) : fallback;
+    const i = args.indexOf(name);
+    return i >= 0 ? Number(args[i + 1]) : fallback;
   };
+  const { profileFile, runFile } = pickFiles(args);
   const top = flag("--top", 25);
   const stepMs = flag("--timeline", 0);
   const profile = JSON.parse(readFileSync(profileFile, "utf8")) as Profile;
