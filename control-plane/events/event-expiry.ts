@@ -15,15 +15,23 @@ function parse(v: unknown): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** The last time the event happened, as far as the server can vouch for it; undefined when it cannot at all. */
-export function lastSeen(event: EventLike, now: number): number | undefined {
+/**
+ * When the server stored the event and the last time it happened, as far as the server can
+ * vouch for it (never before the first); undefined when it cannot at all.
+ */
+export function expiryTimes(event: EventLike, now: number): { created: number; seen: number } | undefined {
   const created = parse(event.metadata?.creationTimestamp);
   if (created === undefined) return undefined;
   const claimed =
     parse(event.series?.lastObservedTime) ?? parse(event.lastTimestamp) ?? parse(event.eventTime);
   if (claimed === undefined || claimed < created || claimed > now + EVENT_LIMITS.maxFutureSkewMs)
-    return created;
-  return claimed;
+    return { created, seen: created };
+  return { created, seen: claimed };
+}
+
+/** The last time the event happened, as far as the server can vouch for it; undefined when it cannot at all. */
+export function lastSeen(event: EventLike, now: number): number | undefined {
+  return expiryTimes(event, now)?.seen;
 }
 
 /** Whether the event is older than `ttlMs` at `now` (or has no time the server can vouch for). */

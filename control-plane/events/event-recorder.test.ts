@@ -1,8 +1,10 @@
-import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { describe, expect, it, vi } from "vitest";
 import { SliceScheduler } from "../slices.js";
 import type { KubeEvent } from "../../shared/api-types.js";
 import { openStore } from "../store/index.js";
 import { fakeClock } from "../store/test-support.js";
+import { isExpired } from "./event-expiry.js";
 import { EventRecorder } from "./event-recorder.js";
 
 function setup() {
@@ -125,6 +127,99 @@ describe("EventRecorder", () => {
     await clock.advance(31 * 60_000);
     expect(events.gc()).toBe(2);
     expect(store.list("events")).toEqual([]);
+  });
+
+  it("reads the events again only once one of them can have expired", async () => {
+    const { clock, store, events } = setup();
+    events.record(node, "Normal", "First", "first", { component: "c" });
+    expect(events.gc()).toBe(0);
+    const scans = vi.spyOn(store, "scan");
+    await clock.advance(30 * 60_000);
+    events.record(node, "Normal", "Second", "second", { component: "c" });
+    expect(events.gc()).toBe(0);
+    await clock.advance(29 * 60_000);
+    expect(events.gc()).toBe(0);
+    expect(scans).not.toHaveBeenCalled();
+    // Past an hour after the first was stored: it goes, the second stays.
+    await clock.advance(2 * 60_000);
+    expect(events.gc()).toBe(1);
+    expect(scans).toHaveBeenCalledTimes(1);
+    expect(store.list<KubeEvent>("events").map((e) => e.reason)).toEqual(["Second"]);
+    store.close();
+  });
+
+  it("still expires an event in time whose client moved its last time back", async () => {
+    const { clock, store, events } = setup();
+    events.record(node, "Normal", "Seen", "seen", { component: "c" });
+    const claim = (lastTimestamp: string | undefined): void => {
+      const [e] = store.list<KubeEvent>("events");
+      store.update("events", { ...e, lastTimestamp } as KubeEvent);
+    };
+    await clock.advance(50 * 60_000);
+    claim(new Date(clock.now()).toISOString()); // seen again, says its client
+    await clock.advance(5 * 60_000);
+    expect(events.gc()).toBe(0);
+    // Its client takes that back: the event was last seen when it was stored.
+    claim(store.list<KubeEvent>("events")[0]?.firstTimestamp);
+    await clock.advance(6 * 60_000);
+    expect(events.gc()).toBe(1);
+    store.close();
+  });
+
+  it("leaves no expired event and no more than the cap after any collection, whatever came between", async () => {
+    const MINUTE = 60_000;
+    const op = fc.oneof(
+      { arbitrary: fc.record({ advance: fc.integer({ min: 0, max: 40 }) }), weight: 3 },
+      { arbitrary: fc.record({ record: fc.integer({ min: 0, max: 5 }) }), weight: 2 },
+      {
+        arbitrary: fc.record({
+          claim: fc.integer({ min: 0, max: 20 }),
+          minutes: fc.integer({ min: -90, max: 5 }),
+        }),
+        weight: 3,
+      },
+      { arbitrary: fc.record({ drop: fc.integer({ min: 0, max: 20 }) }), weight: 1 },
+      { arbitrary: fc.constant({ gc: true }), weight: 3 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 30, maxLength: 80 }), async (ops) => {
+        const clock = fakeClock(Date.UTC(2026, 11, 1, 12, 0, 0));
+        const store = openStore({ path: ":memory:", clock });
+        const ttlMs = 60 * MINUTE;
+        const events = new EventRecorder({ store, clock, ttlMs, maxEvents: 6 });
+        const nth = (i: number): KubeEvent | undefined => {
+          const all = store.list<KubeEvent>("events");
+          return all[i % Math.max(1, all.length)];
+        };
+        try {
+          for (const o of ops) {
+            if ("advance" in o) await clock.advance(o.advance * MINUTE);
+            else if ("record" in o)
+              events.record(node, "Normal", `R${o.record}`, `m${o.record}`, { component: "c" });
+            else if ("claim" in o) {
+              // A client's update may claim any time, earlier ones included.
+              const e = nth(o.claim);
+              if (e)
+                store.update("events", {
+                  ...e,
+                  lastTimestamp: new Date(clock.now() + o.minutes * MINUTE).toISOString(),
+                } as KubeEvent);
+            } else if ("drop" in o) {
+              const e = nth(o.drop);
+              if (e) store.delete("events", e.metadata.namespace, e.metadata.name ?? "");
+            } else {
+              events.gc();
+              const left = store.list<KubeEvent>("events");
+              expect(left.length).toBeLessThanOrEqual(6);
+              expect(left.filter((e) => isExpired(e, clock.now(), ttlMs))).toEqual([]);
+            }
+          }
+        } finally {
+          store.close();
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("cuts a message to Kubernetes' 1 KiB, as the API refuses longer ones", () => {

@@ -15,7 +15,7 @@ import { EVENT_LIMITS, truncateUtf8 } from "../../shared/limits.js";
 import { RecentMap } from "../../shared/recent-map.js";
 import { resourceForKind } from "../kube/index.js";
 import type { Store, StoreWriter } from "../store/store.js";
-import { lastSeen as lastSeenAt } from "./event-expiry.js";
+import { expiryTimes } from "./event-expiry.js";
 import type { SliceScheduler } from "../slices.js";
 
 export interface EventSource {
@@ -57,6 +57,8 @@ export class EventRecorder {
   private readonly similar: RecentMap<string, { count: number; at: number }>;
   /** Names made in the same millisecond get a counter (Kubernetes names events by time). */
   private sequence = 0;
+  /** Before this (clock ms) no event can have expired: see collector(). */
+  private quietUntil = -Infinity;
   /** During recordAll: the repeats counted so far, per fold key. */
   private pending: Map<string, PendingFold> | undefined;
 
@@ -274,13 +276,24 @@ export class EventRecorder {
   /** The collection as a step function: works until the deadline; false (after `done`) when finished. */
   private collector(done: (removed: number) => void): (deadline: number) => boolean {
     const now = this.deps.clock.now();
-    const all = this.deps.store.scan<KubeEvent>("events");
     // Fold and similarity records matter only within the fold window.
     const forgetBefore = now - FOLD_WINDOW_MS;
     for (const [key, seen] of this.folded.entries()) if (seen.at < forgetBefore) this.folded.delete(key);
     for (const [key, seen] of this.similar.entries()) if (seen.at < forgetBefore) this.similar.delete(key);
+    // Nothing can have expired yet and the cap holds: the events are not read at all (an idle
+    // fleet's thousands of events were parsed every 10 s, for nothing, most of the time).
+    if (now < this.quietUntil && this.deps.store.count("events") <= this.maxEvents)
+      return () => {
+        done(0);
+        return false;
+      };
+    const all = this.deps.store.scan<KubeEvent>("events");
     const victims: KubeEvent[] = [];
     const kept: { event: KubeEvent; seen: number }[] = [];
+    // An event's last time is never before it was stored, and events stored after this scan
+    // begins are younger than it: none can expire before the oldest kept one's creation (or
+    // this scan's start) plus the TTL, whatever is written meanwhile.
+    let oldest = now;
     let scanned = 0;
     let deleted = 0;
     let selected = false;
@@ -290,14 +303,18 @@ export class EventRecorder {
         // Each event's time is worked out once: parsing dates is most of the scan.
         while (scanned < all.length) {
           const event = all[scanned++] as KubeEvent;
-          const seen = lastSeenAt(event, now);
-          if (seen === undefined || seen < now - this.deps.ttlMs) victims.push(event);
-          else kept.push({ event, seen });
+          const times = expiryTimes(event, now);
+          if (times === undefined || times.seen < now - this.deps.ttlMs) victims.push(event);
+          else {
+            kept.push({ event, seen: times.seen });
+            if (times.created < oldest) oldest = times.created;
+          }
           if ((scanned & 255) === 0 && performance.now() >= deadline) return true;
         }
       }
       if (!selected) {
         selected = true;
+        this.quietUntil = oldest + this.deps.ttlMs;
         const over = kept.length - this.maxEvents;
         if (over > 0) {
           kept.sort((a, b) => a.seen - b.seen);

@@ -159,6 +159,11 @@ export class SqliteStore implements Store {
     return this.cache.scan(resource) as T[];
   }
 
+  count(resource: ResourceName): number {
+    this.assertOpen();
+    return this.cache.count(resource);
+  }
+
   listPodsOnNode(nodeName: string): Pod[] {
     this.assertOpen();
     return this.cache.podsOnNode(nodeName);

@@ -91,6 +91,8 @@ export interface Store extends StoreWriter {
   list<T extends KubeObject = KubeObject>(resource: ResourceName, namespace?: string): T[];
   /** Every object of a resource in no particular order: for scans that need none (no sort). */
   scan<T extends KubeObject = KubeObject>(resource: ResourceName): T[];
+  /** How many objects of a resource there are (no copy, no sort). */
+  count(resource: ResourceName): number;
 
   /** The pods bound to a node (`spec.nodeName`), from an index: no scan. */
   listPodsOnNode(nodeName: string): Pod[];
