@@ -25,6 +25,8 @@ export interface EventSource {
 
 /** How long a repeat is folded into the earlier event instead of making a new one. */
 const FOLD_WINDOW_MS = 10 * 60_000;
+/** How often outdated fold and similarity records are trimmed. */
+const FORGET_EVERY_MS = 60_000;
 /** Similar events (only the message differs) kept apart before the rest are combined. */
 export const SIMILAR_EVENTS_KEPT = 25;
 const COMBINED_PREFIX = "(combined from similar events): ";
@@ -57,6 +59,8 @@ export class EventRecorder {
   private readonly similar: RecentMap<string, { count: number; at: number }>;
   /** Names made in the same millisecond get a counter (Kubernetes names events by time). */
   private sequence = 0;
+  /** When the fold and similarity records were last trimmed (clock ms). */
+  private forgotAt = -Infinity;
   /** Before this (clock ms) no event can have expired: see collector(). */
   private quietUntil = -Infinity;
   /** During recordAll: the repeats counted so far, per fold key. */
@@ -276,10 +280,14 @@ export class EventRecorder {
   /** The collection as a step function: works until the deadline; false (after `done`) when finished. */
   private collector(done: (removed: number) => void): (deadline: number) => boolean {
     const now = this.deps.clock.now();
-    // Fold and similarity records matter only within the fold window.
-    const forgetBefore = now - FOLD_WINDOW_MS;
-    for (const [key, seen] of this.folded.entries()) if (seen.at < forgetBefore) this.folded.delete(key);
-    for (const [key, seen] of this.similar.entries()) if (seen.at < forgetBefore) this.similar.delete(key);
+    // Fold and similarity records matter only within the fold window (an older one is
+    // ignored where it is read, and their number is capped): trimmed once a minute at most.
+    if (now - this.forgotAt >= FORGET_EVERY_MS) {
+      this.forgotAt = now;
+      const forgetBefore = now - FOLD_WINDOW_MS;
+      for (const [key, seen] of this.folded.entries()) if (seen.at < forgetBefore) this.folded.delete(key);
+      for (const [key, seen] of this.similar.entries()) if (seen.at < forgetBefore) this.similar.delete(key);
+    }
     // Nothing can have expired yet and the cap holds: the events are not read at all (an idle
     // fleet's thousands of events were parsed every 10 s, for nothing, most of the time).
     if (now < this.quietUntil && this.deps.store.count("events") <= this.maxEvents)
