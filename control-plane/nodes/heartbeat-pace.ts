@@ -58,6 +58,7 @@ export class HeartbeatPace {
    * when all have heard a shorter one is not worth the bookkeeping).
    */
   gracePeriodMs(): number {
-    return Math.max(this.o.gracePeriodMs, Math.ceil((this.o.gracePeriodMs * this.longest) / this.shortest));
+    // longest >= shortest: never below the configured grace period.
+    return Math.ceil((this.o.gracePeriodMs * this.longest) / this.shortest);
   }
 }

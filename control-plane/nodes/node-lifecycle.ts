@@ -30,7 +30,7 @@ export interface NodeLifecycleDeps {
   logger: Logger;
   events: EventRecorder;
   /** Silence after a heartbeat before the node turns Unknown (asked at each sweep); default 40 s. */
-  gracePeriodMs?: number | (() => number);
+  gracePeriodMs?: () => number;
   /** Silence allowed for a node never heard from (since first seen); default 60 s. */
   startupGracePeriodMs?: number;
   /** How often the sweep runs; default 5 s. */
@@ -104,8 +104,7 @@ export class NodeLifecycle implements NodeLiveness {
   }
 
   private get gracePeriodMs(): number {
-    const grace = this.deps.gracePeriodMs ?? 40_000;
-    return typeof grace === "number" ? grace : grace();
+    return this.deps.gracePeriodMs?.() ?? 40_000;
   }
   private get startupGracePeriodMs(): number {
     return this.deps.startupGracePeriodMs ?? 60_000;

@@ -21,7 +21,7 @@ const newLifecycle = (more: Partial<NodeLifecycleDeps> = {}): NodeLifecycle =>
     clock,
     logger: silentLogger,
     events,
-    gracePeriodMs: 40_000,
+    gracePeriodMs: () => 40_000,
     startupGracePeriodMs: 60_000,
     ...more,
   });
